@@ -1,0 +1,127 @@
+package audit_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+)
+
+func seed(t *testing.T, db *store.DB, n int) {
+	t.Helper()
+	ctx := audit.WithActor(context.Background(), audit.Actor{ID: 0, Name: "tester", Address: "127.0.0.1"})
+	for i := 0; i < n; i++ {
+		err := audit.Record(ctx, db, audit.Change{Entity: "user", EntityID: i, Action: "update",
+			Before: map[string]any{"name": "旧"}, After: map[string]any{"name": "新"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// tamper lets a test do what an attacker with database access could: switch
+// off the append-only triggers and run a statement.
+func tamper(t *testing.T, db *store.DB, stmt string) {
+	t.Helper()
+	ctx := context.Background()
+	var err error
+	if db.Engine() == store.Postgres {
+		_, err = db.ExecContext(ctx, `ALTER TABLE audit_events DISABLE TRIGGER USER; `+stmt+`; ALTER TABLE audit_events ENABLE TRIGGER USER`)
+	} else {
+		_, err = db.ExecContext(ctx, `DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; `+stmt)
+	}
+	if err != nil {
+		t.Fatalf("tamper: %v", err)
+	}
+}
+
+func TestChainVerifies(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seed(t, db, 5)
+		rep, err := audit.Verify(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !rep.OK() || rep.Checked != 5 {
+			t.Fatalf("intact chain: %+v", rep)
+		}
+		evs, err := audit.List(context.Background(), db, audit.Filter{Actor: "tester", Limit: 2})
+		if err != nil || len(evs) != 2 || evs[0].ID != 5 || evs[0].After != `{"name":"新"}` {
+			t.Fatalf("list: %+v, %v", evs, err)
+		}
+	})
+}
+
+func TestLogRefusesUpdateAndDelete(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seed(t, db, 2)
+		ctx := context.Background()
+		for _, stmt := range []string{`UPDATE audit_events SET actor = 'x' WHERE id = 1`, `DELETE FROM audit_events WHERE id = 1`} {
+			if _, err := db.ExecContext(ctx, stmt); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: err = %v; want append-only refusal", stmt, err)
+			}
+		}
+	})
+}
+
+func TestVerifyFindsTampering(t *testing.T) {
+	cases := []struct {
+		name   string
+		stmt   string
+		wantID int64
+		want   string
+	}{
+		{"edited", `UPDATE audit_events SET after_json = '{"name":"伪造"}' WHERE id = 3`, 3, "changed"},
+		{"deleted in the middle", `DELETE FROM audit_events WHERE id = 2`, 3, "missing"},
+		{"deleted at the end", `DELETE FROM audit_events WHERE id = 5`, 5, "deleted"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, db *store.DB) {
+				seed(t, db, 5)
+				tamper(t, db, c.stmt)
+				rep, err := audit.Verify(context.Background(), db)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rep.OK() {
+					t.Fatal("Verify found nothing after tampering")
+				}
+				p := rep.Problems[0]
+				if p.ID != c.wantID || !strings.Contains(p.Reason, c.want) {
+					t.Fatalf("problem = %+v; want id %d with %q", p, c.wantID, c.want)
+				}
+			})
+		})
+	}
+}
+
+func TestConcurrentAppendsKeepOneChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		var wg sync.WaitGroup
+		errs := make(chan error, 40)
+		for i := 0; i < 40; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				errs <- audit.Record(ctx, db, audit.Change{Entity: "x", EntityID: i, Action: "create"})
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		rep, err := audit.Verify(ctx, db)
+		if err != nil || !rep.OK() || rep.Checked != 40 {
+			t.Fatalf("after concurrent appends: %+v %v", rep, err)
+		}
+	})
+}
