@@ -12,14 +12,14 @@ import (
 
 // Filter narrows a listing of the log. Zero values do not filter.
 type Filter struct {
-	Actor   string
-	Entity  string
-	Action  string
-	Outcome string
-	From    time.Time
-	To      time.Time
+	Actor    string
+	Entity   string
+	Action   string
+	Outcome  string
+	From     time.Time
+	To       time.Time
 	BeforeID int64 // for paging backwards: events with id < BeforeID
-	Limit   int
+	Limit    int
 }
 
 const columns = `id, at, actor_id, actor, address, entity, entity_id, action, outcome, before_json, after_json, prev_hash, hash`

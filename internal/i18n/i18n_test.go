@@ -25,11 +25,11 @@ func TestLookup(t *testing.T) {
 
 func TestAcceptLanguage(t *testing.T) {
 	cases := map[string]string{
-		"":                         ZH,
-		"en-US,en;q=0.9":           EN,
-		"zh-CN,zh;q=0.9,en;q=0.8":  ZH,
-		"de-DE, en;q=0.5":          EN,
-		"ja":                       ZH,
+		"":                        ZH,
+		"en-US,en;q=0.9":          EN,
+		"zh-CN,zh;q=0.9,en;q=0.8": ZH,
+		"de-DE, en;q=0.5":         EN,
+		"ja":                      ZH,
 	}
 	for h, want := range cases {
 		if got := FromAcceptLanguage(h); got != want {
