@@ -1,0 +1,182 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/web"
+)
+
+// serveFlags are the flags of serve and demo.
+type serveFlags struct {
+	dbFlags
+	addr          string
+	secureCookies bool
+	trustProxy    bool
+	idle          time.Duration
+	lifetime      time.Duration
+	logLevel      string
+	grace         time.Duration
+}
+
+func envBool(env Env, key string) bool {
+	b, _ := strconv.ParseBool(env.Getenv(key))
+	return b
+}
+
+func envDuration(env Env, key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(env.Getenv(key)); err == nil && d > 0 {
+		return d
+	}
+	return def
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet, env Env) {
+	f.dbFlags.register(fs, env)
+	fs.StringVar(&f.addr, "addr", envOr(env, "XINZHI_ADDR", "127.0.0.1:8080"), "address to listen on (XINZHI_ADDR)")
+	fs.BoolVar(&f.secureCookies, "secure-cookies", envBool(env, "XINZHI_SECURE_COOKIES"), "mark cookies Secure: set when users reach Xinzhi over HTTPS (XINZHI_SECURE_COOKIES)")
+	fs.BoolVar(&f.trustProxy, "trust-proxy", envBool(env, "XINZHI_TRUST_PROXY"), "take client addresses from X-Forwarded-For, behind a reverse proxy only (XINZHI_TRUST_PROXY)")
+	fs.DurationVar(&f.idle, "session-idle", envDuration(env, "XINZHI_SESSION_IDLE", 30*time.Minute), "end sessions unused this long (XINZHI_SESSION_IDLE)")
+	fs.DurationVar(&f.lifetime, "session-lifetime", envDuration(env, "XINZHI_SESSION_LIFETIME", 12*time.Hour), "end sessions this long after sign-in (XINZHI_SESSION_LIFETIME)")
+	fs.StringVar(&f.logLevel, "log-level", envOr(env, "XINZHI_LOG_LEVEL", "info"), "debug, info, warn or error (XINZHI_LOG_LEVEL)")
+	fs.DurationVar(&f.grace, "shutdown-grace", envDuration(env, "XINZHI_SHUTDOWN_GRACE", 20*time.Second), "time for requests in flight at shutdown (XINZHI_SHUTDOWN_GRACE)")
+}
+
+func serve(ctx context.Context, env Env, args []string) error {
+	var f serveFlags
+	fs := newFlagSet(env, "serve", "serve [--addr 127.0.0.1:8080] [--data DIR | --db URL]")
+	f.register(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return run(ctx, env, f, false)
+}
+
+func demo(ctx context.Context, env Env, args []string) error {
+	var f serveFlags
+	fs := newFlagSet(env, "demo", "demo [--addr 127.0.0.1:8080] [--data DIR]")
+	f.register(fs, env)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return run(ctx, env, f, true)
+}
+
+func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
+	log := logger(env, f.logLevel)
+	db, err := f.open(ctx, env)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cfg := auth.DefaultConfig()
+	cfg.Demo, cfg.IdleTimeout, cfg.AbsoluteLifetime = isDemo, f.idle, f.lifetime
+	a := auth.New(db, cfg)
+	actx := cliActor(ctx)
+	if isDemo {
+		if err := seedDemo(actx, env, db, a, f.addr); err != nil {
+			return err
+		}
+	} else if err := firstRun(actx, env, a); err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy}, db, a, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another Xinzhi running? choose another with --addr)", f.addr, err)
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log.Info("serving", "addr", "http://"+f.addr, "engine", db.Engine(), "demo", isDemo, "version", Version)
+	if err := srv.Serve(ctx, ln, f.grace); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// firstRun creates the first system administrator when there are no
+// accounts: a one-time password, to be changed with TOTP enrolment at first
+// sign-in.
+func firstRun(ctx context.Context, env Env, a *auth.Service) error {
+	n, err := a.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := "xz-" + randomPassword()
+	if _, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", DisplayName: "系统管理员", Password: pw,
+		Roles: []access.Role{access.SysAdmin}, MustChangePassword: true}); err != nil {
+		return fmt.Errorf("create the first administrator: %w", err)
+	}
+	fmt.Fprintf(env.Stdout, "\nFirst run: created system administrator (首次运行：已创建系统管理员)\n  username: admin\n  one-time password: %s\n"+
+		"Sign in, choose a new password and enrol a second factor. This password is not shown again.\n"+
+		"Create the security and audit administrators with: xinzhi user add --role secadmin|auditor\n\n", pw)
+	return nil
+}
+
+// demoPassword is every demo account's password: the demo is for looking
+// around, and the banner on every page says so.
+const demoPassword = "xinzhi-demo-2025"
+
+// seedDemo creates the demo organisations and one account per role, and
+// resets their passwords so the printed details always work.
+func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr string) error {
+	orgs := map[access.Role]int64{}
+	for _, o := range []struct {
+		role       access.Role
+		name, kind string
+	}{{access.Org, "沈阳示例智能装备有限公司（演示）", "enterprise"}, {access.Finance, "沈阳示例科技银行（演示）", "bank"}} {
+		got, err := registry.ByName(ctx, db, o.name)
+		if errors.Is(err, problem.ErrNotFound) {
+			got, err = registry.Create(ctx, db, registry.Organisation{Name: o.name, Kind: o.kind})
+		}
+		if err != nil {
+			return fmt.Errorf("demo organisation: %w", err)
+		}
+		orgs[o.role] = got.ID
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "\nDemo accounts (演示账号), password %s:\n", demoPassword)
+	fmt.Fprintln(tw, "  username\trole")
+	for _, r := range access.Roles {
+		name := "demo-" + string(r)
+		u, err := a.UserByName(ctx, name)
+		if errors.Is(err, problem.ErrNotFound) {
+			u, err = a.CreateUser(ctx, auth.NewUser{Username: name, DisplayName: demoNames[r], Password: demoPassword, Roles: []access.Role{r}, OrgID: orgs[r]})
+		} else if err == nil {
+			err = a.SetPassword(ctx, u.ID, demoPassword, false)
+			if err == nil && u.Disabled {
+				_, err = a.SetDisabled(ctx, u.ID, false)
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("demo account %s: %w", name, err)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", name, r)
+	}
+	fmt.Fprintf(tw, "\nOpen http://%s and sign in (打开浏览器访问并登录).\n\n", addr)
+	return tw.Flush()
+}
+
+var demoNames = map[access.Role]string{
+	access.SysAdmin: "演示·系统管理员", access.SecAdmin: "演示·安全管理员", access.Auditor: "演示·审计管理员",
+	access.Manager: "演示·项目管理员", access.Reviewer: "演示·评审专家", access.Org: "演示·企业用户",
+	access.Finance: "演示·银行用户", access.Viewer: "演示·局领导（只读）",
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+)
+
+// tokensData is the data of the API tokens page.
+type tokensData struct {
+	Tokens []auth.Token
+	Users  []auth.User // for unlocking accounts (security administrator)
+	Orgs   []registry.Organisation
+	Secret string
+	Roles  []access.Role
+}
+
+func (s *Server) tokensData(r *http.Request) (tokensData, error) {
+	toks, err := s.auth.Tokens(r.Context())
+	if err != nil {
+		return tokensData{}, err
+	}
+	users, err := s.auth.Users(r.Context())
+	if err != nil {
+		return tokensData{}, err
+	}
+	orgs, err := registry.List(r.Context(), s.db, 0, 1000)
+	var roles []access.Role
+	for _, ro := range access.Roles {
+		if !ro.Admin() {
+			roles = append(roles, ro)
+		}
+	}
+	return tokensData{Tokens: toks, Users: users, Orgs: orgs, Roles: roles}, err
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.tokensData(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "tokens", s.newPage(w, r, "tokens.title", d))
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.tokensData(r)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "tokens.title", d)
+	org, err := formInt(r, "org_id")
+	if err != nil {
+		return s.formError(w, r, "tokens", p, err)
+	}
+	exp, err := auth.ParseExpiry(strings.TrimSpace(r.PostFormValue("expires")))
+	if err != nil {
+		return s.formError(w, r, "tokens", p, problem.Invalid("expires", "token.expiry_invalid"))
+	}
+	secret, _, err := s.auth.CreateToken(r.Context(), auth.NewToken{Name: r.PostFormValue("name"), Role: access.Role(r.PostFormValue("role")), OrgID: org, Expires: exp})
+	if err != nil {
+		return s.formError(w, r, "tokens", p, err)
+	}
+	d, err = s.tokensData(r)
+	if err != nil {
+		return err
+	}
+	d.Secret = secret
+	p.Data = d
+	return s.render(w, http.StatusCreated, "tokens", p)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.auth.RevokeToken(r.Context(), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"embed"
+	"net/http"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+)
+
+//go:embed templates
+var templateFiles embed.FS
+
+//go:embed openapi.json
+var openAPIDoc []byte
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(openAPIDoc)
+	return err
+}
+
+// me is the API's view of the caller.
+type me struct {
+	Kind     string        `json:"kind"` // "user" or "token"
+	ID       int64         `json:"id"`
+	Name     string        `json:"name"`
+	Roles    []access.Role `json:"roles"`
+	OrgID    int64         `json:"org_id,omitempty"`
+	Language string        `json:"language"`
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
+	ri := info(r)
+	p := ri.principal
+	m := me{Kind: "user", ID: p.UserID, Name: p.Name, Roles: p.Roles, OrgID: p.OrgID, Language: ri.lang}
+	if p.TokenID != 0 {
+		m.Kind, m.ID = "token", p.TokenID
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) error {
+	orgs, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), 1000)
+	if err != nil {
+		return err
+	}
+	if orgs == nil {
+		orgs = []registry.Organisation{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": orgs})
+}
+
+func (s *Server) apiOrganisation(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	o, err := registry.Get(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
+	users, err := s.auth.Users(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": users})
+}
+
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
+	evs, err := audit.List(r.Context(), s.db, auditFilter(r))
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []audit.Event{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": evs})
+}

@@ -1,0 +1,281 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+)
+
+// page is what every template receives.
+type page struct {
+	Lang      string
+	Title     string // message key
+	Demo      bool
+	Principal access.Principal
+	User      *auth.User
+	CSRF      string
+	Path      string
+	Nav       []navItem
+	Flash     string
+	Errors    map[string]string // field → message
+	Form      map[string]string
+	Data      any
+	Auth      bool // a sign-in page: no navigation
+}
+
+// T translates a message key in the page's language.
+func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// Err returns the message for a field, if any.
+func (p *page) Err(field string) string { return p.Errors[field] }
+
+// Val returns a submitted form value to fill the form again.
+func (p *page) Val(field string) string { return p.Form[field] }
+
+// navItem is an entry of the side navigation.
+type navItem struct {
+	Key  string
+	Href string // empty for areas still to come
+}
+
+// areas is the navigation in the order of the letter's system; areas without
+// an href are built by later issues and shown as "coming".
+var areas = []struct {
+	key, href string
+	perm      access.Permission
+}{
+	{"nav.cockpit", "/cockpit", access.CockpitView},
+	{"nav.registry", "", access.RegistryView},
+	{"nav.programs", "", access.SignedIn},
+	{"nav.challenges", "", access.SignedIn},
+	{"nav.finance", "", access.SignedIn},
+	{"nav.digital", "", access.SignedIn},
+	{"nav.compute", "", access.SignedIn},
+	{"nav.chains", "", access.SignedIn},
+	{"nav.talent", "", access.SignedIn},
+	{"nav.universities", "", access.SignedIn},
+	{"nav.cooperation", "", access.SignedIn},
+	{"nav.reports", "", access.CockpitView},
+	{"nav.proposals", "", access.CockpitView},
+	{"nav.users", "/admin/users", access.UserView},
+	{"nav.tokens", "/admin/tokens", access.TokenManage},
+	{"nav.audit", "/admin/audit", access.AuditRead},
+	{"nav.system", "/admin/system", access.SystemView},
+	{"nav.account", "/account", access.SignedIn},
+}
+
+func navFor(p access.Principal) []navItem {
+	var out []navItem
+	for _, a := range areas {
+		if p.Can(a.perm) {
+			out = append(out, navItem{Key: a.key, Href: a.href})
+		}
+	}
+	return out
+}
+
+// newPage fills the common parts of a page for r.
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string, data any) *page {
+	ri := info(r)
+	p := &page{Lang: ri.lang, Title: title, Demo: s.cfg.Demo, Principal: ri.principal, User: ri.user,
+		CSRF: ri.csrf, Path: r.URL.Path, Data: data, Errors: map[string]string{}, Form: map[string]string{}}
+	if ri.session == nil || ri.session.Stage != auth.StageOK {
+		p.Auth = true
+	} else {
+		p.Nav = navFor(ri.principal)
+	}
+	if ri.session == nil {
+		p.CSRF = s.anonCSRF(w, r)
+	}
+	return p
+}
+
+// anonCSRF returns the double-submit token of a visitor who has not signed
+// in, setting the cookie on first sight.
+func (s *Server) anonCSRF(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 20 {
+		return c.Value
+	}
+	tok := randomString(24)
+	s.setCookie(w, csrfCookie, tok, 12*time.Hour)
+	return tok
+}
+
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"asset": s.assets.url,
+		"date": func(t time.Time) string {
+			if t.IsZero() {
+				return "—"
+			}
+			return t.In(shanghai).Format("2006-01-02 15:04")
+		},
+		"json": func(v any) (string, error) {
+			b, err := json.Marshal(v)
+			return string(b), err
+		},
+		"join": func(rs []access.Role, lang string) string {
+			names := make([]string, len(rs))
+			for i, r := range rs {
+				names[i] = i18n.T(lang, "role."+string(r))
+			}
+			return strings.Join(names, "、")
+		},
+		"roles":     func() []access.Role { return access.Roles },
+		"hasRole":   func(rs []access.Role, r access.Role) bool { return contains(rs, r) },
+		"safeHTML":  func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
+		"languages": func() []string { return i18n.Supported },
+		"list":      func(xs ...string) []string { return xs },
+		"dict2": func(p *page, u any) roleForm {
+			switch v := u.(type) {
+			case auth.User:
+				return roleForm{P: p, U: &v}
+			case *auth.User:
+				return roleForm{P: p, U: v}
+			}
+			return roleForm{P: p}
+		},
+	}
+	layout, err := fs.ReadFile(templateFiles, "templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, e := range entries {
+		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
+		if name == "layout" {
+			continue
+		}
+		body, err := fs.ReadFile(templateFiles, e)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New(name).Funcs(funcs).Parse(string(layout))
+		if err == nil {
+			_, err = t.Parse(string(body))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+func contains[T comparable](xs []T, x T) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// shanghai is China Standard Time; times are stored in UTC and shown in CST.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// render executes a page template with status.
+func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// renderError shows an error page with a message that says what happened.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, err error) {
+	ri := info(r)
+	if ri.lang == "" {
+		ri.lang = i18n.ZH
+	}
+	p := s.newPage(w, r, "error.title", nil)
+	p.Flash = problem.Message(err, ri.lang)
+	p.Data = status
+	if rerr := s.render(w, status, "error", p); rerr != nil {
+		http.Error(w, p.Flash, status)
+	}
+}
+
+// formError re-renders a form page with the field messages of err, or fails
+// the request when err is not about the input.
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *page, err error) error {
+	var pe *problem.Error
+	if !asProblem(err, &pe) || (problem.Status(err) != http.StatusUnprocessableEntity && problem.Status(err) != http.StatusConflict) {
+		return err
+	}
+	if pe.Field != "" {
+		p.Errors[pe.Field] = pe.Message(p.Lang)
+	} else {
+		p.Flash = pe.Message(p.Lang)
+	}
+	for k, v := range r.PostForm {
+		if k != "csrf" && !strings.Contains(k, "password") && k != "current" && len(v) > 0 {
+			p.Form[k] = v[0]
+		}
+	}
+	return s.render(w, problem.Status(err), name, p)
+}
+
+// problemDoc is an RFC 9457 problem document.
+type problemDoc struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	Field  string `json:"field,omitempty"`
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, lang string, status int, err error) {
+	doc := problemDoc{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: problem.Message(err, lang)}
+	var pe *problem.Error
+	if asProblem(err, &pe) {
+		doc.Type = "https://xinzhi.invalid/problems/" + strings.ReplaceAll(pe.Key, ".", "-")
+		doc.Field = pe.Field
+	}
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="xinzhi"`)
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(doc)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// roleForm is the data of the shared role fields: the page and the account
+// being edited (nil when adding one).
+type roleForm struct {
+	P *page
+	U *auth.User
+}

@@ -1,0 +1,91 @@
+// Package web serves Xinzhi's pages and its JSON API: the route table, the
+// one place where access is checked, sessions and CSRF, the message
+// catalogues in templates, static files and operational endpoints.
+package web
+
+import (
+	"context"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Config is what the server needs to know about how it runs.
+type Config struct {
+	Demo          bool   // show the demonstration banner
+	Version       string // shown on the system page
+	SecureCookies bool   // set Secure on cookies (serving over TLS or behind a TLS proxy)
+	TrustProxy    bool   // take the client address from X-Forwarded-For
+}
+
+// Server is the HTTP application.
+type Server struct {
+	cfg     Config
+	db      *store.DB
+	auth    *auth.Service
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	assets  *assets
+	routes  []route
+	metrics *metrics
+	handler http.Handler
+}
+
+// New builds the server and checks its templates and catalogues, so a broken
+// template fails at start-up rather than on a page.
+func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, error) {
+	if err := i18n.Check(); err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, auth: a, log: log}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.metrics = newMetrics(prometheus.NewRegistry())
+	s.routes = s.routeTable()
+	s.handler, err = s.mux()
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Serve serves on ln until ctx ends, then shuts down gracefully, letting
+// requests in flight finish (up to grace).
+func (s *Server) Serve(ctx context.Context, ln net.Listener, grace time.Duration) error {
+	srv := &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    1 << 20,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down", "grace", grace.String())
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	return srv.Shutdown(sctx)
+}
