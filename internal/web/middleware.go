@@ -85,6 +85,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := &reqInfo{principal: access.Anonymous, route: rt}
 		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
+		ri.lang = s.langOf(r, nil)
 		if err := s.identify(w, r, ri); err != nil {
 			s.fail(w, r, ri, err)
 			return

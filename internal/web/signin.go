@@ -67,11 +67,19 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) codePage(w http.ResponseWriter, r *http.Request) error {
+	if info(r).session.Stage != auth.StageMFA {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
 	return s.render(w, http.StatusOK, "code", s.newPage(w, r, "code.title", nil))
 }
 
 func (s *Server) code(w http.ResponseWriter, r *http.Request) error {
 	ri := info(r)
+	if ri.session.Stage != auth.StageMFA {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
 	sess, err := s.auth.VerifySecondFactor(r.Context(), *ri.session, r.PostFormValue("code"), s.client(r))
 	if err != nil {
 		if problem.Status(err) == http.StatusTooManyRequests {
