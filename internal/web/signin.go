@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
@@ -16,8 +17,18 @@ func (s *Server) client(r *http.Request) auth.Client {
 }
 
 // safeNext keeps a post-sign-in redirect on this site.
+// Browsers drop tabs and newlines and read "\\" as "/", so any of those, or a
+// host, sends the redirect to "/".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\\t\r\n") {
+		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f {
+			return "/"
+		}
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" || strings.HasPrefix(next, "//") {
 		return "/"
 	}
 	return next
