@@ -53,11 +53,7 @@ func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiOrganisation(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	o, err := registry.Get(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), id)
+	o, err := s.requestedOrg(r)
 	if err != nil {
 		return err
 	}

@@ -25,11 +25,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	o, err := registry.Get(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), id)
+	o, err := s.requestedOrg(r)
 	if err != nil {
 		return err
 	}
@@ -63,4 +59,14 @@ func (s *Server) systemPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, http.StatusOK, "system", s.newPage(w, r, "system.title", d))
+}
+
+// requestedOrg loads the {id} organisation within the caller's reach; one
+// out of reach is not found, so its existence does not leak.
+func (s *Server) requestedOrg(r *http.Request) (registry.Organisation, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return registry.Organisation{}, err
+	}
+	return registry.Get(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), id)
 }
