@@ -56,14 +56,14 @@ func (s *Service) SignIn(ctx context.Context, username, pw string, c Client) (Se
 	now := s.now()
 	ctx = audit.WithActor(ctx, audit.Actor{Name: strings.ToLower(strings.TrimSpace(username)), Address: c.Address})
 	if s.throttle.blocked(c.Address, now, s.cfg.AddrFailures, s.cfg.AddrWindow) {
-		_ = audit.Record(ctx, s.db, audit.Change{Entity: "session", Action: "sign_in", Outcome: audit.Refused, After: map[string]any{"reason": "address throttled"}})
+		_ = audit.Record(ctx, s.db, audit.Change{Entity: "user", Action: "sign_in", Outcome: audit.Refused, After: map[string]any{"reason": "address throttled"}})
 		return Session{}, User{}, problem.New(problem.ErrTooMany, "auth.throttled")
 	}
 	fail := func(uid int64, reason string) (Session, User, error) {
 		s.throttle.fail(c.Address, now, s.cfg.AddrWindow)
 		a := audit.ActorFrom(ctx)
 		a.ID = uid
-		_ = audit.Record(audit.WithActor(ctx, a), s.db, audit.Change{Entity: "session", EntityID: uid, Action: "sign_in", Outcome: audit.Failed, After: map[string]any{"reason": reason}})
+		_ = audit.Record(audit.WithActor(ctx, a), s.db, audit.Change{Entity: "user", EntityID: uid, Action: "sign_in", Outcome: audit.Failed, After: map[string]any{"reason": reason}})
 		return Session{}, User{}, problem.New(problem.ErrUnauthorized, "auth.signin_failed")
 	}
 	u, err := s.UserByName(ctx, username)
@@ -110,7 +110,7 @@ func (s *Service) SignIn(ctx context.Context, username, pw string, c Client) (Se
 		}
 		a := audit.ActorFrom(ctx)
 		a.ID = u.ID
-		return audit.Append(audit.WithActor(ctx, a), tx, audit.Change{Entity: "session", EntityID: u.ID, Action: "sign_in", After: map[string]any{"stage": stage}})
+		return audit.Append(audit.WithActor(ctx, a), tx, audit.Change{Entity: "user", EntityID: u.ID, Action: "sign_in", After: map[string]any{"stage": stage}})
 	})
 	if err != nil {
 		return Session{}, User{}, fmt.Errorf("sign in: %w", err)
@@ -248,11 +248,11 @@ func (s *Service) VerifySecondFactor(ctx context.Context, old Session, code stri
 		if err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, audit.Change{Entity: "session", EntityID: u.ID, Action: "second_factor", After: map[string]any{"method": method}})
+		return audit.Append(ctx, tx, audit.Change{Entity: "user", EntityID: u.ID, Action: "second_factor", After: map[string]any{"method": method}})
 	})
 	if errors.Is(err, errBadCode) {
 		s.throttle.fail(c.Address, s.now(), s.cfg.AddrWindow)
-		_ = audit.Record(ctx, s.db, audit.Change{Entity: "session", EntityID: u.ID, Action: "second_factor", Outcome: audit.Failed})
+		_ = audit.Record(ctx, s.db, audit.Change{Entity: "user", EntityID: u.ID, Action: "second_factor", Outcome: audit.Failed})
 		if err := s.countFailure(ctx, u.ID, s.now()); err != nil {
 			return Session{}, err
 		}
@@ -299,7 +299,7 @@ func (s *Service) SignOut(ctx context.Context, sess Session) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, hashToken(sess.Token)); err != nil {
 			return fmt.Errorf("sign out: %w", err)
 		}
-		return audit.Append(ctx, tx, audit.Change{Entity: "session", EntityID: sess.UserID, Action: "sign_out"})
+		return audit.Append(ctx, tx, audit.Change{Entity: "user", EntityID: sess.UserID, Action: "sign_out"})
 	})
 }
 

@@ -74,6 +74,9 @@ type NewUser struct {
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 
 func checkRoles(roles []access.Role, orgID int64) error {
+	if len(roles) == 0 {
+		return problem.Invalid("roles", "user.roles_none")
+	}
 	if err := access.CheckCombination(roles); err != nil {
 		return &problem.Error{Kind: problem.ErrInvalid, Key: "user.roles_invalid", Field: "roles", Err: err}
 	}

@@ -59,9 +59,10 @@ func (s *Server) mux() (http.Handler, error) {
 		}
 		m.Handle(rt.method+" "+rt.pattern, s.wrap(rt))
 	}
-	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, &reqInfo{principal: access.Anonymous, lang: s.langOf(r, nil)}, problem.ErrNotFound)
-	})
+	// Unknown paths: identified like any page, so the 404 keeps the user's
+	// language and layout.
+	m.Handle("/", s.wrap(&route{method: "GET", pattern: "/", perm: access.Public,
+		h: func(http.ResponseWriter, *http.Request) error { return problem.ErrNotFound }}))
 	cop := http.NewCrossOriginProtection()
 	return s.observe(securityHeaders(cop.Handler(m))), nil
 }

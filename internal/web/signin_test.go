@@ -101,9 +101,17 @@ func TestLanguageSwitchIsRemembered(t *testing.T) {
 	if resp.Header.Get("Location") != "/cockpit" {
 		t.Fatalf("after switching: %s", resp.Header.Get("Location"))
 	}
-	_, body := c.get("/cockpit")
+	if resp.Header.Get("Location") != "/cockpit" {
+		t.Fatalf("after switching: %s", resp.Header.Get("Location"))
+	}
+	resp, body := c.get("/cockpit")
 	if !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Cockpit") {
 		t.Fatal("page not in English after switching")
+	}
+	// An unknown path keeps the language and the signed-in layout.
+	resp, body = c.get("/no/such/page")
+	if resp.StatusCode != http.StatusNotFound || !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "sidenav") {
+		t.Fatalf("404 for a signed-in English user: %d", resp.StatusCode)
 	}
 	u, _ := e.auth.UserByName(ctx, "u-manager")
 	if u.Lang != "en" {
