@@ -57,7 +57,8 @@ func (u User) Principal(mfa bool) access.Principal {
 // auditView is what the audit log keeps of a user: no secrets.
 func (u User) auditView() map[string]any {
 	return map[string]any{"username": u.Username, "display_name": u.DisplayName, "roles": u.Roles,
-		"org_id": u.OrgID, "disabled": u.Disabled, "totp_enabled": u.TOTPEnabled}
+		"org_id": u.OrgID, "disabled": u.Disabled, "totp_enabled": u.TOTPEnabled, "lang": u.Lang,
+		"must_change_password": u.MustChangePassword}
 }
 
 // NewUser is what CreateUser needs.

@@ -136,6 +136,13 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"safeHTML":  func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
 		"languages": func() []string { return i18n.Supported },
 		"list":      func(xs ...string) []string { return xs },
+		// label translates prefix+code when the catalogue has it, else shows the code.
+		"label": func(lang, prefix, code string) string {
+			if i18n.Has(prefix + code) {
+				return i18n.T(lang, prefix+code)
+			}
+			return code
+		},
 		"dict2": func(p *page, u any) roleForm {
 			switch v := u.(type) {
 			case auth.User:

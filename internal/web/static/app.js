@@ -111,4 +111,14 @@
   }
   // Charts inside fragments that htmx swaps in.
   document.addEventListener('htmx:afterSettle', initCharts);
+
+  // ---- Navigation: on a phone the side navigation is a sideways strip; keep
+  // the current item in view. ----
+  document.addEventListener('DOMContentLoaded', function () {
+    var cur = document.querySelector('.sidenav [aria-current="page"]');
+    var nav = document.querySelector('.sidenav');
+    if (cur && nav && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft = cur.offsetLeft - (nav.clientWidth - cur.offsetWidth) / 2;
+    }
+  });
 })();
