@@ -1,6 +1,8 @@
-// Package registry owns the records of who is in the city. For now it holds
-// the organisation record that accounts bind to; the registry issue grows it
-// (credit codes, districts, people, clusters, chains, ...).
+// Package registry owns the records of who is in the city: organisations
+// with their tags, clusters and yearly figures, people (personal data sealed
+// at rest), universities' disciplines and majors, chains, and recognitions.
+// It validates what comes in (by hand, from a spreadsheet or the API) and
+// keeps the Chinese full-text index of organisations current.
 package registry
 
 import (
@@ -11,20 +13,28 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 // Organisation is one organisation's profile.
 type Organisation struct {
-	ID         int64     `json:"id"`
-	CreditCode string    `json:"credit_code,omitempty"`
-	Name       string    `json:"name"`
-	Kind       string    `json:"kind"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
-	Version    int       `json:"version"`
+	ID          int64     `json:"id"`
+	CreditCode  string    `json:"credit_code,omitempty"`
+	Name        string    `json:"name"`
+	FormerNames []string  `json:"former_names,omitempty"`
+	Kind        string    `json:"kind"`
+	District    string    `json:"district,omitempty"`
+	Address     string    `json:"address,omitempty"`
+	Founded     string    `json:"founded,omitempty"` // YYYY-MM-DD
+	Size        string    `json:"size,omitempty"`    // large, medium, small, micro
+	Description string    `json:"description,omitempty"`
+	ParentID    int64     `json:"parent_id,omitempty"`
+	Tags        []string  `json:"tags"`
+	Clusters    []string  `json:"clusters"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	Version     int       `json:"version"`
 }
 
 // Scope limits a query to what a principal may reach: 0 means every
@@ -32,96 +42,124 @@ type Organisation struct {
 // Callers pass access.Principal.OrgScope().
 type Scope int64
 
-func (s Scope) where() (string, []any) {
+func (s Scope) where(col string) (string, []any) {
 	switch {
 	case s == 0:
 		return "1 = 1", nil
 	case s < 0:
 		return "1 = 0", nil
 	default:
-		return "id = ?", []any{int64(s)}
+		return col + " = ?", []any{int64(s)}
 	}
 }
 
-const orgColumns = `id, COALESCE(credit_code, ''), name, kind, created_at, updated_at, version`
+const orgColumns = `o.id, COALESCE(o.credit_code, ''), o.name, o.former_names, o.kind, o.district, o.address, o.founded,
+	o.size, o.description, COALESCE(o.parent_id, 0), o.created_at, o.updated_at, o.version`
 
 func scanOrg(row interface{ Scan(...any) error }) (Organisation, error) {
 	var o Organisation
-	err := row.Scan(&o.ID, &o.CreditCode, &o.Name, &o.Kind, &o.CreatedAt, &o.UpdatedAt, &o.Version)
+	var former string
+	err := row.Scan(&o.ID, &o.CreditCode, &o.Name, &former, &o.Kind, &o.District, &o.Address, &o.Founded,
+		&o.Size, &o.Description, &o.ParentID, &o.CreatedAt, &o.UpdatedAt, &o.Version)
+	o.FormerNames = splitLines(former)
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	o.Tags, o.Clusters = []string{}, []string{}
 	return o, err
+}
+
+func splitLines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Get returns organisation id if scope reaches it; otherwise ErrNotFound, so
 // an organisation user cannot tell another's record exists.
 func Get(ctx context.Context, q store.Querier, scope Scope, id int64) (Organisation, error) {
-	w, args := scope.where()
-	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE id = ? AND `+w, append([]any{id}, args...)...))
+	w, args := scope.where("o.id")
+	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations o WHERE o.id = ? AND `+w, append([]any{id}, args...)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("organisation %d: %w", id, problem.ErrNotFound)
 	}
 	if err != nil {
 		return o, fmt.Errorf("load organisation %d: %w", id, err)
 	}
-	return o, nil
+	list := []*Organisation{&o}
+	return o, loadLabels(ctx, q, list)
 }
 
-// List returns the organisations scope reaches, by name.
-func List(ctx context.Context, q store.Querier, scope Scope, limit int) ([]Organisation, error) {
-	if limit <= 0 || limit > 1000 {
-		limit = 100
+// ByCreditCode returns the organisation with a credit code.
+func ByCreditCode(ctx context.Context, q store.Querier, code string) (Organisation, error) {
+	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations o WHERE o.credit_code = ?`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, fmt.Errorf("organisation %s: %w", code, problem.ErrNotFound)
 	}
-	w, args := scope.where()
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT `+orgColumns+` FROM organisations WHERE `+w+` ORDER BY name, id LIMIT %d`, limit), args...)
 	if err != nil {
-		return nil, fmt.Errorf("list organisations: %w", err)
+		return o, err
 	}
-	defer rows.Close()
-	var out []Organisation
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("scan organisation: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return o, loadLabels(ctx, q, []*Organisation{&o})
 }
 
-// Create adds an organisation.
-func Create(ctx context.Context, db *store.DB, o Organisation) (Organisation, error) {
-	o.Name = strings.TrimSpace(o.Name)
-	if o.Name == "" {
-		return o, problem.Invalid("name", "org.name_required")
-	}
-	if o.Kind == "" {
-		o.Kind = "other"
-	}
-	now := store.Now()
-	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
-	var code any
-	if o.CreditCode != "" {
-		code = o.CreditCode
-	}
-	err := db.InTx(ctx, func(tx *store.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO organisations (credit_code, name, kind, created_at, updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-			code, o.Name, o.Kind, now, now).Scan(&o.ID)
-		if store.IsUniqueViolation(err) {
-			return problem.Invalid("credit_code", "org.code_taken", o.CreditCode)
-		}
-		if err != nil {
-			return fmt.Errorf("insert organisation: %w", err)
-		}
-		return audit.Append(ctx, tx, audit.Change{Entity: "organisation", EntityID: o.ID, Action: "create", After: o})
-	})
-	return o, err
-}
-
-// ByName returns the organisation with exactly this name, if there is one.
+// ByName returns the first organisation with exactly this name.
 func ByName(ctx context.Context, q store.Querier, name string) (Organisation, error) {
-	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations WHERE name = ? ORDER BY id LIMIT 1`, name))
+	o, err := scanOrg(q.QueryRowContext(ctx, `SELECT `+orgColumns+` FROM organisations o WHERE o.name = ? ORDER BY o.id LIMIT 1`, name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, fmt.Errorf("organisation %q: %w", name, problem.ErrNotFound)
 	}
 	return o, err
+}
+
+// loadLabels fills the tags and clusters of the given organisations.
+func loadLabels(ctx context.Context, q store.Querier, orgs []*Organisation) error {
+	if len(orgs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*Organisation, len(orgs))
+	ids := make([]any, len(orgs))
+	for i, o := range orgs {
+		byID[o.ID] = o
+		ids[i] = o.ID
+	}
+	in := placeholders(len(ids))
+	for _, part := range []struct {
+		query string
+		add   func(o *Organisation, name string)
+	}{
+		{`SELECT ot.organisation_id, t.name FROM organisation_tags ot JOIN tags t ON t.id = ot.tag_id WHERE ot.organisation_id IN (` + in + `) ORDER BY t.sort, t.name`,
+			func(o *Organisation, n string) { o.Tags = append(o.Tags, n) }},
+		{`SELECT oc.organisation_id, c.name FROM organisation_clusters oc JOIN clusters c ON c.id = oc.cluster_id WHERE oc.organisation_id IN (` + in + `) ORDER BY c.sort, c.name`,
+			func(o *Organisation, n string) { o.Clusters = append(o.Clusters, n) }},
+	} {
+		rows, err := q.QueryContext(ctx, part.query, ids...)
+		if err != nil {
+			return fmt.Errorf("load labels: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return fmt.Errorf("scan label: %w", err)
+			}
+			if o := byID[id]; o != nil {
+				part.add(o, name)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func placeholders(n int) string {
+	if n <= 0 {
+		return "NULL"
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }

@@ -25,14 +25,14 @@ func TestScopedReads(t *testing.T) {
 		if got, err := registry.Get(ctx, db, registry.Scope(a.ID), a.ID); err != nil || got.Name != "沈阳甲公司" {
 			t.Fatalf("org A reading itself: %+v %v", got, err)
 		}
-		if got, _ := registry.List(ctx, db, registry.Scope(a.ID), 0); len(got) != 1 || got[0].ID != a.ID {
+		if got, _ := registry.List(ctx, db, registry.Scope(a.ID), registry.Filter{}); len(got.Items) != 1 || got.Items[0].ID != a.ID {
 			t.Fatalf("scoped list: %+v", got)
 		}
-		if got, _ := registry.List(ctx, db, 0, 0); len(got) != 2 {
-			t.Fatalf("bureau list: %d, want 2", len(got))
+		if got, _ := registry.List(ctx, db, 0, registry.Filter{}); got.Total != 2 {
+			t.Fatalf("bureau list: %d, want 2", got.Total)
 		}
-		if got, _ := registry.List(ctx, db, -1, 0); len(got) != 0 {
-			t.Fatalf("no-scope list: %d, want 0", len(got))
+		if got, _ := registry.List(ctx, db, -1, registry.Filter{}); got.Total != 0 {
+			t.Fatalf("no-scope list: %d, want 0", got.Total)
 		}
 		if _, err := registry.Create(ctx, db, registry.Organisation{Name: " "}); !errors.Is(err, problem.ErrInvalid) {
 			t.Fatalf("empty name: %v", err)

@@ -28,7 +28,7 @@ func (s *Server) tokensData(r *http.Request) (tokensData, error) {
 	if err != nil {
 		return tokensData{}, err
 	}
-	orgs, err := registry.List(r.Context(), s.db, 0, 1000)
+	orgs, err := s.orgChoices(r)
 	var roles []access.Role
 	for _, ro := range access.Roles {
 		if !ro.Admin() {

@@ -26,7 +26,7 @@ func (s *Server) usersData(r *http.Request) (usersData, error) {
 	if err != nil {
 		return usersData{}, err
 	}
-	orgs, err := registry.List(r.Context(), s.db, 0, 1000)
+	orgs, err := s.orgChoices(r)
 	return usersData{Users: users, Orgs: orgs}, err
 }
 
@@ -104,7 +104,7 @@ func (s *Server) loadUserData(r *http.Request) (userData, error) {
 	if err != nil {
 		return userData{}, err
 	}
-	orgs, err := registry.List(r.Context(), s.db, 0, 1000)
+	orgs, err := s.orgChoices(r)
 	return userData{U: u, Orgs: orgs}, err
 }
 

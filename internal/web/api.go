@@ -42,14 +42,11 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) error {
-	orgs, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), 1000)
+	page, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), registry.Filter{PerPage: 1000})
 	if err != nil {
 		return err
 	}
-	if orgs == nil {
-		orgs = []registry.Organisation{}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": orgs})
+	return writeJSON(w, http.StatusOK, page)
 }
 
 func (s *Server) apiOrganisation(w http.ResponseWriter, r *http.Request) error {
