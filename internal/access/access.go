@@ -62,16 +62,21 @@ const (
 	Public   Permission = "public"
 	SignedIn Permission = "signed_in"
 
-	CockpitView  Permission = "cockpit.view"
-	RegistryView Permission = "registry.view"
-	OrgOwnView   Permission = "org.own.view" // an organisation's own profile
-	UserView     Permission = "user.view"
-	UserManage   Permission = "user.manage"
-	TokenManage  Permission = "token.manage"
-	SessionAdmin Permission = "session.manage"
-	SystemView   Permission = "system.view"
-	AuditRead    Permission = "audit.read"
-	AuditExport  Permission = "audit.export"
+	CockpitView    Permission = "cockpit.view"
+	RegistryView   Permission = "registry.view"
+	OrgOwnView     Permission = "org.own.view" // an organisation's profile (own only, for bound roles)
+	OrgOwnEdit     Permission = "org.own.edit" // edit an organisation's profile (own only, for bound roles)
+	RegistryEdit   Permission = "registry.edit"
+	RegistryImport Permission = "registry.import"
+	PersonView     Permission = "person.view"   // people, personal data masked
+	PersonReveal   Permission = "person.reveal" // personal data unmasked (each view audited)
+	UserView       Permission = "user.view"
+	UserManage     Permission = "user.manage"
+	TokenManage    Permission = "token.manage"
+	SessionAdmin   Permission = "session.manage"
+	SystemView     Permission = "system.view"
+	AuditRead      Permission = "audit.read"
+	AuditExport    Permission = "audit.export"
 )
 
 // grants is the catalogue: what each role may do.
@@ -79,11 +84,11 @@ var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView},
 	SecAdmin: {UserView, TokenManage, SessionAdmin},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView},
+	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal},
 	Reviewer: {OrgOwnView},
-	Org:      {OrgOwnView},
-	Finance:  {OrgOwnView},
-	Viewer:   {CockpitView, RegistryView, OrgOwnView},
+	Org:      {OrgOwnView, OrgOwnEdit, PersonView},
+	Finance:  {OrgOwnView, OrgOwnEdit, PersonView},
+	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView},
 }
 
 // Permissions lists every permission in the catalogue, sorted, including the

@@ -48,6 +48,7 @@ func commands() []command {
 		{"migrate", "apply or list database migrations: migrate up | migrate status", migrate},
 		{"user", "manage accounts: user add | passwd | disable | list | reset-mfa", userCmd},
 		{"token", "manage API tokens: token create | list | revoke", tokenCmd},
+		{"import", "import a spreadsheet: import orgs|people|disciplines|recognitions|figures FILE [--dry-run]", importCmd},
 		{"backup", "copy the SQLite database online to a file", backup},
 		{"audit", "check the audit log: audit verify", auditCmd},
 		{"version", "print the version", version},

@@ -95,7 +95,12 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	} else if err := firstRun(actx, env, a); err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy}, db, a, log)
+	keys, seg, err := registryDeps(env, f.data, log)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
+		Keys: keys, Search: seg}, db, a, log)
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,8 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) error {
-	page, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), registry.Filter{PerPage: 1000})
+	f, _ := s.orgFilter(r)
+	page, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), f)
 	if err != nil {
 		return err
 	}

@@ -22,10 +22,11 @@ import (
 
 // Cookie names.
 const (
-	sessionCookie = "xz_session"
-	csrfCookie    = "xz_csrf" // double-submit token before sign-in
-	langCookie    = "xz_lang"
-	maxFormBytes  = 1 << 20
+	sessionCookie  = "xz_session"
+	csrfCookie     = "xz_csrf" // double-submit token before sign-in
+	langCookie     = "xz_lang"
+	maxFormBytes   = 1 << 20
+	maxUploadBytes = 21 << 20 // the import file limit (20 MiB) and the form around it
 )
 
 // reqInfo is what the middleware learns about a request.
@@ -184,7 +185,14 @@ func (s *Server) checkCSRF(r *http.Request, ri *reqInfo) error {
 	if ri.bearer {
 		return nil
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxFormBytes)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxUploadBytes)
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return problem.Invalid("file", "import.upload_failed")
+		}
+	} else {
+		r.Body = http.MaxBytesReader(nil, r.Body, maxFormBytes)
+	}
 	sent := r.Header.Get("X-CSRF-Token")
 	if sent == "" {
 		sent = r.PostFormValue("csrf")

@@ -24,14 +24,6 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "cockpit", s.newPage(w, r, "cockpit.title", cockpitData{Orgs: n}))
 }
 
-func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
-	if err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "org", s.newPage(w, r, "org.title", o))
-}
-
 // systemData is the data of the system page.
 type systemData struct {
 	Version    string

@@ -14,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 )
 
 // page is what every template receives.
@@ -55,7 +56,8 @@ var areas = []struct {
 	perm      access.Permission
 }{
 	{"nav.cockpit", "/cockpit", access.CockpitView},
-	{"nav.registry", "", access.RegistryView},
+	{"nav.registry", "/registry", access.RegistryView},
+	{"nav.people", "/people", access.PersonView},
 	{"nav.programs", "", access.SignedIn},
 	{"nav.challenges", "", access.SignedIn},
 	{"nav.finance", "", access.SignedIn},
@@ -136,6 +138,20 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"safeHTML":  func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
 		"languages": func() []string { return i18n.Supported },
 		"list":      func(xs ...string) []string { return xs },
+		"add":       func(a, b int) int { return a + b },
+		"hasString": func(xs []string, x string) bool { return contains(xs, x) },
+		"field": func(p *page, name, value, kind string) textField {
+			return textField{P: p, Name: name, Value: value, Kind: kind}
+		},
+		"district": func(code, lang string) string {
+			if d, ok := stdcode.LookupDivision(code); ok {
+				if lang == i18n.EN {
+					return d.NameEN
+				}
+				return d.Name
+			}
+			return code
+		},
 		// label translates prefix+code when the catalogue has it, else shows the code.
 		"label": func(lang, prefix, code string) string {
 			if i18n.Has(prefix + code) {
@@ -285,4 +301,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 type roleForm struct {
 	P *page
 	U *auth.User
+}
+
+// textField is the data of the shared text input with its message.
+type textField struct {
+	P                 *page
+	Name, Value, Kind string
 }

@@ -43,7 +43,17 @@ func (s *Server) routeTable() []route {
 		// Application.
 		{method: "GET", pattern: "/{$}", perm: access.SignedIn, h: s.home, summary: "home: the first page a role needs"},
 		{method: "GET", pattern: "/cockpit", perm: access.CockpitView, h: s.cockpit, summary: "cockpit"},
-		{method: "GET", pattern: "/orgs/{id}", perm: access.OrgOwnView, h: s.orgPage, summary: "an organisation's profile"},
+		{method: "GET", pattern: "/orgs/{id}", perm: access.OrgOwnView, h: s.orgPage, summary: "an organisation's profile (一企一档)"},
+		{method: "GET", pattern: "/orgs/{id}/edit", perm: access.OrgOwnEdit, h: s.orgEditPage, summary: "profile form"},
+		{method: "POST", pattern: "/orgs/{id}/edit", perm: access.OrgOwnEdit, h: s.orgEdit, summary: "save a profile"},
+		{method: "GET", pattern: "/registry", perm: access.RegistryView, h: s.registryPage, summary: "organisations: filters, search, paging"},
+		{method: "GET", pattern: "/registry/export", perm: access.RegistryView, h: s.registryExport, summary: "the filtered list as .xlsx or .csv"},
+		{method: "GET", pattern: "/registry/import", perm: access.RegistryImport, h: s.importPage, summary: "import form"},
+		{method: "POST", pattern: "/registry/import", perm: access.RegistryImport, h: s.importUpload, summary: "upload and preview an import"},
+		{method: "GET", pattern: "/registry/import/template/{kind}", perm: access.RegistryImport, h: s.importTemplate, summary: "an import template"},
+		{method: "GET", pattern: "/registry/import/{job}", perm: access.RegistryImport, h: s.importStatus, summary: "an import's preview or progress"},
+		{method: "POST", pattern: "/registry/import/{job}/commit", perm: access.RegistryImport, h: s.importCommit, summary: "commit a previewed import"},
+		{method: "GET", pattern: "/people", perm: access.PersonView, h: s.peoplePage, summary: "people (personal data masked)"},
 
 		// Administration.
 		{method: "GET", pattern: "/admin/users", perm: access.UserView, h: s.usersPage, summary: "accounts"},
@@ -66,8 +76,9 @@ func (s *Server) routeTable() []route {
 		// JSON API.
 		{method: "GET", pattern: "/api/openapi.json", perm: access.Public, h: s.openAPI, api: true, summary: "this API's OpenAPI 3.1 document"},
 		{method: "GET", pattern: "/api/v1/me", perm: access.SignedIn, h: s.apiMe, api: true, summary: "the caller"},
-		{method: "GET", pattern: "/api/v1/organisations", perm: access.OrgOwnView, h: s.apiOrganisations, api: true, summary: "organisations the caller may see"},
-		{method: "GET", pattern: "/api/v1/organisations/{id}", perm: access.OrgOwnView, h: s.apiOrganisation, api: true, summary: "one organisation"},
+		{method: "GET", pattern: "/api/v1/organizations", perm: access.OrgOwnView, h: s.apiOrganisations, api: true, summary: "organisations the caller may see, filtered and searched"},
+		{method: "GET", pattern: "/api/v1/organizations/{id}", perm: access.OrgOwnView, h: s.apiOrganisation, api: true, summary: "one organisation"},
+		{method: "GET", pattern: "/api/v1/people", perm: access.PersonView, h: s.apiPeople, api: true, summary: "people, personal data masked unless revealed"},
 		{method: "GET", pattern: "/api/v1/users", perm: access.UserView, h: s.apiUsers, api: true, summary: "accounts"},
 		{method: "GET", pattern: "/api/v1/audit", perm: access.AuditRead, h: s.apiAudit, api: true, summary: "audit events"},
 

@@ -15,15 +15,24 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
+// Segmenter turns Chinese text into search terms (package search).
+type Segmenter interface {
+	IndexTerms(text string) []string
+	QueryTerms(q string) []string
+}
+
 // Config is what the server needs to know about how it runs.
 type Config struct {
-	Demo          bool   // show the demonstration banner
-	Version       string // shown on the system page
-	SecureCookies bool   // set Secure on cookies (serving over TLS or behind a TLS proxy)
-	TrustProxy    bool   // take the client address from X-Forwarded-For
+	Keys          *seal.Keyring // seals personal data; people pages need it
+	Search        Segmenter     // Chinese full-text search; nil disables search terms
+	Demo          bool          // show the demonstration banner
+	Version       string        // shown on the system page
+	SecureCookies bool          // set Secure on cookies (serving over TLS or behind a TLS proxy)
+	TrustProxy    bool          // take the client address from X-Forwarded-For
 }
 
 // Server is the HTTP application.
@@ -37,6 +46,7 @@ type Server struct {
 	routes  []route
 	metrics *metrics
 	handler http.Handler
+	imports *importJobs
 }
 
 // New builds the server and checks its templates and catalogues, so a broken
@@ -45,7 +55,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if err := i18n.Check(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, auth: a, log: log}
+	s := &Server{cfg: cfg, db: db, auth: a, log: log, imports: newImportJobs()}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

@@ -29,7 +29,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 		}
 		_, tok, _ := e.auth.CreateToken(ctx, auth.NewToken{Role: access.Viewer})
 		ids := map[string]string{"/admin/users/{id}": strconv.FormatInt(victim.ID, 10), "/admin/tokens/{id}": strconv.FormatInt(tok.ID, 10),
-			"/orgs/{id}": strconv.FormatInt(e.orgA.ID, 10), "/api/v1/organisations/{id}": strconv.FormatInt(e.orgA.ID, 10)}
+			"/orgs/{id}": strconv.FormatInt(e.orgA.ID, 10), "/api/v1/organizations/{id}": strconv.FormatInt(e.orgA.ID, 10)}
 		subjects := append([]access.Role{""}, access.Roles...)
 		for _, rt := range e.srv.Routes() {
 			if rt.Perm == "" || !access.Known(rt.Perm) {
@@ -133,11 +133,11 @@ func TestObjectLevelRefusal(t *testing.T) {
 		}
 		secret, _, _ := e.auth.CreateToken(ctx, auth.NewToken{Role: access.Org, OrgID: e.orgA.ID})
 		hdr := map[string]string{"Authorization": "Bearer " + secret}
-		resp, body := c.do("GET", "/api/v1/organisations/"+strconv.FormatInt(e.orgB.ID, 10), nil, hdr)
+		resp, body := c.do("GET", "/api/v1/organizations/"+strconv.FormatInt(e.orgB.ID, 10), nil, hdr)
 		if resp.StatusCode != 404 || resp.Header.Get("Content-Type") != "application/problem+json" {
 			t.Fatalf("API other organisation: %d %s", resp.StatusCode, body)
 		}
-		_, body = c.do("GET", "/api/v1/organisations", nil, hdr)
+		_, body = c.do("GET", "/api/v1/organizations", nil, hdr)
 		var list struct{ Items []struct{ ID int64 } }
 		json.Unmarshal([]byte(body), &list)
 		if len(list.Items) != 1 || list.Items[0].ID != e.orgA.ID {

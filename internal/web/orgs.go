@@ -1,0 +1,219 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
+)
+
+// profileData is the data of an organisation's profile (一企一档).
+type profileData struct {
+	Org          registry.Organisation
+	DistrictName string
+	Figures      []figureRow
+	Years        []int
+	Chart        string // ECharts option as JSON
+	Recognitions []registry.Recognition
+	People       []registry.Person
+	PeopleTotal  int
+	CanEdit      bool
+}
+
+// figureRow is one figure kind across the years.
+type figureRow struct {
+	Name   string
+	Unit   string
+	Values map[int]string
+}
+
+func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.requestedOrg(r)
+	if err != nil {
+		return err
+	}
+	ri := info(r)
+	d := profileData{Org: o, CanEdit: ri.principal.Can(access.OrgOwnEdit)}
+	if div, ok := stdcode.LookupDivision(o.District); ok {
+		d.DistrictName = div.Name
+		if ri.lang == i18n.EN {
+			d.DistrictName = div.NameEN
+		}
+	}
+	if err := s.profileFigures(r, &d); err != nil {
+		return err
+	}
+	if d.Recognitions, err = registry.Recognitions(r.Context(), s.db, "organisation", o.ID); err != nil {
+		return err
+	}
+	if s.cfg.Keys != nil && ri.principal.Can(access.PersonView) {
+		d.People, d.PeopleTotal, err = registry.People(r.Context(), s.db, s.cfg.Keys, registry.Scope(ri.principal.OrgScope()),
+			registry.PeopleFilter{OrganisationID: o.ID, PerPage: 20}, false)
+		if err != nil {
+			return err
+		}
+	}
+	p := s.newPage(w, r, "org.title", d)
+	if r.URL.Query().Get("saved") == "1" {
+		p.Flash = p.T("form.saved")
+	}
+	return s.render(w, http.StatusOK, "org", p)
+}
+
+// profileFigures lays the yearly figures out as a table and a chart.
+func (s *Server) profileFigures(r *http.Request, d *profileData) error {
+	figs, err := registry.Figures(r.Context(), s.db, d.Org.ID)
+	if err != nil {
+		return err
+	}
+	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	years := map[int]bool{}
+	byKind := map[string]*figureRow{}
+	var order []string
+	series := map[string][]any{}
+	for _, f := range figs {
+		years[f.Year] = true
+		row, ok := byKind[f.Kind]
+		if !ok {
+			row = &figureRow{Name: f.Kind, Values: map[int]string{}}
+			for _, k := range cat.FigureKinds {
+				if k.Key == f.Kind {
+					row.Name, row.Unit = k.Name, k.Unit
+					if lang == i18n.EN {
+						row.Name = k.NameEN
+					}
+				}
+			}
+			byKind[f.Kind] = row
+			order = append(order, f.Kind)
+		}
+		row.Values[f.Year] = strconv.FormatFloat(f.Value, 'f', -1, 64)
+	}
+	for y := range years {
+		d.Years = append(d.Years, y)
+	}
+	sort.Ints(d.Years)
+	for _, k := range order {
+		d.Figures = append(d.Figures, *byKind[k])
+	}
+	// The chart shows the money figures (万元) over the years.
+	var legend []string
+	var ser []map[string]any
+	for _, k := range order {
+		row := byKind[k]
+		if row.Unit != "万元" {
+			continue
+		}
+		vals := make([]any, len(d.Years))
+		for i, y := range d.Years {
+			if v, ok := row.Values[y]; ok {
+				vals[i], _ = strconv.ParseFloat(v, 64)
+			}
+		}
+		series[k] = vals
+		legend = append(legend, row.Name)
+		ser = append(ser, map[string]any{"name": row.Name, "type": "bar", "data": vals})
+	}
+	if len(ser) == 0 {
+		return nil
+	}
+	labels := make([]string, len(d.Years))
+	for i, y := range d.Years {
+		labels[i] = strconv.Itoa(y)
+	}
+	opt := map[string]any{
+		"tooltip": map[string]any{"trigger": "axis"},
+		"legend":  map[string]any{"data": legend},
+		"grid":    map[string]any{"left": 60, "right": 20, "top": 40, "bottom": 30},
+		"xAxis":   map[string]any{"type": "category", "data": labels},
+		"yAxis":   map[string]any{"type": "value", "name": "万元"},
+		"series":  ser,
+	}
+	b, err := json.Marshal(opt)
+	d.Chart = string(b)
+	return err
+}
+
+// editData is the data of the profile edit form.
+type editData struct {
+	Org       registry.Organisation
+	Cat       *registry.Catalogue
+	Districts []stdcode.Division
+	Kinds     []string
+	Sizes     []string
+	Conflict  *registry.Conflict
+}
+
+func (s *Server) editData(r *http.Request, o registry.Organisation) (editData, error) {
+	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	return editData{Org: o, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, Sizes: registry.Sizes}, err
+}
+
+func (s *Server) orgEditPage(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.requestedOrg(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.editData(r, o)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "org_edit", s.newPage(w, r, "org.edit", d))
+}
+
+// orgEdit saves the form. Every field is checked and every problem shown
+// beside its field; a save over a newer version is refused with the fields
+// someone else changed, and nothing is overwritten.
+func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.requestedOrg(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.editData(r, cur)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "org.edit", &d)
+	raw := registry.Raw{}
+	for _, k := range []string{"credit_code", "name", "kind", "district", "address", "founded", "size", "description", "former_names"} {
+		raw[k] = r.PostFormValue(k)
+	}
+	raw["tags"] = strings.Join(r.PostForm["tags"], "、")
+	raw["clusters"] = strings.Join(r.PostForm["clusters"], "、")
+	o, problems := registry.CheckOrganisation(raw, d.Cat, time.Now().In(shanghai))
+	o.ID, o.ParentID = cur.ID, cur.ParentID
+	o.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+	d.Org = o
+	for _, pr := range problems {
+		if !pr.Warning {
+			p.Errors[pr.Field] = pr.Message(p.Lang)
+		}
+	}
+	if len(p.Errors) > 0 {
+		p.Flash = p.T("form.fix_fields", len(p.Errors))
+		return s.render(w, http.StatusUnprocessableEntity, "org_edit", p)
+	}
+	if _, err := registry.Save(r.Context(), s.db, s.cfg.Search, d.Cat, o); err != nil {
+		var c *registry.Conflict
+		if errors.As(err, &c) {
+			d.Conflict = c
+			p.Flash = p.T("org.conflict")
+			return s.render(w, http.StatusConflict, "org_edit", p)
+		}
+		return s.formError(w, r, "org_edit", p, err)
+	}
+	http.Redirect(w, r, "/orgs/"+itoa(o.ID)+"?saved=1", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+)
+
+// peopleData is the data of the people page.
+type peopleData struct {
+	People    []registry.Person
+	Total     int
+	Page      int
+	Revealed  bool
+	CanReveal bool
+}
+
+func (s *Server) peopleFilter(r *http.Request) registry.PeopleFilter {
+	q := r.URL.Query()
+	f := registry.PeopleFilter{Name: q.Get("name"), TalentLevel: q.Get("level")}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	f.PerPage, _ = strconv.Atoi(q.Get("per_page"))
+	f.OrganisationID, _ = strconv.ParseInt(q.Get("org"), 10, 64)
+	return f
+}
+
+// listPeople lists people masked, or unmasked (and audited) when the caller
+// asks with reveal=1 and holds person.reveal.
+func (s *Server) listPeople(r *http.Request) (peopleData, error) {
+	if s.cfg.Keys == nil {
+		return peopleData{}, problem.New(problem.ErrConflict, "person.no_keys")
+	}
+	p := info(r).principal
+	reveal := r.URL.Query().Get("reveal") == "1"
+	if reveal && !p.Can(access.PersonReveal) {
+		return peopleData{}, problem.New(problem.ErrForbidden, "error.status.403")
+	}
+	f := s.peopleFilter(r)
+	people, total, err := registry.People(r.Context(), s.db, s.cfg.Keys, registry.Scope(p.OrgScope()), f, reveal)
+	if people == nil {
+		people = []registry.Person{}
+	}
+	return peopleData{People: people, Total: total, Page: max(f.Page, 1), Revealed: reveal, CanReveal: p.Can(access.PersonReveal)}, err
+}
+
+func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.listPeople(r)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "people.title", d)
+	p.Form["name"] = r.URL.Query().Get("name")
+	return s.render(w, http.StatusOK, "people", p)
+}
+
+func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.listPeople(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": d.People, "total": d.Total, "page": d.Page, "masked": !d.Revealed})
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
+)
+
+// registryData is the data of the registry list page.
+type registryData struct {
+	Page      registry.Page
+	Filter    registry.Filter
+	Cat       *registry.Catalogue
+	Districts []stdcode.Division
+	Kinds     []string
+	Query     string // the filter as a query string, for export and paging links
+	Pages     int
+}
+
+// orgFilter reads the list filter from the query string.
+func (s *Server) orgFilter(r *http.Request) (registry.Filter, string) {
+	q := r.URL.Query()
+	f := registry.Filter{Kind: q.Get("kind"), District: q.Get("district"), Cluster: q.Get("cluster"), Tag: q.Get("tag"),
+		Recognition: q.Get("recognition"), Sort: q.Get("sort")}
+	f.Page, _ = strconv.Atoi(q.Get("page"))
+	f.PerPage, _ = strconv.Atoi(q.Get("per_page"))
+	if y, err := strconv.Atoi(q.Get("year")); err == nil {
+		f.Year, f.Figure = y, q.Get("figure")
+		if v, err := strconv.ParseFloat(q.Get("min"), 64); err == nil {
+			f.MinValue = &v
+		}
+	}
+	text := strings.TrimSpace(q.Get("q"))
+	if text != "" && s.cfg.Search != nil {
+		f.Terms = s.cfg.Search.QueryTerms(text)
+		if len(f.Terms) == 0 {
+			f.Terms = []string{text}
+		}
+	}
+	keep := url.Values{}
+	for _, k := range []string{"q", "kind", "district", "cluster", "tag", "recognition", "figure", "year", "min", "sort"} {
+		if v := q.Get(k); v != "" {
+			keep.Set(k, v)
+		}
+	}
+	return f, keep.Encode()
+}
+
+func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) error {
+	f, query := s.orgFilter(r)
+	page, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), f)
+	if err != nil {
+		return err
+	}
+	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	d := registryData{Page: page, Filter: f, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, Query: query,
+		Pages: (page.Total + page.PerPage - 1) / page.PerPage}
+	p := s.newPage(w, r, "registry.title", d)
+	for k, v := range r.URL.Query() {
+		p.Form[k] = v[0]
+	}
+	return s.render(w, http.StatusOK, "registry", p)
+}
