@@ -190,4 +190,3 @@ func ParseNumber(s string) (float64, *problem.Error) {
 	}
 	return v, nil
 }
-

@@ -11,12 +11,12 @@ import (
 type kind int
 
 const (
-	kindUnknown kind = iota // binary, not a format we read
-	kindXLSX                // a zip holding a workbook
-	kindZip                 // a zip that is not a workbook (.docx, .zip, …)
-	kindOLE                 // an OLE compound file: .xls, or an encrypted .xlsx
-	kindText                // text: CSV
-	kindBrokenZip           // starts like a zip but cannot be read as one
+	kindUnknown   kind = iota // binary, not a format we read
+	kindXLSX                  // a zip holding a workbook
+	kindZip                   // a zip that is not a workbook (.docx, .zip, …)
+	kindOLE                   // an OLE compound file: .xls, or an encrypted .xlsx
+	kindText                  // text: CSV
+	kindBrokenZip             // starts like a zip but cannot be read as one
 )
 
 // describe names a kind for the "not what its name says" message.

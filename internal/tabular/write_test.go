@@ -16,22 +16,22 @@ import (
 
 func TestNeutralise(t *testing.T) {
 	cases := map[string]string{
-		"":                      "",
-		"甲公司":                   "甲公司",
-		"=1+2":                  "'=1+2",
-		"+86 138":               "'+86 138",
+		"":                       "",
+		"甲公司":                    "甲公司",
+		"=1+2":                   "'=1+2",
+		"+86 138":                "'+86 138",
 		"-2+3+cmd|' /C calc'!A0": "'-2+3+cmd|' /C calc'!A0",
-		"@SUM(A1)":              "'@SUM(A1)",
-		"\t=1":                  "'\t=1",
-		"\r=1":                  "'\r=1",
-		"＝1+2":                  "'＝1+2",
-		"-12.5":                 "-12.5",
-		"-3":                    "-3",
-		"-":                     "'-",
-		"-1e5":                  "'-1e5",
-		"a=b":                   "a=b",
-		" =1":                   " =1",
-		"'=1":                   "'=1", // already text; reads back as "=1"
+		"@SUM(A1)":               "'@SUM(A1)",
+		"\t=1":                   "'\t=1",
+		"\r=1":                   "'\r=1",
+		"＝1+2":                   "'＝1+2",
+		"-12.5":                  "-12.5",
+		"-3":                     "-3",
+		"-":                      "'-",
+		"-1e5":                   "'-1e5",
+		"a=b":                    "a=b",
+		" =1":                    " =1",
+		"'=1":                    "'=1", // already text; reads back as "=1"
 	}
 	for in, want := range cases {
 		if got := Neutralise(in); got != want {
@@ -234,10 +234,10 @@ func TestXLSXStream(t *testing.T) {
 
 func TestSheetName(t *testing.T) {
 	cases := map[string]string{
-		"":                   "Sheet1",
-		"数据":                 "数据",
-		"a/b\\c[d]:e*f?":     "a_b_c_d__e_f_",
-		"'quoted'":           "quoted",
+		"":                      "Sheet1",
+		"数据":                    "数据",
+		"a/b\\c[d]:e*f?":        "a_b_c_d__e_f_",
+		"'quoted'":              "quoted",
 		strings.Repeat("长", 40): strings.Repeat("长", 31),
 	}
 	for in, want := range cases {
