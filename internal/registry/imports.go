@@ -232,6 +232,10 @@ func (f firstSeen) check(key string, row int, field string) []Problem {
 }
 
 func prepareOrgs(ctx context.Context, db *store.DB, deps Deps, cat *Catalogue, t *tabular.Table, r *rowReader) error {
+	existing, err := orgIDs(ctx, db)
+	if err != nil {
+		return err
+	}
 	seen := firstSeen{}
 	for _, row := range t.Rows {
 		o, ps := CheckOrganisation(r.raw(row), cat, deps.Today)
@@ -240,7 +244,8 @@ func prepareOrgs(ctx context.Context, db *store.DB, deps Deps, cat *Catalogue, t
 			continue
 		}
 		r.plan.apply = append(r.plan.apply, func(ctx context.Context, tx *store.Tx) (string, error) {
-			_, outcome, err := Upsert(ctx, tx, deps.Indexer, cat, o)
+			_, known := existing[o.CreditCode]
+			_, outcome, err := upsert(ctx, tx, deps.Indexer, cat, o, known)
 			return outcome, err
 		})
 	}

@@ -92,6 +92,16 @@ func Save(ctx context.Context, db *store.DB, ix Indexer, cat *Catalogue, o Organ
 // Upsert writes o inside tx keyed on its credit code: a new code creates, a
 // known one updates when anything differs. For imports.
 func Upsert(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Organisation) (Organisation, string, error) {
+	return upsert(ctx, tx, ix, cat, o, true)
+}
+
+// upsert is Upsert; mayExist false (the import checked the code is new)
+// skips the look-up and the clearing of labels and terms.
+func upsert(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Organisation, mayExist bool) (Organisation, string, error) {
+	if !mayExist {
+		o.ID = 0
+		return writeNew(ctx, tx, ix, cat, o)
+	}
 	if o.CreditCode != "" {
 		cur, err := ByCreditCode(ctx, tx, o.CreditCode)
 		switch {
@@ -107,9 +117,18 @@ func Upsert(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Org
 	return write(ctx, tx, ix, cat, o)
 }
 
+// writeNew inserts an organisation known to be new.
+func writeNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Organisation) (Organisation, string, error) {
+	return writeOrg(ctx, tx, ix, cat, o, true)
+}
+
 // write inserts or updates one organisation with its labels and search
 // terms, and audits it.
 func write(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Organisation) (Organisation, string, error) {
+	return writeOrg(ctx, tx, ix, cat, o, false)
+}
+
+func writeOrg(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Organisation, fresh bool) (Organisation, string, error) {
 	now := store.Now()
 	var code any
 	if o.CreditCode != "" {
@@ -156,10 +175,10 @@ func write(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Orga
 		o.Version++
 	}
 	o.UpdatedAt = now
-	if err := writeLabels(ctx, tx, cat, o); err != nil {
+	if err := writeLabels(ctx, tx, cat, o, fresh); err != nil {
 		return o, "", err
 	}
-	if err := writeTerms(ctx, tx, ix, o); err != nil {
+	if err := writeTerms(ctx, tx, ix, o, fresh); err != nil {
 		return o, "", err
 	}
 	ch := audit.Change{Entity: "organisation", EntityID: o.ID, Action: "create", After: o}
@@ -172,9 +191,14 @@ func write(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Orga
 	return o, outcome, nil
 }
 
-func writeLabels(ctx context.Context, tx *store.Tx, cat *Catalogue, o Organisation) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM organisation_tags WHERE organisation_id = ?`, o.ID); err != nil {
-		return fmt.Errorf("clear tags: %w", err)
+func writeLabels(ctx context.Context, tx *store.Tx, cat *Catalogue, o Organisation, fresh bool) error {
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM organisation_tags WHERE organisation_id = ?`, o.ID); err != nil {
+			return fmt.Errorf("clear tags: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM organisation_clusters WHERE organisation_id = ?`, o.ID); err != nil {
+			return fmt.Errorf("clear clusters: %w", err)
+		}
 	}
 	for _, t := range o.Tags {
 		id, ok := cat.TagID(t)
@@ -184,9 +208,6 @@ func writeLabels(ctx context.Context, tx *store.Tx, cat *Catalogue, o Organisati
 		if _, err := tx.ExecContext(ctx, `INSERT INTO organisation_tags (organisation_id, tag_id) VALUES (?, ?)`, o.ID, id); err != nil {
 			return fmt.Errorf("write tag: %w", err)
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM organisation_clusters WHERE organisation_id = ?`, o.ID); err != nil {
-		return fmt.Errorf("clear clusters: %w", err)
 	}
 	for _, c := range o.Clusters {
 		id, ok := cat.ClusterID(c)
@@ -206,9 +227,11 @@ func (o Organisation) SearchText() string {
 	return strings.Join(append(append([]string{o.Name}, o.FormerNames...), o.Description, o.CreditCode), "\n")
 }
 
-func writeTerms(ctx context.Context, tx *store.Tx, ix Indexer, o Organisation) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM organisation_terms WHERE organisation_id = ?`, o.ID); err != nil {
-		return fmt.Errorf("clear search terms: %w", err)
+func writeTerms(ctx context.Context, tx *store.Tx, ix Indexer, o Organisation, fresh bool) error {
+	if !fresh {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM organisation_terms WHERE organisation_id = ?`, o.ID); err != nil {
+			return fmt.Errorf("clear search terms: %w", err)
+		}
 	}
 	if ix == nil {
 		return nil
