@@ -3,6 +3,7 @@ package tabular
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"io"
 	"strings"
 	"testing"
@@ -16,6 +17,9 @@ func zipOf(t *testing.T, entries map[string]string, zeroes map[string]int64) []b
 	t.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(w, flate.BestSpeed)
+	})
 	for name, body := range entries {
 		w, err := zw.Create(name)
 		if err != nil {

@@ -178,7 +178,7 @@ func checkWorkbook(t *testing.T, f *excelize.File) {
 
 func TestXLSXStream(t *testing.T) {
 	rows := 100_000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		rows = 10_000
 	}
 	path := filepath.Join(t.TempDir(), "big.xlsx")

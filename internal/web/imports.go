@@ -208,11 +208,9 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	s.imports.add(job)
 	snap := job.snapshot()
 	p.Data = importData{Kinds: registry.ImportKinds, Kind: kind, Job: &snap}
-	status := http.StatusOK
-	if !plan.OK() {
-		status = http.StatusUnprocessableEntity
-	}
-	return s.render(w, status, "import_preview", p)
+	// The upload worked, so 200 even when the preview lists problems: the
+	// problems are the answer, not a failed request.
+	return s.render(w, http.StatusOK, "import_preview", p)
 }
 
 func (s *Server) registryDeps() registry.Deps {

@@ -1,0 +1,5 @@
+//go:build !race
+
+package tabular
+
+const raceEnabled = false
