@@ -75,11 +75,11 @@ func readXLSX(r io.ReaderAt, size int64, lim Limits, sheet string) (*Table, erro
 		return nil, errCorrupt(err)
 	}
 	defer raw.Close()
-	shown, err := f.Rows(name)
+	shown, stop, err := formattedRows(f, name)
 	if err != nil {
 		return nil, errCorrupt(err)
 	}
-	defer shown.Close()
+	defer stop()
 
 	b := newBuilder(lim)
 	for num := 1; raw.Next(); num++ {
@@ -87,12 +87,7 @@ func readXLSX(r io.ReaderAt, size int64, lim Limits, sheet string) (*Table, erro
 		if err != nil {
 			return nil, errCorrupt(err)
 		}
-		var display []string
-		if shown.Next() {
-			if display, err = shown.Columns(); err != nil {
-				return nil, errCorrupt(err)
-			}
-		}
+		display := <-shown // nil once the formatted pass has ended
 		for i := range cells {
 			var d string
 			if i < len(display) {
@@ -108,6 +103,36 @@ func readXLSX(r io.ReaderAt, size int64, lim Limits, sheet string) (*Table, erro
 		return nil, errCorrupt(err)
 	}
 	return b.table()
+}
+
+// formattedRows runs the formatted pass over a sheet in its own goroutine,
+// a little ahead of the raw pass. The two decode the XML independently (it
+// is most of the work), so on two cores a sheet takes the time of one pass.
+// stop ends the goroutine and waits for it; errors are left to the raw pass.
+func formattedRows(f *excelize.File, name string) (rows <-chan []string, stop func(), err error) {
+	it, err := f.Rows(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	ch := make(chan []string, 256)
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(ch)
+		defer it.Close()
+		for it.Next() {
+			cells, err := it.Columns()
+			if err != nil {
+				return
+			}
+			select {
+			case ch <- cells:
+			case <-done:
+				return
+			}
+		}
+	}()
+	return ch, func() { close(done); <-finished }, nil
 }
 
 // pickSheet returns the sheet named want, or the first visible sheet.

@@ -176,7 +176,7 @@ type browser struct {
 // newBrowser starts Chromium at exe. It stops when the test ends.
 func newBrowser(t *testing.T, exe string) *browser {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 180*time.Second)
 	out := &browserOutput{}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
