@@ -39,7 +39,7 @@ func mustRead(t *testing.T, data []byte, name string) *Table {
 }
 
 // buildXLSX makes a workbook with excelize and returns its bytes.
-func buildXLSX(t *testing.T, build func(f *excelize.File)) []byte {
+func buildXLSX(t testing.TB, build func(f *excelize.File)) []byte {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
@@ -52,7 +52,7 @@ func buildXLSX(t *testing.T, build func(f *excelize.File)) []byte {
 }
 
 // set sets cells of Sheet1 from a map of cell name to value.
-func set(t *testing.T, f *excelize.File, cells map[string]any) {
+func set(t testing.TB, f *excelize.File, cells map[string]any) {
 	t.Helper()
 	for ref, v := range cells {
 		if err := f.SetCellValue("Sheet1", ref, v); err != nil {
@@ -62,7 +62,7 @@ func set(t *testing.T, f *excelize.File, cells map[string]any) {
 }
 
 // style gives Sheet1's cell ref a new style.
-func style(t *testing.T, f *excelize.File, ref string, s *excelize.Style) {
+func style(t testing.TB, f *excelize.File, ref string, s *excelize.Style) {
 	t.Helper()
 	id, err := f.NewStyle(s)
 	if err != nil {

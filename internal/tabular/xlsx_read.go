@@ -3,7 +3,9 @@ package tabular
 import (
 	"archive/zip"
 	"errors"
+	"fmt"
 	"io"
+	"sync"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -43,8 +45,14 @@ func checkZip(r io.ReaderAt, size int64, lim Limits) error {
 }
 
 // readXLSX reads one worksheet row by row with excelize's streaming
-// iterator, stopping as soon as a limit is passed.
-func readXLSX(r io.ReaderAt, size int64, lim Limits, sheet string) (*Table, error) {
+// iterator, stopping as soon as a limit is passed. A panic inside excelize
+// on a malformed file is reported as a damaged file.
+func readXLSX(r io.ReaderAt, size int64, lim Limits, sheet string) (_ *Table, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errCorrupt(fmt.Errorf("excelize panicked: %v", p))
+		}
+	}()
 	if err := checkZip(r, size, lim); err != nil {
 		return nil, err
 	}
@@ -102,24 +110,35 @@ func readXLSX(r io.ReaderAt, size int64, lim Limits, sheet string) (*Table, erro
 	if err := raw.Error(); err != nil {
 		return nil, errCorrupt(err)
 	}
+	if err := stop(); err != nil {
+		return nil, errCorrupt(err)
+	}
 	return b.table()
 }
 
 // formattedRows runs the formatted pass over a sheet in its own goroutine,
 // a little ahead of the raw pass. The two decode the XML independently (it
 // is most of the work), so on two cores a sheet takes the time of one pass.
-// stop ends the goroutine and waits for it; errors are left to the raw pass.
-func formattedRows(f *excelize.File, name string) (rows <-chan []string, stop func(), err error) {
+// stop ends the goroutine, waits for it and reports a panic it recovered
+// from; it may be called more than once. Other errors are left to the raw
+// pass, which meets them too.
+func formattedRows(f *excelize.File, name string) (rows <-chan []string, stop func() error, err error) {
 	it, err := f.Rows(name)
 	if err != nil {
 		return nil, nil, err
 	}
 	ch := make(chan []string, 256)
 	done, finished := make(chan struct{}), make(chan struct{})
+	var failed error
 	go func() {
 		defer close(finished)
 		defer close(ch)
 		defer it.Close()
+		defer func() {
+			if p := recover(); p != nil {
+				failed = fmt.Errorf("excelize panicked: %v", p)
+			}
+		}()
 		for it.Next() {
 			cells, err := it.Columns()
 			if err != nil {
@@ -132,7 +151,11 @@ func formattedRows(f *excelize.File, name string) (rows <-chan []string, stop fu
 			}
 		}
 	}()
-	return ch, func() { close(done); <-finished }, nil
+	var once sync.Once
+	return ch, func() error {
+		once.Do(func() { close(done); <-finished })
+		return failed
+	}, nil
 }
 
 // pickSheet returns the sheet named want, or the first visible sheet.

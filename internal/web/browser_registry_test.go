@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -17,23 +16,10 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
-	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
 )
-
-// validCode makes a valid synthetic credit code.
-func validCode(t *testing.T, n int) string {
-	org8 := fmt.Sprintf("MB%06d", n)
-	c9, _ := stdcode.OrgCodeCheckChar(org8)
-	first17 := "91210100" + org8 + string(c9)
-	c18, err := stdcode.CreditCodeCheckChar(first17)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return first17 + string(c18)
-}
 
 // TestBrowserRegistryImport uploads a spreadsheet with mistakes, reads the
 // problems the preview lists, uploads the corrected file, imports it while
@@ -65,7 +51,7 @@ func TestBrowserRegistryImport(t *testing.T) {
 	t.Cleanup(ts.Close)
 
 	dir := t.TempDir()
-	good, other := validCode(t, 1), validCode(t, 2)
+	good, other := creditCodeFor(t, 1), creditCodeFor(t, 2)
 	broken := good[:17] + map[bool]string{true: "0", false: "1"}[good[17] != '0']
 	header := "统一社会信用代码,单位名称,单位类型,所在区县,成立日期,企业规模,标签,产业集群,简介\n"
 	bad := header +

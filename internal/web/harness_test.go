@@ -16,6 +16,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
+	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
 )
@@ -34,6 +36,8 @@ type env struct {
 	orgA  registry.Organisation
 	orgB  registry.Organisation
 	users map[access.Role]auth.User
+	keys  *seal.Keyring
+	seg   *search.Segmenter
 }
 
 // newEnv starts a server in demo mode (no forced second factor) unless
@@ -44,11 +48,20 @@ func newEnv(t *testing.T, db *store.DB, strict bool) *env {
 	cfg.Password = password.Fast
 	cfg.Demo = !strict
 	a := auth.New(db, cfg)
-	srv, err := web.New(web.Config{Demo: !strict, Version: "test"}, db, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	line, _ := seal.NewKeyLine("ktest")
+	keys, err := seal.ParseKeyring(line)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, db: db, auth: a, srv: srv, ts: httptest.NewServer(srv), users: map[access.Role]auth.User{}}
+	seg, err := search.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg}, db, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, db: db, auth: a, srv: srv, ts: httptest.NewServer(srv), users: map[access.Role]auth.User{}, keys: keys, seg: seg}
 	t.Cleanup(e.ts.Close)
 	e.orgA, _ = registry.Create(ctx, db, registry.Organisation{Name: "甲企业", Kind: "enterprise"})
 	e.orgB, _ = registry.Create(ctx, db, registry.Organisation{Name: "乙银行", Kind: "bank"})

@@ -1,0 +1,202 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+)
+
+// upload posts a file to the import form and returns the response.
+func (c *client) upload(kind, name string, content []byte) (*http.Response, string) {
+	c.e.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", c.csrf)
+	mw.WriteField("kind", kind)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", c.e.ts.URL+"/registry/import", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if m := csrfRE.FindSubmatch(b); m != nil {
+		c.csrf = string(m[1])
+	}
+	return resp, string(b)
+}
+
+var jobRE = `/registry/import/([A-Za-z0-9_-]+)/commit`
+
+func TestImportThroughTheWeb(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		c := e.client()
+		c.signIn("u-manager", pw)
+		c.get("/registry/import")
+		code := creditCodeFor(t, 42)
+		csv := "统一社会信用代码,单位名称,所在区县,产业集群\n" + code + ",沈阳中科晶益材料有限公司,浑南区,集成电路\n"
+		resp, body := c.upload("orgs", "orgs.csv", []byte(csv))
+		if resp.StatusCode != 200 || !strings.Contains(body, "检查通过") {
+			t.Fatalf("preview: %d", resp.StatusCode)
+		}
+		job := findGroup(t, jobRE, body)
+		resp, _ = c.post("/registry/import/"+job+"/commit", nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("commit: %d", resp.StatusCode)
+		}
+		_, body = c.get(resp.Header.Get("Location") + "?wait=1")
+		if !strings.Contains(body, "新增 1 条") {
+			t.Fatalf("import result page lacks the summary")
+		}
+		// htmx polls the same page for the progress section alone.
+		if resp, body := c.do("GET", "/registry/import/"+job, nil, map[string]string{"HX-Request": "true"}); resp.StatusCode != 200 || !strings.Contains(body, `id="import-done"`) {
+			t.Fatalf("progress fragment: %d", resp.StatusCode)
+		}
+		// A second commit of the same job is refused.
+		if resp, _ := c.post("/registry/import/"+job+"/commit", nil); resp.StatusCode != http.StatusConflict {
+			t.Fatalf("second commit: %d", resp.StatusCode)
+		}
+		// Another user cannot see or commit the job.
+		v := e.client()
+		v.signIn("u-viewer", pw)
+		if resp, _ := v.get("/registry/import/" + job); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("viewer on an import: %d", resp.StatusCode)
+		}
+		// Search through the API, and the export neutralises formulas.
+		_, body = c.do("GET", "/api/v1/organizations?q="+url.QueryEscape("晶益"), nil, nil)
+		var page registry.Page
+		json.Unmarshal([]byte(body), &page)
+		if page.Total != 1 || page.Items[0].CreditCode != code || page.Items[0].District != "210112" {
+			t.Fatalf("API search: %s", body)
+		}
+		// A hostile file: a "csv" that is a zip.
+		resp, body = c.upload("orgs", "orgs.csv", []byte("PK\x03\x04garbage"))
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "field-error") {
+			t.Fatalf("zip named .csv: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestExportNeutralisesFormulas(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), false)
+	cat, _ := registry.LoadCatalogue(ctx, e.db)
+	if _, err := registry.Save(ctx, e.db, e.seg, cat, registry.Organisation{Name: "=HYPERLINK(\"http://evil\")", Kind: "enterprise", Description: "+1+2"}); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	c.signIn("u-viewer", pw)
+	resp, body := c.get("/registry/export?format=csv")
+	if resp.StatusCode != 200 || !strings.HasPrefix(body, "\xEF\xBB\xBF") {
+		t.Fatalf("csv export: %d", resp.StatusCode)
+	}
+	if strings.Contains(body, "\n=HYPERLINK") || strings.Contains(body, ",=HYPERLINK") || !strings.Contains(body, "'=HYPERLINK") || !strings.Contains(body, "'+1+2") {
+		t.Fatalf("formula not neutralised:\n%s", body)
+	}
+	resp, _ = c.get("/registry/export?format=xlsx")
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+		t.Fatalf("xlsx export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	evs, _ := audit.List(ctx, e.db, audit.Filter{Action: "export", Entity: "organisation"})
+	if len(evs) != 2 {
+		t.Fatalf("exports audited: %d, want 2", len(evs))
+	}
+}
+
+func TestOrganisationUserEditsOnlyOwn(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		c := e.client()
+		c.signIn("u-org", pw)
+		own, other := strconv.FormatInt(e.orgA.ID, 10), strconv.FormatInt(e.orgB.ID, 10)
+		_, body := c.get("/orgs/" + own + "/edit")
+		version := findGroup(t, `name="version" value="(\d+)"`, body)
+		form := url.Values{"name": {"甲企业（新名）"}, "kind": {"enterprise"}, "district": {"210106"}, "version": {version}, "tags": {"高新技术企业"}}
+		resp, _ := c.post("/orgs/"+own+"/edit", form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("edit own: %d", resp.StatusCode)
+		}
+		got, _ := registry.Get(ctx, db, 0, e.orgA.ID)
+		if got.Name != "甲企业（新名）" || got.District != "210106" || len(got.Tags) != 1 {
+			t.Fatalf("after edit: %+v", got)
+		}
+		// The same stale version again: refused, naming what changed.
+		form.Set("name", "甲企业（再改）")
+		resp, body = c.post("/orgs/"+own+"/edit", form)
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "其他人已修改") {
+			t.Fatalf("stale edit: %d", resp.StatusCode)
+		}
+		// Another organisation's form and save: not found.
+		if resp, _ := c.get("/orgs/" + other + "/edit"); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("other's edit form: %d", resp.StatusCode)
+		}
+		form.Set("version", "1")
+		if resp, _ := c.post("/orgs/"+other+"/edit", form); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("other's save: %d", resp.StatusCode)
+		}
+		// Bad input: every field's message, nothing saved.
+		_, body = c.get("/orgs/" + own + "/edit")
+		form = url.Values{"name": {""}, "credit_code": {"91210100MA0000000X"}, "founded": {"2024-13-01"}, "version": {findGroup(t, `name="version" value="(\d+)"`, body)}}
+		resp, body = c.post("/orgs/"+own+"/edit", form)
+		if resp.StatusCode != http.StatusUnprocessableEntity || strings.Count(body, `class="field-error"`) < 3 {
+			t.Fatalf("bad input: %d, %d messages", resp.StatusCode, strings.Count(body, `class="field-error"`))
+		}
+	})
+}
+
+func TestRevealIsAuditedAndLimited(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), false)
+	id := idNumberFor(t, 5)
+	tb := "姓名,身份证号,手机号,所在单位统一社会信用代码\n李四," + id + ",13912345678,\n"
+	m := e.client()
+	m.signIn("u-manager", pw)
+	m.get("/registry/import")
+	_, body := m.upload("people", "people.csv", []byte(tb))
+	job := findGroup(t, jobRE, body)
+	resp, _ := m.post("/registry/import/"+job+"/commit", nil)
+	m.get(resp.Header.Get("Location") + "?wait=1")
+	_, body = m.get("/people")
+	if strings.Contains(body, id) || !strings.Contains(body, "139****5678") {
+		t.Fatal("people page not masked")
+	}
+	_, body = m.get("/people?reveal=1")
+	if !strings.Contains(body, id) {
+		t.Fatal("reveal did not show the ID number")
+	}
+	evs, _ := audit.List(ctx, e.db, audit.Filter{Action: "reveal"})
+	if len(evs) != 1 || evs[0].Actor != "u-manager" {
+		t.Fatalf("reveal audit: %+v", evs)
+	}
+	v := e.client()
+	v.signIn("u-viewer", pw)
+	if resp, _ := v.get("/people?reveal=1"); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("viewer reveal: %d", resp.StatusCode)
+	}
+	if _, body := v.do("GET", "/api/v1/people", nil, nil); strings.Contains(body, id) || !strings.Contains(body, `"masked": true`) {
+		t.Fatalf("API people for a viewer: %s", body)
+	}
+}
+
+func findGroup(t *testing.T, pattern, body string) string {
+	t.Helper()
+	m := mustRE(pattern).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no %s in the page", pattern)
+	}
+	return m[1]
+}
