@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -109,6 +110,63 @@ func Append(ctx context.Context, tx *store.Tx, c Change) error {
 		return fmt.Errorf("audit: append: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = ? WHERE id = 1`, e.Hash); err != nil {
+		return fmt.Errorf("audit: move chain head: %w", err)
+	}
+	return nil
+}
+
+// AppendBatch writes one event per change inside tx, in order, taking the
+// chain head once: for imports of many rows.
+func AppendBatch(ctx context.Context, tx *store.Tx, cs []Change) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	a := ActorFrom(ctx)
+	now := store.Now()
+	evs := make([]Event, len(cs))
+	for i, c := range cs {
+		e := Event{At: now, ActorID: a.ID, Actor: a.Name, Address: a.Address, Entity: c.Entity, Action: c.Action, Outcome: c.Outcome}
+		if e.Outcome == "" {
+			e.Outcome = OK
+		}
+		if c.EntityID != nil {
+			e.EntityID = fmt.Sprint(c.EntityID)
+		}
+		var err error
+		if e.Before, err = marshal(c.Before); err != nil {
+			return err
+		}
+		if e.After, err = marshal(c.After); err != nil {
+			return err
+		}
+		evs[i] = e
+	}
+	var last int64
+	var prev string
+	if err := tx.QueryRowContext(ctx, `UPDATE audit_head SET last_id = last_id + ? WHERE id = 1 RETURNING last_id, last_hash`, len(evs)).Scan(&last, &prev); err != nil {
+		return fmt.Errorf("audit: lock chain head: %w", err)
+	}
+	first := last - int64(len(evs)) + 1
+	for i := range evs {
+		evs[i].ID, evs[i].PrevHash = first+int64(i), prev
+		evs[i].Hash = evs[i].computeHash()
+		prev = evs[i].Hash
+	}
+	for start := 0; start < len(evs); start += 200 {
+		chunk := evs[start:min(start+200, len(evs))]
+		vals := make([]string, len(chunk))
+		args := make([]any, 0, 13*len(chunk))
+		for i, e := range chunk {
+			vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, e.ID, e.At, nullID(e.ActorID), e.Actor, e.Address, e.Entity, e.EntityID, e.Action, e.Outcome, e.Before, e.After, e.PrevHash, e.Hash)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events
+			(id, at, actor_id, actor, address, entity, entity_id, action, outcome, before_json, after_json, prev_hash, hash) VALUES `+
+			strings.Join(vals, ", "), args...); err != nil {
+			return fmt.Errorf("audit: append batch: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = ? WHERE id = 1`, prev); err != nil {
 		return fmt.Errorf("audit: move chain head: %w", err)
 	}
 	return nil

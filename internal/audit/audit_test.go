@@ -125,3 +125,22 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 		}
 	})
 }
+
+func TestAppendBatchKeepsTheChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		seed(t, db, 2)
+		var cs []audit.Change
+		for i := 0; i < 450; i++ {
+			cs = append(cs, audit.Change{Entity: "organisation", EntityID: i, Action: "create", After: map[string]any{"n": i}})
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return audit.AppendBatch(ctx, tx, cs) }); err != nil {
+			t.Fatal(err)
+		}
+		seed(t, db, 1)
+		rep, err := audit.Verify(ctx, db)
+		if err != nil || !rep.OK() || rep.Checked != 453 {
+			t.Fatalf("after a batch: %+v %v", rep, err)
+		}
+	})
+}

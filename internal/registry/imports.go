@@ -3,7 +3,6 @@ package registry
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -121,7 +120,30 @@ type Plan struct {
 	Rows     int
 	Problems []CellProblem
 	Warnings []CellProblem
-	apply    []func(ctx context.Context, tx *store.Tx) (string, error)
+	steps    []step
+}
+
+// step writes some rows of a plan and says what it did.
+type step struct {
+	rows int
+	run  func(ctx context.Context, tx *store.Tx) (Summary, error)
+}
+
+// addRow adds a step that writes one row with an upsert.
+func (p *Plan) addRow(fn func(ctx context.Context, tx *store.Tx) (string, error)) {
+	p.steps = append(p.steps, step{rows: 1, run: func(ctx context.Context, tx *store.Tx) (Summary, error) {
+		var s Summary
+		outcome, err := fn(ctx, tx)
+		switch outcome {
+		case Created:
+			s.Created++
+		case Updated:
+			s.Updated++
+		default:
+			s.Unchanged++
+		}
+		return s, err
+	}})
 }
 
 // OK reports whether the plan can be committed.
@@ -173,7 +195,7 @@ func Prepare(ctx context.Context, db *store.DB, deps Deps, kind ImportKind, t *t
 		return nil, err
 	}
 	if !plan.OK() {
-		plan.apply = nil
+		plan.steps = nil
 	}
 	return plan, nil
 }
@@ -237,17 +259,28 @@ func prepareOrgs(ctx context.Context, db *store.DB, deps Deps, cat *Catalogue, t
 		return err
 	}
 	seen := firstSeen{}
+	var fresh []Organisation
 	for _, row := range t.Rows {
 		o, ps := CheckOrganisation(r.raw(row), cat, deps.Today)
 		ps = append(ps, seen.check(o.CreditCode, row.Num, "credit_code")...)
 		if r.add(row.Num, ps) {
 			continue
 		}
-		r.plan.apply = append(r.plan.apply, func(ctx context.Context, tx *store.Tx) (string, error) {
-			_, known := existing[o.CreditCode]
-			_, outcome, err := upsert(ctx, tx, deps.Indexer, cat, o, known)
+		if _, known := existing[o.CreditCode]; !known {
+			fresh = append(fresh, o)
+			continue
+		}
+		r.plan.addRow(func(ctx context.Context, tx *store.Tx) (string, error) {
+			_, outcome, err := Upsert(ctx, tx, deps.Indexer, cat, o)
 			return outcome, err
 		})
+	}
+	// New organisations go in batches: a few statements per 500 rows.
+	for start := 0; start < len(fresh); start += 500 {
+		batch := fresh[start:min(start+500, len(fresh))]
+		r.plan.steps = append(r.plan.steps, step{rows: len(batch), run: func(ctx context.Context, tx *store.Tx) (Summary, error) {
+			return Summary{Created: len(batch)}, insertNew(ctx, tx, deps.Indexer, cat, batch)
+		}})
 	}
 	return nil
 }
@@ -291,7 +324,7 @@ func preparePeople(ctx context.Context, db *store.DB, deps Deps, t *tabular.Tabl
 		if r.add(row.Num, ps) {
 			continue
 		}
-		r.plan.apply = append(r.plan.apply, func(ctx context.Context, tx *store.Tx) (string, error) {
+		r.plan.addRow(func(ctx context.Context, tx *store.Tx) (string, error) {
 			_, outcome, err := UpsertPerson(ctx, tx, deps.Keys, p)
 			return outcome, err
 		})
@@ -306,28 +339,26 @@ func (p *Plan) Commit(ctx context.Context, db *store.DB, progress func(done, tot
 	if !p.OK() {
 		return sum, problem.New(problem.ErrInvalid, "import.has_problems", len(p.Problems))
 	}
+	total := 0
+	for _, st := range p.steps {
+		total += st.rows
+	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		sum = Summary{}
-		for i, apply := range p.apply {
-			outcome, err := apply(ctx, tx)
+		done, reported := 0, 0
+		for _, st := range p.steps {
+			s, err := st.run(ctx, tx)
 			if err != nil {
-				return fmt.Errorf("import row %d of %d: %w", i+1, len(p.apply), err)
+				return fmt.Errorf("import rows %d to %d of %d: %w", done+1, done+st.rows, total, err)
 			}
-			switch outcome {
-			case Created:
-				sum.Created++
-			case Updated:
-				sum.Updated++
-			default:
-				sum.Unchanged++
-			}
-			if progress != nil && (i%200 == 0 || i == len(p.apply)-1) {
-				progress(i+1, len(p.apply))
+			sum.Created, sum.Updated, sum.Unchanged = sum.Created+s.Created, sum.Updated+s.Updated, sum.Unchanged+s.Unchanged
+			done += st.rows
+			if progress != nil && (done-reported >= 200 || done == total) {
+				progress(done, total)
+				reported = done
 			}
 		}
 		return nil
 	})
 	return sum, err
 }
-
-var _ = strings.TrimSpace

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
@@ -94,7 +93,7 @@ func prepareDisciplines(ctx context.Context, db *store.DB, deps Deps, t *tabular
 		if r.add(row.Num, ps) {
 			continue
 		}
-		r.plan.apply = append(r.plan.apply, func(ctx context.Context, tx *store.Tx) (string, error) { return upsertDiscipline(ctx, tx, d) })
+		r.plan.addRow(func(ctx context.Context, tx *store.Tx) (string, error) { return upsertDiscipline(ctx, tx, d) })
 	}
 	return nil
 }
@@ -165,7 +164,7 @@ func prepareFigures(ctx context.Context, db *store.DB, deps Deps, cat *Catalogue
 		if r.add(row.Num, ps) {
 			continue
 		}
-		r.plan.apply = append(r.plan.apply, func(ctx context.Context, tx *store.Tx) (string, error) { return UpsertFigure(ctx, tx, f) })
+		r.plan.addRow(func(ctx context.Context, tx *store.Tx) (string, error) { return UpsertFigure(ctx, tx, f) })
 	}
 	return nil
 }
@@ -317,7 +316,7 @@ func prepareRecognitions(ctx context.Context, db *store.DB, deps Deps, t *tabula
 		if r.add(row.Num, ps) {
 			continue
 		}
-		r.plan.apply = append(r.plan.apply, func(ctx context.Context, tx *store.Tx) (string, error) { return upsertRecognition(ctx, tx, rec) })
+		r.plan.addRow(func(ctx context.Context, tx *store.Tx) (string, error) { return upsertRecognition(ctx, tx, rec) })
 	}
 	return nil
 }
@@ -367,5 +366,3 @@ func Recognitions(ctx context.Context, q store.Querier, subject string, id int64
 	}
 	return out, rows.Err()
 }
-
-var _ = strconv.Itoa

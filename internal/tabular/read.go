@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"errors"
 	"io"
 	"path/filepath"
 	"strings"
@@ -65,6 +66,9 @@ func Read(r io.ReaderAt, size int64, filename string, lim Limits) (*Table, error
 // one). CSV files ignore sheet.
 func ReadSheet(r io.ReaderAt, size int64, filename string, lim Limits, sheet string) (*Table, error) {
 	lim = lim.withDefaults()
+	if size < 0 {
+		return nil, errCorrupt(errors.New("negative size"))
+	}
 	if size > lim.MaxBytes {
 		return nil, errTooLarge(lim.MaxBytes)
 	}
@@ -80,10 +84,11 @@ func ReadSheet(r io.ReaderAt, size int64, filename string, lim Limits, sheet str
 		return readXLSX(r, size, lim, sheet)
 	case kindText:
 		data := make([]byte, size)
-		if _, err := r.ReadAt(data, 0); err != nil && err != io.EOF {
+		n, err := r.ReadAt(data, 0)
+		if err != nil && err != io.EOF {
 			return nil, errCorrupt(err)
 		}
-		return readCSV(data, lim)
+		return readCSV(data[:n], lim)
 	case kindOLE:
 		return nil, errOldExcel()
 	case kindBrokenZip:

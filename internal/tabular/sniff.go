@@ -43,9 +43,11 @@ const sniffLen = 8 << 10
 
 func sniff(r io.ReaderAt, size int64) (kind, error) {
 	head := make([]byte, min(size, sniffLen))
-	if _, err := r.ReadAt(head, 0); err != nil && err != io.EOF {
+	n, err := r.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
 		return kindUnknown, errCorrupt(err)
 	}
+	head = head[:n]
 	switch {
 	case bytes.HasPrefix(head, zipMagic):
 		return zipKind(r, size), nil
