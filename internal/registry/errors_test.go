@@ -1,5 +1,11 @@
 package registry_test
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+)
 
 func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+type tabularTable = tabular.Table

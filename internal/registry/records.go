@@ -366,3 +366,22 @@ func Recognitions(ctx context.Context, q store.Querier, subject string, id int64
 	}
 	return out, rows.Err()
 }
+
+// Disciplines lists a university's disciplines and majors, by kind and name.
+func Disciplines(ctx context.Context, q store.Querier, orgID int64) ([]Discipline, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, organisation_id, kind, code, name, COALESCE(opened, 0), tags FROM disciplines
+		WHERE organisation_id = ? ORDER BY kind, code, name`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("load disciplines: %w", err)
+	}
+	defer rows.Close()
+	var out []Discipline
+	for rows.Next() {
+		var d Discipline
+		if err := rows.Scan(&d.ID, &d.OrganisationID, &d.Kind, &d.Code, &d.Name, &d.Opened, &d.Tags); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}

@@ -26,8 +26,9 @@ type Sheet struct {
 
 // WriteXLSX writes the sheets as one workbook: each with a bold header row,
 // frozen, with filters, drop-downs and header notes. Text cells are
-// neutralised against formula injection; numbers stay numbers. It streams
-// every sheet, so memory stays bounded however many rows there are.
+// neutralised against formula injection; numbers stay numbers. Sheets go
+// through excelize's stream writer, so writing needs little memory beyond
+// the rows passed in; for exports too big to hold, use NewXLSXStream.
 func WriteXLSX(w io.Writer, sheets ...Sheet) error {
 	if len(sheets) == 0 {
 		sheets = []Sheet{{}}
@@ -163,7 +164,7 @@ func (b *book) start(name string, sh Sheet) (*sheetStream, error) {
 		if sh.Notes[col] == "" {
 			continue
 		}
-		c := excelize.Comment{Cell: ColumnLetter(col) + "1", Author: " ", Text: sh.Notes[col]}
+		c := excelize.Comment{Cell: ColumnLetter(col) + "1", Author: "说明", Text: sh.Notes[col]}
 		if err := b.f.AddComment(name, c); err != nil {
 			return nil, err
 		}

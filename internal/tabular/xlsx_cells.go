@@ -12,9 +12,10 @@ import (
 
 // Number formats the cell styles are pointed at for the second, formatted
 // pass over a sheet. They are markers, not for show: the date itself is
-// computed from the raw serial (excelize's date formatting is slow, and
-// these are cheap). What a marker renders can never be mistaken for a raw
-// value: only they put "%" after a number or ":" between digits.
+// computed from the raw serial (excelize's date formatting scans its table
+// of locales for every cell; percentages are cheap, and times are rare).
+// What a marker renders can never be mistaken for a raw value: only they
+// put "%" after a number or ":" between digits.
 const (
 	markDate     = 9  // "0%": the cell shows a date
 	markDateTime = 10 // "0.00%": a date and time

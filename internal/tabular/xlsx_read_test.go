@@ -34,6 +34,7 @@ func TestXLSXDatesComeOutISO(t *testing.T) {
 		{"money is not a date", &excelize.Style{CustomNumFmt: strPtr(`"¥"#,##0.00_);[Red]("¥"#,##0.00)`)}, 1234.5, "1234.5"},
 		{"percent", &excelize.Style{NumFmt: 10}, 0.15, "0.15"},
 		{"text in a date-styled cell", &excelize.Style{NumFmt: 14}, "待定", "待定"},
+		{"digits as text in a date-styled cell", &excelize.Style{NumFmt: 14}, "20240102", "20240102"},
 	}
 	data := buildXLSX(t, func(f *excelize.File) {
 		for i, c := range cases {

@@ -25,6 +25,7 @@ type profileData struct {
 	Recognitions []registry.Recognition
 	People       []registry.Person
 	PeopleTotal  int
+	Disciplines  []registry.Discipline
 	CanEdit      bool
 }
 
@@ -53,6 +54,11 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if d.Recognitions, err = registry.Recognitions(r.Context(), s.db, "organisation", o.ID); err != nil {
 		return err
+	}
+	if o.Kind == "university" {
+		if d.Disciplines, err = registry.Disciplines(r.Context(), s.db, o.ID); err != nil {
+			return err
+		}
 	}
 	if s.cfg.Keys != nil && ri.principal.Can(access.PersonView) {
 		d.People, d.PeopleTotal, err = registry.People(r.Context(), s.db, s.cfg.Keys, registry.Scope(ri.principal.OrgScope()),
