@@ -79,15 +79,20 @@ func BenchmarkImportOrganisations(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
+					read := time.Now()
 					plan, err := registry.Prepare(context.Background(), db, d, registry.ImportOrgs, t)
 					if err != nil || !plan.OK() {
 						b.Fatalf("prepare: %v %d problems", err, len(plan.Problems))
 					}
+					checked := time.Now()
 					sum, err := plan.Commit(context.Background(), db, nil)
 					if err != nil || sum.Created != n {
 						b.Fatalf("commit: %+v %v", sum, err)
 					}
 					b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
+					b.ReportMetric(read.Sub(start).Seconds(), "read-s")
+					b.ReportMetric(checked.Sub(read).Seconds(), "check-s")
+					b.ReportMetric(time.Since(checked).Seconds(), "write-s")
 				}
 			})
 		}
