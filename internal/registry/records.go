@@ -385,3 +385,16 @@ func Disciplines(ctx context.Context, q store.Querier, orgID int64) ([]Disciplin
 	}
 	return out, rows.Err()
 }
+
+// RecognitionKinds lists the recognition kinds (key and name), for filters.
+func RecognitionKinds(ctx context.Context, q store.Querier) ([]Named, error) {
+	ks, err := recognitionKinds(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Named, len(ks))
+	for i, k := range ks {
+		out[i] = Named{Key: k.key, Name: k.name}
+	}
+	return out, nil
+}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
@@ -17,6 +18,8 @@ type registryData struct {
 	Cat       *registry.Catalogue
 	Districts []stdcode.Division
 	Kinds     []string
+	RecKinds  []registry.Named
+	Years     []int
 	Query     string // the filter as a query string, for export and paging links
 	Pages     int
 }
@@ -60,8 +63,15 @@ func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := registryData{Page: page, Filter: f, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, Query: query,
+	recs, err := registry.RecognitionKinds(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	d := registryData{Page: page, Filter: f, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, RecKinds: recs, Query: query,
 		Pages: (page.Total + page.PerPage - 1) / page.PerPage}
+	for y := time.Now().In(shanghai).Year(); y >= 2018; y-- {
+		d.Years = append(d.Years, y)
+	}
 	p := s.newPage(w, r, "registry.title", d)
 	for k, v := range r.URL.Query() {
 		p.Form[k] = v[0]
