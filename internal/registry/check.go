@@ -126,6 +126,13 @@ func parseDistrict(s string) (string, interface{ Message(string) string }) {
 	if d, ok := stdcode.LookupDivisionName(s); ok {
 		return d.Code, nil
 	}
+	if !isDigits(s) {
+		names := []string{}
+		for _, d := range stdcode.Districts() {
+			names = append(names, d.Name)
+		}
+		return "", problem.Invalid("district", "org.district_unknown", s, strings.Join(names, "、"))
+	}
 	d, err := stdcode.CheckDivision(s, true)
 	if err != nil {
 		return "", err.(*stdcode.Error)

@@ -152,8 +152,6 @@ func templateList(kind registry.ImportKind, key string, cat *registry.Catalogue)
 		return []string{"大", "中", "小", "微"}
 	case kind == registry.ImportOrgs && key == "district":
 		return []string{"和平区", "沈河区", "大东区", "皇姑区", "铁西区", "苏家屯区", "浑南区", "沈北新区", "于洪区", "辽中区", "康平县", "法库县", "新民市"}
-	case kind == registry.ImportOrgs && key == "clusters":
-		return cat.ClusterNames()
 	case kind == registry.ImportPeople && key == "gender":
 		return []string{"男", "女"}
 	case kind == registry.ImportPeople && key == "degree":

@@ -141,8 +141,8 @@ func (s *Server) profileFigures(r *http.Request, d *profileData) error {
 	}
 	opt := map[string]any{
 		"tooltip": map[string]any{"trigger": "axis"},
-		"legend":  map[string]any{"data": legend},
-		"grid":    map[string]any{"left": 60, "right": 20, "top": 40, "bottom": 30},
+		"legend":  map[string]any{"data": legend, "top": 0, "type": "scroll"},
+		"grid":    map[string]any{"left": 70, "right": 20, "top": 48, "bottom": 30, "containLabel": true},
 		"xAxis":   map[string]any{"type": "category", "data": labels},
 		"yAxis":   map[string]any{"type": "value", "name": "万元"},
 		"series":  ser,
@@ -160,6 +160,46 @@ type editData struct {
 	Kinds     []string
 	Sizes     []string
 	Conflict  *registry.Conflict
+	Stored    []storedValue // on a conflict: the stored value of each differing field
+}
+
+// storedValue is one field's value as stored now, shown beside a conflict.
+type storedValue struct {
+	Field, Value string
+}
+
+func conflictValues(c *registry.Conflict, lang string) []storedValue {
+	cur := c.Current
+	vals := map[string]string{
+		"credit_code": cur.CreditCode, "name": cur.Name, "former_names": strings.Join(cur.FormerNames, "、"),
+		"kind": i18n.T(lang, "org.kind."+cur.Kind), "district": cur.District, "address": cur.Address, "founded": cur.Founded,
+		"size": cur.Size, "description": cur.Description, "tags": strings.Join(cur.Tags, "、"), "clusters": strings.Join(cur.Clusters, "、"),
+	}
+	if div, ok := stdcode.LookupDivision(cur.District); ok {
+		vals["district"] = div.Name
+	}
+	if cur.Size != "" {
+		vals["size"] = i18n.T(lang, "org.size."+cur.Size)
+	}
+	var out []storedValue
+	for _, f := range c.Fields {
+		v := vals[f]
+		if v == "" {
+			v = "—"
+		}
+		out = append(out, storedValue{Field: f, Value: v})
+	}
+	return out
+}
+
+// typed is the organisation as the user typed it, for showing a form again.
+func typed(raw registry.Raw, checked registry.Organisation) registry.Organisation {
+	o := checked
+	o.CreditCode, o.Name, o.Address, o.Founded, o.Description = raw["credit_code"], raw["name"], raw["address"], raw["founded"], raw["description"]
+	o.District, o.Size, o.Kind = raw["district"], raw["size"], raw["kind"]
+	o.FormerNames = registry.SplitList(raw["former_names"])
+	o.Tags, o.Clusters = registry.SplitList(raw["tags"]), registry.SplitList(raw["clusters"])
+	return o
 }
 
 func (s *Server) editData(r *http.Request, o registry.Organisation) (editData, error) {
@@ -208,13 +248,21 @@ func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if len(p.Errors) > 0 {
+		// Show what was typed, not the checked record: a rejected value
+		// must not come back blank and be saved as blank next time.
+		d.Org = typed(raw, o)
 		p.Flash = p.T("form.fix_fields", len(p.Errors))
 		return s.render(w, http.StatusUnprocessableEntity, "org_edit", p)
 	}
 	if _, err := registry.Save(r.Context(), s.db, s.cfg.Search, d.Cat, o); err != nil {
 		var c *registry.Conflict
 		if errors.As(err, &c) {
+			// Keep the user's edit in the form, show what is stored now in
+			// the fields that differ, and take the current version: saving
+			// again is a deliberate overwrite of what they have now seen.
 			d.Conflict = c
+			d.Org.Version = c.Current.Version
+			d.Stored = conflictValues(c, p.Lang)
 			p.Flash = p.T("org.conflict")
 			return s.render(w, http.StatusConflict, "org_edit", p)
 		}

@@ -138,8 +138,14 @@ func TestOrganisationUserEditsOnlyOwn(t *testing.T) {
 		// The same stale version again: refused, naming what changed.
 		form.Set("name", "甲企业（再改）")
 		resp, body = c.post("/orgs/"+own+"/edit", form)
-		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "其他人已修改") {
+		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "其他人已修改") || !strings.Contains(body, "甲企业（新名）") {
 			t.Fatalf("stale edit: %d", resp.StatusCode)
+		}
+		// The conflict form carries the current version: saving it again is a
+		// deliberate overwrite, and it succeeds.
+		form.Set("version", findGroup(t, `name="version" value="(\d+)"`, body))
+		if resp, _ := c.post("/orgs/"+own+"/edit", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save after seeing the conflict: %d", resp.StatusCode)
 		}
 		// Another organisation's form and save: not found.
 		if resp, _ := c.get("/orgs/" + other + "/edit"); resp.StatusCode != http.StatusNotFound {
@@ -155,6 +161,14 @@ func TestOrganisationUserEditsOnlyOwn(t *testing.T) {
 		resp, body = c.post("/orgs/"+own+"/edit", form)
 		if resp.StatusCode != http.StatusUnprocessableEntity || strings.Count(body, `class="field-error"`) < 3 {
 			t.Fatalf("bad input: %d, %d messages", resp.StatusCode, strings.Count(body, `class="field-error"`))
+		}
+		// What was typed comes back in the form, so fixing one field does
+		// not blank another.
+		if !strings.Contains(body, `value="2024-13-01"`) || !strings.Contains(body, `value="91210100MA0000000X"`) {
+			t.Fatal("rejected values were not shown again as typed")
+		}
+		if got, _ := registry.Get(ctx, db, 0, e.orgA.ID); got.Name != "甲企业（再改）" {
+			t.Fatalf("a refused save changed the record: %+v", got)
 		}
 	})
 }
