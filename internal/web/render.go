@@ -78,6 +78,9 @@ var areas = []struct {
 
 func navFor(p access.Principal) []navItem {
 	var out []navItem
+	if p.OrgID != 0 && p.OrgScope() > 0 {
+		out = append(out, navItem{Key: "nav.my_org", Href: "/orgs/" + itoa(p.OrgID)})
+	}
 	for _, a := range areas {
 		if p.Can(a.perm) {
 			out = append(out, navItem{Key: a.key, Href: a.href})
