@@ -77,42 +77,7 @@ type Change struct {
 // Append writes an event for c inside tx, charged to the actor in ctx. Call it
 // in the same transaction as the write it records.
 func Append(ctx context.Context, tx *store.Tx, c Change) error {
-	a := ActorFrom(ctx)
-	e := Event{
-		At: store.Now(), ActorID: a.ID, Actor: a.Name, Address: a.Address,
-		Entity: c.Entity, Action: c.Action, Outcome: c.Outcome,
-	}
-	if e.Outcome == "" {
-		e.Outcome = OK
-	}
-	if c.EntityID != nil {
-		e.EntityID = fmt.Sprint(c.EntityID)
-	}
-	var err error
-	if e.Before, err = marshal(c.Before); err != nil {
-		return err
-	}
-	if e.After, err = marshal(c.After); err != nil {
-		return err
-	}
-	// Taking the head row serialises appends: one order, one chain.
-	if err := tx.QueryRowContext(ctx,
-		`UPDATE audit_head SET last_id = last_id + 1 WHERE id = 1 RETURNING last_id, last_hash`,
-	).Scan(&e.ID, &e.PrevHash); err != nil {
-		return fmt.Errorf("audit: lock chain head: %w", err)
-	}
-	e.Hash = e.computeHash()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_events
-		(id, at, actor_id, actor, address, entity, entity_id, action, outcome, before_json, after_json, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.ID, e.At, nullID(e.ActorID), e.Actor, e.Address, e.Entity, e.EntityID, e.Action, e.Outcome,
-		e.Before, e.After, e.PrevHash, e.Hash); err != nil {
-		return fmt.Errorf("audit: append: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE audit_head SET last_hash = ? WHERE id = 1`, e.Hash); err != nil {
-		return fmt.Errorf("audit: move chain head: %w", err)
-	}
-	return nil
+	return AppendBatch(ctx, tx, []Change{c})
 }
 
 // AppendBatch writes one event per change inside tx, in order, taking the
