@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 )
 
@@ -28,4 +30,8 @@ func idNumberFor(t *testing.T, n int) string {
 		t.Fatal(err)
 	}
 	return first17 + string(c)
+}
+
+func authNewToken(role string) auth.NewToken {
+	return auth.NewToken{Role: access.Role(role), Name: role}
 }

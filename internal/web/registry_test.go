@@ -214,3 +214,45 @@ func findGroup(t *testing.T, pattern, body string) string {
 	}
 	return m[1]
 }
+
+func TestImportThroughTheAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		secret, _, err := e.auth.CreateToken(ctx, authNewToken("manager"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		code := creditCodeFor(t, 77)
+		post := func(query, body string) (*http.Response, map[string]any) {
+			req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/imports?"+query, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Content-Type", "text/csv")
+			resp, err := c.http.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			json.NewDecoder(resp.Body).Decode(&out)
+			return resp, out
+		}
+		resp, out := post("kind=orgs", "credit_code,name,district\n"+code[:17]+"0,沈阳富创精密设备股份有限公司,月球区\n")
+		if resp.StatusCode != 422 || len(out["problems"].([]any)) != 2 {
+			t.Fatalf("bad rows: %d %v", resp.StatusCode, out)
+		}
+		good := "credit_code,name,district\n" + code + ",沈阳富创精密设备股份有限公司,浑南区\n"
+		if resp, out := post("kind=orgs&dry_run=1", good); resp.StatusCode != 200 || out["committed"] != false {
+			t.Fatalf("dry run: %d %v", resp.StatusCode, out)
+		}
+		if resp, out := post("kind=orgs", good); resp.StatusCode != 200 || out["created"] != float64(1) {
+			t.Fatalf("import: %d %v", resp.StatusCode, out)
+		}
+		viewer, _, _ := e.auth.CreateToken(ctx, authNewToken("viewer"))
+		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/imports?kind=orgs", strings.NewReader(good))
+		req.Header.Set("Authorization", "Bearer "+viewer)
+		if resp, _ := c.http.Do(req); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("viewer token import: %d", resp.StatusCode)
+		}
+	})
+}
