@@ -68,8 +68,9 @@ const (
 	OrgOwnEdit     Permission = "org.own.edit" // edit an organisation's profile (own only, for bound roles)
 	RegistryEdit   Permission = "registry.edit"
 	RegistryImport Permission = "registry.import"
-	PersonView     Permission = "person.view"   // people, personal data masked
-	PersonReveal   Permission = "person.reveal" // personal data unmasked (each view audited)
+	CatalogueEdit  Permission = "catalogue.edit" // tags and clusters
+	PersonView     Permission = "person.view"    // people, personal data masked
+	PersonReveal   Permission = "person.reveal"  // personal data unmasked (each view audited)
 	UserView       Permission = "user.view"
 	UserManage     Permission = "user.manage"
 	TokenManage    Permission = "token.manage"
@@ -84,7 +85,7 @@ var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView},
 	SecAdmin: {UserView, TokenManage, SessionAdmin},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal},
+	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit},
 	Reviewer: {OrgOwnView},
 	Org:      {OrgOwnView, OrgOwnEdit, PersonView},
 	Finance:  {OrgOwnView, OrgOwnEdit, PersonView},

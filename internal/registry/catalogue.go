@@ -2,9 +2,12 @@ package registry
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -150,6 +153,11 @@ func (c *Catalogue) FigureKey(s string) (string, bool) {
 	return "", false
 }
 
+// ByTable gives the tags or clusters by their table's name, for templates.
+func (c *Catalogue) ByTable() map[string][]Named {
+	return map[string][]Named{"tags": c.Tags, "clusters": c.Clusters}
+}
+
 // TagNames lists the tag names, for drop-downs and messages.
 func (c *Catalogue) TagNames() []string { return names(c.Tags) }
 
@@ -180,4 +188,45 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// CatalogueTables are the editable lists: tags and clusters.
+var CatalogueTables = map[string]bool{"tags": true, "clusters": true}
+
+// SaveNamed adds an entry to tags or clusters (id 0) or renames one. Names
+// are unique; a rename carries over to every organisation, since they hold
+// the entry by id.
+func SaveNamed(ctx context.Context, db *store.DB, table string, n Named) (Named, error) {
+	if !CatalogueTables[table] {
+		return n, fmt.Errorf("catalogue %q: %w", table, problem.ErrNotFound)
+	}
+	n.Name, n.NameEN = strings.TrimSpace(n.Name), strings.TrimSpace(n.NameEN)
+	if n.Name == "" || len([]rune(n.Name)) > 40 {
+		return n, problem.Invalid("name", "catalogue.name_invalid")
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		action := "create"
+		if n.ID == 0 {
+			err = tx.QueryRowContext(ctx, `INSERT INTO `+table+` (name, name_en, sort) VALUES (?, ?, (SELECT COALESCE(max(sort), 0) + 10 FROM `+table+`)) RETURNING id`,
+				n.Name, n.NameEN).Scan(&n.ID)
+		} else {
+			action = "rename"
+			var res sql.Result
+			res, err = tx.ExecContext(ctx, `UPDATE `+table+` SET name = ?, name_en = ? WHERE id = ?`, n.Name, n.NameEN, n.ID)
+			if err == nil {
+				if k, _ := res.RowsAffected(); k != 1 {
+					return fmt.Errorf("%s %d: %w", table, n.ID, problem.ErrNotFound)
+				}
+			}
+		}
+		if store.IsUniqueViolation(err) {
+			return problem.Invalid("name", "catalogue.name_taken", n.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("save %s: %w", table, err)
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: strings.TrimSuffix(table, "s"), EntityID: n.ID, Action: action, After: n})
+	})
+	return n, err
 }

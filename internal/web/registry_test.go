@@ -256,3 +256,37 @@ func TestImportThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestCatalogueEditing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		c := e.client()
+		c.signIn("u-manager", pw)
+		c.get("/admin/catalogues")
+		if resp, _ := c.post("/admin/catalogues/tags", url.Values{"name": {"创新型中小企业"}, "name_en": {"Innovative SME"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add tag: %d", resp.StatusCode)
+		}
+		cat, _ := registry.LoadCatalogue(ctx, db)
+		id, ok := cat.TagID("创新型中小企业")
+		if !ok {
+			t.Fatal("tag not added")
+		}
+		c.get("/admin/catalogues")
+		resp, body := c.post("/admin/catalogues/tags", url.Values{"name": {"高新技术企业"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "已存在") {
+			t.Fatalf("duplicate tag: %d", resp.StatusCode)
+		}
+		c.get("/admin/catalogues")
+		if resp, _ := c.post("/admin/catalogues/tags", url.Values{"id": {strconv.FormatInt(id, 10)}, "name": {"创新型中小企业（省级）"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("rename: %d", resp.StatusCode)
+		}
+		if resp, _ := c.post("/admin/catalogues/people", url.Values{"name": {"x"}}); resp.StatusCode != http.StatusNotFound {
+			t.Fatalf("unknown catalogue: %d", resp.StatusCode)
+		}
+		o := e.client()
+		o.signIn("u-org", pw)
+		if resp, _ := o.get("/admin/catalogues"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("org user on catalogues: %d", resp.StatusCode)
+		}
+	})
+}

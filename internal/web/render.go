@@ -69,6 +69,7 @@ var areas = []struct {
 	{"nav.cooperation", "", access.SignedIn},
 	{"nav.reports", "", access.CockpitView},
 	{"nav.proposals", "", access.CockpitView},
+	{"nav.catalogues", "/admin/catalogues", access.CatalogueEdit},
 	{"nav.users", "/admin/users", access.UserView},
 	{"nav.tokens", "/admin/tokens", access.TokenManage},
 	{"nav.audit", "/admin/audit", access.AuditRead},

@@ -53,6 +53,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/registry/import/template/{kind}", perm: access.RegistryImport, h: s.importTemplate, summary: "an import template"},
 		{method: "GET", pattern: "/registry/import/{job}", perm: access.RegistryImport, h: s.importStatus, summary: "an import's preview or progress"},
 		{method: "POST", pattern: "/registry/import/{job}/commit", perm: access.RegistryImport, h: s.importCommit, summary: "commit a previewed import"},
+		{method: "GET", pattern: "/admin/catalogues", perm: access.CatalogueEdit, h: s.cataloguePage, summary: "tags and clusters"},
+		{method: "POST", pattern: "/admin/catalogues/{table}", perm: access.CatalogueEdit, h: s.catalogueSave, summary: "add or rename a tag or cluster"},
 		{method: "GET", pattern: "/people", perm: access.PersonView, h: s.peoplePage, summary: "people (personal data masked)"},
 
 		// Administration.
