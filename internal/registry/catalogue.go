@@ -158,6 +158,22 @@ func (c *Catalogue) ByTable() map[string][]Named {
 	return map[string][]Named{"tags": c.Tags, "clusters": c.Clusters}
 }
 
+// Label shows a tag's or cluster's stored (Chinese) name in lang: the
+// English name on English pages when the catalogue has one.
+func (c *Catalogue) Label(name, lang string) string {
+	if !strings.HasPrefix(lang, "en") {
+		return name
+	}
+	for _, list := range [][]Named{c.Tags, c.Clusters} {
+		for _, n := range list {
+			if n.Name == name && n.NameEN != "" {
+				return n.NameEN
+			}
+		}
+	}
+	return name
+}
+
 // TagNames lists the tag names, for drop-downs and messages.
 func (c *Catalogue) TagNames() []string { return names(c.Tags) }
 

@@ -26,6 +26,7 @@ type profileData struct {
 	People       []registry.Person
 	PeopleTotal  int
 	Disciplines  []registry.Discipline
+	Cat          *registry.Catalogue
 	CanEdit      bool
 }
 
@@ -42,7 +43,11 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ri := info(r)
-	d := profileData{Org: o, CanEdit: ri.principal.Can(access.OrgOwnEdit)}
+	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	d := profileData{Org: o, CanEdit: ri.principal.Can(access.OrgOwnEdit), Cat: cat}
 	if div, ok := stdcode.LookupDivision(o.District); ok {
 		d.DistrictName = div.Name
 		if ri.lang == i18n.EN {

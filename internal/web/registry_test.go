@@ -290,3 +290,21 @@ func TestCatalogueEditing(t *testing.T) {
 		}
 	})
 }
+
+func TestEnglishPagesShowEnglishLabels(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), false)
+	cat, _ := registry.LoadCatalogue(ctx, e.db)
+	o, err := registry.Save(ctx, e.db, e.seg, cat, registry.Organisation{Name: "沈阳新松机器人自动化股份有限公司", Kind: "enterprise", Tags: []string{"高新技术企业"}, Clusters: []string{"机器人"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	c.signIn("u-manager", pw)
+	c.post("/lang", url.Values{"lang": {"en"}, "back": {"/registry"}})
+	for _, path := range []string{"/registry", "/orgs/" + strconv.FormatInt(o.ID, 10)} {
+		_, body := c.get(path)
+		if !strings.Contains(body, ">High-tech enterprise<") || !strings.Contains(body, ">Robotics<") {
+			t.Errorf("%s in English lacks the English tag and cluster names", path)
+		}
+	}
+}
