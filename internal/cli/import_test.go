@@ -43,3 +43,15 @@ func TestImportCommand(t *testing.T) {
 		t.Fatalf("the personal-data keyring was not created: %v", err)
 	}
 }
+
+func TestProgramValidate(t *testing.T) {
+	if code, out, _ := runCLI(t, "", "program", "validate", "../../programs/major_special_project.yaml"); code != 0 || !strings.Contains(out, "ok") {
+		t.Fatalf("valid template: %d %s", code, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("key: x\nname: X\nversion: 1\nstages:\n  - {key: a, name: A, initial: true}\ntransitions:\n  - {key: t, name: T, from: a, to: b, by: [owner]}\n"), 0o600)
+	code, out, _ := runCLI(t, "", "program", "validate", "--lang", "en", bad)
+	if code != 1 || !strings.Contains(out, "line 7") || !strings.Contains(out, "Stage \"b\" does not exist") {
+		t.Fatalf("bad template: %d %s", code, out)
+	}
+}

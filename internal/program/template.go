@@ -1,0 +1,195 @@
+// Package program owns programs as data: versioned templates that declare a
+// program's form, its stages and transitions with the rules that guard them,
+// how it is reviewed and what child records it has. This file holds the
+// template's shape; parse.go reads it from YAML with line numbers and
+// check.go refuses templates that could not run.
+package program
+
+import (
+	"go.yaml.in/yaml/v3"
+)
+
+// Template is one version of a program.
+type Template struct {
+	Key         string       `yaml:"key"`
+	Name        string       `yaml:"name"`
+	NameEN      string       `yaml:"name_en,omitempty"`
+	Version     int          `yaml:"version"`
+	Description string       `yaml:"description,omitempty"`
+	Form        []Field      `yaml:"form"`
+	Stages      []Stage      `yaml:"stages"`
+	Transitions []Transition `yaml:"transitions"`
+	Review      *Review      `yaml:"review,omitempty"`
+	Children    []Child      `yaml:"children,omitempty"`
+}
+
+// Field types a form may use.
+var FieldTypes = []string{"text", "longtext", "number", "money", "percentage", "date", "choice", "multichoice",
+	"organisation", "person", "file", "table", "boolean"}
+
+// Field is one field of the form.
+type Field struct {
+	Key      string   `yaml:"key"`
+	Label    string   `yaml:"label"`
+	LabelEN  string   `yaml:"label_en,omitempty"`
+	Type     string   `yaml:"type"`
+	Required bool     `yaml:"required,omitempty"`
+	When     string   `yaml:"when,omitempty"` // shown and required only when this expression holds
+	Min      *float64 `yaml:"min,omitempty"`
+	Max      *float64 `yaml:"max,omitempty"`
+	Options  []string `yaml:"options,omitempty"`
+	Columns  []Field  `yaml:"columns,omitempty"` // for a table
+	Help     string   `yaml:"help,omitempty"`
+	Line     int      `yaml:"-"`
+}
+
+// Stage is a state a record can be in.
+type Stage struct {
+	Key      string `yaml:"key"`
+	Name     string `yaml:"name"`
+	NameEN   string `yaml:"name_en,omitempty"`
+	Initial  bool   `yaml:"initial,omitempty"`
+	Terminal bool   `yaml:"terminal,omitempty"`
+	Line     int    `yaml:"-"`
+}
+
+// Transition moves a record from one stage to another.
+type Transition struct {
+	Key      string   `yaml:"key"`
+	Name     string   `yaml:"name"`
+	NameEN   string   `yaml:"name_en,omitempty"`
+	From     []string `yaml:"from"`
+	To       string   `yaml:"to"`
+	By       []string `yaml:"by"`                 // role:ROLE, owner, reviewer
+	Rule     string   `yaml:"rule,omitempty"`     // must hold, an expression over the record and its applicant
+	Message  string   `yaml:"message,omitempty"`  // shown when the rule does not hold
+	Requires []string `yaml:"requires,omitempty"` // form fields that must be filled at this point
+	Deadline string   `yaml:"deadline,omitempty"` // call_end, or a duration after entering the stage: 30d
+	Line     int      `yaml:"-"`
+}
+
+// Review says how records are scored.
+type Review struct {
+	Rounds             int         `yaml:"rounds"`
+	ReviewersPerRecord int         `yaml:"reviewers_per_record"`
+	Blind              bool        `yaml:"blind,omitempty"`
+	Aggregate          string      `yaml:"aggregate"` // mean, trimmed_mean, median
+	Criteria           []Criterion `yaml:"criteria"`
+	Line               int         `yaml:"-"`
+}
+
+// Criterion is one line of the rubric.
+type Criterion struct {
+	Key    string  `yaml:"key"`
+	Name   string  `yaml:"name"`
+	NameEN string  `yaml:"name_en,omitempty"`
+	Weight float64 `yaml:"weight"`
+	Min    float64 `yaml:"min"`
+	Max    float64 `yaml:"max"`
+	Line   int     `yaml:"-"`
+}
+
+// Child is a kind of child record (a challenge's bids, a case's legs).
+type Child struct {
+	Key      string `yaml:"key"`
+	Name     string `yaml:"name"`
+	NameEN   string `yaml:"name_en,omitempty"`
+	Template string `yaml:"template"` // the key of the child's template
+	Line     int    `yaml:"-"`
+}
+
+// The types below record where each element stands in the YAML, so that a
+// problem names its line.
+
+func (f *Field) UnmarshalYAML(n *yaml.Node) error {
+	type plain Field
+	if err := n.Decode((*plain)(f)); err != nil {
+		return err
+	}
+	f.Line = n.Line
+	return nil
+}
+
+func (s *Stage) UnmarshalYAML(n *yaml.Node) error {
+	type plain Stage
+	if err := n.Decode((*plain)(s)); err != nil {
+		return err
+	}
+	s.Line = n.Line
+	return nil
+}
+
+func (t *Transition) UnmarshalYAML(n *yaml.Node) error {
+	type plain Transition
+	if n.Kind == yaml.MappingNode {
+		// "from" may be one stage or a list.
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == "from" && n.Content[i+1].Kind == yaml.ScalarNode {
+				v := n.Content[i+1]
+				n.Content[i+1] = &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Line: v.Line, Column: v.Column, Content: []*yaml.Node{v}}
+			}
+		}
+	}
+	if err := n.Decode((*plain)(t)); err != nil {
+		return err
+	}
+	t.Line = n.Line
+	return nil
+}
+
+func (r *Review) UnmarshalYAML(n *yaml.Node) error {
+	type plain Review
+	if err := n.Decode((*plain)(r)); err != nil {
+		return err
+	}
+	r.Line = n.Line
+	return nil
+}
+
+func (c *Criterion) UnmarshalYAML(n *yaml.Node) error {
+	type plain Criterion
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	c.Line = n.Line
+	return nil
+}
+
+func (c *Child) UnmarshalYAML(n *yaml.Node) error {
+	type plain Child
+	if err := n.Decode((*plain)(c)); err != nil {
+		return err
+	}
+	c.Line = n.Line
+	return nil
+}
+
+// Stage returns the stage with key, if any.
+func (t *Template) Stage(key string) (Stage, bool) {
+	for _, s := range t.Stages {
+		if s.Key == key {
+			return s, true
+		}
+	}
+	return Stage{}, false
+}
+
+// Field returns the form field with key, if any.
+func (t *Template) Field(key string) (Field, bool) {
+	for _, f := range t.Form {
+		if f.Key == key {
+			return f, true
+		}
+	}
+	return Field{}, false
+}
+
+// Initial is the stage a new record starts in.
+func (t *Template) Initial() string {
+	for _, s := range t.Stages {
+		if s.Initial {
+			return s.Key
+		}
+	}
+	return ""
+}
