@@ -1,0 +1,159 @@
+package program_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+)
+
+func setup(t *testing.T, db *store.DB, tags []string) (program.Call, registry.Organisation) {
+	t.Helper()
+	ctx := context.Background()
+	src, err := os.ReadFile("../../programs/major_special_project.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := program.Publish(ctx, db, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := program.Publish(ctx, db, src); !errors.Is(err, problem.ErrConflict) {
+		t.Fatalf("publishing the same version twice: %v", err)
+	}
+	call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "msp-2025", Name: "2025年重大科技专项", Opens: "2025-03-01", Closes: "2025-04-30", Quota: 10, Budget: 7e7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := registry.Create(ctx, db, registry.Organisation{Name: "沈阳芯源微电子设备股份有限公司", Kind: "enterprise", Tags: tags})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return call, org
+}
+
+func data(amount, own float64) map[string]any {
+	return map[string]any{"title": "高精密晶圆研磨装备", "field": "集成电路", "summary": "研制高精密晶圆研磨设备", "amount_requested": amount,
+		"self_funding": own, "plan": "sha256:abc"}
+}
+
+// TestProjectLife walks a project from draft to accepted, with the refusals
+// on the way.
+func TestProjectLife(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		call, org := setup(t, db, []string{"高新技术企业"})
+		owner := access.Principal{UserID: 1, Name: "applicant", Roles: []access.Role{access.Org}, OrgID: org.ID}
+		other := access.Principal{UserID: 2, Name: "other", Roles: []access.Role{access.Org}, OrgID: org.ID + 100}
+		manager := access.Principal{UserID: 3, Name: "manager", Roles: []access.Role{access.Manager}}
+
+		p, err := program.CreateProject(ctx, db, call.ID, org.ID, data(3e6, 1e6))
+		if err != nil || p.Stage != "draft" {
+			t.Fatalf("create: %+v %v", p, err)
+		}
+		// Another organisation's user may not submit it; a manager may not approve a draft.
+		if _, err := program.Move(ctx, db, other, p.ID, "submit", ""); !errors.Is(err, problem.ErrForbidden) {
+			t.Fatalf("submit by another organisation: %v", err)
+		}
+		if _, err := program.Move(ctx, db, manager, p.ID, "approve", ""); !errors.Is(err, problem.ErrConflict) {
+			t.Fatalf("approve a draft: %v", err)
+		}
+		// The rule: requested funding may not exceed own funding.
+		_, err = program.Move(ctx, db, owner, p.ID, "submit", "")
+		var pe *problem.Error
+		if !errors.As(err, &pe) || pe.Key != "project.rule_failed" || !strings.Contains(pe.Message("zh-CN"), "不得超过自筹资金") {
+			t.Fatalf("rule-blocked submit: %v", err)
+		}
+		if got, _ := program.GetProject(ctx, db, p.ID); got.Stage != "draft" {
+			t.Fatalf("a refused move changed the stage to %s", got.Stage)
+		}
+		// Fix the data (a new project here) and walk the whole life.
+		p, _ = program.CreateProject(ctx, db, call.ID, org.ID, data(3e6, 5e6))
+		steps := []struct {
+			who access.Principal
+			key string
+			to  string
+		}{{owner, "submit", "submitted"}, {manager, "screen", "screened"}, {manager, "start_review", "review"},
+			{manager, "approve", "approved"}, {owner, "start", "in_progress"}, {manager, "accept", "accepted"}}
+		for _, s := range steps {
+			got, err := program.Move(ctx, db, s.who, p.ID, s.key, "")
+			if err != nil || got.Stage != s.to {
+				t.Fatalf("%s: %+v %v", s.key, got, err)
+			}
+		}
+		hist, _ := program.History(ctx, db, p.ID)
+		if len(hist) != 7 || hist[0].To != "draft" || hist[6].To != "accepted" || hist[4].Transition != "approve" {
+			t.Fatalf("history: %+v", hist)
+		}
+		// Terminal: nothing moves it.
+		if _, err := program.Move(ctx, db, manager, p.ID, "reject", ""); !errors.Is(err, problem.ErrConflict) {
+			t.Fatalf("move out of a terminal stage: %v", err)
+		}
+	})
+}
+
+// TestMissingFieldsNamed: a submit with required fields empty names them.
+func TestMissingFieldsNamed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		call, org := setup(t, db, []string{"科技型中小企业"})
+		d := data(1e6, 2e6)
+		delete(d, "summary")
+		d["plan"] = ""
+		p, _ := program.CreateProject(ctx, db, call.ID, org.ID, d)
+		_, err := program.Move(ctx, db, access.Principal{Roles: []access.Role{access.Org}, OrgID: org.ID}, p.ID, "submit", "")
+		var pe *problem.Error
+		if !errors.As(err, &pe) || pe.Key != "project.missing" || !strings.Contains(pe.Message("zh-CN"), "项目简介") || !strings.Contains(pe.Message("zh-CN"), "可行性报告") {
+			t.Fatalf("missing fields: %v", err)
+		}
+	})
+}
+
+// TestConcurrentTransition: two managers screen the same submitted project at
+// once; exactly one succeeds, the other is told it moved meanwhile. (Two
+// different transitions that are both valid in sequence, such as screen then
+// return, may rightly both succeed.)
+func TestConcurrentTransition(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		call, org := setup(t, db, []string{"高新技术企业"})
+		manager := access.Principal{Roles: []access.Role{access.Manager}}
+		for round := 0; round < 10; round++ {
+			p, _ := program.CreateProject(ctx, db, call.ID, org.ID, data(1e6, 2e6))
+			if _, err := program.Move(ctx, db, access.Principal{Roles: []access.Role{access.Org}, OrgID: org.ID}, p.ID, "submit", ""); err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			errs := make([]error, 2)
+			for i, key := range []string{"screen", "screen"} {
+				wg.Add(1)
+				go func(i int, key string) {
+					defer wg.Done()
+					_, errs[i] = program.Move(ctx, db, manager, p.ID, key, "")
+				}(i, key)
+			}
+			wg.Wait()
+			ok := 0
+			for _, err := range errs {
+				if err == nil {
+					ok++
+				} else if !errors.Is(err, problem.ErrConflict) {
+					t.Fatalf("the losing move failed with %v; want a conflict", err)
+				}
+			}
+			hist, _ := program.History(ctx, db, p.ID)
+			if ok != 1 || len(hist) != 3 {
+				t.Fatalf("round %d: %d moves succeeded, %d events; want exactly one", round, ok, len(hist))
+			}
+		}
+	})
+}

@@ -1,0 +1,346 @@
+package program
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/expr-lang/expr"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Published is a template version as stored.
+type Published struct {
+	ID       int64
+	Template *Template
+}
+
+// Publish stores a new version of a template. The version in the YAML must
+// be the next one for its key; records keep the version they were created
+// under.
+func Publish(ctx context.Context, db *store.DB, source []byte) (Published, error) {
+	t, err := Parse(source)
+	if err != nil {
+		return Published{}, err
+	}
+	var p Published
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		var last int
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0) FROM program_templates WHERE key = ?`, t.Key).Scan(&last); err != nil {
+			return fmt.Errorf("read versions of %s: %w", t.Key, err)
+		}
+		if t.Version != last+1 {
+			return problem.New(problem.ErrConflict, "program.version_next", t.Key, last+1, t.Version)
+		}
+		a := audit.ActorFrom(ctx)
+		if err := tx.QueryRowContext(ctx, `INSERT INTO program_templates (key, version, name, source, published_at, published_by)
+			VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, t.Key, t.Version, t.Name, string(source), store.Now(), a.Name).Scan(&p.ID); err != nil {
+			return fmt.Errorf("store template %s v%d: %w", t.Key, t.Version, err)
+		}
+		p.Template = t
+		return audit.Append(ctx, tx, audit.Change{Entity: "program_template", EntityID: p.ID, Action: "publish", After: map[string]any{"key": t.Key, "version": t.Version}})
+	})
+	return p, err
+}
+
+// LoadTemplate reads a stored template version.
+func LoadTemplate(ctx context.Context, q store.Querier, id int64) (*Template, error) {
+	var src string
+	err := q.QueryRowContext(ctx, `SELECT source FROM program_templates WHERE id = ?`, id).Scan(&src)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("template %d: %w", id, problem.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load template %d: %w", id, err)
+	}
+	return Parse([]byte(src))
+}
+
+// Call opens a template version for a period, with a quota and a budget.
+type Call struct {
+	ID         int64
+	TemplateID int64
+	Key, Name  string
+	Opens      string // YYYY-MM-DD
+	Closes     string
+	Quota      int
+	Budget     float64
+}
+
+// OpenCall stores a call.
+func OpenCall(ctx context.Context, db *store.DB, c Call) (Call, error) {
+	if c.Closes < c.Opens {
+		return c, problem.Invalid("closes", "call.dates")
+	}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO calls (template_id, key, name, opens, closes, quota, budget, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.TemplateID, c.Key, c.Name, c.Opens, c.Closes, c.Quota, c.Budget, store.Now()).Scan(&c.ID); err != nil {
+			if store.IsUniqueViolation(err) {
+				return problem.Invalid("key", "call.key_taken", c.Key)
+			}
+			return fmt.Errorf("open call: %w", err)
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: "call", EntityID: c.ID, Action: "open", After: c})
+	})
+	return c, err
+}
+
+// Project is a record moving through a program's stages.
+type Project struct {
+	ID              int64
+	CallID          int64
+	TemplateID      int64
+	OrganisationID  int64
+	Title           string
+	Stage           string
+	Data            map[string]any
+	AmountRequested float64
+	Version         int
+}
+
+// CreateProject starts a record of an organisation in a call, in the
+// template's initial stage, with its first event.
+func CreateProject(ctx context.Context, db *store.DB, callID, orgID int64, data map[string]any) (Project, error) {
+	p := Project{CallID: callID, OrganisationID: orgID, Data: data, Version: 1}
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT template_id FROM calls WHERE id = ?`, callID).Scan(&p.TemplateID); err != nil {
+			return fmt.Errorf("call %d: %w", callID, problem.ErrNotFound)
+		}
+		t, err := LoadTemplate(ctx, tx, p.TemplateID)
+		if err != nil {
+			return err
+		}
+		p.Stage = t.Initial()
+		p.Title, _ = data["title"].(string)
+		p.AmountRequested = number(data["amount_requested"])
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return err
+		}
+		now := store.Now()
+		if err := tx.QueryRowContext(ctx, `INSERT INTO projects (call_id, template_id, organisation_id, title, stage, data, amount_requested, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, callID, p.TemplateID, orgID, p.Title, p.Stage, string(raw), p.AmountRequested, now, now).Scan(&p.ID); err != nil {
+			return fmt.Errorf("create project: %w", err)
+		}
+		if err := appendEvent(ctx, tx, p.ID, "create", "", p.Stage, ""); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: p.ID, Action: "create", After: map[string]any{"call": callID, "organisation": orgID, "stage": p.Stage}})
+	})
+	return p, err
+}
+
+func number(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int:
+		return float64(x)
+	case int64:
+		return float64(x)
+	}
+	return 0
+}
+
+func appendEvent(ctx context.Context, tx *store.Tx, projectID int64, transition, from, to, note string) error {
+	a := audit.ActorFrom(ctx)
+	var actorID any
+	if a.ID != 0 {
+		actorID = a.ID
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO project_events (project_id, transition, from_stage, to_stage, at, actor_id, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		projectID, transition, from, to, store.Now(), actorID, a.Name, note)
+	if err != nil {
+		return fmt.Errorf("append stage event: %w", err)
+	}
+	return nil
+}
+
+// GetProject reads a project.
+func GetProject(ctx context.Context, q store.Querier, id int64) (Project, error) {
+	var p Project
+	var raw string
+	err := q.QueryRowContext(ctx, `SELECT id, call_id, template_id, organisation_id, title, stage, data, amount_requested, version FROM projects WHERE id = ?`, id).
+		Scan(&p.ID, &p.CallID, &p.TemplateID, &p.OrganisationID, &p.Title, &p.Stage, &raw, &p.AmountRequested, &p.Version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("project %d: %w", id, problem.ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("load project %d: %w", id, err)
+	}
+	return p, json.Unmarshal([]byte(raw), &p.Data)
+}
+
+// Event is one stage change of a project.
+type Event struct {
+	Transition, From, To, Actor string
+}
+
+// History lists a project's stage events in order.
+func History(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
+	rows, err := q.QueryContext(ctx, `SELECT transition, from_stage, to_stage, actor FROM project_events WHERE project_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("load history: %w", err)
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.Transition, &e.From, &e.To, &e.Actor); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Move takes transition key on project id as principal p. It is refused when
+// the project is not in one of the transition's stages, when p may not take
+// it, when a required field is empty or the rule does not hold; and when
+// someone else moved the project meanwhile, exactly one of the two succeeds.
+func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, note string) (Project, error) {
+	var out Project
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		pr, err := GetProject(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		t, err := LoadTemplate(ctx, tx, pr.TemplateID)
+		if err != nil {
+			return err
+		}
+		var tr *Transition
+		for i := range t.Transitions {
+			if t.Transitions[i].Key == key {
+				tr = &t.Transitions[i]
+			}
+		}
+		if tr == nil {
+			return problem.New(problem.ErrInvalid, "project.transition_unknown", key)
+		}
+		if !contains(tr.From, pr.Stage) {
+			return problem.New(problem.ErrConflict, "project.wrong_stage", tr.Name, pr.Stage)
+		}
+		if !mayTake(p, pr, tr) {
+			return problem.New(problem.ErrForbidden, "project.not_allowed", tr.Name)
+		}
+		var missing []string
+		for _, f := range tr.Requires {
+			if empty(pr.Data[f]) {
+				fd, _ := t.Field(f)
+				missing = append(missing, fd.Label)
+			}
+		}
+		if len(missing) > 0 {
+			return problem.New(problem.ErrInvalid, "project.missing", strings.Join(missing, "、"))
+		}
+		if tr.Rule != "" {
+			env, err := ruleEnv(ctx, tx, t, pr)
+			if err != nil {
+				return err
+			}
+			ok, err := expr.Eval(tr.Rule, env)
+			if err != nil {
+				return fmt.Errorf("evaluate rule of %s: %w", tr.Key, err)
+			}
+			if b, _ := ok.(bool); !b {
+				msg := tr.Message
+				if msg == "" {
+					msg = tr.Rule
+				}
+				return problem.New(problem.ErrInvalid, "project.rule_failed", msg)
+			}
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET stage = ?, version = version + 1, updated_at = ? WHERE id = ? AND stage = ? AND version = ?`,
+			tr.To, store.Now(), pr.ID, pr.Stage, pr.Version)
+		if err != nil {
+			return fmt.Errorf("move project %d: %w", pr.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.ErrConflict, "project.moved_meanwhile")
+		}
+		if err := appendEvent(ctx, tx, pr.ID, tr.Key, pr.Stage, tr.To, note); err != nil {
+			return err
+		}
+		from := pr.Stage
+		pr.Stage, pr.Version = tr.To, pr.Version+1
+		out = pr
+		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: pr.ID, Action: tr.Key, Before: map[string]any{"stage": from}, After: map[string]any{"stage": tr.To}})
+	})
+	return out, err
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// mayTake: "owner" is a user of the applicant organisation, "role:R" a
+// holder of R, "reviewer" an assigned reviewer (assignment comes later: for
+// now a reviewer role holder).
+func mayTake(p access.Principal, pr Project, tr *Transition) bool {
+	for _, by := range tr.By {
+		switch {
+		case by == "owner":
+			if p.OrgID != 0 && p.OrgID == pr.OrganisationID {
+				return true
+			}
+		case by == "reviewer":
+			if p.Has(access.Reviewer) {
+				return true
+			}
+		default:
+			if r, ok := strings.CutPrefix(by, "role:"); ok && p.Has(access.Role(r)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func empty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
+}
+
+// ruleEnv is what a rule sees for one project: its form data over the
+// template's typed defaults, the applicant's registry profile, the record's
+// amounts.
+func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map[string]any, error) {
+	env := exprEnv(t)
+	for k, v := range pr.Data {
+		if _, ok := env[k]; ok && v != nil {
+			env[k] = v
+		}
+	}
+	org, err := registry.Get(ctx, q, 0, pr.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	applicant := env["applicant"].(map[string]any)
+	applicant["name"], applicant["credit_code"], applicant["kind"] = org.Name, org.CreditCode, org.Kind
+	applicant["district"], applicant["size"], applicant["founded"] = org.District, org.Size, org.Founded
+	applicant["tags"], applicant["clusters"] = org.Tags, org.Clusters
+	env["record"].(map[string]any)["amount_requested"] = pr.AmountRequested
+	env["record"].(map[string]any)["stage"] = pr.Stage
+	return env, nil
+}
