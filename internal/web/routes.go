@@ -81,6 +81,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/organizations", perm: access.OrgOwnView, h: s.apiOrganisations, api: true, summary: "organisations the caller may see, filtered and searched"},
 		{method: "GET", pattern: "/api/v1/organizations/{id}", perm: access.OrgOwnView, h: s.apiOrganisation, api: true, summary: "one organisation"},
 		{method: "GET", pattern: "/api/v1/people", perm: access.PersonView, h: s.apiPeople, api: true, summary: "people, personal data masked unless revealed"},
+		{method: "GET", pattern: "/api/v1/programs", perm: access.SignedIn, h: s.apiPrograms, api: true, summary: "published programs, latest versions"},
+		{method: "GET", pattern: "/api/v1/projects", perm: access.OrgOwnView, h: s.apiProjects, api: true, summary: "projects, by program and stage"},
 		{method: "POST", pattern: "/api/v1/imports", perm: access.RegistryImport, h: s.apiImport, api: true, summary: "import a spreadsheet, all or nothing"},
 		{method: "GET", pattern: "/api/v1/users", perm: access.UserView, h: s.apiUsers, api: true, summary: "accounts"},
 		{method: "GET", pattern: "/api/v1/audit", perm: access.AuditRead, h: s.apiAudit, api: true, summary: "audit events"},

@@ -1,0 +1,99 @@
+package program
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Summary is a published template's latest version, for lists.
+type Summary struct {
+	ID          int64  `json:"id"`
+	Key         string `json:"key"`
+	Name        string `json:"name"`
+	Version     int    `json:"version"`
+	PublishedAt string `json:"published_at"`
+}
+
+// Programs lists the latest version of every published template, by key.
+func Programs(ctx context.Context, q store.Querier) ([]Summary, error) {
+	rows, err := q.QueryContext(ctx, `SELECT t.id, t.key, t.name, t.version, t.published_at FROM program_templates t
+		WHERE t.version = (SELECT max(version) FROM program_templates u WHERE u.key = t.key) ORDER BY t.key`)
+	if err != nil {
+		return nil, fmt.Errorf("list programs: %w", err)
+	}
+	defer rows.Close()
+	out := []Summary{}
+	for rows.Next() {
+		var s Summary
+		var at any
+		if err := rows.Scan(&s.ID, &s.Key, &s.Name, &s.Version, &at); err != nil {
+			return nil, err
+		}
+		s.PublishedAt = fmt.Sprint(at)
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// ProjectFilter narrows a list of projects. Scope limits it to one
+// organisation (a positive id), none (negative) or all (0).
+type ProjectFilter struct {
+	Program string // template key
+	Stage   string
+	Scope   int64
+	Limit   int
+}
+
+// ProjectRow is a project in a list.
+type ProjectRow struct {
+	ID              int64   `json:"id"`
+	Program         string  `json:"program"`
+	Version         int     `json:"template_version"`
+	Call            string  `json:"call"`
+	OrganisationID  int64   `json:"organisation_id"`
+	Organisation    string  `json:"organisation"`
+	Title           string  `json:"title"`
+	Stage           string  `json:"stage"`
+	AmountRequested float64 `json:"amount_requested"`
+}
+
+// Projects lists projects matching f, newest first.
+func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectRow, error) {
+	conds := []string{"1 = 1"}
+	var args []any
+	switch {
+	case f.Scope > 0:
+		conds, args = append(conds, "p.organisation_id = ?"), append(args, f.Scope)
+	case f.Scope < 0:
+		conds = append(conds, "1 = 0")
+	}
+	if f.Program != "" {
+		conds, args = append(conds, "t.key = ?"), append(args, f.Program)
+	}
+	if f.Stage != "" {
+		conds, args = append(conds, "p.stage = ?"), append(args, f.Stage)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 1000 {
+		limit = 200
+	}
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested
+		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN calls c ON c.id = p.call_id JOIN organisations o ON o.id = p.organisation_id
+		WHERE %s ORDER BY p.id DESC LIMIT %d`, strings.Join(conds, " AND "), limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	defer rows.Close()
+	out := []ProjectRow{}
+	for rows.Next() {
+		var r ProjectRow
+		if err := rows.Scan(&r.ID, &r.Program, &r.Version, &r.Call, &r.OrganisationID, &r.Organisation, &r.Title, &r.Stage, &r.AmountRequested); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
