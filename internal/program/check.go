@@ -250,7 +250,7 @@ func exprEnv(t *Template) map[string]any {
 	env["applicant"] = map[string]any{
 		"name": "", "credit_code": "", "kind": "", "district": "", "size": "", "founded": "",
 		"tags": []string{}, "clusters": []string{}, "figures": map[string]float64{},
-		"recognitions": []string{},
+		"recognitions": []string{}, // kind names of recognitions held, and "name:level"
 	}
 	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "stage": ""}
 	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": ""}

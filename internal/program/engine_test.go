@@ -157,3 +157,56 @@ func TestConcurrentTransition(t *testing.T) {
 		}
 	})
 }
+
+// TestRuleSeesRecognitionsAndFigures: a rule over the applicant's registry
+// profile sees its recognitions and its latest yearly figures.
+func TestRuleSeesRecognitionsAndFigures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		src := []byte(`key: lighthouse
+name: 领航级智能工厂
+version: 1
+form:
+  - {key: note, label: 说明, type: text}
+stages:
+  - {key: draft, name: 草稿, initial: true}
+  - {key: submitted, name: 已提交, terminal: true}
+transitions:
+  - key: submit
+    name: 提交
+    from: draft
+    to: submitted
+    by: [owner]
+    rule: '"智能工厂:卓越级" in applicant.recognitions && applicant.figures.revenue >= 100000'
+    message: 须已获卓越级智能工厂认定，且最近一年营业收入不低于 10 亿元。
+`)
+		pub, err := program.Publish(ctx, db, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "lh", Name: "领航", Opens: "2025-01-01", Closes: "2025-12-31"})
+		org, _ := registry.Create(ctx, db, registry.Organisation{Name: "沈阳鼓风机集团股份有限公司", Kind: "enterprise"})
+		owner := access.Principal{Roles: []access.Role{access.Org}, OrgID: org.ID}
+		p, _ := program.CreateProject(ctx, db, call.ID, org.ID, map[string]any{})
+		if _, err := program.Move(ctx, db, owner, p.ID, "submit", ""); !errors.Is(err, problem.ErrInvalid) {
+			t.Fatalf("without recognition and figures: %v", err)
+		}
+		err = db.InTx(ctx, func(tx *store.Tx) error {
+			if _, err := registry.UpsertFigure(ctx, tx, registry.Figure{OrganisationID: org.ID, Year: 2023, Kind: "revenue", Value: 50000}); err != nil {
+				return err
+			}
+			if _, err := registry.UpsertFigure(ctx, tx, registry.Figure{OrganisationID: org.ID, Year: 2024, Kind: "revenue", Value: 120000}); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO recognitions (kind, level, subject, subject_id, granted, created_at, updated_at) VALUES ('smart_factory', '卓越级', 'organisation', ?, '2024-12-20', ?, ?)`,
+				org.ID, store.Now(), store.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := program.Move(ctx, db, owner, p.ID, "submit", ""); err != nil {
+			t.Fatalf("with recognition and 2024 revenue: %v", err)
+		}
+	})
+}

@@ -340,6 +340,29 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 	applicant["name"], applicant["credit_code"], applicant["kind"] = org.Name, org.CreditCode, org.Kind
 	applicant["district"], applicant["size"], applicant["founded"] = org.District, org.Size, org.Founded
 	applicant["tags"], applicant["clusters"] = org.Tags, org.Clusters
+	recs, err := registry.Recognitions(ctx, q, "organisation", org.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := []string{}
+	for _, r := range recs {
+		if r.Revoked == "" {
+			names = append(names, r.KindName, r.KindName+":"+r.Level)
+		}
+	}
+	applicant["recognitions"] = names
+	figs, err := registry.Figures(ctx, q, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]float64{}
+	years := map[string]int{}
+	for _, f := range figs {
+		if f.Year >= years[f.Kind] {
+			years[f.Kind], latest[f.Kind] = f.Year, f.Value
+		}
+	}
+	applicant["figures"] = latest
 	env["record"].(map[string]any)["amount_requested"] = pr.AmountRequested
 	env["record"].(map[string]any)["stage"] = pr.Stage
 	return env, nil
