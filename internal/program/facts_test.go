@@ -56,7 +56,7 @@ func TestLetterFiguresHaveProgramStages(t *testing.T) {
 	if err := yaml.Unmarshal(raw, &facts); err != nil {
 		t.Fatal(err)
 	}
-	rawMap, err := os.ReadFile("../../programs/facts.yaml")
+	rawMap, err := os.ReadFile("../../seed/fact_programs.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,12 +69,12 @@ func TestLetterFiguresHaveProgramStages(t *testing.T) {
 		known[f.ID] = true
 		_, mapped := mapping[f.ID]
 		if programRecords.MatchString(f.Records) && !mapped && notProgramFigures[f.ID] == "" {
-			t.Errorf("fact %s counts program records (%q) but programs/facts.yaml does not say which program and stage", f.ID, f.Records)
+			t.Errorf("fact %s counts program records (%q) but seed/fact_programs.yaml does not say which program and stage", f.ID, f.Records)
 		}
 	}
 	for id, m := range mapping {
 		if !known[id] {
-			t.Errorf("programs/facts.yaml names fact %s, which seed/facts.yaml does not have", id)
+			t.Errorf("seed/fact_programs.yaml names fact %s, which seed/facts.yaml does not have", id)
 			continue
 		}
 		src, err := os.ReadFile("../../programs/" + m.Program + ".yaml")
