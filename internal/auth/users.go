@@ -352,6 +352,20 @@ func (s *Service) SetDisabled(ctx context.Context, id int64, disabled bool) (Use
 	})
 }
 
+// LinkPerson ties an account to a person of the registry (an expert's
+// account to the expert), whose employment history the conflict-of-interest
+// check reads. personID 0 removes the tie.
+func (s *Service) LinkPerson(ctx context.Context, id, personID int64) error {
+	_, err := s.update(ctx, id, 0, "link_person", func(tx *store.Tx, u *User) error {
+		_, err := tx.ExecContext(ctx, `UPDATE users SET person_id = ? WHERE id = ?`, nullInt(personID), id)
+		if err != nil && isFK(err) {
+			return problem.Invalid("person_id", "user.person_unknown", personID)
+		}
+		return err
+	})
+	return err
+}
+
 // SetLang remembers the user's language.
 func (s *Service) SetLang(ctx context.Context, id int64, lang string) error {
 	_, err := s.update(ctx, id, 0, "set_language", func(tx *store.Tx, u *User) error {

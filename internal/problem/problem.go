@@ -7,6 +7,7 @@ package problem
 import (
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 )
@@ -114,4 +115,47 @@ func statusKey(code int) string {
 	default:
 		return "500"
 	}
+}
+
+// List is several field problems found at once, so that a form can show a
+// message beside each field. It is an ErrInvalid.
+type List []*Error
+
+func (l List) Error() string {
+	msgs := make([]string, len(l))
+	for i, e := range l {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Unwrap makes a List match ErrInvalid and lets errors.As find its first
+// problem.
+func (l List) Unwrap() []error {
+	out := []error{ErrInvalid}
+	for _, e := range l {
+		out = append(out, e)
+	}
+	return out
+}
+
+// ByField maps each field to its message in lang (the first when a field
+// has several).
+func (l List) ByField(lang string) map[string]string {
+	out := map[string]string{}
+	for _, e := range l {
+		if _, ok := out[e.Field]; !ok {
+			out[e.Field] = e.Message(lang)
+		}
+	}
+	return out
+}
+
+// OrNil returns nil for an empty list, so that callers can return it as an
+// error.
+func (l List) OrNil() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
 }

@@ -135,6 +135,9 @@ func Check(t *Template) []Problem {
 	}
 	if t.Review != nil {
 		ps = append(ps, checkReview(t.Review)...)
+		if _, ok := stages[t.Review.ReviewStage()]; !ok {
+			add(t.Review.Line, "program.review_stage", t.Review.ReviewStage())
+		}
 	}
 	for _, c := range t.Children {
 		if !keyRE.MatchString(c.Key) || !keyRE.MatchString(c.Template) {
@@ -253,6 +256,7 @@ func exprEnv(t *Template) map[string]any {
 		"recognitions": []string{}, // kind names of recognitions held, and "name:level"
 	}
 	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "stage": ""}
+	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0} // the first round's sheets and aggregated score
 	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": ""}
 	return env
 }

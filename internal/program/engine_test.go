@@ -85,6 +85,9 @@ func TestProjectLife(t *testing.T) {
 		}{{owner, "submit", "submitted"}, {manager, "screen", "screened"}, {manager, "start_review", "review"},
 			{manager, "approve", "approved"}, {owner, "start", "in_progress"}, {manager, "accept", "accepted"}}
 		for _, s := range steps {
+			if s.key == "approve" {
+				scoreByFreeReviewers(t, db, p.ID, 3)
+			}
 			got, err := program.Move(ctx, db, s.who, p.ID, s.key, "")
 			if err != nil || got.Stage != s.to {
 				t.Fatalf("%s: %+v %v", s.key, got, err)

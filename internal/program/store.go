@@ -229,7 +229,11 @@ func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, 
 		if !contains(tr.From, pr.Stage) {
 			return problem.New(problem.ErrConflict, "project.wrong_stage", tr.Name, pr.Stage)
 		}
-		if !mayTake(p, pr, tr) {
+		ok, err := mayTake(ctx, tx, p, pr, tr)
+		if err != nil {
+			return err
+		}
+		if !ok {
 			return problem.New(problem.ErrForbidden, "project.not_allowed", tr.Name)
 		}
 		var missing []string
@@ -273,6 +277,11 @@ func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, 
 		from := pr.Stage
 		pr.Stage, pr.Version = tr.To, pr.Version+1
 		out = pr
+		if p.OrgID != pr.OrganisationID {
+			if err := Notify(ctx, tx, Notice{OrganisationID: pr.OrganisationID, ProjectID: pr.ID, Kind: "project_moved", Args: []any{pr.Title, tr.Name, tr.NameEN}}); err != nil {
+				return err
+			}
+		}
 		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: pr.ID, Action: tr.Key, Before: map[string]any{"stage": from}, After: map[string]any{"stage": tr.To}})
 	})
 	return out, err
@@ -288,26 +297,34 @@ func contains(xs []string, x string) bool {
 }
 
 // mayTake: "owner" is a user of the applicant organisation, "role:R" a
-// holder of R, "reviewer" an assigned reviewer (assignment comes later: for
-// now a reviewer role holder).
-func mayTake(p access.Principal, pr Project, tr *Transition) bool {
+// holder of R, "reviewer" a reviewer assigned to the project (and not
+// declined or withdrawn).
+func mayTake(ctx context.Context, q store.Querier, p access.Principal, pr Project, tr *Transition) (bool, error) {
 	for _, by := range tr.By {
 		switch {
 		case by == "owner":
-			if p.OrgID != 0 && p.OrgID == pr.OrganisationID {
-				return true
+			if p.OrgID != 0 && p.OrgID == pr.OrganisationID && (p.Has(access.Org) || p.Has(access.Finance)) {
+				return true, nil
 			}
 		case by == "reviewer":
-			if p.Has(access.Reviewer) {
-				return true
+			if p.UserID == 0 {
+				continue
+			}
+			var n int
+			if err := q.QueryRowContext(ctx, `SELECT count(*) FROM review_assignments WHERE project_id = ? AND reviewer_id = ? AND status IN ('assigned', 'submitted')`,
+				pr.ID, p.UserID).Scan(&n); err != nil {
+				return false, fmt.Errorf("check assignment: %w", err)
+			}
+			if n > 0 {
+				return true, nil
 			}
 		default:
 			if r, ok := strings.CutPrefix(by, "role:"); ok && p.Has(access.Role(r)) {
-				return true
+				return true, nil
 			}
 		}
 	}
-	return false
+	return false, nil
 }
 
 func empty(v any) bool {
@@ -365,5 +382,16 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 	applicant["figures"] = latest
 	env["record"].(map[string]any)["amount_requested"] = pr.AmountRequested
 	env["record"].(map[string]any)["stage"] = pr.Stage
+	if t.Review != nil {
+		res, err := Results(ctx, q, t, pr.ID, 1)
+		if err != nil {
+			return nil, err
+		}
+		rv := env["review"].(map[string]any)
+		rv["assigned"], rv["submitted"] = res.Assigned, res.Submitted
+		if res.Score != nil {
+			rv["score"] = *res.Score
+		}
+	}
 	return env, nil
 }

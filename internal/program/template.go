@@ -75,6 +75,9 @@ type Review struct {
 	Blind              bool        `yaml:"blind,omitempty"`
 	Aggregate          string      `yaml:"aggregate"` // mean, trimmed_mean, median
 	Criteria           []Criterion `yaml:"criteria"`
+	Stage              string      `yaml:"stage,omitempty"`          // the stage in which reviewers score; "review" when omitted
+	ConflictYears      int         `yaml:"conflict_years,omitempty"` // a former employer within this many years is a conflict; 3 when omitted
+	CapPerYear         int         `yaml:"cap_per_year,omitempty"`   // reviews one expert takes in a year; 10 when omitted
 	Line               int         `yaml:"-"`
 }
 
@@ -192,4 +195,38 @@ func (t *Template) Initial() string {
 		}
 	}
 	return ""
+}
+
+// ReviewStage is the stage in which reviewers score.
+func (r *Review) ReviewStage() string {
+	if r.Stage == "" {
+		return "review"
+	}
+	return r.Stage
+}
+
+// Years is the conflict window for former employers.
+func (r *Review) Years() int {
+	if r.ConflictYears <= 0 {
+		return 3
+	}
+	return r.ConflictYears
+}
+
+// Cap is the yearly number of reviews one expert takes.
+func (r *Review) Cap() int {
+	if r.CapPerYear <= 0 {
+		return 10
+	}
+	return r.CapPerYear
+}
+
+// Criterion returns the rubric line with key, if any.
+func (r *Review) Criterion(key string) (Criterion, bool) {
+	for _, c := range r.Criteria {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return Criterion{}, false
 }

@@ -1,0 +1,144 @@
+package program
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// GetCall reads a call.
+func GetCall(ctx context.Context, q store.Querier, id int64) (Call, error) {
+	var c Call
+	err := q.QueryRowContext(ctx, `SELECT id, template_id, key, name, opens, closes, quota, budget FROM calls WHERE id = ?`, id).
+		Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.Opens, &c.Closes, &c.Quota, &c.Budget)
+	if err != nil {
+		return c, fmt.Errorf("call %d: %w", id, problem.ErrNotFound)
+	}
+	return c, nil
+}
+
+// OpenOn reports whether the call takes applications on day (YYYY-MM-DD).
+func (c Call) OpenOn(day string) bool { return c.Opens <= day && day <= c.Closes }
+
+// Apply starts an application of the caller's organisation in an open call,
+// with whatever of the form is filled so far (checked for type and limits;
+// required fields are asked for when it is submitted).
+func Apply(ctx context.Context, db *store.DB, p access.Principal, callID int64, data map[string]any) (Project, error) {
+	if p.OrgID == 0 || !(p.Has(access.Org) || p.Has(access.Finance)) {
+		return Project{}, problem.New(problem.ErrForbidden, "project.apply_org_only")
+	}
+	c, err := GetCall(ctx, db, callID)
+	if err != nil {
+		return Project{}, err
+	}
+	if !c.OpenOn(store.Now().In(shanghai).Format(time.DateOnly)) {
+		return Project{}, problem.New(problem.ErrConflict, "project.call_closed", c.Name, c.Opens, c.Closes)
+	}
+	t, err := LoadTemplate(ctx, db, c.TemplateID)
+	if err != nil {
+		return Project{}, err
+	}
+	if ps := CheckData(t, data, false); len(ps) > 0 {
+		return Project{}, ps
+	}
+	return CreateProject(ctx, db, callID, p.OrgID, data)
+}
+
+// shanghai is the bureau's calendar: a call closes at the end of its last
+// day in China Standard Time, whatever the server's zone.
+var shanghai = time.FixedZone("CST", 8*3600)
+
+// Editable reports whether the applicant may still change the form in the
+// record's stage: when a transition the applicant takes from there asks for
+// fields (a submission).
+func Editable(t *Template, stage string) bool {
+	for _, tr := range t.Transitions {
+		if contains(tr.From, stage) && contains(tr.By, "owner") && len(tr.Requires) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// SaveData replaces a project's form data, by a user of the applicant while
+// the form is editable. version is the one the form was loaded at; a save
+// over someone else's is refused rather than lost.
+func SaveData(ctx context.Context, db *store.DB, p access.Principal, id int64, data map[string]any, version int) (Project, error) {
+	var out Project
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		pr, err := GetProject(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if p.OrgID == 0 || p.OrgID != pr.OrganisationID || !(p.Has(access.Org) || p.Has(access.Finance)) {
+			return fmt.Errorf("project %d: %w", id, problem.ErrNotFound)
+		}
+		t, err := LoadTemplate(ctx, tx, pr.TemplateID)
+		if err != nil {
+			return err
+		}
+		if !Editable(t, pr.Stage) {
+			return problem.New(problem.ErrConflict, "project.not_editable")
+		}
+		if ps := CheckData(t, data, false); len(ps) > 0 {
+			return ps
+		}
+		raw, err := json.Marshal(data)
+		if err != nil {
+			return err
+		}
+		title, _ := data["title"].(string)
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			string(raw), title, number(data["amount_requested"]), store.Now(), id, version)
+		if err != nil {
+			return fmt.Errorf("save project %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return problem.New(problem.ErrConflict, "project.changed_meanwhile")
+		}
+		if err := audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: id, Action: "edit", Before: pr.Data, After: data}); err != nil {
+			return err
+		}
+		out, err = GetProject(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// Party is an organisation or person on a project beside the lead applicant.
+type Party struct {
+	OrganisationID int64  `json:"organisation_id,omitempty"`
+	PersonID       int64  `json:"person_id,omitempty"`
+	Role           string `json:"role"` // partner, leader, member
+}
+
+// AddParty records a partner organisation or a person on a project.
+func AddParty(ctx context.Context, db *store.DB, projectID int64, pt Party) error {
+	if (pt.OrganisationID == 0) == (pt.PersonID == 0) || pt.Role == "" {
+		return problem.Invalid("party", "project.party_invalid")
+	}
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO project_parties (project_id, organisation_id, person_id, role) VALUES (?, ?, ?, ?)`,
+			projectID, nullID(pt.OrganisationID), nullID(pt.PersonID), pt.Role); err != nil {
+			return fmt.Errorf("add party: %w", err)
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: projectID, Action: "add_party", After: pt})
+	})
+}
+
+// Avoid records an expert the applicant asked to keep away from its project.
+func Avoid(ctx context.Context, db *store.DB, projectID, reviewerID int64, reason string) error {
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO project_avoid (project_id, user_id, reason) VALUES (?, ?, ?) ON CONFLICT (project_id, user_id) DO NOTHING`,
+			projectID, reviewerID, reason); err != nil {
+			return fmt.Errorf("avoid: %w", err)
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: projectID, Action: "avoid_reviewer", After: map[string]any{"reviewer": reviewerID, "reason": reason}})
+	})
+}

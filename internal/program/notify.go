@@ -1,0 +1,83 @@
+package program
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Notice is an in-app notification: to one user, or to every user of an
+// organisation. Kind names an i18n message "notice.KIND" that Args fill.
+type Notice struct {
+	ID             int64  `json:"id"`
+	UserID         int64  `json:"-"`
+	OrganisationID int64  `json:"-"`
+	ProjectID      int64  `json:"project_id,omitempty"`
+	Kind           string `json:"kind"`
+	Args           []any  `json:"args,omitempty"`
+	CreatedAt      string `json:"created_at"`
+	Read           bool   `json:"read"`
+}
+
+// Notify stores a notice in tx, so it exists exactly when the change it tells
+// of does.
+func Notify(ctx context.Context, tx *store.Tx, n Notice) error {
+	args, err := json.Marshal(n.Args)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO notifications (user_id, organisation_id, project_id, kind, args, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		nullID(n.UserID), nullID(n.OrganisationID), nullID(n.ProjectID), n.Kind, string(args), store.Now())
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// Notices lists the newest notices for a user (theirs and their
+// organisation's).
+func Notices(ctx context.Context, q store.Querier, userID, orgID int64, limit int) ([]Notice, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(project_id, 0), kind, args, created_at, read_at IS NOT NULL FROM notifications
+		WHERE user_id = ? OR organisation_id = ? ORDER BY id DESC LIMIT ?`, userID, orgID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("notices: %w", err)
+	}
+	defer rows.Close()
+	out := []Notice{}
+	for rows.Next() {
+		var n Notice
+		var args string
+		var at any
+		if err := rows.Scan(&n.ID, &n.ProjectID, &n.Kind, &args, &at, &n.Read); err != nil {
+			return nil, err
+		}
+		_ = json.Unmarshal([]byte(args), &n.Args)
+		n.CreatedAt = fmt.Sprint(at)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Unread counts a user's unread notices.
+func Unread(ctx context.Context, q store.Querier, userID, orgID int64) (int, error) {
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM notifications WHERE (user_id = ? OR organisation_id = ?) AND read_at IS NULL`, userID, orgID).Scan(&n)
+	return n, err
+}
+
+// MarkRead marks a user's notices read.
+func MarkRead(ctx context.Context, db *store.DB, userID, orgID int64) error {
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE (user_id = ? OR organisation_id = ?) AND read_at IS NULL`, store.Now(), userID, orgID)
+		return err
+	})
+}
