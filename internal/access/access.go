@@ -78,6 +78,10 @@ const (
 	SystemView     Permission = "system.view"
 	AuditRead      Permission = "audit.read"
 	AuditExport    Permission = "audit.export"
+	ProgramView    Permission = "program.view"   // programs, calls and projects (own organisation's only, for bound roles)
+	ProgramManage  Permission = "program.manage" // publish templates, open calls, screen, assign reviewers, decide
+	ProjectApply   Permission = "project.apply"  // apply and edit the own organisation's applications
+	ReviewDo       Permission = "review.do"      // score assigned records, decline, declare conflicts
 )
 
 // grants is the catalogue: what each role may do.
@@ -85,11 +89,11 @@ var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView},
 	SecAdmin: {UserView, TokenManage, SessionAdmin},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit},
-	Reviewer: {OrgOwnView},
-	Org:      {OrgOwnView, OrgOwnEdit, PersonView},
-	Finance:  {OrgOwnView, OrgOwnEdit, PersonView},
-	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView},
+	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage},
+	Reviewer: {OrgOwnView, ReviewDo},
+	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply},
+	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply},
+	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView, ProgramView},
 }
 
 // Permissions lists every permission in the catalogue, sorted, including the

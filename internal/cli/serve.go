@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"text/tabwriter"
@@ -17,6 +18,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
@@ -100,7 +102,7 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 		return err
 	}
 	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
-		Keys: keys, Search: seg}, db, a, log)
+		Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(f.data, "attachments")}}, db, a, log)
 	if err != nil {
 		return err
 	}

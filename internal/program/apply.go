@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
@@ -26,10 +27,18 @@ func GetCall(ctx context.Context, q store.Querier, id int64) (Call, error) {
 // OpenOn reports whether the call takes applications on day (YYYY-MM-DD).
 func (c Call) OpenOn(day string) bool { return c.Opens <= day && day <= c.Closes }
 
+// Upload is a file sent with a form, for one of its file fields.
+type Upload struct {
+	Field string
+	Name  string
+	Body  io.Reader
+}
+
 // Apply starts an application of the caller's organisation in an open call,
 // with whatever of the form is filled so far (checked for type and limits;
-// required fields are asked for when it is submitted).
-func Apply(ctx context.Context, db *store.DB, p access.Principal, callID int64, data map[string]any) (Project, error) {
+// required fields are asked for when it is submitted) and its files, all in
+// one transaction.
+func Apply(ctx context.Context, db *store.DB, files Files, p access.Principal, callID int64, data map[string]any, uploads []Upload) (Project, error) {
 	if p.OrgID == 0 || !(p.Has(access.Org) || p.Has(access.Finance)) {
 		return Project{}, problem.New(problem.ErrForbidden, "project.apply_org_only")
 	}
@@ -44,10 +53,77 @@ func Apply(ctx context.Context, db *store.DB, p access.Principal, callID int64, 
 	if err != nil {
 		return Project{}, err
 	}
-	if ps := CheckData(t, data, false); len(ps) > 0 {
+	got, bad := readUploads(t, uploads)
+	if ps := append(CheckData(t, data, false), bad...); len(ps) > 0 {
 		return Project{}, ps
 	}
-	return CreateProject(ctx, db, callID, p.OrgID, data)
+	var pr Project
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		pr, err = createProject(ctx, tx, callID, p.OrgID, data)
+		if err != nil {
+			return err
+		}
+		if len(got) == 0 {
+			return nil
+		}
+		if err := attachAll(ctx, tx, files, pr.ID, data, got); err != nil {
+			return err
+		}
+		pr.Data = data
+		return writeData(ctx, tx, pr.ID, data, pr.Version)
+	})
+	if err == nil && len(got) > 0 {
+		pr.Version++
+	}
+	return pr, err
+}
+
+// readUploads reads and checks every file sent: for a file field of the
+// form, of a kind taken, within the size limit.
+func readUploads(t *Template, uploads []Upload) ([]File, problem.List) {
+	var ps problem.List
+	var files []File
+	for _, u := range uploads {
+		if f, ok := t.Field(u.Field); !ok || f.Type != "file" {
+			ps = append(ps, problem.Invalid(u.Field, "form.unknown_field", u.Field))
+			continue
+		}
+		f, pe := ReadUpload(u)
+		if pe != nil {
+			ps = append(ps, pe)
+			continue
+		}
+		files = append(files, f)
+	}
+	return files, ps
+}
+
+func attachAll(ctx context.Context, tx *store.Tx, fs Files, projectID int64, data map[string]any, files []File) error {
+	for _, f := range files {
+		a, err := fs.Attach(ctx, tx, projectID, f)
+		if err != nil {
+			return err
+		}
+		data[f.Field] = a.Ref()
+	}
+	return nil
+}
+
+func writeData(ctx context.Context, tx *store.Tx, id int64, data map[string]any, version int) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	title, _ := data["title"].(string)
+	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		string(raw), title, number(data["amount_requested"]), store.Now(), id, version)
+	if err != nil {
+		return fmt.Errorf("save project %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return problem.New(problem.ErrConflict, "project.changed_meanwhile")
+	}
+	return nil
 }
 
 // shanghai is the bureau's calendar: a call closes at the end of its last
@@ -66,10 +142,11 @@ func Editable(t *Template, stage string) bool {
 	return false
 }
 
-// SaveData replaces a project's form data, by a user of the applicant while
-// the form is editable. version is the one the form was loaded at; a save
-// over someone else's is refused rather than lost.
-func SaveData(ctx context.Context, db *store.DB, p access.Principal, id int64, data map[string]any, version int) (Project, error) {
+// SaveData replaces a project's form data, with any files sent, by a user
+// of the applicant while the form is editable. A file field not sent keeps
+// its file. version is the one the form was loaded at; a save over someone
+// else's is refused rather than lost.
+func SaveData(ctx context.Context, db *store.DB, files Files, p access.Principal, id int64, data map[string]any, uploads []Upload, version int) (Project, error) {
 	var out Project
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		pr, err := GetProject(ctx, tx, id)
@@ -86,21 +163,23 @@ func SaveData(ctx context.Context, db *store.DB, p access.Principal, id int64, d
 		if !Editable(t, pr.Stage) {
 			return problem.New(problem.ErrConflict, "project.not_editable")
 		}
-		if ps := CheckData(t, data, false); len(ps) > 0 {
+		if pr.Version != version {
+			return problem.New(problem.ErrConflict, "project.changed_meanwhile")
+		}
+		for _, f := range t.Form {
+			if _, sent := data[f.Key]; f.Type == "file" && !sent && pr.Data[f.Key] != nil {
+				data[f.Key] = pr.Data[f.Key]
+			}
+		}
+		got, bad := readUploads(t, uploads)
+		if ps := append(CheckData(t, data, false), bad...); len(ps) > 0 {
 			return ps
 		}
-		raw, err := json.Marshal(data)
-		if err != nil {
+		if err := attachAll(ctx, tx, files, id, data, got); err != nil {
 			return err
 		}
-		title, _ := data["title"].(string)
-		res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-			string(raw), title, number(data["amount_requested"]), store.Now(), id, version)
-		if err != nil {
-			return fmt.Errorf("save project %d: %w", id, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return problem.New(problem.ErrConflict, "project.changed_meanwhile")
+		if err := writeData(ctx, tx, id, data, version); err != nil {
+			return err
 		}
 		if err := audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: id, Action: "edit", Before: pr.Data, After: data}); err != nil {
 			return err

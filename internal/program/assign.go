@@ -283,3 +283,34 @@ func Withdraw(ctx context.Context, db *store.DB, p access.Principal, assignmentI
 		return audit.Append(ctx, tx, audit.Change{Entity: "review_assignment", EntityID: assignmentID, Action: "withdraw", After: map[string]any{"reason": reason}})
 	})
 }
+
+// Exclusions lists, per reviewer, the reasons logged when assignments of a
+// project left them out (the latest run's reasons for each reviewer).
+func Exclusions(ctx context.Context, q store.Querier, projectID int64) ([]Exclusion, error) {
+	rows, err := q.QueryContext(ctx, `SELECT e.reviewer_id, u.username, e.reason, e.detail, e.at FROM review_exclusions e JOIN users u ON u.id = e.reviewer_id
+		WHERE e.project_id = ? ORDER BY e.reviewer_id, e.id`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("exclusions of %d: %w", projectID, err)
+	}
+	defer rows.Close()
+	var out []Exclusion
+	seen := map[int64]map[string]bool{}
+	for rows.Next() {
+		var id int64
+		var name, reason, detail string
+		var at any
+		if err := rows.Scan(&id, &name, &reason, &detail, &at); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ReviewerID != id {
+			out = append(out, Exclusion{ReviewerID: id, Reviewer: name})
+			seen[id] = map[string]bool{}
+		}
+		if key := reason + "\x00" + detail; !seen[id][key] {
+			seen[id][key] = true
+			x := &out[len(out)-1]
+			x.Conflicts = append(x.Conflicts, Conflict{Reason: reason, Detail: detail})
+		}
+	}
+	return out, rows.Err()
+}

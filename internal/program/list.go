@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -41,10 +42,12 @@ func Programs(ctx context.Context, q store.Querier) ([]Summary, error) {
 // ProjectFilter narrows a list of projects. Scope limits it to one
 // organisation (a positive id), none (negative) or all (0).
 type ProjectFilter struct {
-	Program string // template key
-	Stage   string
-	Scope   int64
-	Limit   int
+	Program        string // template key
+	Stage          string
+	CallID         int64
+	OrganisationID int64
+	Scope          int64
+	Limit          int
 }
 
 // ProjectRow is a project in a list.
@@ -76,8 +79,14 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	if f.Stage != "" {
 		conds, args = append(conds, "p.stage = ?"), append(args, f.Stage)
 	}
+	if f.CallID != 0 {
+		conds, args = append(conds, "p.call_id = ?"), append(args, f.CallID)
+	}
+	if f.OrganisationID != 0 {
+		conds, args = append(conds, "p.organisation_id = ?"), append(args, f.OrganisationID)
+	}
 	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
+	if limit <= 0 || limit > 5000 {
 		limit = 200
 	}
 	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested
@@ -96,4 +105,43 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// CallRow is a call in a list, with its program and how many records it has.
+type CallRow struct {
+	Call
+	Program     string `json:"program"`
+	ProgramName string `json:"program_name"`
+	Version     int    `json:"template_version"`
+	Records     int    `json:"records"`
+}
+
+// Calls lists calls, newest first; program narrows to one template key.
+func Calls(ctx context.Context, q store.Querier, program string) ([]CallRow, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.template_id, c.key, c.name, c.opens, c.closes, c.quota, c.budget, t.key, t.name, t.version,
+		(SELECT count(*) FROM projects p WHERE p.call_id = c.id)
+		FROM calls c JOIN program_templates t ON t.id = c.template_id WHERE (? = '' OR t.key = ?) ORDER BY c.opens DESC, c.id DESC`, program, program)
+	if err != nil {
+		return nil, fmt.Errorf("list calls: %w", err)
+	}
+	defer rows.Close()
+	out := []CallRow{}
+	for rows.Next() {
+		var c CallRow
+		if err := rows.Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.Opens, &c.Closes, &c.Quota, &c.Budget, &c.Program, &c.ProgramName, &c.Version, &c.Records); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Latest is the newest published version of a program.
+func Latest(ctx context.Context, q store.Querier, key string) (Published, error) {
+	var id int64
+	if err := q.QueryRowContext(ctx, `SELECT id FROM program_templates WHERE key = ? ORDER BY version DESC LIMIT 1`, key).Scan(&id); err != nil {
+		return Published{}, fmt.Errorf("program %s: %w", key, problem.ErrNotFound)
+	}
+	t, err := LoadTemplate(ctx, q, id)
+	return Published{ID: id, Template: t}, err
 }

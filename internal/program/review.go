@@ -53,8 +53,8 @@ func ReviewerAssignments(ctx context.Context, q store.Querier, reviewerID int64)
 	return listAssignments(ctx, q, `a.reviewer_id = ?`, reviewerID)
 }
 
-func listAssignments(ctx context.Context, q store.Querier, cond string, arg any) ([]Assignment, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+assignmentColumns+` FROM review_assignments a JOIN users u ON u.id = a.reviewer_id WHERE `+cond+` ORDER BY a.round, a.id`, arg)
+func listAssignments(ctx context.Context, q store.Querier, cond string, args ...any) ([]Assignment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+assignmentColumns+` FROM review_assignments a JOIN users u ON u.id = a.reviewer_id WHERE `+cond+` ORDER BY a.round, a.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list assignments: %w", err)
 	}

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/expr-lang/expr"
 
@@ -66,19 +68,42 @@ func LoadTemplate(ctx context.Context, q store.Querier, id int64) (*Template, er
 
 // Call opens a template version for a period, with a quota and a budget.
 type Call struct {
-	ID         int64
-	TemplateID int64
-	Key, Name  string
-	Opens      string // YYYY-MM-DD
-	Closes     string
-	Quota      int
-	Budget     float64
+	ID         int64   `json:"id"`
+	TemplateID int64   `json:"template_id"`
+	Key        string  `json:"key"`
+	Name       string  `json:"name"`
+	Opens      string  `json:"opens"` // YYYY-MM-DD
+	Closes     string  `json:"closes"`
+	Quota      int     `json:"quota"`
+	Budget     float64 `json:"budget"`
 }
 
 // OpenCall stores a call.
 func OpenCall(ctx context.Context, db *store.DB, c Call) (Call, error) {
-	if c.Closes < c.Opens {
-		return c, problem.Invalid("closes", "call.dates")
+	var ps problem.List
+	c.Key, c.Name = strings.TrimSpace(c.Key), strings.TrimSpace(c.Name)
+	if !keyRE.MatchString(strings.ReplaceAll(c.Key, "-", "_")) {
+		ps = append(ps, problem.Invalid("key", "call.key_invalid"))
+	}
+	if c.Name == "" {
+		ps = append(ps, problem.Invalid("name", "call.name_required"))
+	}
+	for _, d := range []struct{ field, v string }{{"opens", c.Opens}, {"closes", c.Closes}} {
+		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
+			ps = append(ps, problem.Invalid(d.field, "call.date_invalid", d.v))
+		}
+	}
+	if len(ps) == 0 && c.Closes < c.Opens {
+		ps = append(ps, problem.Invalid("closes", "call.dates"))
+	}
+	if c.Quota < 0 {
+		ps = append(ps, problem.Invalid("quota", "call.negative"))
+	}
+	if c.Budget < 0 || math.IsNaN(c.Budget) || math.IsInf(c.Budget, 0) {
+		ps = append(ps, problem.Invalid("budget", "call.negative"))
+	}
+	if len(ps) > 0 {
+		return c, ps
 	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRowContext(ctx, `INSERT INTO calls (template_id, key, name, opens, closes, quota, budget, created_at)
@@ -109,33 +134,40 @@ type Project struct {
 // CreateProject starts a record of an organisation in a call, in the
 // template's initial stage, with its first event.
 func CreateProject(ctx context.Context, db *store.DB, callID, orgID int64, data map[string]any) (Project, error) {
-	p := Project{CallID: callID, OrganisationID: orgID, Data: data, Version: 1}
+	var p Project
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT template_id FROM calls WHERE id = ?`, callID).Scan(&p.TemplateID); err != nil {
-			return fmt.Errorf("call %d: %w", callID, problem.ErrNotFound)
-		}
-		t, err := LoadTemplate(ctx, tx, p.TemplateID)
-		if err != nil {
-			return err
-		}
-		p.Stage = t.Initial()
-		p.Title, _ = data["title"].(string)
-		p.AmountRequested = number(data["amount_requested"])
-		raw, err := json.Marshal(data)
-		if err != nil {
-			return err
-		}
-		now := store.Now()
-		if err := tx.QueryRowContext(ctx, `INSERT INTO projects (call_id, template_id, organisation_id, title, stage, data, amount_requested, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, callID, p.TemplateID, orgID, p.Title, p.Stage, string(raw), p.AmountRequested, now, now).Scan(&p.ID); err != nil {
-			return fmt.Errorf("create project: %w", err)
-		}
-		if err := appendEvent(ctx, tx, p.ID, "create", "", p.Stage, ""); err != nil {
-			return err
-		}
-		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: p.ID, Action: "create", After: map[string]any{"call": callID, "organisation": orgID, "stage": p.Stage}})
+		var err error
+		p, err = createProject(ctx, tx, callID, orgID, data)
+		return err
 	})
 	return p, err
+}
+
+func createProject(ctx context.Context, tx *store.Tx, callID, orgID int64, data map[string]any) (Project, error) {
+	p := Project{CallID: callID, OrganisationID: orgID, Data: data, Version: 1}
+	if err := tx.QueryRowContext(ctx, `SELECT template_id FROM calls WHERE id = ?`, callID).Scan(&p.TemplateID); err != nil {
+		return p, fmt.Errorf("call %d: %w", callID, problem.ErrNotFound)
+	}
+	t, err := LoadTemplate(ctx, tx, p.TemplateID)
+	if err != nil {
+		return p, err
+	}
+	p.Stage = t.Initial()
+	p.Title, _ = data["title"].(string)
+	p.AmountRequested = number(data["amount_requested"])
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return p, err
+	}
+	now := store.Now()
+	if err := tx.QueryRowContext(ctx, `INSERT INTO projects (call_id, template_id, organisation_id, title, stage, data, amount_requested, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, callID, p.TemplateID, orgID, p.Title, p.Stage, string(raw), p.AmountRequested, now, now).Scan(&p.ID); err != nil {
+		return p, fmt.Errorf("create project: %w", err)
+	}
+	if err := appendEvent(ctx, tx, p.ID, "create", "", p.Stage, ""); err != nil {
+		return p, err
+	}
+	return p, audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: p.ID, Action: "create", After: map[string]any{"call": callID, "organisation": orgID, "stage": p.Stage}})
 }
 
 func number(v any) float64 {
@@ -181,12 +213,17 @@ func GetProject(ctx context.Context, q store.Querier, id int64) (Project, error)
 
 // Event is one stage change of a project.
 type Event struct {
-	Transition, From, To, Actor string
+	Transition string    `json:"transition"`
+	From       string    `json:"from"`
+	To         string    `json:"to"`
+	At         time.Time `json:"at"`
+	Actor      string    `json:"actor,omitempty"`
+	Note       string    `json:"note,omitempty"`
 }
 
 // History lists a project's stage events in order.
 func History(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT transition, from_stage, to_stage, actor FROM project_events WHERE project_id = ? ORDER BY id`, id)
+	rows, err := q.QueryContext(ctx, `SELECT transition, from_stage, to_stage, at, actor, note FROM project_events WHERE project_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load history: %w", err)
 	}
@@ -194,7 +231,7 @@ func History(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
 	var out []Event
 	for rows.Next() {
 		var e Event
-		if err := rows.Scan(&e.Transition, &e.From, &e.To, &e.Actor); err != nil {
+		if err := rows.Scan(&e.Transition, &e.From, &e.To, &e.At, &e.Actor, &e.Note); err != nil {
 			return nil, err
 		}
 		out = append(out, e)

@@ -1,8 +1,14 @@
 package web
 
 import (
+	"encoding/json"
+	"errors"
+	"io"
 	"net/http"
+	"strconv"
 
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
 
@@ -24,4 +30,60 @@ func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+}
+
+// apiProject returns one project as the caller may see it: program.ViewOf
+// decides, and a blind reviewer gets no applicant identity.
+func (s *Server) apiProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	v, err := program.ViewOf(r.Context(), s.db, info(r).principal, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, v)
+}
+
+// apiCalls lists calls, optionally of one program.
+func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
+	cs, err := program.Calls(r.Context(), s.db, r.URL.Query().Get("program"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": cs})
+}
+
+// apiPublish takes a template as YAML. With ?dry_run=true it only answers
+// the diff against the stored version and the dry run over existing
+// records; otherwise it publishes and answers the same with 201.
+func (s *Server) apiPublish(w http.ResponseWriter, r *http.Request) error {
+	src, err := io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
+	if err != nil || len(src) > 1<<20 {
+		return problem.Invalid("body", "program.too_big")
+	}
+	pv, err := program.PreviewPublish(r.Context(), s.db, src)
+	var probs program.Problems
+	if errors.As(err, &probs) {
+		lang := info(r).lang
+		out := make([]map[string]any, len(probs))
+		for i, p := range probs {
+			out[i] = map[string]any{"line": p.Line, "message": p.Message(lang)}
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return json.NewEncoder(w).Encode(map[string]any{"type": "https://xinzhi.invalid/problems/program-invalid", "title": "Unprocessable Entity",
+			"status": http.StatusUnprocessableEntity, "detail": i18n.T(lang, "program.invalid"), "problems": out})
+	}
+	if err != nil {
+		return err
+	}
+	if dry, _ := strconv.ParseBool(r.URL.Query().Get("dry_run")); dry {
+		return writeJSON(w, http.StatusOK, pv)
+	}
+	if _, err := program.Publish(r.Context(), s.db, src); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, pv)
 }

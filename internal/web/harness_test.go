@@ -15,6 +15,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/password"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
@@ -57,7 +58,7 @@ func newEnv(t *testing.T, db *store.DB, strict bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg}, db, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}}, db, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

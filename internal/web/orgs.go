@@ -11,6 +11,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 )
@@ -28,6 +29,8 @@ type profileData struct {
 	Disciplines  []registry.Discipline
 	Cat          *registry.Catalogue
 	CanEdit      bool
+	Projects     []program.ProjectRow
+	SeeProjects  bool
 }
 
 // figureRow is one figure kind across the years.
@@ -69,6 +72,12 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
 		d.People, d.PeopleTotal, err = registry.People(r.Context(), s.db, s.cfg.Keys, registry.Scope(ri.principal.OrgScope()),
 			registry.PeopleFilter{OrganisationID: o.ID, PerPage: 20}, false)
 		if err != nil {
+			return err
+		}
+	}
+	if ri.principal.Can(access.ProgramView) {
+		d.SeeProjects = true
+		if d.Projects, err = program.Projects(r.Context(), s.db, program.ProjectFilter{OrganisationID: o.ID, Scope: ri.principal.OrgScope(), Limit: 100}); err != nil {
 			return err
 		}
 	}

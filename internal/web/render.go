@@ -37,6 +37,16 @@ type page struct {
 // T translates a message key in the page's language.
 func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
 
+// TA translates a message key with arguments held in a list (stored
+// notifications).
+func (p *page) TA(key string, args []any) string { return i18n.T(p.Lang, key, args...) }
+
+// pageField hands a shared template the page and one item.
+type pageField struct {
+	P *page
+	F any
+}
+
 // Err returns the message for a field, if any.
 func (p *page) Err(field string) string { return p.Errors[field] }
 
@@ -58,7 +68,8 @@ var areas = []struct {
 	{"nav.cockpit", "/cockpit", access.CockpitView},
 	{"nav.registry", "/registry", access.RegistryView},
 	{"nav.people", "/people", access.PersonView},
-	{"nav.programs", "", access.SignedIn},
+	{"nav.programs", "/programs", access.ProgramView},
+	{"nav.reviews", "/reviews", access.ReviewDo},
 	{"nav.challenges", "", access.SignedIn},
 	{"nav.finance", "", access.SignedIn},
 	{"nav.digital", "", access.SignedIn},
@@ -163,6 +174,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			}
 			return code
 		},
+		"dictPF": func(p *page, f any) pageField { return pageField{P: p, F: f} },
 		"dict2": func(p *page, u any) roleForm {
 			switch v := u.(type) {
 			case auth.User:

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -33,6 +34,7 @@ type Config struct {
 	Version       string        // shown on the system page
 	SecureCookies bool          // set Secure on cookies (serving over TLS or behind a TLS proxy)
 	TrustProxy    bool          // take the client address from X-Forwarded-For
+	Files         program.Files // where project attachments are kept
 }
 
 // Server is the HTTP application.

@@ -1,0 +1,153 @@
+package program
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Reach is what a principal may see and do with one project. It is decided
+// here and only here; pages, exports and the API all build on View.
+type Reach struct {
+	Staff       bool // bureau staff: every record, in full
+	Manager     bool // may take manager transitions and assign reviewers
+	Owner       bool // a user of the applicant organisation
+	Reviewer    bool // assigned to review it
+	Blind       bool // sees it without the applicant's identity
+	Assignments []Assignment
+}
+
+// ReachOf decides p's reach over pr. A principal with none gets
+// ErrNotFound, so that ids cannot be probed.
+func ReachOf(ctx context.Context, q store.Querier, p access.Principal, pr Project, t *Template) (Reach, error) {
+	var r Reach
+	if p.Can(access.ProgramView) && p.OrgScope() == 0 {
+		r.Staff, r.Manager = true, p.Can(access.ProgramManage)
+	}
+	if p.OrgID != 0 && p.OrgID == pr.OrganisationID && p.Can(access.ProjectApply) {
+		r.Owner = true
+	}
+	if p.UserID != 0 && p.Can(access.ReviewDo) {
+		as, err := listAssignments(ctx, q, `a.project_id = ? AND a.reviewer_id = ?`, pr.ID, p.UserID)
+		if err != nil {
+			return r, err
+		}
+		for _, a := range as {
+			if a.Status != Withdrawn {
+				r.Reviewer = true
+				r.Assignments = append(r.Assignments, a)
+			}
+		}
+	}
+	if !r.Staff && !r.Owner && !r.Reviewer {
+		return r, fmt.Errorf("project %d: %w", pr.ID, problem.ErrNotFound)
+	}
+	r.Blind = !r.Staff && !r.Owner && t.Review != nil && t.Review.Blind
+	return r, nil
+}
+
+// View is a project as one principal may see it. When Blind, nothing in it
+// names the applicant: no organisation, no parties, no organisation or person
+// fields, no file names, no actors in the history.
+type View struct {
+	ID              int64          `json:"id"`
+	Program         string         `json:"program"`
+	ProgramName     string         `json:"program_name"`
+	TemplateVersion int            `json:"template_version"`
+	CallID          int64          `json:"call_id"`
+	Call            string         `json:"call"`
+	Title           string         `json:"title"`
+	Stage           string         `json:"stage"`
+	Organisation    *OrgRef        `json:"organisation,omitempty"`
+	Parties         []Party        `json:"parties,omitempty"`
+	Data            map[string]any `json:"data"`
+	Attachments     []Attachment   `json:"attachments"`
+	History         []Event        `json:"history"`
+	AmountRequested float64        `json:"amount_requested"`
+	Blind           bool           `json:"blind"`
+	Version         int            `json:"version"`
+
+	Reach    Reach     `json:"-"`
+	Template *Template `json:"-"`
+	Project  Project   `json:"-"`
+}
+
+// OrgRef names an organisation.
+type OrgRef struct {
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	CreditCode string `json:"credit_code,omitempty"`
+}
+
+// ViewOf loads project id as p may see it.
+func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) (View, error) {
+	pr, err := GetProject(ctx, q, id)
+	if err != nil {
+		return View{}, err
+	}
+	t, err := LoadTemplate(ctx, q, pr.TemplateID)
+	if err != nil {
+		return View{}, err
+	}
+	reach, err := ReachOf(ctx, q, p, pr, t)
+	if err != nil {
+		return View{}, err
+	}
+	c, err := GetCall(ctx, q, pr.CallID)
+	if err != nil {
+		return View{}, err
+	}
+	v := View{ID: pr.ID, Program: t.Key, ProgramName: t.Name, TemplateVersion: t.Version, CallID: c.ID, Call: c.Name,
+		Title: pr.Title, Stage: pr.Stage, AmountRequested: pr.AmountRequested, Blind: reach.Blind, Version: pr.Version,
+		Reach: reach, Template: t, Project: pr, Data: map[string]any{}}
+	if v.Attachments, err = Attachments(ctx, q, pr.ID); err != nil {
+		return v, err
+	}
+	if v.History, err = History(ctx, q, pr.ID); err != nil {
+		return v, err
+	}
+	if reach.Blind {
+		for _, f := range t.Form {
+			if val, ok := pr.Data[f.Key]; ok && f.Type != "organisation" && f.Type != "person" {
+				v.Data[f.Key] = val
+			}
+		}
+		for i := range v.Attachments {
+			v.Attachments[i].Name = fmt.Sprintf("%d%s", i+1, v.Attachments[i].Extension())
+		}
+		for i := range v.History {
+			v.History[i].Actor, v.History[i].Note = "", ""
+		}
+		return v, nil
+	}
+	v.Data = pr.Data
+	org, err := registry.Get(ctx, q, 0, pr.OrganisationID)
+	if err != nil {
+		return v, err
+	}
+	v.Organisation = &OrgRef{ID: org.ID, Name: org.Name, CreditCode: org.CreditCode}
+	v.Parties, err = Parties(ctx, q, pr.ID)
+	return v, err
+}
+
+// Parties lists a project's partners and people.
+func Parties(ctx context.Context, q store.Querier, projectID int64) ([]Party, error) {
+	rows, err := q.QueryContext(ctx, `SELECT COALESCE(organisation_id, 0), COALESCE(person_id, 0), role FROM project_parties WHERE project_id = ? ORDER BY id`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("parties: %w", err)
+	}
+	defer rows.Close()
+	var out []Party
+	for rows.Next() {
+		var pt Party
+		if err := rows.Scan(&pt.OrganisationID, &pt.PersonID, &pt.Role); err != nil {
+			return nil, err
+		}
+		out = append(out, pt)
+	}
+	return out, rows.Err()
+}

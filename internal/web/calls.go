@@ -1,0 +1,235 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+)
+
+// boardData is a call's page: for staff a board of records by stage with
+// the review ranking; for an applicant the call and its own records there.
+type boardData struct {
+	Call      program.Call
+	Template  *program.Template
+	Open      bool
+	Columns   []boardColumn
+	Staff     bool
+	Manager   bool
+	Applicant bool
+	Mine      []program.ProjectRow
+	Ranking   []rankRow
+	Moves     []program.Transition // transitions a manager may take in bulk
+	Bulk      *bulkConfirm
+}
+
+type boardColumn struct {
+	Stage   program.Stage
+	Label   string
+	Records []boardCard
+}
+
+type boardCard struct {
+	program.ProjectRow
+	Score *float64
+}
+
+type rankRow struct {
+	program.Result
+	Title, Organisation string
+}
+
+type bulkConfirm struct {
+	Transition program.Transition
+	Label      string
+	Records    []program.ProjectRow
+	Note       string
+	Results    []bulkResult
+}
+
+type bulkResult struct {
+	ID      int64
+	Title   string
+	Message string
+	OK      bool
+}
+
+func (s *Server) loadCall(r *http.Request) (program.Call, *program.Template, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return program.Call{}, nil, err
+	}
+	c, err := program.GetCall(r.Context(), s.db, id)
+	if err != nil {
+		return c, nil, err
+	}
+	t, err := program.LoadTemplate(r.Context(), s.db, c.TemplateID)
+	return c, t, err
+}
+
+func stageLabel(t *program.Template, key, lang string) string {
+	if st, ok := t.Stage(key); ok {
+		if lang == i18n.EN && st.NameEN != "" {
+			return st.NameEN
+		}
+		return st.Name
+	}
+	return key
+}
+
+func transitionLabel(tr program.Transition, lang string) string {
+	if lang == i18n.EN && tr.NameEN != "" {
+		return tr.NameEN
+	}
+	return tr.Name
+}
+
+func (s *Server) board(r *http.Request) (*boardData, error) {
+	ctx := r.Context()
+	c, t, err := s.loadCall(r)
+	if err != nil {
+		return nil, err
+	}
+	pr := info(r).principal
+	lang := info(r).lang
+	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today()), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
+		Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
+	if !d.Staff {
+		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Scope: pr.OrgScope()})
+		return d, err
+	}
+	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Limit: 5000})
+	if err != nil {
+		return nil, err
+	}
+	var scores map[int64]*float64
+	if t.Review != nil {
+		rank, err := program.Ranking(ctx, s.db, c.ID, t.Review.ReviewStage(), 1)
+		if err != nil {
+			return nil, err
+		}
+		scores = map[int64]*float64{}
+		byID := map[int64]program.ProjectRow{}
+		for _, p := range rows {
+			byID[p.ID] = p
+		}
+		for _, x := range rank {
+			scores[x.ProjectID] = x.Score
+			d.Ranking = append(d.Ranking, rankRow{Result: x, Title: byID[x.ProjectID].Title, Organisation: byID[x.ProjectID].Organisation})
+		}
+	}
+	for _, st := range t.Stages {
+		col := boardColumn{Stage: st, Label: stageLabel(t, st.Key, lang)}
+		for _, p := range rows {
+			if p.Stage == st.Key {
+				col.Records = append(col.Records, boardCard{ProjectRow: p, Score: scores[p.ID]})
+			}
+		}
+		d.Columns = append(d.Columns, col)
+	}
+	if d.Manager {
+		for _, tr := range t.Transitions {
+			for _, by := range tr.By {
+				if by == "role:manager" {
+					d.Moves = append(d.Moves, tr)
+					break
+				}
+			}
+		}
+	}
+	return d, nil
+}
+
+func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.board(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "call", s.newPage(w, r, "call.title", d))
+}
+
+// bulkMove takes one transition on several records. The first post shows
+// what would be done; the confirmed one does it, record by record (each move
+// is atomic on its own), and reports each outcome.
+func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.board(r)
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	var tr *program.Transition
+	for i := range d.Moves {
+		if d.Moves[i].Key == r.FormValue("transition") {
+			tr = &d.Moves[i]
+		}
+	}
+	if tr == nil {
+		return problem.Invalid("transition", "call.bulk_transition")
+	}
+	var ids []int64
+	for _, v := range r.Form["ids"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return problem.Invalid("ids", "call.bulk_none")
+	}
+	b := &bulkConfirm{Transition: *tr, Label: transitionLabel(*tr, lang), Note: r.FormValue("note")}
+	for _, col := range d.Columns {
+		for _, c := range col.Records {
+			if contains(ids, c.ID) {
+				b.Records = append(b.Records, c.ProjectRow)
+			}
+		}
+	}
+	d.Bulk = b
+	if r.FormValue("confirm") == "1" {
+		for _, rec := range b.Records {
+			res := bulkResult{ID: rec.ID, Title: rec.Title, OK: true}
+			if _, err := program.Move(r.Context(), s.db, info(r).principal, rec.ID, tr.Key, b.Note); err != nil {
+				res.OK, res.Message = false, problem.Message(err, lang)
+			}
+			b.Results = append(b.Results, res)
+		}
+		if d, err = s.board(r); err != nil {
+			return err
+		}
+		d.Bulk = b
+	}
+	return s.render(w, http.StatusOK, "call", s.newPage(w, r, "call.title", d))
+}
+
+// callExport writes a call's records, with scores and ranks, as .xlsx.
+func (s *Server) callExport(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.board(r)
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	T := func(k string) string { return i18n.T(lang, k) }
+	rank := map[int64]rankRow{}
+	for _, x := range d.Ranking {
+		rank[x.ProjectID] = x
+	}
+	sh := tabular.Sheet{Name: T("call.records"), Header: []string{T("project.id"), T("project.title"), T("project.organisation"),
+		T("project.stage"), T("project.amount_requested"), T("review.submitted"), T("review.score"), T("review.rank")}}
+	for _, col := range d.Columns {
+		for _, c := range col.Records {
+			x := rank[c.ID]
+			var score, rk any
+			if x.Score != nil {
+				score, rk = *x.Score, x.Rank
+			}
+			sh.Rows = append(sh.Rows, []any{c.ID, c.Title, c.Organisation, col.Label, c.AmountRequested, x.Submitted, score, rk})
+		}
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="call-%d.xlsx"`, d.Call.ID))
+	return tabular.WriteXLSX(w, sh)
+}

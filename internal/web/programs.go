@@ -1,0 +1,192 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// programsData is the programs page: every published program with its
+// calls; for an applicant, the calls open today and its own records.
+type programsData struct {
+	Programs  []programRow
+	Mine      []program.ProjectRow
+	Today     string
+	Manager   bool
+	Applicant bool
+}
+
+type programRow struct {
+	program.Summary
+	Label string
+	Calls []program.CallRow
+}
+
+func today() string { return store.Now().In(shanghai).Format(time.DateOnly) }
+
+func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	pr := info(r).principal
+	progs, err := program.Programs(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	calls, err := program.Calls(ctx, s.db, "")
+	if err != nil {
+		return err
+	}
+	d := programsData{Today: today(), Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
+	for _, sm := range progs {
+		row := programRow{Summary: sm, Label: sm.Name}
+		if info(r).lang == i18n.EN {
+			if pub, err := program.Latest(ctx, s.db, sm.Key); err == nil && pub.Template.NameEN != "" {
+				row.Label = pub.Template.NameEN
+			}
+		}
+		for _, c := range calls {
+			if c.Program == sm.Key && (!d.Applicant || d.Manager || c.OpenOn(d.Today)) {
+				row.Calls = append(row.Calls, c)
+			}
+		}
+		if d.Applicant && !d.Manager && len(row.Calls) == 0 {
+			continue // an applicant sees the programs it can apply to
+		}
+		d.Programs = append(d.Programs, row)
+	}
+	if d.Applicant {
+		if d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{Scope: pr.OrgScope()}); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, "programs", s.newPage(w, r, "programs.title", d))
+}
+
+// publishData is the publish form and, after a preview, the diff and the dry
+// run.
+type publishData struct {
+	Source   string
+	Preview  *program.Preview
+	Problems []string
+}
+
+func (s *Server) publishPage(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, http.StatusOK, "program_publish", s.newPage(w, r, "programs.publish", publishData{}))
+}
+
+// publish previews a template (diff and dry run) or, once confirmed,
+// publishes it.
+func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
+	src := r.FormValue("source")
+	if r.MultipartForm != nil {
+		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
+			f, err := fhs[0].Open()
+			if err != nil {
+				return problem.Invalid("file", "import.upload_failed")
+			}
+			b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+			f.Close()
+			if err != nil {
+				return problem.Invalid("file", "import.upload_failed")
+			}
+			src = string(b)
+		}
+	}
+	lang := info(r).lang
+	d := publishData{Source: src}
+	p := s.newPage(w, r, "programs.publish", &d)
+	pv, err := program.PreviewPublish(r.Context(), s.db, []byte(src))
+	var probs program.Problems
+	if errors.As(err, &probs) {
+		for _, pb := range probs {
+			d.Problems = append(d.Problems, pb.Message(lang))
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "program_publish", p)
+	}
+	if err != nil {
+		return err
+	}
+	d.Preview = &pv
+	if r.FormValue("confirm") != "1" {
+		if pv.Version != pv.Previous+1 {
+			p.Flash = problem.Message(problem.New(problem.ErrConflict, "program.version_next", pv.Key, pv.Previous+1, pv.Version), lang)
+		}
+		return s.render(w, http.StatusOK, "program_publish", p)
+	}
+	if _, err := program.Publish(r.Context(), s.db, []byte(src)); err != nil {
+		var pe *problem.Error
+		if asProblem(err, &pe) {
+			p.Flash = pe.Message(lang)
+			return s.render(w, problem.Status(err), "program_publish", p)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/programs?published="+url.QueryEscape(pv.Key), http.StatusSeeOther)
+	return nil
+}
+
+// callForm is the form to open a call of a program.
+type callForm struct {
+	Program *program.Template
+}
+
+func (s *Server) callNewPage(w http.ResponseWriter, r *http.Request) error {
+	pub, err := program.Latest(r.Context(), s.db, r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "call.new", callForm{Program: pub.Template})
+	p.Form["key"] = pub.Template.Key + "-" + today()[:4]
+	p.Form["opens"] = today()
+	return s.render(w, http.StatusOK, "call_new", p)
+}
+
+// openCall opens a call of the latest version of a program; a refused form
+// comes back with a message beside each field.
+func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
+	pub, err := program.Latest(r.Context(), s.db, r.PathValue("key"))
+	if err != nil {
+		return err
+	}
+	var bad problem.List
+	num := func(name string, scale float64) float64 {
+		v := strings.NewReplacer(",", "", "，", "", " ", "").Replace(r.FormValue(name))
+		if v == "" {
+			return 0
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			bad = append(bad, problem.Invalid(name, "form.number", i18n.T(info(r).lang, "call."+name)))
+		}
+		return x * scale
+	}
+	c := program.Call{TemplateID: pub.ID, Key: r.FormValue("key"), Name: r.FormValue("name"),
+		Opens: r.FormValue("opens"), Closes: r.FormValue("closes"), Quota: int(num("quota", 1)), Budget: num("budget", 1e4)}
+	if len(bad) == 0 {
+		c, err = program.OpenCall(r.Context(), s.db, c)
+	} else {
+		err = bad
+	}
+	if err != nil {
+		if !errors.Is(err, problem.ErrInvalid) {
+			return err
+		}
+		p := s.newPage(w, r, "call.new", callForm{Program: pub.Template})
+		p.Errors = errorsByField(err, p.Lang)
+		for _, k := range []string{"key", "name", "opens", "closes", "quota", "budget"} {
+			p.Form[k] = r.FormValue(k)
+		}
+		return s.render(w, http.StatusUnprocessableEntity, "call_new", p)
+	}
+	http.Redirect(w, r, "/calls/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return nil
+}

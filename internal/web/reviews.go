@@ -1,0 +1,314 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+)
+
+// reviewPanel is the review part of a project's page: for managers every
+// assignment, the exclusions with their reasons, the results and the forms
+// to assign; for a reviewer their own sheet only.
+type reviewPanel struct {
+	Review      *program.Review
+	Criteria    []criterionRow
+	InReview    bool
+	Manager     bool
+	Assignments []program.Assignment
+	Exclusions  []exclusionRow
+	Result      program.Result
+	Pool        []program.Reviewer
+	Mine        *program.Assignment
+}
+
+type criterionRow struct {
+	program.Criterion
+	Label string
+	Value string
+}
+
+type exclusionRow struct {
+	Reviewer string
+	Reasons  string
+}
+
+func (s *Server) reviewPanel(r *http.Request, v program.View) (*reviewPanel, error) {
+	ctx := r.Context()
+	lang := info(r).lang
+	t := v.Template
+	rp := &reviewPanel{Review: t.Review, InReview: v.Stage == t.Review.ReviewStage(), Manager: v.Reach.Manager}
+	if v.Reach.Staff {
+		var err error
+		if rp.Assignments, err = program.Assignments(ctx, s.db, v.ID); err != nil {
+			return nil, err
+		}
+		if rp.Result, err = program.Results(ctx, s.db, t, v.ID, 1); err != nil {
+			return nil, err
+		}
+		ex, err := program.Exclusions(ctx, s.db, v.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range ex {
+			var reasons []string
+			for _, c := range x.Conflicts {
+				reasons = append(reasons, strings.TrimSpace(i18n.T(lang, "conflict."+c.Reason)+" "+c.Detail))
+			}
+			rp.Exclusions = append(rp.Exclusions, exclusionRow{Reviewer: x.Reviewer, Reasons: strings.Join(reasons, "；")})
+		}
+		if rp.Manager {
+			if rp.Pool, err = program.Pool(ctx, s.db); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range v.Reach.Assignments {
+		a := v.Reach.Assignments[i]
+		if a.Status == program.Assigned || a.Status == program.Submitted {
+			rp.Mine = &a
+		}
+	}
+	for _, c := range t.Review.Criteria {
+		row := criterionRow{Criterion: c, Label: c.Name}
+		if lang == i18n.EN && c.NameEN != "" {
+			row.Label = c.NameEN
+		}
+		if rp.Mine != nil {
+			if x, ok := rp.Mine.Scores[c.Key]; ok {
+				row.Value = strconv.FormatFloat(x, 'f', -1, 64)
+			}
+		}
+		rp.Criteria = append(rp.Criteria, row)
+	}
+	return rp, nil
+}
+
+// backToProject redirects to a project's page with a flash key.
+func backToProject(w http.ResponseWriter, r *http.Request, id int64, flash string) error {
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d?%s=1", id, flash), http.StatusSeeOther)
+	return nil
+}
+
+// projectError shows a refusal on the project's page.
+func (s *Server) projectError(w http.ResponseWriter, r *http.Request, err error) error {
+	var pe *problem.Error
+	if !asProblem(err, &pe) {
+		return err
+	}
+	d, derr := s.projectData(r, errorsByField(err, info(r).lang))
+	if derr != nil {
+		return derr
+	}
+	p := s.newPage(w, r, "project.title", d)
+	p.Flash = pe.Message(p.Lang)
+	return s.render(w, problem.Status(err), "project", p)
+}
+
+func (s *Server) assignReviewers(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+		return err
+	}
+	res, err := program.Assign(r.Context(), s.db, info(r).principal, id, 1)
+	if err != nil {
+		return s.projectError(w, r, err)
+	}
+	if res.Short > 0 {
+		http.Redirect(w, r, fmt.Sprintf("/projects/%d?short=%d", id, res.Short), http.StatusSeeOther)
+		return nil
+	}
+	return backToProject(w, r, id, "assigned")
+}
+
+func (s *Server) overrideReviewer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+		return err
+	}
+	reviewer, _ := strconv.ParseInt(r.FormValue("reviewer"), 10, 64)
+	if err := program.Override(r.Context(), s.db, info(r).principal, id, 1, reviewer, r.FormValue("reason")); err != nil {
+		return s.projectError(w, r, err)
+	}
+	return backToProject(w, r, id, "assigned")
+}
+
+func (s *Server) withdrawReviewer(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	a, err := program.GetAssignment(r.Context(), s.db, id)
+	if err != nil {
+		return err
+	}
+	r.SetPathValue("id", strconv.FormatInt(a.ProjectID, 10))
+	if err := program.Withdraw(r.Context(), s.db, info(r).principal, id, r.FormValue("reason")); err != nil {
+		return s.projectError(w, r, err)
+	}
+	return backToProject(w, r, a.ProjectID, "withdrawn")
+}
+
+// scoreSheet stores a reviewer's scores; refused scores come back beside
+// their criteria.
+func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	pr := info(r).principal
+	a, err := program.GetAssignment(r.Context(), s.db, id)
+	if err != nil || a.ReviewerID != pr.UserID {
+		return fmt.Errorf("assignment %d: %w", id, problem.ErrNotFound)
+	}
+	sheet := program.Score{Scores: map[string]float64{}, Comment: r.FormValue("comment")}
+	sheet.Version, _ = strconv.Atoi(r.FormValue("version"))
+	var bad problem.List
+	for k, vs := range r.Form {
+		name, ok := strings.CutPrefix(k, "score_")
+		if !ok || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(strings.TrimSpace(vs[0]), 64)
+		if err != nil {
+			bad = append(bad, problem.Invalid(k, "form.number", name))
+			continue
+		}
+		sheet.Scores[name] = x
+	}
+	r.SetPathValue("id", strconv.FormatInt(a.ProjectID, 10))
+	if len(bad) == 0 {
+		_, err = program.SubmitScores(r.Context(), s.db, pr, id, sheet)
+	} else {
+		err = bad
+	}
+	if err == nil {
+		return backToProject(w, r, a.ProjectID, "scored")
+	}
+	var list problem.List
+	if errors.As(err, &list) {
+		d, derr := s.projectData(r, nil)
+		if derr != nil {
+			return derr
+		}
+		p := s.newPage(w, r, "project.title", d)
+		p.Errors = list.ByField(p.Lang)
+		p.Flash = p.T("form.fix_below")
+		for k, vs := range r.Form {
+			if strings.HasPrefix(k, "score_") && len(vs) > 0 {
+				p.Form[k] = vs[0]
+			}
+		}
+		p.Form["comment"] = sheet.Comment
+		return s.render(w, http.StatusUnprocessableEntity, "project", p)
+	}
+	return s.projectError(w, r, err)
+}
+
+func (s *Server) declineReview(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	pr := info(r).principal
+	a, err := program.GetAssignment(r.Context(), s.db, id)
+	if err != nil || a.ReviewerID != pr.UserID {
+		return fmt.Errorf("assignment %d: %w", id, problem.ErrNotFound)
+	}
+	r.SetPathValue("id", strconv.FormatInt(a.ProjectID, 10))
+	if err := program.Decline(r.Context(), s.db, pr, id, r.FormValue("reason"), r.FormValue("conflict") == "1"); err != nil {
+		return s.projectError(w, r, err)
+	}
+	http.Redirect(w, r, "/reviews?declined=1", http.StatusSeeOther)
+	return nil
+}
+
+// reviewsData is a reviewer's list of assignments. It names no applicant:
+// what a reviewer sees of a record comes from program.ViewOf.
+type reviewsData struct {
+	Rows []reviewRow
+}
+
+type reviewRow struct {
+	program.Assignment
+	Title   string `json:"title"`
+	Program string `json:"program"`
+	Stage   string `json:"stage"`
+}
+
+func (s *Server) reviewsPage(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.reviewRows(r)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "reviews.title", reviewsData{Rows: rows})
+	if r.URL.Query().Get("declined") == "1" {
+		p.Flash = p.T("reviews.declined")
+	}
+	return s.render(w, http.StatusOK, "reviews", p)
+}
+
+func (s *Server) reviewRows(r *http.Request) ([]reviewRow, error) {
+	pr := info(r).principal
+	lang := info(r).lang
+	as, err := program.ReviewerAssignments(r.Context(), s.db, pr.UserID)
+	if err != nil {
+		return nil, err
+	}
+	out := []reviewRow{}
+	for _, a := range as {
+		if a.Status == program.Withdrawn {
+			continue
+		}
+		v, err := program.ViewOf(r.Context(), s.db, pr, a.ProjectID)
+		if err != nil {
+			return nil, err
+		}
+		name := v.ProgramName
+		if lang == i18n.EN && v.Template.NameEN != "" {
+			name = v.Template.NameEN
+		}
+		out = append(out, reviewRow{Assignment: a, Title: v.Title, Program: name, Stage: stageLabel(v.Template, v.Stage, lang)})
+	}
+	return out, nil
+}
+
+// apiReviews lists the caller's assignments, as blind as their pages.
+func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) error {
+	rows, err := s.reviewRows(r)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+}
+
+// noticesPage lists the caller's notifications.
+func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) error {
+	pr := info(r).principal
+	ns, err := program.Notices(r.Context(), s.db, pr.UserID, pr.OrgID, 100)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "notices", s.newPage(w, r, "notices.title", ns))
+}
+
+// readNotices marks the caller's notifications read.
+func (s *Server) readNotices(w http.ResponseWriter, r *http.Request) error {
+	pr := info(r).principal
+	if err := program.MarkRead(r.Context(), s.db, pr.UserID, pr.OrgID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/notices", http.StatusSeeOther)
+	return nil
+}
