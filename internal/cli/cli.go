@@ -49,7 +49,7 @@ func commands() []command {
 		{"user", "manage accounts: user add | passwd | disable | list | reset-mfa", userCmd},
 		{"token", "manage API tokens: token create | list | revoke", tokenCmd},
 		{"import", "import a spreadsheet: import orgs|people|disciplines|recognitions|figures FILE [--dry-run]", importCmd},
-		{"program", "check program templates: program validate FILE...", programCmd},
+		{"program", "program templates: validate FILE..., list, publish FILE (diff and dry run first)", programCmd},
 		{"backup", "copy the SQLite database online to a file", backup},
 		{"audit", "check the audit log: audit verify", auditCmd},
 		{"version", "print the version", version},

@@ -55,3 +55,41 @@ func TestProgramValidate(t *testing.T) {
 		t.Fatalf("bad template: %d %s", code, out)
 	}
 }
+
+// TestProgramPublishAndList: publish asks first and shows the diff against
+// the stored version; "no" writes nothing; list shows what is published.
+func TestProgramPublishAndList(t *testing.T) {
+	data := t.TempDir()
+	d := "--data=" + data
+	src, err := os.ReadFile("../../programs/joint_lab.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v1 := filepath.Join(data, "v1.yaml")
+	os.WriteFile(v1, src, 0o600)
+	if code, out, _ := runCLI(t, "n\n", "program", "publish", d, v1); code != 0 || !strings.Contains(out, "not published") {
+		t.Fatalf("declined publish: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "program", "list", d); code != 0 || strings.Contains(out, "joint_lab") {
+		t.Fatalf("list after a declined publish: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "y\n", "program", "publish", d, v1); code != 0 || !strings.Contains(out, "published joint_lab v1") {
+		t.Fatalf("publish: %d %s", code, out)
+	}
+	v2 := filepath.Join(data, "v2.yaml")
+	changed := strings.Replace(strings.Replace(string(src), "version: 1", "version: 2", 1), "name: 校企联合实验室", "name: 校企联合实验室（2026）", 1)
+	os.WriteFile(v2, []byte(changed), 0o600)
+	code, out, _ := runCLI(t, "", "program", "publish", d, "--dry-run", "--lang", "en", v2)
+	if code != 0 || !strings.Contains(out, "Changes against version 1") || !strings.Contains(out, "+ name: 校企联合实验室（2026）") || !strings.Contains(out, "Dry run of the new version over 0 existing records") {
+		t.Fatalf("dry run of v2: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "program", "publish", d, "--yes", v2); code != 0 || !strings.Contains(out, "published joint_lab v2") {
+		t.Fatalf("publish v2: %d %s", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "program", "list", d); code != 0 || !strings.Contains(out, "joint_lab") || !strings.Contains(out, "v2") {
+		t.Fatalf("list: %d %s", code, out)
+	}
+	if code, _, errOut := runCLI(t, "", "program", "publish", d, "--yes", v1); code != 1 || !strings.Contains(errOut, "must say version: 3") {
+		t.Fatalf("publishing an old version: %d %s", code, errOut)
+	}
+}

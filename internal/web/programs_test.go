@@ -37,12 +37,14 @@ form:
 stages:
   - {key: draft, name: 草稿, initial: true}
   - {key: submitted, name: 已提交}
+  - {key: screened, name: 形式审查通过}
   - {key: review, name: 专家评审}
   - {key: approved, name: 立项, terminal: true}
   - {key: rejected, name: 未立项, terminal: true}
 transitions:
   - {key: submit, name: 提交申报, from: draft, to: submitted, by: [owner], requires: [title, amount_requested, plan]}
-  - {key: start_review, name: 提交专家评审, from: submitted, to: review, by: ["role:manager"]}
+  - {key: screen, name: 形式审查通过, from: submitted, to: screened, by: ["role:manager"]}
+  - {key: start_review, name: 提交专家评审, from: screened, to: review, by: ["role:manager"]}
   - {key: approve, name: 批准立项, from: review, to: approved, by: ["role:manager"], rule: "review.submitted >= 1", message: 须有专家评分。}
   - {key: reject, name: 不予立项, from: [submitted, review], to: rejected, by: ["role:manager"]}
 review:
@@ -136,7 +138,7 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 			t.Fatal("a dry run published the template")
 		}
 		bad := strings.Replace(blindTemplate, "to: approved", "to: nowhere", 1)
-		if resp, body := mgr.raw("POST", "/api/v1/programs", "application/yaml", []byte(bad)); resp.StatusCode != 422 || !strings.Contains(body, `"line":25`) {
+		if resp, body := mgr.raw("POST", "/api/v1/programs", "application/yaml", []byte(bad)); resp.StatusCode != 422 || !strings.Contains(body, `"line":27`) {
 			t.Fatalf("bad template: %d %s", resp.StatusCode, body)
 		}
 		if resp, body := mgr.raw("POST", "/api/v1/programs", "application/yaml", []byte(blindTemplate)); resp.StatusCode != 201 {
@@ -204,8 +206,10 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 
 		// The manager screens and assigns; the applicant's own expert is left out.
 		mgr.get("/projects/" + pid)
-		if resp, _ := mgr.post("/projects/"+pid+"/move", url.Values{"transition": {"start_review"}}); resp.StatusCode != 303 {
-			t.Fatalf("start review: %d", resp.StatusCode)
+		for _, step := range []string{"screen", "start_review"} {
+			if resp, _ := mgr.post("/projects/"+pid+"/move", url.Values{"transition": {step}}); resp.StatusCode != 303 {
+				t.Fatalf("%s: %d", step, resp.StatusCode)
+			}
 		}
 		if resp, _ := mgr.post("/projects/"+pid+"/assign", nil); resp.StatusCode != 303 {
 			t.Fatalf("assign: %d", resp.StatusCode)
