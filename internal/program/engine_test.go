@@ -30,7 +30,7 @@ func setup(t *testing.T, db *store.DB, tags []string) (program.Call, registry.Or
 	if _, err := program.Publish(ctx, db, src); !errors.Is(err, problem.ErrConflict) {
 		t.Fatalf("publishing the same version twice: %v", err)
 	}
-	call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "msp-2025", Name: "2025年重大科技专项", Opens: "2025-03-01", Closes: "2025-04-30", Quota: 10, Budget: 7e7})
+	call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "msp-2025", Name: "2025年重大科技专项", Opens: "2025-03-01", Closes: "2099-12-31", Quota: 10, Budget: 7e7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +96,16 @@ func TestProjectLife(t *testing.T) {
 		hist, _ := program.History(ctx, db, p.ID)
 		if len(hist) != 7 || hist[0].To != "draft" || hist[6].To != "accepted" || hist[4].Transition != "approve" {
 			t.Fatalf("history: %+v", hist)
+		}
+		// A call that has closed refuses submissions, and says when it closed.
+		closed, err := program.OpenCall(ctx, db, program.Call{TemplateID: call.TemplateID, Key: "msp-2024", Name: "2024年重大科技专项", Opens: "2024-03-01", Closes: "2024-04-30"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		late, _ := program.CreateProject(ctx, db, closed.ID, org.ID, data(3e6, 5e6))
+		_, err = program.Move(ctx, db, owner, late.ID, "submit", "")
+		if !errors.As(err, &pe) || pe.Key != "project.deadline_passed" || !strings.Contains(pe.Message("zh-CN"), "2024-04-30") {
+			t.Fatalf("submit after the call closed: %v", err)
 		}
 		// Terminal: nothing moves it.
 		if _, err := program.Move(ctx, db, manager, p.ID, "reject", ""); !errors.Is(err, problem.ErrConflict) {

@@ -273,6 +273,15 @@ func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, 
 		if !ok {
 			return problem.New(problem.ErrForbidden, "project.not_allowed", tr.Name)
 		}
+		if tr.Deadline == "call_end" {
+			c, err := GetCall(ctx, tx, pr.CallID)
+			if err != nil {
+				return err
+			}
+			if d, ok := due(*tr, c, time.Time{}); ok && store.Now().After(d.Due) {
+				return problem.New(problem.ErrConflict, "project.deadline_passed", tr.Name, c.Closes)
+			}
+		}
 		var missing []string
 		for _, f := range tr.Requires {
 			if empty(pr.Data[f]) {

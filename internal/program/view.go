@@ -3,6 +3,7 @@ package program
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -68,6 +69,7 @@ type View struct {
 	Attachments     []Attachment   `json:"attachments"`
 	History         []Event        `json:"history"`
 	AmountRequested float64        `json:"amount_requested"`
+	Deadlines       []Deadline     `json:"deadlines,omitempty"`
 	Blind           bool           `json:"blind"`
 	Version         int            `json:"version"`
 
@@ -110,6 +112,11 @@ func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) 
 	if v.History, err = History(ctx, q, pr.ID); err != nil {
 		return v, err
 	}
+	var entered time.Time
+	if n := len(v.History); n > 0 {
+		entered = v.History[n-1].At
+	}
+	v.Deadlines = Deadlines(t, c, pr.Stage, entered, store.Now())
 	if reach.Blind {
 		for _, f := range t.Form {
 			if val, ok := pr.Data[f.Key]; ok && f.Type != "organisation" && f.Type != "person" {

@@ -115,10 +115,13 @@ func TestBrowserApplyReviewApprove(t *testing.T) {
 	b.click(`#moves button[value="start_review"]`)
 	stage("专家评审")
 	b.click(`#assign-form button`)
+	shots := t.TempDir()
+	b.screenshot(shots, "project-manager.png")
 	if got := text("#assignments"); !strings.Contains(got, "expert") || strings.Contains(got, "expert-own") {
 		t.Fatalf("assignments: %q", got)
 	}
-	if got := text("#exclusions"); !strings.Contains(got, "expert-own") {
+	b.run(chromedp.Click(chromedp.CSS("#exclusions summary")))
+	if got := text("#exclusions"); !strings.Contains(got, "expert-own") || !strings.Contains(got, "专家现任职于该单位") {
 		t.Fatalf("exclusions: %q", got)
 	}
 	signOut()
@@ -131,6 +134,7 @@ func TestBrowserApplyReviewApprove(t *testing.T) {
 	if body := text("main"); strings.Contains(body, org.Name) || strings.Contains(body, "甲精密") || strings.Contains(body, "applicant") {
 		t.Fatalf("the blind page names the applicant:\n%s", body)
 	}
+	b.screenshot(shots, "project-reviewer-blind.png")
 	b.run(chromedp.SendKeys(chromedp.ID("score_merit"), "91"), chromedp.SendKeys(chromedp.ID("comment"), "技术路线清晰"))
 	b.click(`#score-form button[type="submit"]`)
 	if got := text("#flash"); !strings.Contains(got, "评分已提交") {
@@ -147,6 +151,9 @@ func TestBrowserApplyReviewApprove(t *testing.T) {
 	b.run(chromedp.SendKeys(chromedp.ID("move-note"), "评审通过，同意立项"))
 	b.click(`#moves button[value="approve"]`)
 	stage("立项")
+	b.navigate(ts.URL + "/calls/1")
+	b.screenshot(shots, "call-board.png")
+	b.navigate(ts.URL + "/projects/1")
 	if got := text("#history"); !strings.Contains(got, "评审通过，同意立项") {
 		t.Fatalf("history: %q", got)
 	}

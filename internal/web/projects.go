@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
@@ -27,6 +28,13 @@ type projectData struct {
 	Moves     []moveButton
 	History   []historyRow
 	Review    *reviewPanel
+	Deadlines []deadlineRow
+}
+
+type deadlineRow struct {
+	Label   string
+	Due     time.Time
+	Overdue bool
 }
 
 type moveButton struct {
@@ -151,6 +159,13 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 			if ok {
 				d.Moves = append(d.Moves, moveButton{Key: tr.Key, Label: transitionLabel(tr, lang)})
 				break
+			}
+		}
+	}
+	for _, dl := range v.Deadlines {
+		for _, tr := range t.Transitions {
+			if tr.Key == dl.Transition {
+				d.Deadlines = append(d.Deadlines, deadlineRow{Label: transitionLabel(tr, lang), Due: dl.Due, Overdue: dl.Overdue})
 			}
 		}
 	}
