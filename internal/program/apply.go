@@ -59,7 +59,7 @@ func Apply(ctx context.Context, db *store.DB, files Files, p access.Principal, c
 	}
 	var pr Project
 	err = db.InTx(ctx, func(tx *store.Tx) error {
-		pr, err = createProject(ctx, tx, callID, p.OrgID, data)
+		pr, err = createProject(ctx, tx, Project{CallID: callID, OrganisationID: p.OrgID, Data: data})
 		if err != nil {
 			return err
 		}

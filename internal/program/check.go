@@ -143,6 +143,19 @@ func Check(t *Template) []Problem {
 		if !keyRE.MatchString(c.Key) || !keyRE.MatchString(c.Template) {
 			add(c.Line, "program.child_invalid", c.Key)
 		}
+		if len(c.OpenIn) == 0 || len(c.By) == 0 {
+			add(c.Line, "program.child_open_by", c.Key)
+		}
+		for _, st := range c.OpenIn {
+			if _, ok := stages[st]; !ok {
+				add(c.Line, "program.stage_unknown_child", st, c.Key)
+			}
+		}
+		for _, by := range c.By {
+			if by != "other_org" && !validActor(by) || by == "reviewer" {
+				add(c.Line, "program.child_actor", by, c.Key)
+			}
+		}
 	}
 	return ps
 }
@@ -257,6 +270,7 @@ func exprEnv(t *Template) map[string]any {
 	}
 	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "stage": ""}
 	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0} // the first round's sheets and aggregated score
+	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0} // the parent record of a child (a bid's challenge)
 	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": ""}
 	return env
 }

@@ -46,6 +46,7 @@ type ProjectFilter struct {
 	Stage          string
 	CallID         int64
 	OrganisationID int64
+	ParentID       int64 // the children of one record
 	Scope          int64
 	Limit          int
 }
@@ -61,6 +62,7 @@ type ProjectRow struct {
 	Title           string  `json:"title"`
 	Stage           string  `json:"stage"`
 	AmountRequested float64 `json:"amount_requested"`
+	ChildKind       string  `json:"child_kind,omitempty"`
 }
 
 // Projects lists projects matching f, newest first.
@@ -82,6 +84,9 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	if f.CallID != 0 {
 		conds, args = append(conds, "p.call_id = ?"), append(args, f.CallID)
 	}
+	if f.ParentID != 0 {
+		conds, args = append(conds, "p.parent_id = ?"), append(args, f.ParentID)
+	}
 	if f.OrganisationID != 0 {
 		conds, args = append(conds, "p.organisation_id = ?"), append(args, f.OrganisationID)
 	}
@@ -89,7 +94,7 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	if limit <= 0 || limit > 5000 {
 		limit = 200
 	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind
 		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN calls c ON c.id = p.call_id JOIN organisations o ON o.id = p.organisation_id
 		WHERE %s ORDER BY p.id DESC LIMIT %d`, strings.Join(conds, " AND "), limit), args...)
 	if err != nil {
@@ -99,7 +104,7 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	out := []ProjectRow{}
 	for rows.Next() {
 		var r ProjectRow
-		if err := rows.Scan(&r.ID, &r.Program, &r.Version, &r.Call, &r.OrganisationID, &r.Organisation, &r.Title, &r.Stage, &r.AmountRequested); err != nil {
+		if err := rows.Scan(&r.ID, &r.Program, &r.Version, &r.Call, &r.OrganisationID, &r.Organisation, &r.Title, &r.Stage, &r.AmountRequested, &r.ChildKind); err != nil {
 			return nil, err
 		}
 		out = append(out, r)

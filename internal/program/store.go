@@ -129,6 +129,8 @@ type Project struct {
 	Data            map[string]any
 	AmountRequested float64
 	Version         int
+	ParentID        int64  // a child record's parent (a bid's challenge)
+	ChildKind       string // the parent template's kind of child
 }
 
 // CreateProject starts a record of an organisation in a call, in the
@@ -137,16 +139,21 @@ func CreateProject(ctx context.Context, db *store.DB, callID, orgID int64, data 
 	var p Project
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		var err error
-		p, err = createProject(ctx, tx, callID, orgID, data)
+		p, err = createProject(ctx, tx, Project{CallID: callID, OrganisationID: orgID, Data: data})
 		return err
 	})
 	return p, err
 }
 
-func createProject(ctx context.Context, tx *store.Tx, callID, orgID int64, data map[string]any) (Project, error) {
-	p := Project{CallID: callID, OrganisationID: orgID, Data: data, Version: 1}
-	if err := tx.QueryRowContext(ctx, `SELECT template_id FROM calls WHERE id = ?`, callID).Scan(&p.TemplateID); err != nil {
-		return p, fmt.Errorf("call %d: %w", callID, problem.ErrNotFound)
+// createProject inserts p in its template's initial stage. A child record
+// names its template and parent; any other takes its call's template.
+func createProject(ctx context.Context, tx *store.Tx, p Project) (Project, error) {
+	callID, orgID, data := p.CallID, p.OrganisationID, p.Data
+	p.Version = 1
+	if p.TemplateID == 0 {
+		if err := tx.QueryRowContext(ctx, `SELECT template_id FROM calls WHERE id = ?`, callID).Scan(&p.TemplateID); err != nil {
+			return p, fmt.Errorf("call %d: %w", callID, problem.ErrNotFound)
+		}
 	}
 	t, err := LoadTemplate(ctx, tx, p.TemplateID)
 	if err != nil {
@@ -160,8 +167,8 @@ func createProject(ctx context.Context, tx *store.Tx, callID, orgID int64, data 
 		return p, err
 	}
 	now := store.Now()
-	if err := tx.QueryRowContext(ctx, `INSERT INTO projects (call_id, template_id, organisation_id, title, stage, data, amount_requested, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, callID, p.TemplateID, orgID, p.Title, p.Stage, string(raw), p.AmountRequested, now, now).Scan(&p.ID); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO projects (call_id, template_id, organisation_id, title, stage, data, amount_requested, created_at, updated_at, parent_id, child_kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, callID, p.TemplateID, orgID, p.Title, p.Stage, string(raw), p.AmountRequested, now, now, nullID(p.ParentID), p.ChildKind).Scan(&p.ID); err != nil {
 		return p, fmt.Errorf("create project: %w", err)
 	}
 	if err := appendEvent(ctx, tx, p.ID, "create", "", p.Stage, ""); err != nil {
@@ -200,8 +207,8 @@ func appendEvent(ctx context.Context, tx *store.Tx, projectID int64, transition,
 func GetProject(ctx context.Context, q store.Querier, id int64) (Project, error) {
 	var p Project
 	var raw string
-	err := q.QueryRowContext(ctx, `SELECT id, call_id, template_id, organisation_id, title, stage, data, amount_requested, version FROM projects WHERE id = ?`, id).
-		Scan(&p.ID, &p.CallID, &p.TemplateID, &p.OrganisationID, &p.Title, &p.Stage, &raw, &p.AmountRequested, &p.Version)
+	err := q.QueryRowContext(ctx, `SELECT id, call_id, template_id, organisation_id, title, stage, data, amount_requested, version, COALESCE(parent_id, 0), child_kind FROM projects WHERE id = ?`, id).
+		Scan(&p.ID, &p.CallID, &p.TemplateID, &p.OrganisationID, &p.Title, &p.Stage, &raw, &p.AmountRequested, &p.Version, &p.ParentID, &p.ChildKind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("project %d: %w", id, problem.ErrNotFound)
 	}
@@ -273,7 +280,11 @@ func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, 
 		if !ok {
 			return problem.New(problem.ErrForbidden, "project.not_allowed", tr.Name)
 		}
-		if tr.Deadline == "call_end" {
+		if tr.Deadline == "call_end" && pr.ParentID != 0 {
+			if err := childrenOpen(ctx, tx, pr); err != nil {
+				return err
+			}
+		} else if tr.Deadline == "call_end" {
 			c, err := GetCall(ctx, tx, pr.CallID)
 			if err != nil {
 				return err
@@ -428,6 +439,13 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 	applicant["figures"] = latest
 	env["record"].(map[string]any)["amount_requested"] = pr.AmountRequested
 	env["record"].(map[string]any)["stage"] = pr.Stage
+	if pr.ParentID != 0 {
+		parent, err := GetProject(ctx, q, pr.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		env["parent"] = map[string]any{"stage": parent.Stage, "amount_requested": parent.AmountRequested}
+	}
 	if t.Review != nil {
 		res, err := Results(ctx, q, t, pr.ID, 1)
 		if err != nil {

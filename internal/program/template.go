@@ -97,8 +97,10 @@ type Child struct {
 	Key      string `yaml:"key"`
 	Name     string `yaml:"name"`
 	NameEN   string `yaml:"name_en,omitempty"`
-	Template string `yaml:"template"` // the key of the child's template
-	Line     int    `yaml:"-"`
+	Template string   `yaml:"template"`          // the key of the child's template
+	OpenIn   []string `yaml:"open_in"`           // the parent's stages in which children are added (and submitted)
+	By       []string `yaml:"by"`                // owner (the parent's organisation), other_org (any other organisation), role:ROLE
+	Line     int      `yaml:"-"`
 }
 
 // The types below record where each element stands in the YAML, so that a
@@ -229,4 +231,14 @@ func (r *Review) Criterion(key string) (Criterion, bool) {
 		}
 	}
 	return Criterion{}, false
+}
+
+// Child returns the kind of child record with key, if any.
+func (t *Template) Child(key string) (Child, bool) {
+	for _, c := range t.Children {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return Child{}, false
 }

@@ -17,6 +17,8 @@ type Reach struct {
 	Staff       bool // bureau staff: every record, in full
 	Manager     bool // may take manager transitions and assign reviewers
 	Owner       bool // a user of the applicant organisation
+	ParentOwner bool // a user of the parent record's organisation (a challenge's owner reading its bids)
+	Public      bool // an organisation user reading a record open to others' children (a published challenge)
 	Reviewer    bool // assigned to review it
 	Blind       bool // sees it without the applicant's identity
 	Assignments []Assignment
@@ -44,10 +46,24 @@ func ReachOf(ctx context.Context, q store.Querier, p access.Principal, pr Projec
 			}
 		}
 	}
-	if !r.Staff && !r.Owner && !r.Reviewer {
+	if pr.ParentID != 0 && p.OrgID != 0 && p.Can(access.ProjectApply) {
+		parent, err := GetProject(ctx, q, pr.ParentID)
+		if err != nil {
+			return r, err
+		}
+		r.ParentOwner = parent.OrganisationID == p.OrgID
+	}
+	if p.OrgID != 0 && p.Can(access.ProjectApply) {
+		for _, c := range t.Children {
+			if contains(c.By, "other_org") && contains(c.OpenIn, pr.Stage) {
+				r.Public = true
+			}
+		}
+	}
+	if !r.Staff && !r.Owner && !r.Reviewer && !r.ParentOwner && !r.Public {
 		return r, fmt.Errorf("project %d: %w", pr.ID, problem.ErrNotFound)
 	}
-	r.Blind = !r.Staff && !r.Owner && t.Review != nil && t.Review.Blind
+	r.Blind = !r.Staff && !r.Owner && !r.ParentOwner && !r.Public && t.Review != nil && t.Review.Blind
 	return r, nil
 }
 
@@ -70,6 +86,8 @@ type View struct {
 	History         []Event        `json:"history"`
 	AmountRequested float64        `json:"amount_requested"`
 	Deadlines       []Deadline     `json:"deadlines,omitempty"`
+	ParentID        int64          `json:"parent_id,omitempty"`
+	ChildKind       string         `json:"child_kind,omitempty"`
 	Blind           bool           `json:"blind"`
 	Version         int            `json:"version"`
 
@@ -105,7 +123,7 @@ func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) 
 	}
 	v := View{ID: pr.ID, Program: t.Key, ProgramName: t.Name, TemplateVersion: t.Version, CallID: c.ID, Call: c.Name,
 		Title: pr.Title, Stage: pr.Stage, AmountRequested: pr.AmountRequested, Blind: reach.Blind, Version: pr.Version,
-		Reach: reach, Template: t, Project: pr, Data: map[string]any{}}
+		Reach: reach, Template: t, Project: pr, Data: map[string]any{}, ParentID: pr.ParentID, ChildKind: pr.ChildKind}
 	if v.Attachments, err = Attachments(ctx, q, pr.ID); err != nil {
 		return v, err
 	}

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -29,6 +28,18 @@ type projectData struct {
 	History   []historyRow
 	Review    *reviewPanel
 	Deadlines []deadlineRow
+	Action    string // where the form posts
+	Children  []childSection
+	Parent    *program.ProjectRow
+}
+
+// childSection lists one kind of child record (a challenge's bids) and
+// offers to add one when the caller may.
+type childSection struct {
+	Kind   program.Child
+	Label  string
+	Rows   []program.ProjectRow
+	CanAdd bool
 }
 
 type deadlineRow struct {
@@ -52,7 +63,7 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := info(r).lang
-	d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, nil, nil, lang, nil, true, false)}
+	d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, nil, nil, lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/apply", c.ID)}
 	d.View.Template = t
 	p := s.newPage(w, r, "project.apply", d)
 	if !c.OpenOn(today()) {
@@ -81,7 +92,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		lang := info(r).lang
-		d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, data, errorsByField(err, lang), lang, nil, true, false)}
+		d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, data, errorsByField(err, lang), lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/apply", c.ID)}
 		d.View.Template = t
 		p := s.newPage(w, r, "project.apply", d)
 		p.Flash = p.T("form.fix_below")
@@ -131,7 +142,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		return nil, err
 	}
 	t := v.Template
-	d := &projectData{View: v, StageName: stageLabel(t, v.Stage, lang)}
+	d := &projectData{View: v, StageName: stageLabel(t, v.Stage, lang), Action: fmt.Sprintf("/projects/%d", v.ID)}
 	d.Call, err = program.GetCall(ctx, s.db, v.CallID)
 	if err != nil {
 		return nil, err
@@ -153,7 +164,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		}
 		for _, by := range tr.By {
 			ok := (by == "owner" && v.Reach.Owner) || (by == "reviewer" && v.Reach.Reviewer)
-			if role, isRole := cutRole(by); isRole && pr.Has(role) {
+			if role, isRole := program.RoleOf(by); isRole && pr.Has(role) {
 				ok = true
 			}
 			if ok {
@@ -181,19 +192,15 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		}
 		d.History = append(d.History, h)
 	}
+	if err := s.childSections(r, d); err != nil {
+		return nil, err
+	}
 	if t.Review != nil && (v.Reach.Manager || v.Reach.Reviewer || v.Reach.Staff) {
 		if d.Review, err = s.reviewPanel(r, v); err != nil {
 			return nil, err
 		}
 	}
 	return d, nil
-}
-
-func cutRole(by string) (access.Role, bool) {
-	if len(by) > 5 && by[:5] == "role:" {
-		return access.Role(by[5:]), true
-	}
-	return "", false
 }
 
 // saveProject stores the applicant's form; refused fields come back with
@@ -302,4 +309,121 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "private, no-store")
 	_, err = io.Copy(w, f)
 	return err
+}
+
+// childSections lists the children of a record by kind: staff and the
+// record's own organisation see them all, others only their own.
+func (s *Server) childSections(r *http.Request, d *projectData) error {
+	ctx := r.Context()
+	pr := info(r).principal
+	v := d.View
+	if v.ParentID != 0 && !v.Blind {
+		parent, err := program.GetProject(ctx, s.db, v.ParentID)
+		if err != nil {
+			return err
+		}
+		d.Parent = &program.ProjectRow{ID: parent.ID, Title: parent.Title}
+	}
+	scope := pr.OrgScope()
+	if v.Reach.Staff || v.Reach.Owner {
+		scope = 0
+	}
+	lang := info(r).lang
+	for _, c := range v.Template.Children {
+		sec := childSection{Kind: c, Label: c.Name, CanAdd: contains(c.OpenIn, v.Stage) && program.MayAddChild(pr, v.Project, c)}
+		if lang == i18n.EN && c.NameEN != "" {
+			sec.Label = c.NameEN
+		}
+		if scope >= 0 {
+			rows, err := program.Projects(ctx, s.db, program.ProjectFilter{ParentID: v.ID, Scope: scope, Limit: 1000})
+			if err != nil {
+				return err
+			}
+			for _, row := range rows {
+				if row.ChildKind == c.Key {
+					sec.Rows = append(sec.Rows, row)
+				}
+			}
+		}
+		if sec.CanAdd || len(sec.Rows) > 0 {
+			d.Children = append(d.Children, sec)
+		}
+	}
+	return nil
+}
+
+// childPage is the form for a new child record (a bid on a challenge).
+func (s *Server) childPage(w http.ResponseWriter, r *http.Request) error {
+	return s.childForm(w, r, nil, nil, http.StatusOK)
+}
+
+func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[string]any, err error, status int) error {
+	id, perr := pathID(r)
+	if perr != nil {
+		return perr
+	}
+	ctx := r.Context()
+	parent, verr := program.ViewOf(ctx, s.db, info(r).principal, id)
+	if verr != nil {
+		return verr
+	}
+	c, ok := parent.Template.Child(r.PathValue("kind"))
+	if !ok {
+		return fmt.Errorf("child kind %q: %w", r.PathValue("kind"), problem.ErrNotFound)
+	}
+	pub, lerr := program.Latest(ctx, s.db, c.Template)
+	if lerr != nil {
+		return lerr
+	}
+	lang := info(r).lang
+	d := projectData{New: true, Editable: true, Action: fmt.Sprintf("/projects/%d/children/%s", id, c.Key),
+		Fields: formFields(pub.Template, data, errorsByField(err, lang), lang, nil, true, false), Parent: &program.ProjectRow{ID: parent.ID, Title: parent.Title}}
+	d.View.Template = pub.Template
+	d.Call.Name = parent.Title
+	p := s.newPage(w, r, "project.apply", d)
+	if err != nil {
+		p.Flash = problem.Message(err, lang)
+		if _, many := err.(problem.List); many {
+			p.Flash = p.T("form.fix_below")
+		}
+	}
+	return s.render(w, status, "project", p)
+}
+
+// addChild creates a child record from the form.
+func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	parent, err := program.ViewOf(ctx, s.db, info(r).principal, id)
+	if err != nil {
+		return err
+	}
+	c, ok := parent.Template.Child(r.PathValue("kind"))
+	if !ok {
+		return fmt.Errorf("child kind %q: %w", r.PathValue("kind"), problem.ErrNotFound)
+	}
+	pub, err := program.Latest(ctx, s.db, c.Template)
+	if err != nil {
+		return err
+	}
+	data, uploads, ps, done := readForm(r, pub.Template)
+	defer done()
+	var child program.Project
+	if len(ps) == 0 {
+		child, err = program.AddChild(ctx, s.db, s.cfg.Files, info(r).principal, id, c.Key, data, uploads)
+	} else {
+		err = ps
+	}
+	if err != nil {
+		var pe *problem.Error
+		if errors.Is(err, problem.ErrInvalid) || asProblem(err, &pe) {
+			return s.childForm(w, r, data, err, problem.Status(err))
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", child.ID), http.StatusSeeOther)
+	return nil
 }

@@ -71,6 +71,8 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/calls/{id}/apply", perm: access.ProjectApply, h: s.apply, summary: "start an application (draft)"},
 		{method: "GET", pattern: "/projects/{id}", perm: access.SignedIn, h: s.projectPage, summary: "a record, as the caller may see it (blind for blind reviewers)"},
 		{method: "POST", pattern: "/projects/{id}", perm: access.ProjectApply, h: s.saveProject, summary: "save the application form"},
+		{method: "GET", pattern: "/projects/{id}/children/{kind}/new", perm: access.SignedIn, h: s.childPage, summary: "form for a child record (a bid on a challenge)"},
+		{method: "POST", pattern: "/projects/{id}/children/{kind}", perm: access.SignedIn, h: s.addChild, summary: "add a child record; who may is in the template"},
 		{method: "POST", pattern: "/projects/{id}/move", perm: access.SignedIn, h: s.moveProject, summary: "take a transition (who may is in the template)"},
 		{method: "POST", pattern: "/projects/{id}/assign", perm: access.ProgramManage, h: s.assignReviewers, summary: "assign reviewers automatically"},
 		{method: "POST", pattern: "/projects/{id}/override", perm: access.ProgramManage, h: s.overrideReviewer, summary: "assign a reviewer by hand, with a reason"},
