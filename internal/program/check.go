@@ -270,7 +270,7 @@ func exprEnv(t *Template) map[string]any {
 	}
 	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "stage": ""}
 	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0} // the first round's sheets and aggregated score
-	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0} // the parent record of a child (a bid's challenge)
+	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0}        // the parent record of a child (a bid's challenge)
 	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": ""}
 	return env
 }

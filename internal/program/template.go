@@ -94,12 +94,12 @@ type Criterion struct {
 
 // Child is a kind of child record (a challenge's bids, a case's legs).
 type Child struct {
-	Key      string `yaml:"key"`
-	Name     string `yaml:"name"`
-	NameEN   string `yaml:"name_en,omitempty"`
-	Template string   `yaml:"template"`          // the key of the child's template
-	OpenIn   []string `yaml:"open_in"`           // the parent's stages in which children are added (and submitted)
-	By       []string `yaml:"by"`                // owner (the parent's organisation), other_org (any other organisation), role:ROLE
+	Key      string   `yaml:"key"`
+	Name     string   `yaml:"name"`
+	NameEN   string   `yaml:"name_en,omitempty"`
+	Template string   `yaml:"template"` // the key of the child's template
+	OpenIn   []string `yaml:"open_in"`  // the parent's stages in which children are added (and submitted)
+	By       []string `yaml:"by"`       // owner (the parent's organisation), other_org (any other organisation), role:ROLE
 	Line     int      `yaml:"-"`
 }
 
