@@ -113,6 +113,13 @@ func OpenCall(ctx context.Context, db *store.DB, c Call) (Call, error) {
 			}
 			return fmt.Errorf("open call: %w", err)
 		}
+		var key string
+		if err := tx.QueryRowContext(ctx, `SELECT key FROM program_templates WHERE id = ?`, c.TemplateID).Scan(&key); err != nil {
+			return fmt.Errorf("template %d: %w", c.TemplateID, problem.ErrNotFound)
+		}
+		if err := alertWatchers(ctx, tx, key, c); err != nil {
+			return err
+		}
 		return audit.Append(ctx, tx, audit.Change{Entity: "call", EntityID: c.ID, Action: "open", After: c})
 	})
 	return c, err

@@ -24,6 +24,8 @@ type programsData struct {
 	Today     string
 	Manager   bool
 	Applicant bool
+	All       []program.Summary
+	Watches   []program.Watch
 }
 
 type programRow struct {
@@ -67,8 +69,16 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 		if d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{Scope: pr.OrgScope()}); err != nil {
 			return err
 		}
+		if d.Watches, err = program.Watches(ctx, s.db, pr.OrgID); err != nil {
+			return err
+		}
+		d.All = progs
 	}
-	return s.render(w, http.StatusOK, "programs", s.newPage(w, r, "programs.title", d))
+	p := s.newPage(w, r, "programs.title", d)
+	if k := r.URL.Query().Get("published"); k != "" {
+		p.Flash = p.T("programs.published", k)
+	}
+	return s.render(w, http.StatusOK, "programs", p)
 }
 
 // publishData is the publish form and, after a preview, the diff and the dry
@@ -188,5 +198,28 @@ func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "call_new", p)
 	}
 	http.Redirect(w, r, "/calls/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// addWatch saves the caller's organisation's watch for new calls.
+func (s *Server) addWatch(w http.ResponseWriter, r *http.Request) error {
+	pr := info(r).principal
+	if err := program.AddWatch(r.Context(), s.db, program.Watch{OrganisationID: pr.OrgID, ProgramKey: r.FormValue("program"), Keyword: r.FormValue("keyword")}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/programs#watches", http.StatusSeeOther)
+	return nil
+}
+
+// removeWatch deletes one of the caller's organisation's watches.
+func (s *Server) removeWatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := program.RemoveWatch(r.Context(), s.db, info(r).principal.OrgID, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/programs#watches", http.StatusSeeOther)
 	return nil
 }

@@ -60,6 +60,8 @@ func (s *Server) routeTable() []route {
 		// Programs, calls, records and review. Object-level reach over a
 		// record is decided by program.ReachOf for every route that names one.
 		{method: "GET", pattern: "/programs", perm: access.ProgramView, h: s.programsPage, summary: "programs and their calls; an applicant's open calls and records"},
+		{method: "POST", pattern: "/programs/watches", perm: access.ProjectApply, h: s.addWatch, summary: "watch for new calls (a saved search with alerts)"},
+		{method: "POST", pattern: "/programs/watches/{id}/delete", perm: access.ProjectApply, h: s.removeWatch, summary: "stop watching"},
 		{method: "GET", pattern: "/programs/publish", perm: access.ProgramManage, h: s.publishPage, summary: "publish a template: form"},
 		{method: "POST", pattern: "/programs/publish", perm: access.ProgramManage, h: s.publish, summary: "preview (diff and dry run) or publish a template"},
 		{method: "GET", pattern: "/programs/{key}/calls/new", perm: access.ProgramManage, h: s.callNewPage, summary: "open a call: form"},
