@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/mail"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -112,6 +114,13 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	relay, mailOn, err := mail.FromEnv(env.Getenv)
+	if err != nil {
+		return err
+	}
+	if mailOn {
+		go deliverNotices(ctx, db, relay, env.Getenv("XINZHI_BASE_URL"), log)
+	}
 	log.Info("serving", "addr", "http://"+f.addr, "engine", db.Engine(), "demo", isDemo, "version", Version)
 	if err := srv.Serve(ctx, ln, f.grace); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -186,4 +195,25 @@ var demoNames = map[access.Role]string{
 	access.SysAdmin: "演示·系统管理员", access.SecAdmin: "演示·安全管理员", access.Auditor: "演示·审计管理员",
 	access.Manager: "演示·项目管理员", access.Reviewer: "演示·评审专家", access.Org: "演示·企业用户",
 	access.Finance: "演示·银行用户", access.Viewer: "演示·局领导（只读）",
+}
+
+// deliverNotices e-mails notifications through the relay every half minute
+// until ctx ends.
+func deliverNotices(ctx context.Context, db *store.DB, relay mail.Config, baseURL string, log *slog.Logger) {
+	log.Info("e-mailing notifications", "relay", relay.Addr)
+	tick := time.NewTicker(30 * time.Second)
+	defer tick.Stop()
+	for {
+		n, err := program.DeliverEmail(ctx, db, relay, baseURL)
+		if err != nil {
+			log.Warn("e-mail notifications", "err", err, "sent", n)
+		} else if n > 0 {
+			log.Info("e-mailed notifications", "sent", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
