@@ -112,6 +112,9 @@ func Check(t *Template) []Problem {
 		if tr.Deadline != "" && tr.Deadline != "call_end" && !regexp.MustCompile(`^\d{1,3}d$`).MatchString(tr.Deadline) {
 			add(tr.Line, "program.deadline_invalid", tr.Deadline)
 		}
+		if tr.Amount != "" && tr.Amount != "approved" && tr.Amount != "disbursed" {
+			add(tr.Line, "program.amount_invalid", tr.Amount)
+		}
 	}
 	// Every stage must be reachable from the initial one.
 	if start := t.Initial(); start != "" {

@@ -85,13 +85,26 @@ func TestProjectLife(t *testing.T) {
 		}{{owner, "submit", "submitted"}, {manager, "screen", "screened"}, {manager, "start_review", "review"},
 			{manager, "approve", "approved"}, {owner, "start", "in_progress"}, {manager, "accept", "accepted"}}
 		for _, s := range steps {
+			in := program.MoveInput{}
 			if s.key == "approve" {
 				scoreByFreeReviewers(t, db, p.ID, 3)
+				if _, err := program.Move(ctx, db, s.who, p.ID, s.key, ""); !errors.Is(err, problem.ErrInvalid) {
+					t.Fatalf("approve without an amount: %v", err)
+				}
+				over := 3e6 + 1
+				if _, err := program.MoveWith(ctx, db, s.who, p.ID, s.key, program.MoveInput{Amount: &over}); !errors.Is(err, problem.ErrInvalid) {
+					t.Fatalf("approve more than requested: %v", err)
+				}
+				amount := 2.5e6
+				in.Amount = &amount
 			}
-			got, err := program.Move(ctx, db, s.who, p.ID, s.key, "")
+			got, err := program.MoveWith(ctx, db, s.who, p.ID, s.key, in)
 			if err != nil || got.Stage != s.to {
 				t.Fatalf("%s: %+v %v", s.key, got, err)
 			}
+		}
+		if got, _ := program.GetProject(ctx, db, p.ID); got.AmountApproved != 2.5e6 {
+			t.Fatalf("approved amount %v", got.AmountApproved)
 		}
 		hist, _ := program.History(ctx, db, p.ID)
 		if len(hist) != 7 || hist[0].To != "draft" || hist[6].To != "accepted" || hist[4].Transition != "approve" {

@@ -296,7 +296,8 @@ func TestDeclineScoreRank(t *testing.T) {
 		if err != nil || len(rank) != 1 || rank[0].Rank != 1 {
 			t.Errorf("ranking %+v %v", rank, err)
 		}
-		if _, err := program.Move(ctx, db, w.manager, w.project.ID, "approve", "评审通过"); err != nil {
+		amount := 2e6
+		if _, err := program.MoveWith(ctx, db, w.manager, w.project.ID, "approve", program.MoveInput{Note: "评审通过", Amount: &amount}); err != nil {
 			t.Errorf("approve with sheets in: %v", err)
 		}
 		// Scores are closed once the record leaves review.

@@ -135,6 +135,8 @@ type Project struct {
 	Stage           string
 	Data            map[string]any
 	AmountRequested float64
+	AmountApproved  float64
+	AmountDisbursed float64
 	Version         int
 	ParentID        int64  // a child record's parent (a bid's challenge)
 	ChildKind       string // the parent template's kind of child
@@ -214,8 +216,8 @@ func appendEvent(ctx context.Context, tx *store.Tx, projectID int64, transition,
 func GetProject(ctx context.Context, q store.Querier, id int64) (Project, error) {
 	var p Project
 	var raw string
-	err := q.QueryRowContext(ctx, `SELECT id, call_id, template_id, organisation_id, title, stage, data, amount_requested, version, COALESCE(parent_id, 0), child_kind FROM projects WHERE id = ?`, id).
-		Scan(&p.ID, &p.CallID, &p.TemplateID, &p.OrganisationID, &p.Title, &p.Stage, &raw, &p.AmountRequested, &p.Version, &p.ParentID, &p.ChildKind)
+	err := q.QueryRowContext(ctx, `SELECT id, call_id, template_id, organisation_id, title, stage, data, amount_requested, amount_approved, amount_disbursed, version, COALESCE(parent_id, 0), child_kind FROM projects WHERE id = ?`, id).
+		Scan(&p.ID, &p.CallID, &p.TemplateID, &p.OrganisationID, &p.Title, &p.Stage, &raw, &p.AmountRequested, &p.AmountApproved, &p.AmountDisbursed, &p.Version, &p.ParentID, &p.ChildKind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("project %d: %w", id, problem.ErrNotFound)
 	}
@@ -258,6 +260,22 @@ func History(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
 // it, when a required field is empty or the rule does not hold; and when
 // someone else moved the project meanwhile, exactly one of the two succeeds.
 func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, note string) (Project, error) {
+	return MoveWith(ctx, db, p, id, key, MoveInput{Note: note})
+}
+
+// MoveInput is what a move carries besides its transition: a note (the
+// reason of a decision) and, for transitions that record money, the amount
+// in CNY.
+type MoveInput struct {
+	Note   string
+	Amount *float64
+}
+
+// MoveWith is Move with an amount: a transition declaring amount: approved
+// sets the approved amount (at most the amount requested); amount:
+// disbursed adds to what was paid out (in all at most the approved amount).
+func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, key string, in MoveInput) (Project, error) {
+	note := in.Note
 	var out Project
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		pr, err := GetProject(ctx, tx, id)
@@ -327,8 +345,35 @@ func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, 
 				return problem.New(problem.ErrInvalid, "project.rule_failed", msg)
 			}
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE projects SET stage = ?, version = version + 1, updated_at = ? WHERE id = ? AND stage = ? AND version = ?`,
-			tr.To, store.Now(), pr.ID, pr.Stage, pr.Version)
+		set, amount := "", 0.0
+		if tr.Amount != "" {
+			var approved, disbursed float64
+			if err := tx.QueryRowContext(ctx, `SELECT amount_approved, amount_disbursed FROM projects WHERE id = ?`, pr.ID).Scan(&approved, &disbursed); err != nil {
+				return fmt.Errorf("amounts of %d: %w", pr.ID, err)
+			}
+			switch {
+			case in.Amount == nil:
+				return problem.Invalid("amount", "project.amount_required", tr.Name)
+			case *in.Amount < 0 || math.IsNaN(*in.Amount) || math.IsInf(*in.Amount, 0):
+				return problem.Invalid("amount", "call.negative")
+			case tr.Amount == "approved" && pr.AmountRequested > 0 && *in.Amount > pr.AmountRequested:
+				return problem.Invalid("amount", "project.amount_over_requested", pr.AmountRequested)
+			case tr.Amount == "disbursed" && approved > 0 && disbursed+*in.Amount > approved:
+				return problem.Invalid("amount", "project.amount_over_approved", approved, disbursed)
+			}
+			amount = *in.Amount
+			if tr.Amount == "approved" {
+				set = ", amount_approved = ?"
+			} else {
+				set = ", amount_disbursed = amount_disbursed + ?"
+			}
+		}
+		args := []any{tr.To, store.Now()}
+		if set != "" {
+			args = append(args, amount)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET stage = ?, version = version + 1, updated_at = ?`+set+` WHERE id = ? AND stage = ? AND version = ?`,
+			append(args, pr.ID, pr.Stage, pr.Version)...)
 		if err != nil {
 			return fmt.Errorf("move project %d: %w", pr.ID, err)
 		}
@@ -346,7 +391,11 @@ func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, 
 				return err
 			}
 		}
-		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: pr.ID, Action: tr.Key, Before: map[string]any{"stage": from}, After: map[string]any{"stage": tr.To}})
+		after := map[string]any{"stage": tr.To}
+		if tr.Amount != "" {
+			after["amount_"+tr.Amount] = amount
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: pr.ID, Action: tr.Key, Before: map[string]any{"stage": from}, After: after})
 	})
 	return out, err
 }
@@ -446,6 +495,8 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 	applicant["figures"] = latest
 	env["record"].(map[string]any)["amount_requested"] = pr.AmountRequested
 	env["record"].(map[string]any)["stage"] = pr.Stage
+	env["record"].(map[string]any)["amount_approved"] = pr.AmountApproved
+	env["record"].(map[string]any)["amount_disbursed"] = pr.AmountDisbursed
 	if pr.ParentID != 0 {
 		parent, err := GetProject(ctx, q, pr.ParentID)
 		if err != nil {

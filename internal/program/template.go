@@ -65,6 +65,7 @@ type Transition struct {
 	Message  string   `yaml:"message,omitempty"`  // shown when the rule does not hold
 	Requires []string `yaml:"requires,omitempty"` // form fields that must be filled at this point
 	Deadline string   `yaml:"deadline,omitempty"` // call_end, or a duration after entering the stage: 30d
+	Amount   string   `yaml:"amount,omitempty"`   // approved or disbursed: the move records that amount of money
 	Line     int      `yaml:"-"`
 }
 

@@ -85,6 +85,9 @@ type View struct {
 	Attachments     []Attachment   `json:"attachments"`
 	History         []Event        `json:"history"`
 	AmountRequested float64        `json:"amount_requested"`
+	AmountApproved  float64        `json:"amount_approved"`
+	AmountDisbursed float64        `json:"amount_disbursed"`
+	Outcomes        []Outcome      `json:"outcomes"`
 	Deadlines       []Deadline     `json:"deadlines,omitempty"`
 	ParentID        int64          `json:"parent_id,omitempty"`
 	ChildKind       string         `json:"child_kind,omitempty"`
@@ -122,12 +125,15 @@ func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) 
 		return View{}, err
 	}
 	v := View{ID: pr.ID, Program: t.Key, ProgramName: t.Name, TemplateVersion: t.Version, CallID: c.ID, Call: c.Name,
-		Title: pr.Title, Stage: pr.Stage, AmountRequested: pr.AmountRequested, Blind: reach.Blind, Version: pr.Version,
+		Title: pr.Title, Stage: pr.Stage, AmountRequested: pr.AmountRequested, AmountApproved: pr.AmountApproved, AmountDisbursed: pr.AmountDisbursed, Blind: reach.Blind, Version: pr.Version,
 		Reach: reach, Template: t, Project: pr, Data: map[string]any{}, ParentID: pr.ParentID, ChildKind: pr.ChildKind}
 	if v.Attachments, err = Attachments(ctx, q, pr.ID); err != nil {
 		return v, err
 	}
 	if v.History, err = History(ctx, q, pr.ID); err != nil {
+		return v, err
+	}
+	if v.Outcomes, err = Outcomes(ctx, q, pr.ID); err != nil {
 		return v, err
 	}
 	var entered time.Time

@@ -148,7 +148,7 @@ func TestBrowserApplyReviewApprove(t *testing.T) {
 	if got := text("#review-result"); !strings.Contains(got, "91") {
 		t.Fatalf("review result: %q", got)
 	}
-	b.run(chromedp.SendKeys(chromedp.ID("move-note"), "评审通过，同意立项"))
+	b.run(chromedp.SendKeys(chromedp.ID("move-note"), "评审通过，同意立项"), chromedp.SendKeys(chromedp.ID("move-amount"), "1,200,000"))
 	b.click(`#moves button[value="approve"]`)
 	stage("立项")
 	b.navigate(ts.URL + "/calls/1")

@@ -45,7 +45,7 @@ transitions:
   - {key: submit, name: 提交申报, from: draft, to: submitted, by: [owner], requires: [title, amount_requested, plan]}
   - {key: screen, name: 形式审查通过, from: submitted, to: screened, by: ["role:manager"]}
   - {key: start_review, name: 提交专家评审, from: screened, to: review, by: ["role:manager"]}
-  - {key: approve, name: 批准立项, from: review, to: approved, by: ["role:manager"], rule: "review.submitted >= 1", message: 须有专家评分。}
+  - {key: approve, name: 批准立项, from: review, to: approved, by: ["role:manager"], rule: "review.submitted >= 1", message: 须有专家评分。, amount: approved}
   - {key: reject, name: 不予立项, from: [submitted, review], to: rejected, by: ["role:manager"]}
 review:
   rounds: 1
@@ -302,12 +302,28 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 		if !strings.Contains(body, `id="ranking"`) || !strings.Contains(body, "88") {
 			t.Fatal("the ranking does not show the score")
 		}
-		if resp, _ := mgr.post("/projects/"+pid+"/move", url.Values{"transition": {"approve"}, "note": {"专家评分通过"}}); resp.StatusCode != 303 {
+		if resp, body := mgr.post("/projects/"+pid+"/move", url.Values{"transition": {"approve"}, "note": {"专家评分通过"}, "amount": {"1,300,000"}}); resp.StatusCode != 422 || !strings.Contains(body, "核定金额不能超过申请金额") {
+			t.Fatalf("approve over the request: %d", resp.StatusCode)
+		}
+		if resp, _ := mgr.post("/projects/"+pid+"/move", url.Values{"transition": {"approve"}, "note": {"专家评分通过"}, "amount": {"1,000,000"}}); resp.StatusCode != 303 {
 			t.Fatalf("approve: %d", resp.StatusCode)
 		}
 		_, body = org.get("/projects/" + pid)
 		if !strings.Contains(body, "立项") || !strings.Contains(body, "专家评分通过") {
 			t.Fatal("the applicant does not see the decision and its reason")
+		}
+		if !strings.Contains(body, `id="amounts"`) || !strings.Contains(body, "1,000,000") {
+			t.Error("the approved amount is not shown")
+		}
+		// The applicant records an outcome; a bad one is refused beside its field.
+		if resp, body := org.post("/projects/"+pid+"/outcomes", url.Values{"kind": {"evaluation"}, "title": {"减速器样机鉴定"}, "day": {"2026-06-30"}}); resp.StatusCode != 422 || !strings.Contains(body, "评价水平须为以下之一") {
+			t.Fatalf("outcome without a level: %d", resp.StatusCode)
+		}
+		if resp, _ := org.post("/projects/"+pid+"/outcomes", url.Values{"kind": {"evaluation"}, "title": {"减速器样机鉴定"}, "level": {"国际先进"}, "day": {"2026-06-30"}}); resp.StatusCode != 303 {
+			t.Fatalf("outcome: %d", resp.StatusCode)
+		}
+		if _, body := rev.get("/api/v1/projects/" + pid); !strings.Contains(body, "国际先进") {
+			t.Error("the outcome is not in the record")
 		}
 		if _, body := org.get("/notices"); !strings.Contains(body, "高精度减速器") {
 			t.Error("the applicant was not notified")

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
@@ -17,20 +18,24 @@ import (
 // projectData is a project's page, or the application form of a call when
 // New is set.
 type projectData struct {
-	New       bool
-	Call      program.Call
-	View      program.View
-	StageName string
-	Fields    []formField
-	Editable  bool
-	Missing   []string
-	Moves     []moveButton
-	History   []historyRow
-	Review    *reviewPanel
-	Deadlines []deadlineRow
-	Action    string // where the form posts
-	Children  []childSection
-	Parent    *program.ProjectRow
+	New        bool
+	Call       program.Call
+	View       program.View
+	StageName  string
+	Fields     []formField
+	Editable   bool
+	Missing    []string
+	Moves      []moveButton
+	History    []historyRow
+	Review     *reviewPanel
+	Deadlines  []deadlineRow
+	Action     string // where the form posts
+	AsksAmount bool   // a move here records an amount
+	CanRecord  bool   // may record outcomes
+	Kinds      []string
+	Levels     []string
+	Children   []childSection
+	Parent     *program.ProjectRow
 }
 
 // childSection lists one kind of child record (a challenge's bids) and
@@ -50,6 +55,7 @@ type deadlineRow struct {
 
 type moveButton struct {
 	Key, Label string
+	Amount     string // approved or disbursed: the move asks for an amount
 }
 
 type historyRow struct {
@@ -123,6 +129,8 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 		p.Flash = p.T("review.assigned")
 	case q.Get("scored") == "1":
 		p.Flash = p.T("review.scored")
+	case q.Get("recorded") == "1":
+		p.Flash = p.T("outcome.added")
 	case q.Get("withdrawn") == "1":
 		p.Flash = p.T("review.withdrawn")
 	}
@@ -168,7 +176,8 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 				ok = true
 			}
 			if ok {
-				d.Moves = append(d.Moves, moveButton{Key: tr.Key, Label: transitionLabel(tr, lang)})
+				d.Moves = append(d.Moves, moveButton{Key: tr.Key, Label: transitionLabel(tr, lang), Amount: tr.Amount})
+				d.AsksAmount = d.AsksAmount || tr.Amount != ""
 				break
 			}
 		}
@@ -192,6 +201,8 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		}
 		d.History = append(d.History, h)
 	}
+	d.CanRecord = v.Reach.Owner || v.Reach.Manager
+	d.Kinds, d.Levels = program.OutcomeKinds, program.EvaluationLevels
 	if err := s.childSections(r, d); err != nil {
 		return nil, err
 	}
@@ -258,7 +269,15 @@ func (s *Server) moveProject(w http.ResponseWriter, r *http.Request) error {
 	if _, err := program.ViewOf(r.Context(), s.db, pr, id); err != nil {
 		return err
 	}
-	moved, err := program.Move(r.Context(), s.db, pr, id, r.FormValue("transition"), r.FormValue("note"))
+	in := program.MoveInput{Note: r.FormValue("note")}
+	if raw := strings.NewReplacer(",", "", "，", "", " ", "").Replace(r.FormValue("amount")); raw != "" {
+		x, perr := strconv.ParseFloat(raw, 64)
+		if perr != nil {
+			return s.projectError(w, r, problem.Invalid("amount", "form.number", i18n.T(info(r).lang, "project.amount")))
+		}
+		in.Amount = &x
+	}
+	moved, err := program.MoveWith(r.Context(), s.db, pr, id, r.FormValue("transition"), in)
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/projects/%d?moved=%s", id, moved.Stage), http.StatusSeeOther)
 		return nil
@@ -425,5 +444,38 @@ func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", child.ID), http.StatusSeeOther)
+	return nil
+}
+
+// addOutcome records a milestone or result of a project.
+func (s *Server) addOutcome(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	pr := info(r).principal
+	if _, err := program.ViewOf(r.Context(), s.db, pr, id); err != nil {
+		return err
+	}
+	o := program.Outcome{ProjectID: id, Kind: r.FormValue("kind"), Title: r.FormValue("title"), Field: r.FormValue("field"),
+		Level: r.FormValue("level"), Status: r.FormValue("status"), Day: r.FormValue("day"), Detail: r.FormValue("detail")}
+	if _, err := program.AddOutcome(r.Context(), s.db, pr, o); err != nil {
+		var list problem.List
+		if errors.As(err, &list) {
+			d, derr := s.projectData(r, nil)
+			if derr != nil {
+				return derr
+			}
+			p := s.newPage(w, r, "project.title", d)
+			p.Errors = list.ByField(p.Lang)
+			p.Flash = p.T("form.fix_below")
+			for _, k := range []string{"kind", "title", "field", "level", "status", "day", "detail"} {
+				p.Form[k] = r.FormValue(k)
+			}
+			return s.render(w, http.StatusUnprocessableEntity, "project", p)
+		}
+		return s.projectError(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d?recorded=1#outcomes", id), http.StatusSeeOther)
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -154,6 +155,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"languages": func() []string { return i18n.Supported },
 		"list":      func(xs ...string) []string { return xs },
 		"add":       func(a, b int) int { return a + b },
+		"num":       formatNumber,
+		"wan":       func(x float64) float64 { return x / 1e4 }, // CNY → 万元
 		"hasString": func(xs []string, x string) bool { return contains(xs, x) },
 		"field": func(p *page, name, value, kind string) textField {
 			return textField{P: p, Name: name, Value: value, Kind: kind}
@@ -323,4 +326,28 @@ type roleForm struct {
 type textField struct {
 	P                 *page
 	Name, Value, Kind string
+}
+
+// formatNumber writes an amount with thousands separators and no exponent:
+// 1,200,000 or 3.5.
+func formatNumber(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(intPart, "-")
+	intPart = strings.TrimPrefix(intPart, "-")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
 }

@@ -76,6 +76,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/projects/{id}/children/{kind}/new", perm: access.SignedIn, h: s.childPage, summary: "form for a child record (a bid on a challenge)"},
 		{method: "POST", pattern: "/projects/{id}/children/{kind}", perm: access.SignedIn, h: s.addChild, summary: "add a child record; who may is in the template"},
 		{method: "POST", pattern: "/projects/{id}/move", perm: access.SignedIn, h: s.moveProject, summary: "take a transition (who may is in the template)"},
+		{method: "POST", pattern: "/projects/{id}/outcomes", perm: access.SignedIn, h: s.addOutcome, summary: "record a milestone or outcome (the applicant or a manager)"},
 		{method: "POST", pattern: "/projects/{id}/assign", perm: access.ProgramManage, h: s.assignReviewers, summary: "assign reviewers automatically"},
 		{method: "POST", pattern: "/projects/{id}/override", perm: access.ProgramManage, h: s.overrideReviewer, summary: "assign a reviewer by hand, with a reason"},
 		{method: "POST", pattern: "/assignments/{id}/withdraw", perm: access.ProgramManage, h: s.withdrawReviewer, summary: "withdraw an assignment, with a reason"},
