@@ -63,6 +63,9 @@ func Apply(ctx context.Context, db *store.DB, files Files, p access.Principal, c
 		if err != nil {
 			return err
 		}
+		if err := syncParties(ctx, tx, t, pr.ID, data); err != nil {
+			return err
+		}
 		if len(got) == 0 {
 			return nil
 		}
@@ -105,6 +108,49 @@ func attachAll(ctx context.Context, tx *store.Tx, fs Files, projectID int64, dat
 			return err
 		}
 		data[f.Field] = a.Ref()
+	}
+	return nil
+}
+
+// syncParties makes the organisations and people the form names (fields,
+// and table columns, of those types) parties of the project, so that the
+// review's conflict check sees co-applicants and team members.
+func syncParties(ctx context.Context, tx *store.Tx, t *Template, id int64, data map[string]any) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM project_parties WHERE project_id = ? AND role LIKE 'field:%'`, id); err != nil {
+		return fmt.Errorf("clear form parties: %w", err)
+	}
+	add := func(f Field, v any) error {
+		ref, ok := v.(float64)
+		if !ok || ref <= 0 {
+			return nil
+		}
+		col := "organisation_id"
+		if f.Type == "person" {
+			col = "person_id"
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO project_parties (project_id, `+col+`, role) SELECT ?, id, ? FROM `+map[string]string{"organisation_id": "organisations", "person_id": "people"}[col]+` WHERE id = ?`,
+			id, "field:"+f.Key, int64(ref))
+		return err
+	}
+	for _, f := range t.Form {
+		switch f.Type {
+		case "organisation", "person":
+			if err := add(f, data[f.Key]); err != nil {
+				return fmt.Errorf("form party %s: %w", f.Key, err)
+			}
+		case "table":
+			rows, _ := data[f.Key].([]any)
+			for _, r := range rows {
+				row, _ := r.(map[string]any)
+				for _, c := range f.Columns {
+					if c.Type == "organisation" || c.Type == "person" {
+						if err := add(c, row[c.Key]); err != nil {
+							return fmt.Errorf("form party %s.%s: %w", f.Key, c.Key, err)
+						}
+					}
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -179,6 +225,9 @@ func SaveData(ctx context.Context, db *store.DB, files Files, p access.Principal
 			return err
 		}
 		if err := writeData(ctx, tx, id, data, version); err != nil {
+			return err
+		}
+		if err := syncParties(ctx, tx, t, id, data); err != nil {
 			return err
 		}
 		if err := audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: id, Action: "edit", Before: pr.Data, After: data}); err != nil {

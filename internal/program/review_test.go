@@ -354,3 +354,83 @@ func scoreByFreeReviewers(t *testing.T, db *store.DB, projectID int64, n int) {
 		}
 	}
 }
+
+const smallReview = `key: t_small
+name: 小型评审
+version: 1
+form:
+  - {key: title, label: 名称, type: text, required: true}
+  - {key: partner, label: 合作单位, type: organisation}
+stages:
+  - {key: draft, name: 草稿, initial: true}
+  - {key: review, name: 评审}
+  - {key: done, name: 完成, terminal: true}
+transitions:
+  - {key: start_review, name: 送评, from: draft, to: review, by: ["role:manager"]}
+  - {key: finish, name: 完成, from: review, to: done, by: ["role:manager"]}
+review:
+  rounds: 1
+  reviewers_per_record: 2
+  aggregate: mean
+  criteria:
+    - {key: merit, name: 水平, weight: 1, min: 0, max: 10}
+`
+
+// TestLoadBalancedAndFormParties: four records, two reviewers each, four
+// free experts: each expert gets two. A partner named in the form is a
+// party, so its own expert is never drawn.
+func TestLoadBalancedAndFormParties(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		pub, err := program.Publish(ctx, db, []byte(smallReview))
+		if err != nil {
+			t.Fatal(err)
+		}
+		call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "small-1", Name: "小批次", Opens: "2020-01-01", Closes: "2099-01-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := registry.Create(ctx, db, registry.Organisation{Name: "申报企业", Kind: "enterprise"})
+		partner, _ := registry.Create(ctx, db, registry.Organisation{Name: "合作高校", Kind: "university"})
+		svc := auth.New(db, auth.Config{Password: password.Fast})
+		users := map[string]int64{}
+		for _, nu := range []auth.NewUser{{Username: "partner-expert", OrgID: partner.ID}, {Username: "e1"}, {Username: "e2"}, {Username: "e3"}, {Username: "e4"}} {
+			nu.Password, nu.Roles = "review-pass-2025!", []access.Role{access.Reviewer}
+			u, err := svc.CreateUser(ctx, nu)
+			if err != nil {
+				t.Fatal(err)
+			}
+			users[nu.Username] = u.ID
+		}
+		applicant := access.Principal{UserID: 50, Name: "applicant", Roles: []access.Role{access.Org}, OrgID: a.ID}
+		manager := access.Principal{UserID: 51, Name: "manager", Roles: []access.Role{access.Manager}}
+		for i := range 4 {
+			p, err := program.Apply(ctx, db, program.Files{}, applicant, call.ID, map[string]any{"title": fmt.Sprintf("项目%d", i), "partner": float64(partner.ID)}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := program.Move(ctx, db, manager, p.ID, "start_review", ""); err != nil {
+				t.Fatal(err)
+			}
+			res, err := program.Assign(ctx, db, manager, p.ID, 1)
+			if err != nil || len(res.Assigned) != 2 {
+				t.Fatalf("assign %d: %+v %v", i, res, err)
+			}
+			excluded := false
+			for _, x := range res.Excluded {
+				for _, c := range x.Conflicts {
+					excluded = excluded || (x.Reviewer == "partner-expert" && c.Reason == program.ConflictOwnOrg && c.OrganisationID == partner.ID)
+				}
+			}
+			if !excluded {
+				t.Fatalf("the partner's expert was not excluded: %+v", res.Excluded)
+			}
+		}
+		for _, name := range []string{"e1", "e2", "e3", "e4"} {
+			as, _ := program.ReviewerAssignments(ctx, db, users[name])
+			if len(as) != 2 {
+				t.Errorf("%s has %d assignments, want 2 (balanced)", name, len(as))
+			}
+		}
+	})
+}
