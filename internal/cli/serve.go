@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -24,6 +25,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
+	"github.com/xinzhi-platform/xinzhi/programs"
 )
 
 // serveFlags are the flags of serve and demo.
@@ -168,6 +170,9 @@ func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr 
 		}
 		orgs[o.role] = got.ID
 	}
+	if err := seedDemoPrograms(ctx, db); err != nil {
+		return err
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nDemo accounts (演示账号), password %s:\n", demoPassword)
 	fmt.Fprintln(tw, "  username\trole")
@@ -216,4 +221,36 @@ func deliverNotices(ctx context.Context, db *store.DB, relay mail.Config, baseUR
 		case <-tick.C:
 		}
 	}
+}
+
+// seedDemoPrograms publishes the shipped templates and opens a call of each
+// program that has none, running from a month ago to two months ahead.
+func seedDemoPrograms(ctx context.Context, db *store.DB) error {
+	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+		return fmt.Errorf("demo programs: %w", err)
+	}
+	progs, err := program.Programs(ctx, db)
+	if err != nil {
+		return err
+	}
+	calls, err := program.Calls(ctx, db, "")
+	if err != nil {
+		return err
+	}
+	has := map[string]bool{}
+	for _, c := range calls {
+		has[c.Program] = true
+	}
+	now := store.Now()
+	for _, p := range progs {
+		if has[p.Key] {
+			continue
+		}
+		c := program.Call{TemplateID: p.ID, Key: strings.ReplaceAll(p.Key, "_", "-") + "-demo", Name: p.Name + "（演示批次）",
+			Opens: now.AddDate(0, -1, 0).Format(time.DateOnly), Closes: now.AddDate(0, 2, 0).Format(time.DateOnly)}
+		if _, err := program.OpenCall(ctx, db, c); err != nil {
+			return fmt.Errorf("demo call of %s: %w", p.Key, err)
+		}
+	}
+	return nil
 }

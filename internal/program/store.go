@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"strings"
 	"time"
@@ -516,4 +517,37 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 		}
 	}
 	return env, nil
+}
+
+// PublishShipped publishes every template in fsys (*.yaml) whose version is
+// the next for its key, and skips those already stored. It answers how many
+// it published.
+func PublishShipped(ctx context.Context, db *store.DB, fsys fs.FS) (int, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return n, err
+		}
+		t, err := Parse(src)
+		if err != nil {
+			return n, fmt.Errorf("%s: %w", name, err)
+		}
+		var last int
+		if err := db.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0) FROM program_templates WHERE key = ?`, t.Key).Scan(&last); err != nil {
+			return n, err
+		}
+		if t.Version != last+1 {
+			continue
+		}
+		if _, err := Publish(ctx, db, src); err != nil {
+			return n, fmt.Errorf("%s: %w", name, err)
+		}
+		n++
+	}
+	return n, nil
 }
