@@ -53,6 +53,9 @@ func Apply(ctx context.Context, db *store.DB, files Files, p access.Principal, c
 	if err != nil {
 		return Project{}, err
 	}
+	if !t.Applicable() {
+		return Project{}, problem.New(problem.ErrForbidden, "project.not_applicable", t.Name)
+	}
 	got, bad := readUploads(t, uploads)
 	if ps := append(CheckData(t, data, false), bad...); len(ps) > 0 {
 		return Project{}, ps
@@ -160,7 +163,15 @@ func writeData(ctx context.Context, tx *store.Tx, id int64, data map[string]any,
 	if err != nil {
 		return err
 	}
-	title, _ := data["title"].(string)
+	var tid int64
+	if err := tx.QueryRowContext(ctx, `SELECT template_id FROM projects WHERE id = ?`, id).Scan(&tid); err != nil {
+		return fmt.Errorf("project %d: %w", id, err)
+	}
+	t, err := LoadTemplate(ctx, tx, tid)
+	if err != nil {
+		return err
+	}
+	title, _ := data[t.TitleField()].(string)
 	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
 		string(raw), title, number(data["amount_requested"]), store.Now(), id, version)
 	if err != nil {

@@ -98,7 +98,7 @@ type DryRun struct {
 	ByStage     map[string]int `json:"by_stage"`
 	LostStages  map[string]int `json:"lost_stages"`  // stage → records in a stage the new version lacks
 	FormInvalid []int64        `json:"form_invalid"` // records whose data the new form refuses
-	RuleBlocked map[string]int `json:"rule_blocked"` // transition → records in its stages its new rule would stop
+	RuleBlocked map[string]int `json:"rule_blocked"` // transition → records its new rule would stop and its old one let pass
 }
 
 // PreviewPublish parses source and compares it with what is stored, without
@@ -128,6 +128,7 @@ func dryRun(ctx context.Context, q store.Querier, t *Template) (DryRun, error) {
 	if err != nil {
 		return d, err
 	}
+	olds := map[int64]*Template{}
 	for _, id := range pids {
 		pr, err := GetProject(ctx, q, id)
 		if err != nil {
@@ -142,19 +143,49 @@ func dryRun(ctx context.Context, q store.Querier, t *Template) (DryRun, error) {
 		if len(CheckData(t, pr.Data, false)) > 0 {
 			d.FormInvalid = append(d.FormInvalid, pr.ID)
 		}
+		own, ok := olds[pr.TemplateID]
+		if !ok {
+			if own, err = LoadTemplate(ctx, q, pr.TemplateID); err != nil {
+				return d, err
+			}
+			olds[pr.TemplateID] = own
+		}
 		for _, tr := range t.Transitions {
 			if tr.Rule == "" || !contains(tr.From, pr.Stage) {
 				continue
 			}
-			env, err := ruleEnv(ctx, q, t, pr)
+			newOK, err := holds(ctx, q, t, pr, tr.Rule)
 			if err != nil {
 				return d, err
 			}
-			ok, err := expr.Eval(tr.Rule, env)
-			if b, _ := ok.(bool); err != nil || !b {
+			if newOK {
+				continue
+			}
+			// Count only records the new rule stops and the old one let pass.
+			oldOK := true
+			for _, ot := range own.Transitions {
+				if ot.Key == tr.Key && ot.Rule != "" {
+					if oldOK, err = holds(ctx, q, own, pr, ot.Rule); err != nil {
+						return d, err
+					}
+				}
+			}
+			if oldOK {
 				d.RuleBlocked[tr.Key]++
 			}
 		}
 	}
 	return d, nil
+}
+
+// holds evaluates a rule for a record; a rule that fails to evaluate does
+// not hold.
+func holds(ctx context.Context, q store.Querier, t *Template, pr Project, rule string) (bool, error) {
+	env, err := ruleEnv(ctx, q, t, pr)
+	if err != nil {
+		return false, err
+	}
+	ok, err := expr.Eval(rule, env)
+	b, _ := ok.(bool)
+	return err == nil && b, nil
 }

@@ -61,8 +61,24 @@ type ProjectRow struct {
 	Organisation    string  `json:"organisation"`
 	Title           string  `json:"title"`
 	Stage           string  `json:"stage"`
+	StageName       string  `json:"stage_name"`
+	StageNameEN     string  `json:"stage_name_en,omitempty"`
+	CallName        string  `json:"call_name"`
+	ProgramName     string  `json:"program_name"`
 	AmountRequested float64 `json:"amount_requested"`
 	ChildKind       string  `json:"child_kind,omitempty"`
+	templateID      int64
+}
+
+// StageLabel names the record's stage in lang.
+func (r ProjectRow) StageLabel(lang string) string {
+	if lang == "en" && r.StageNameEN != "" {
+		return r.StageNameEN
+	}
+	if r.StageName != "" {
+		return r.StageName
+	}
+	return r.Stage
 }
 
 // Projects lists projects matching f, newest first.
@@ -94,7 +110,7 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	if limit <= 0 || limit > 5000 {
 		limit = 200
 	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, c.name, t.name, p.template_id
 		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN calls c ON c.id = p.call_id JOIN organisations o ON o.id = p.organisation_id
 		WHERE %s ORDER BY p.id DESC LIMIT %d`, strings.Join(conds, " AND "), limit), args...)
 	if err != nil {
@@ -104,12 +120,30 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	out := []ProjectRow{}
 	for rows.Next() {
 		var r ProjectRow
-		if err := rows.Scan(&r.ID, &r.Program, &r.Version, &r.Call, &r.OrganisationID, &r.Organisation, &r.Title, &r.Stage, &r.AmountRequested, &r.ChildKind); err != nil {
+		if err := rows.Scan(&r.ID, &r.Program, &r.Version, &r.Call, &r.OrganisationID, &r.Organisation, &r.Title, &r.Stage, &r.AmountRequested, &r.ChildKind, &r.CallName, &r.ProgramName, &r.templateID); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	tpls := map[int64]*Template{}
+	for i := range out {
+		t, ok := tpls[out[i].templateID]
+		if !ok {
+			var err error
+			if t, err = LoadTemplate(ctx, q, out[i].templateID); err != nil {
+				return nil, err
+			}
+			tpls[out[i].templateID] = t
+		}
+		if st, ok := t.Stage(out[i].Stage); ok {
+			out[i].StageName, out[i].StageNameEN = st.Name, st.NameEN
+		}
+	}
+	return out, nil
 }
 
 // CallRow is a call in a list, with its program and how many records it has.

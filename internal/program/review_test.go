@@ -363,10 +363,12 @@ form:
   - {key: partner, label: 合作单位, type: organisation}
 stages:
   - {key: draft, name: 草稿, initial: true}
+  - {key: submitted, name: 已提交}
   - {key: review, name: 评审}
   - {key: done, name: 完成, terminal: true}
 transitions:
-  - {key: start_review, name: 送评, from: draft, to: review, by: ["role:manager"]}
+  - {key: submit, name: 提交, from: draft, to: submitted, by: [owner]}
+  - {key: start_review, name: 送评, from: submitted, to: review, by: ["role:manager"]}
   - {key: finish, name: 完成, from: review, to: done, by: ["role:manager"]}
 review:
   rounds: 1
@@ -407,6 +409,9 @@ func TestLoadBalancedAndFormParties(t *testing.T) {
 		for i := range 4 {
 			p, err := program.Apply(ctx, db, program.Files{}, applicant, call.ID, map[string]any{"title": fmt.Sprintf("项目%d", i), "partner": float64(partner.ID)}, nil)
 			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := program.Move(ctx, db, applicant, p.ID, "submit", ""); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := program.Move(ctx, db, manager, p.ID, "start_review", ""); err != nil {

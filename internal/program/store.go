@@ -170,7 +170,7 @@ func createProject(ctx context.Context, tx *store.Tx, p Project) (Project, error
 		return p, err
 	}
 	p.Stage = t.Initial()
-	p.Title, _ = data["title"].(string)
+	p.Title, _ = data[t.TitleField()].(string)
 	p.AmountRequested = number(data["amount_requested"])
 	raw, err := json.Marshal(data)
 	if err != nil {

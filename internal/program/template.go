@@ -243,3 +243,33 @@ func (t *Template) Child(key string) (Child, bool) {
 	}
 	return Child{}, false
 }
+
+// TitleField is the form field that names a record: "title" when the form
+// has it, else its first text field.
+func (t *Template) TitleField() string {
+	for _, f := range t.Form {
+		if f.Key == "title" {
+			return f.Key
+		}
+	}
+	for _, f := range t.Form {
+		if f.Type == "text" {
+			return f.Key
+		}
+	}
+	return ""
+}
+
+// Applicable reports whether organisations apply to the program themselves:
+// the applicant takes a transition out of the initial stage. Programs that
+// bureau staff run (proposal replies) and child templates (a case's legs)
+// are not.
+func (t *Template) Applicable() bool {
+	init := t.Initial()
+	for _, tr := range t.Transitions {
+		if contains(tr.From, init) && contains(tr.By, "owner") {
+			return true
+		}
+	}
+	return false
+}

@@ -321,6 +321,15 @@ func prepareRecognitions(ctx context.Context, db *store.DB, deps Deps, t *tabula
 	return nil
 }
 
+// Grant records a recognition (or updates the one of the same kind, subject
+// and date), audited. Imports do the same in bulk.
+func Grant(ctx context.Context, db *store.DB, rec Recognition) error {
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		_, err := upsertRecognition(ctx, tx, rec)
+		return err
+	})
+}
+
 func upsertRecognition(ctx context.Context, tx *store.Tx, rec Recognition) (string, error) {
 	var cur Recognition
 	err := tx.QueryRowContext(ctx, `SELECT id, level, authority, revoked, note FROM recognitions WHERE kind = ? AND subject = ? AND subject_id = ? AND granted = ?`,
