@@ -173,6 +173,19 @@ func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr 
 	if err := seedDemoPrograms(ctx, db); err != nil {
 		return err
 	}
+	// The demo enterprise holds a high-tech certificate (rules read
+	// recognitions), and four more experts make a review panel possible.
+	if err := registry.Grant(ctx, db, registry.Recognition{Kind: "high_tech", Subject: "organisation", SubjectID: orgs[access.Org], Granted: "2024-12-01", Authority: "辽宁省科学技术厅（演示）"}); err != nil {
+		return fmt.Errorf("demo recognition: %w", err)
+	}
+	for i := 1; i <= 4; i++ {
+		name := fmt.Sprintf("demo-expert-%d", i)
+		if _, err := a.UserByName(ctx, name); errors.Is(err, problem.ErrNotFound) {
+			if _, err := a.CreateUser(ctx, auth.NewUser{Username: name, DisplayName: fmt.Sprintf("演示·专家%d", i), Password: demoPassword, Roles: []access.Role{access.Reviewer}}); err != nil {
+				return fmt.Errorf("demo expert: %w", err)
+			}
+		}
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nDemo accounts (演示账号), password %s:\n", demoPassword)
 	fmt.Fprintln(tw, "  username\trole")

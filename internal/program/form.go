@@ -232,7 +232,9 @@ func checkValue(f Field, name string, v any) problem.List {
 					}
 					continue
 				}
-				ps = append(ps, checkValue(c, cell, cv)...)
+				named := c // a cell's message names its table and row
+				named.Label = fmt.Sprintf("%s %d·%s", f.Label, i+1, c.Label)
+				ps = append(ps, checkValue(named, cell, cv)...)
 			}
 		}
 		return ps

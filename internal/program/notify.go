@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -17,7 +18,7 @@ type Notice struct {
 	ProjectID      int64  `json:"project_id,omitempty"`
 	Kind           string `json:"kind"`
 	Args           []any  `json:"args,omitempty"`
-	CreatedAt      string `json:"created_at"`
+	CreatedAt      time.Time `json:"created_at"`
 	Read           bool   `json:"read"`
 }
 
@@ -56,12 +57,10 @@ func Notices(ctx context.Context, q store.Querier, userID, orgID int64, limit in
 	for rows.Next() {
 		var n Notice
 		var args string
-		var at any
-		if err := rows.Scan(&n.ID, &n.ProjectID, &n.Kind, &args, &at, &n.Read); err != nil {
+		if err := rows.Scan(&n.ID, &n.ProjectID, &n.Kind, &args, &n.CreatedAt, &n.Read); err != nil {
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(args), &n.Args)
-		n.CreatedAt = fmt.Sprint(at)
 		out = append(out, n)
 	}
 	return out, rows.Err()
@@ -80,4 +79,15 @@ func MarkRead(ctx context.Context, db *store.DB, userID, orgID int64) error {
 		_, err := tx.ExecContext(ctx, `UPDATE notifications SET read_at = ? WHERE (user_id = ? OR organisation_id = ?) AND read_at IS NULL`, store.Now(), userID, orgID)
 		return err
 	})
+}
+
+// Link is the page a notice points to.
+func (n Notice) Link() string {
+	switch {
+	case n.ProjectID != 0:
+		return fmt.Sprintf("/projects/%d", n.ProjectID)
+	case n.Kind == "call_opened":
+		return "/programs"
+	}
+	return ""
 }

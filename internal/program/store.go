@@ -81,29 +81,8 @@ type Call struct {
 
 // OpenCall stores a call.
 func OpenCall(ctx context.Context, db *store.DB, c Call) (Call, error) {
-	var ps problem.List
 	c.Key, c.Name = strings.TrimSpace(c.Key), strings.TrimSpace(c.Name)
-	if !keyRE.MatchString(strings.ReplaceAll(c.Key, "-", "_")) {
-		ps = append(ps, problem.Invalid("key", "call.key_invalid"))
-	}
-	if c.Name == "" {
-		ps = append(ps, problem.Invalid("name", "call.name_required"))
-	}
-	for _, d := range []struct{ field, v string }{{"opens", c.Opens}, {"closes", c.Closes}} {
-		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
-			ps = append(ps, problem.Invalid(d.field, "call.date_invalid", d.v))
-		}
-	}
-	if len(ps) == 0 && c.Closes < c.Opens {
-		ps = append(ps, problem.Invalid("closes", "call.dates"))
-	}
-	if c.Quota < 0 {
-		ps = append(ps, problem.Invalid("quota", "call.negative"))
-	}
-	if c.Budget < 0 || math.IsNaN(c.Budget) || math.IsInf(c.Budget, 0) {
-		ps = append(ps, problem.Invalid("budget", "call.negative"))
-	}
-	if len(ps) > 0 {
+	if ps := CheckCall(c); len(ps) > 0 {
 		return c, ps
 	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
@@ -550,4 +529,33 @@ func PublishShipped(ctx context.Context, db *store.DB, fsys fs.FS) (int, error) 
 		n++
 	}
 	return n, nil
+}
+
+// CheckCall names every field of a call to fix.
+func CheckCall(c Call) problem.List {
+	var ps problem.List
+	c.Key, c.Name = strings.TrimSpace(c.Key), strings.TrimSpace(c.Name)
+	if !keyRE.MatchString(strings.ReplaceAll(c.Key, "-", "_")) {
+		ps = append(ps, problem.Invalid("key", "call.key_invalid"))
+	}
+	if c.Name == "" {
+		ps = append(ps, problem.Invalid("name", "call.name_required"))
+	}
+	datesOK := true
+	for _, d := range []struct{ field, v string }{{"opens", c.Opens}, {"closes", c.Closes}} {
+		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
+			ps = append(ps, problem.Invalid(d.field, "call.date_invalid", d.v))
+			datesOK = false
+		}
+	}
+	if datesOK && c.Closes < c.Opens {
+		ps = append(ps, problem.Invalid("closes", "call.dates"))
+	}
+	if c.Quota < 0 {
+		ps = append(ps, problem.Invalid("quota", "call.negative"))
+	}
+	if c.Budget < 0 || math.IsNaN(c.Budget) || math.IsInf(c.Budget, 0) {
+		ps = append(ps, problem.Invalid("budget", "call.negative"))
+	}
+	return ps
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
 )
 
 // formField is one field of a program's form, ready to render as an input
@@ -29,10 +31,85 @@ type formField struct {
 
 type formColumn struct{ Key, Label, Type string }
 
+// formExtra is what a form shows beyond the stored data: what was typed
+// (after a refusal), names for organisation ids, and file fields whose
+// upload must be chosen again.
+type formExtra struct {
+	Raw    url.Values
+	Names  map[string]string
+	Resend map[string]bool
+}
+
+// resolveOrgs lets organisation fields (and table columns) be filled with a
+// full name or a credit code: each is looked up in the registry and
+// replaced by its id; one not found is refused beside its field.
+func (s *Server) resolveOrgs(r *http.Request, t *program.Template) problem.List {
+	var ps problem.List
+	lookup := func(name, label string) {
+		raw := strings.TrimSpace(r.Form.Get(name))
+		if raw == "" {
+			return
+		}
+		if _, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			return
+		}
+		o, err := registry.ByCreditCode(r.Context(), s.db, strings.ToUpper(raw))
+		if err != nil {
+			o, err = registry.ByName(r.Context(), s.db, raw)
+		}
+		if err != nil {
+			ps = append(ps, problem.Invalid(name, "form.org_unknown", raw))
+			r.Form.Del(name)
+			return
+		}
+		r.Form.Set(name, strconv.FormatInt(o.ID, 10))
+	}
+	for _, f := range t.Form {
+		switch f.Type {
+		case "organisation":
+			lookup(f.Key, f.Label)
+		case "table":
+			for _, c := range f.Columns {
+				if c.Type != "organisation" {
+					continue
+				}
+				for n := 0; n < 200; n++ {
+					name := fmt.Sprintf("%s.%d.%s", f.Key, n, c.Key)
+					if _, ok := r.Form[name]; !ok {
+						break
+					}
+					lookup(name, c.Label)
+				}
+			}
+		}
+	}
+	return ps
+}
+
+// orgNames names the organisations a record's organisation fields hold.
+func (s *Server) orgNames(r *http.Request, t *program.Template, data map[string]any) map[string]string {
+	out := map[string]string{}
+	for _, f := range t.Form {
+		if f.Type != "organisation" {
+			continue
+		}
+		if id, ok := data[f.Key].(float64); ok {
+			if o, err := registry.Get(r.Context(), s.db, 0, int64(id)); err == nil {
+				out[display(id)] = o.Name
+			}
+		}
+	}
+	return out
+}
+
 // formFields lays out t's form over data; errs holds messages by field
 // (table cells as KEY.ROW.COL, gathered under their table). Blind views pass
 // data already stripped of identity fields, and those fields are left out.
-func formFields(t *program.Template, data map[string]any, errs map[string]string, lang string, files []program.Attachment, editable, blind bool) []formField {
+func formFields(t *program.Template, data map[string]any, errs map[string]string, lang string, files []program.Attachment, editable, blind bool, extra ...formExtra) []formField {
+	var x formExtra
+	if len(extra) > 0 {
+		x = extra[0]
+	}
 	var out []formField
 	for _, f := range t.Form {
 		if blind && (f.Type == "organisation" || f.Type == "person") {
@@ -89,8 +166,29 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 					ff.File = &files[i]
 				}
 			}
+		case "organisation":
+			ff.Value = display(v)
+			if name, ok := x.Names[ff.Value]; ok {
+				ff.Value = name
+			}
+			if ff.Help == "" {
+				ff.Help = i18n.T(lang, "form.org_hint")
+			}
+		case "money":
+			ff.Value = display(v)
+			if !editable {
+				if f, ok := v.(float64); ok {
+					ff.Value = formatNumber(f)
+				}
+			}
 		default:
 			ff.Value = display(v)
+		}
+		if ff.Value == "" && x.Raw != nil && f.Type != "multichoice" && f.Type != "table" && f.Type != "file" {
+			ff.Value = x.Raw.Get(f.Key) // what was typed, kept to be fixed
+		}
+		if f.Type == "file" && ff.Err == "" && x.Resend[f.Key] {
+			ff.Err = i18n.T(lang, "attachment.reselect")
 		}
 		out = append(out, ff)
 	}
@@ -119,8 +217,10 @@ func display(v any) string {
 // readForm reads a program form from a request (multipart when it carries
 // files): the typed data, the files sent for file fields, and the problems.
 // The caller closes the files with the returned function.
-func readForm(r *http.Request, t *program.Template) (map[string]any, []program.Upload, problem.List, func()) {
+func (s *Server) readForm(r *http.Request, t *program.Template) (map[string]any, []program.Upload, problem.List, func()) {
+	refs := s.resolveOrgs(r, t)
 	data, ps := program.FromForm(t, r.Form)
+	ps = append(refs, ps...)
 	var uploads []program.Upload
 	var open []multipart.File
 	done := func() {

@@ -26,6 +26,7 @@ type programsData struct {
 	Applicant bool
 	All       []program.Summary
 	Watches   []program.Watch
+	Names     map[string]string // program key → name in the page's language
 }
 
 type programRow struct {
@@ -48,12 +49,19 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := programsData{Today: today(), Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
+	d.Names = map[string]string{}
 	for _, sm := range progs {
 		row := programRow{Summary: sm, Label: sm.Name}
-		if info(r).lang == i18n.EN {
-			if pub, err := program.Latest(ctx, s.db, sm.Key); err == nil && pub.Template.NameEN != "" {
-				row.Label = pub.Template.NameEN
-			}
+		pub, err := program.Latest(ctx, s.db, sm.Key)
+		if err != nil {
+			return err
+		}
+		if info(r).lang == i18n.EN && pub.Template.NameEN != "" {
+			row.Label = pub.Template.NameEN
+		}
+		d.Names[sm.Key] = row.Label
+		if d.Applicant && !d.Manager && !pub.Template.Applicable() {
+			continue // programs the bureau runs itself, and child records
 		}
 		for _, c := range calls {
 			if c.Program == sm.Key && (!d.Applicant || d.Manager || c.OpenOn(d.Today)) {
@@ -76,7 +84,7 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newPage(w, r, "programs.title", d)
 	if k := r.URL.Query().Get("published"); k != "" {
-		p.Flash = p.T("programs.published", k)
+		p.Flash = p.T("programs.published", d.Names[k])
 	}
 	return s.render(w, http.StatusOK, "programs", p)
 }
@@ -87,6 +95,7 @@ type publishData struct {
 	Source   string
 	Preview  *program.Preview
 	Problems []string
+	Labels   map[string]string // transition key → name, for the dry run
 }
 
 func (s *Server) publishPage(w http.ResponseWriter, r *http.Request) error {
@@ -126,6 +135,10 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Preview = &pv
+	d.Labels = map[string]string{}
+	for _, tr := range pv.Template.Transitions {
+		d.Labels[tr.Key] = transitionLabel(tr, lang)
+	}
 	if r.FormValue("confirm") != "1" {
 		if pv.Version != pv.Previous+1 {
 			p.Flash = problem.Message(problem.New(problem.ErrConflict, "program.version_next", pv.Key, pv.Previous+1, pv.Version), lang)
@@ -181,10 +194,10 @@ func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := program.Call{TemplateID: pub.ID, Key: r.FormValue("key"), Name: r.FormValue("name"),
 		Opens: r.FormValue("opens"), Closes: r.FormValue("closes"), Quota: int(num("quota", 1)), Budget: num("budget", 1e4)}
-	if len(bad) == 0 {
-		c, err = program.OpenCall(r.Context(), s.db, c)
+	if all := append(bad, program.CheckCall(c)...); len(all) > 0 {
+		err = all
 	} else {
-		err = bad
+		c, err = program.OpenCall(r.Context(), s.db, c)
 	}
 	if err != nil {
 		if !errors.Is(err, problem.ErrInvalid) {

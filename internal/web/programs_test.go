@@ -166,12 +166,14 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 			t.Fatal("the open call is not offered to the applicant")
 		}
 		org.get("/calls/" + call + "/apply")
-		form := url.Values{"title": {"高精度减速器"}, "amount_requested": {"一百万"}, "partner": {fmt.Sprint(e.orgB.ID)},
+		form := url.Values{"title": {"高精度减速器"}, "amount_requested": {"一百万"}, "partner": {"不存在的研究院"},
 			"team.0.name": {"张三"}, "team.0.role": {"负责人"}, "team.1.role": {"没有姓名"}}
 		resp, body = org.send("/calls/"+call+"/apply", form, map[string][2]string{"plan": {"plan.pdf", "MZ\x90\x00 not a pdf"}})
-		if resp.StatusCode != 422 || !strings.Contains(body, "须为数字") {
-			t.Fatalf("bad application: %d", resp.StatusCode)
+		if resp.StatusCode != 422 || !strings.Contains(body, "须为数字") || !strings.Contains(body, "登记库中找不到“不存在的研究院”") ||
+			!strings.Contains(body, `value="一百万"`) || !strings.Contains(body, "重新选择文件") {
+			t.Fatalf("bad application: %d (want the number and the unknown partner refused, what was typed kept, the file asked for again)", resp.StatusCode)
 		}
+		form.Set("partner", e.orgB.Name) // by name
 		form.Set("amount_requested", "1,200,000")
 		resp, body = org.send("/calls/"+call+"/apply", form, map[string][2]string{"plan": {"plan.pdf", "MZ\x90\x00 not a pdf"}})
 		if resp.StatusCode != 422 || !strings.Contains(body, "不接受这种文件") || !strings.Contains(body, "请填写“团队”第 2 行的“姓名”") {

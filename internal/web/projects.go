@@ -74,6 +74,7 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "project.apply", d)
 	if !c.OpenOn(today()) {
 		p.Flash = problem.Message(problem.New(problem.ErrConflict, "project.call_closed", c.Name, c.Opens, c.Closes), lang)
+		p.Bad = true
 	}
 	return s.render(w, http.StatusOK, "project", p)
 }
@@ -85,7 +86,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, uploads, ps, done := readForm(r, t)
+	data, uploads, ps, done := s.readForm(r, t)
 	defer done()
 	var pr program.Project
 	if len(ps) == 0 {
@@ -98,10 +99,12 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		lang := info(r).lang
-		d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, data, errorsByField(err, lang), lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/apply", c.ID)}
+		d := projectData{New: true, Call: c, Editable: true, Action: fmt.Sprintf("/calls/%d/apply", c.ID),
+			Fields: formFields(t, data, errorsByField(err, lang), lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.orgNames(r, t, data)})}
 		d.View.Template = t
 		p := s.newPage(w, r, "project.apply", d)
 		p.Flash = p.T("form.fix_below")
+		p.Bad = true
 		return s.render(w, http.StatusUnprocessableEntity, "project", p)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", pr.ID), http.StatusSeeOther)
@@ -156,7 +159,11 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		return nil, err
 	}
 	d.Editable = v.Reach.Owner && program.Editable(t, v.Stage)
-	d.Fields = formFields(t, v.Data, errs, lang, v.Attachments, d.Editable, v.Blind)
+	var names map[string]string
+	if !v.Blind {
+		names = s.orgNames(r, t, v.Data)
+	}
+	d.Fields = formFields(t, v.Data, errs, lang, v.Attachments, d.Editable, v.Blind, formExtra{Names: names})
 	if v.Reach.Owner {
 		for _, f := range program.Missing(t, v.Data) {
 			label := f.Label
@@ -185,7 +192,11 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	for _, dl := range v.Deadlines {
 		for _, tr := range t.Transitions {
 			if tr.Key == dl.Transition {
-				d.Deadlines = append(d.Deadlines, deadlineRow{Label: transitionLabel(tr, lang), Due: dl.Due, Overdue: dl.Overdue})
+				due := dl.Due
+				if dl.Closes {
+					due = due.Add(-time.Minute) // the call's last day, 23:59, not the next midnight
+				}
+				d.Deadlines = append(d.Deadlines, deadlineRow{Label: transitionLabel(tr, lang), Due: due, Overdue: dl.Overdue})
 			}
 		}
 	}
@@ -226,7 +237,7 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, uploads, ps, done := readForm(r, v.Template)
+	data, uploads, ps, done := s.readForm(r, v.Template)
 	defer done()
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	if len(ps) == 0 {
@@ -248,12 +259,14 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
 		return derr
 	}
 	if errors.Is(err, problem.ErrInvalid) {
-		d.Fields = formFields(v.Template, data, errs, lang, v.Attachments, true, false) // what was typed, to fix
+		d.Fields = formFields(v.Template, data, errs, lang, v.Attachments, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.orgNames(r, v.Template, data)}) // what was typed, to fix
 	}
 	p := s.newPage(w, r, "project.title", d)
 	p.Flash = problem.Message(err, lang)
+	p.Bad = true
 	if _, many := err.(problem.List); many {
 		p.Flash = p.T("form.fix_below")
+		p.Bad = true
 	}
 	return s.render(w, problem.Status(err), "project", p)
 }
@@ -292,6 +305,7 @@ func (s *Server) moveProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newPage(w, r, "project.title", d)
 	p.Flash = pe.Message(p.Lang)
+	p.Bad = true
 	return s.render(w, problem.Status(err), "project", p)
 }
 
@@ -396,14 +410,16 @@ func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[stri
 	}
 	lang := info(r).lang
 	d := projectData{New: true, Editable: true, Action: fmt.Sprintf("/projects/%d/children/%s", id, c.Key),
-		Fields: formFields(pub.Template, data, errorsByField(err, lang), lang, nil, true, false), Parent: &program.ProjectRow{ID: parent.ID, Title: parent.Title}}
+		Fields: formFields(pub.Template, data, errorsByField(err, lang), lang, nil, true, false, formExtra{Raw: r.Form}), Parent: &program.ProjectRow{ID: parent.ID, Title: parent.Title}}
 	d.View.Template = pub.Template
 	d.Call.Name = parent.Title
 	p := s.newPage(w, r, "project.apply", d)
 	if err != nil {
 		p.Flash = problem.Message(err, lang)
+		p.Bad = true
 		if _, many := err.(problem.List); many {
 			p.Flash = p.T("form.fix_below")
+			p.Bad = true
 		}
 	}
 	return s.render(w, status, "project", p)
@@ -428,7 +444,7 @@ func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	data, uploads, ps, done := readForm(r, pub.Template)
+	data, uploads, ps, done := s.readForm(r, pub.Template)
 	defer done()
 	var child program.Project
 	if len(ps) == 0 {
@@ -469,6 +485,7 @@ func (s *Server) addOutcome(w http.ResponseWriter, r *http.Request) error {
 			p := s.newPage(w, r, "project.title", d)
 			p.Errors = list.ByField(p.Lang)
 			p.Flash = p.T("form.fix_below")
+			p.Bad = true
 			for _, k := range []string{"kind", "title", "field", "level", "status", "day", "detail"} {
 				p.Form[k] = r.FormValue(k)
 			}
@@ -478,4 +495,13 @@ func (s *Server) addOutcome(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?recorded=1#outcomes", id), http.StatusSeeOther)
 	return nil
+}
+
+// resend names the file fields whose upload was not kept.
+func resend(uploads []program.Upload) map[string]bool {
+	out := map[string]bool{}
+	for _, u := range uploads {
+		out[u.Field] = true
+	}
+	return out
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 )
 
@@ -29,6 +30,8 @@ type page struct {
 	Path      string
 	Nav       []navItem
 	Flash     string
+	Bad       bool // the flash reports a refusal
+	Unread    int  // the user's unread notifications
 	Errors    map[string]string // field → message
 	Form      map[string]string
 	Data      any
@@ -111,6 +114,9 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string, d
 		p.Auth = true
 	} else {
 		p.Nav = navFor(ri.principal)
+		if ri.principal.UserID != 0 {
+			p.Unread, _ = program.Unread(r.Context(), s.db, ri.principal.UserID, ri.principal.OrgID) // a count for the top bar; a failure shows none
+		}
 	}
 	if ri.session == nil {
 		p.CSRF = s.anonCSRF(w, r)
@@ -156,6 +162,21 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"list":      func(xs ...string) []string { return xs },
 		"add":       func(a, b int) int { return a + b },
 		"num":       formatNumber,
+		"deref": func(x *float64) float64 {
+			if x == nil {
+				return 0
+			}
+			return *x
+		},
+		"progName": func(t *program.Template, lang string) string {
+			if t == nil {
+				return ""
+			}
+			if lang == i18n.EN && t.NameEN != "" {
+				return t.NameEN
+			}
+			return t.Name
+		},
 		"wan":       func(x float64) float64 { return x / 1e4 }, // CNY → 万元
 		"hasString": func(xs []string, x string) bool { return contains(xs, x) },
 		"field": func(p *page, name, value, kind string) textField {

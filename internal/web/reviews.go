@@ -63,8 +63,18 @@ func (s *Server) reviewPanel(r *http.Request, v program.View) (*reviewPanel, err
 			rp.Exclusions = append(rp.Exclusions, exclusionRow{Reviewer: x.Reviewer, Reasons: strings.Join(reasons, "；")})
 		}
 		if rp.Manager {
-			if rp.Pool, err = program.Pool(ctx, s.db); err != nil {
+			pool, err := program.Pool(ctx, s.db)
+			if err != nil {
 				return nil, err
+			}
+			taken := map[int64]bool{}
+			for _, a := range rp.Assignments {
+				taken[a.ReviewerID] = true // any status: declined and withdrawn experts are not drawn again
+			}
+			for _, x := range pool {
+				if !taken[x.UserID] {
+					rp.Pool = append(rp.Pool, x)
+				}
 			}
 		}
 	}
@@ -107,6 +117,7 @@ func (s *Server) projectError(w http.ResponseWriter, r *http.Request, err error)
 	}
 	p := s.newPage(w, r, "project.title", d)
 	p.Flash = pe.Message(p.Lang)
+	p.Bad = true
 	return s.render(w, problem.Status(err), "project", p)
 }
 
@@ -182,7 +193,13 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
 		}
 		x, err := strconv.ParseFloat(strings.TrimSpace(vs[0]), 64)
 		if err != nil {
-			bad = append(bad, problem.Invalid(k, "form.number", name))
+			label := name
+			if v, verr := program.ViewOf(r.Context(), s.db, pr, a.ProjectID); verr == nil && v.Template.Review != nil {
+				if c, ok := v.Template.Review.Criterion(name); ok {
+					label = c.Name
+				}
+			}
+			bad = append(bad, problem.Invalid(k, "form.number", label))
 			continue
 		}
 		sheet.Scores[name] = x
@@ -205,6 +222,7 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
 		p := s.newPage(w, r, "project.title", d)
 		p.Errors = list.ByField(p.Lang)
 		p.Flash = p.T("form.fix_below")
+		p.Bad = true
 		for k, vs := range r.Form {
 			if strings.HasPrefix(k, "score_") && len(vs) > 0 {
 				p.Form[k] = vs[0]
