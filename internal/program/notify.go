@@ -12,14 +12,14 @@ import (
 // Notice is an in-app notification: to one user, or to every user of an
 // organisation. Kind names an i18n message "notice.KIND" that Args fill.
 type Notice struct {
-	ID             int64  `json:"id"`
-	UserID         int64  `json:"-"`
-	OrganisationID int64  `json:"-"`
-	ProjectID      int64  `json:"project_id,omitempty"`
-	Kind           string `json:"kind"`
-	Args           []any  `json:"args,omitempty"`
+	ID             int64     `json:"id"`
+	UserID         int64     `json:"-"`
+	OrganisationID int64     `json:"-"`
+	ProjectID      int64     `json:"project_id,omitempty"`
+	Kind           string    `json:"kind"`
+	Args           []any     `json:"args,omitempty"`
 	CreatedAt      time.Time `json:"created_at"`
-	Read           bool   `json:"read"`
+	Read           bool      `json:"read"`
 }
 
 // Notify stores a notice in tx, so it exists exactly when the change it tells

@@ -30,8 +30,8 @@ type page struct {
 	Path      string
 	Nav       []navItem
 	Flash     string
-	Bad       bool // the flash reports a refusal
-	Unread    int  // the user's unread notifications
+	Bad       bool              // the flash reports a refusal
+	Unread    int               // the user's unread notifications
 	Errors    map[string]string // field → message
 	Form      map[string]string
 	Data      any
