@@ -1,0 +1,320 @@
+// Package metric owns indicators declared as data: what records a figure
+// counts (a model with filters), how (a measure), over what time (a window
+// and a period), and how figures combine (ratios, year-on-year growth,
+// expressions over other indicators). Evaluation compiles to SQL on either
+// engine, reads stage history and dated records so that a figure "as of" a
+// past date is the figure it gave then, and lists the records behind every
+// figure.
+package metric
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"go.yaml.in/yaml/v3"
+)
+
+// Definition is one indicator.
+type Definition struct {
+	ID          string   `yaml:"id"`
+	Name        string   `yaml:"name"`
+	NameEN      string   `yaml:"name_en,omitempty"`
+	Unit        string   `yaml:"unit,omitempty"`
+	UnitEN      string   `yaml:"unit_en,omitempty"`
+	Description string   `yaml:"description,omitempty"`
+	Kind        string   `yaml:"kind"`             // simple, ratio, growth, derived
+	Model       string   `yaml:"model,omitempty"`  // simple: projects, recognitions, organisations, outcomes, figures
+	Where       Where    `yaml:"where,omitempty"`  // simple: filters of the model
+	Window      string   `yaml:"window,omitempty"` // simple: new, cumulative, state
+	Period      string   `yaml:"period,omitempty"` // new: year, half, quarter, month (ending at the as-of date); all
+	Measure     string   `yaml:"measure,omitempty"`
+	Dimensions  []string `yaml:"dimensions,omitempty"`
+	Numerator   string   `yaml:"numerator,omitempty"`   // ratio
+	Denominator string   `yaml:"denominator,omitempty"` // ratio
+	Scale       float64  `yaml:"scale,omitempty"`       // ratio: 100 for a percentage
+	Of          string   `yaml:"of,omitempty"`          // growth: the indicator compared with its value a year before
+	Expr        string   `yaml:"expr,omitempty"`        // derived: over the ids of other indicators
+	Line        int      `yaml:"-"`
+}
+
+// Where holds the filters a model understands; each lists accepted values
+// (any of them matches).
+type Where struct {
+	Program     []string `yaml:"program,omitempty"`     // projects, outcomes: template keys
+	Stage       []string `yaml:"stage,omitempty"`       // projects: stages reached (new, cumulative) or held (state)
+	Kind        []string `yaml:"kind,omitempty"`        // recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds
+	Level       []string `yaml:"level,omitempty"`       // recognitions, outcomes: levels
+	Status      []string `yaml:"status,omitempty"`      // outcomes: problem status
+	Subject     string   `yaml:"subject,omitempty"`     // recognitions: organisation, person, discipline, major
+	Tag         []string `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags
+	Cluster     []string `yaml:"cluster,omitempty"`     // likewise: industry clusters
+	District    []string `yaml:"district,omitempty"`    // likewise: GB/T 2260 codes
+	Year        int      `yaml:"year,omitempty"`        // figures: the year (0: the year before the as-of date's, the last complete one)
+	Recognition []string `yaml:"recognition,omitempty"` // organisations: holding a recognition of one of these kinds in force
+}
+
+// Kinds, models, windows and dimensions the engine knows.
+var (
+	Kinds      = []string{"simple", "ratio", "growth", "derived"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures"}
+	Windows    = []string{"new", "cumulative", "state"}
+	Periods    = []string{"year", "half", "quarter", "month", "all"}
+	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
+)
+
+var idRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+
+func (d *Definition) UnmarshalYAML(n *yaml.Node) error {
+	type plain Definition
+	if err := unknownKeys(n, reflect.TypeOf(Definition{})); err != nil {
+		return err
+	}
+	if err := n.Decode((*plain)(d)); err != nil {
+		return err
+	}
+	d.Line = n.Line
+	return nil
+}
+
+func (w *Where) UnmarshalYAML(n *yaml.Node) error {
+	type plain Where
+	if err := unknownKeys(n, reflect.TypeOf(Where{})); err != nil {
+		return err
+	}
+	return n.Decode((*plain)(w))
+}
+
+// unknownKeys refuses a mapping key that no field of t takes: a misspelt
+// filter would otherwise be ignored and the figure silently wrong.
+func unknownKeys(n *yaml.Node, t reflect.Type) error {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	known := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		known[name] = true
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !known[k.Value] {
+			return fmt.Errorf("line %d: unknown key %q", k.Line, k.Value)
+		}
+	}
+	return nil
+}
+
+// Problem is a definition that cannot be evaluated, with its line.
+type Problem struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (p Problem) Error() string { return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Msg) }
+
+// Set is a loaded set of definitions, by id.
+type Set struct {
+	byID  map[string]*Definition
+	order []string
+}
+
+// Get returns the definition with id.
+func (s *Set) Get(id string) (*Definition, bool) {
+	d, ok := s.byID[id]
+	return d, ok
+}
+
+// All lists the definitions by id.
+func (s *Set) All() []*Definition {
+	out := make([]*Definition, 0, len(s.order))
+	for _, id := range s.order {
+		out = append(out, s.byID[id])
+	}
+	return out
+}
+
+// Load reads every *.yaml file of fsys (each a list of definitions) and
+// checks them together: ids unique, references resolved, no cycles.
+func Load(fsys fs.FS) (*Set, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{byID: map[string]*Definition{}}
+	var probs []error
+	for _, name := range names {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		var defs []*Definition
+		dec := yaml.NewDecoder(bytes.NewReader(src))
+		dec.KnownFields(true)
+		if err := dec.Decode(&defs); err != nil {
+			probs = append(probs, Problem{File: name, Msg: err.Error()})
+			continue
+		}
+		for _, d := range defs {
+			if _, dup := s.byID[d.ID]; dup {
+				probs = append(probs, Problem{File: name, Line: d.Line, Msg: fmt.Sprintf("indicator %q is defined twice", d.ID)})
+				continue
+			}
+			for _, msg := range check(d) {
+				probs = append(probs, Problem{File: name, Line: d.Line, Msg: msg})
+			}
+			s.byID[d.ID] = d
+			s.order = append(s.order, d.ID)
+		}
+	}
+	for _, id := range s.order {
+		d := s.byID[id]
+		for _, ref := range d.refs() {
+			if _, ok := s.byID[ref]; !ok {
+				probs = append(probs, Problem{Line: d.Line, Msg: fmt.Sprintf("indicator %s refers to %q, which is not defined", d.ID, ref)})
+			}
+		}
+	}
+	for _, id := range s.order {
+		if cyc := s.cycle(id, nil); cyc != nil {
+			probs = append(probs, Problem{Line: s.byID[id].Line, Msg: "indicators refer to each other in a circle: " + strings.Join(cyc, " → ")})
+			break
+		}
+	}
+	sort.Strings(s.order)
+	return s, errors.Join(probs...)
+}
+
+func (s *Set) cycle(id string, path []string) []string {
+	if slices.Contains(path, id) {
+		return append(path, id)
+	}
+	d, ok := s.byID[id]
+	if !ok {
+		return nil
+	}
+	for _, ref := range d.refs() {
+		if c := s.cycle(ref, append(slices.Clone(path), id)); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// refs are the indicators d is computed from.
+func (d *Definition) refs() []string {
+	switch d.Kind {
+	case "ratio":
+		return []string{d.Numerator, d.Denominator}
+	case "growth":
+		return []string{d.Of}
+	case "derived":
+		prog, err := expr.Compile(d.Expr)
+		if err != nil {
+			return nil
+		}
+		return identifiers(prog.Source().String())
+	}
+	return nil
+}
+
+var identRE = regexp.MustCompile(`[a-z][a-z0-9_]*`)
+
+// identifiers finds the indicator ids an expression names.
+func identifiers(src string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range identRE.FindAllString(src, -1) {
+		switch m {
+		case "and", "or", "not", "in", "true", "false", "nil", "max", "min", "abs", "round", "floor", "ceil":
+			continue
+		}
+		if !seen[m] {
+			seen[m] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// check lists what is wrong with one definition on its own.
+func check(d *Definition) []string {
+	var out []string
+	bad := func(format string, args ...any) { out = append(out, fmt.Sprintf(format, args...)) }
+	if !idRE.MatchString(d.ID) {
+		bad("id %q: lower-case letters, digits and _, starting with a letter", d.ID)
+	}
+	if strings.TrimSpace(d.Name) == "" {
+		bad("%s: name is required", d.ID)
+	}
+	if !slices.Contains(Kinds, d.Kind) {
+		bad("%s: kind %q is not one of %s", d.ID, d.Kind, strings.Join(Kinds, ", "))
+	}
+	for _, dim := range d.Dimensions {
+		if !slices.Contains(Dimensions, dim) {
+			bad("%s: dimension %q is not one of %s", d.ID, dim, strings.Join(Dimensions, ", "))
+		}
+	}
+	switch d.Kind {
+	case "simple":
+		if !slices.Contains(Models, d.Model) {
+			bad("%s: model %q is not one of %s", d.ID, d.Model, strings.Join(Models, ", "))
+		}
+		if !slices.Contains(Windows, d.Window) {
+			bad("%s: window %q is not one of %s", d.ID, d.Window, strings.Join(Windows, ", "))
+		}
+		if d.Window == "new" && !slices.Contains(Periods, d.Period) {
+			bad("%s: a new-in-period window needs period: one of %s", d.ID, strings.Join(Periods, ", "))
+		}
+		if err := checkMeasure(d); err != "" {
+			bad("%s: %s", d.ID, err)
+		}
+		if d.Model == "projects" && (len(d.Where.Program) == 0 || len(d.Where.Stage) == 0) {
+			bad("%s: a projects indicator names where.program and where.stage", d.ID)
+		}
+		if d.Model == "figures" && (len(d.Where.Kind) != 1 || d.Window != "state") {
+			bad("%s: a figures indicator names one where.kind and uses window: state", d.ID)
+		}
+		if (d.Model == "organisations") && d.Window != "state" {
+			bad("%s: organisations are counted in a state (window: state)", d.ID)
+		}
+	case "ratio":
+		if d.Numerator == "" || d.Denominator == "" {
+			bad("%s: a ratio names numerator and denominator", d.ID)
+		}
+	case "growth":
+		if d.Of == "" {
+			bad("%s: a growth names the indicator it grows (of)", d.ID)
+		}
+	case "derived":
+		if _, err := expr.Compile(d.Expr); err != nil {
+			bad("%s: expr does not compile: %v", d.ID, err)
+		}
+	}
+	return out
+}
+
+func checkMeasure(d *Definition) string {
+	m := d.Measure
+	switch {
+	case m == "count", m == "distinct_organisations":
+		if m == "distinct_organisations" && d.Model == "figures" {
+			return "figures are summed (measure: sum:value)"
+		}
+		return ""
+	case strings.HasPrefix(m, "sum:"):
+		allowed := map[string][]string{"projects": {"amount_requested", "amount_approved", "amount_disbursed"}, "figures": {"value"}}
+		if !slices.Contains(allowed[d.Model], strings.TrimPrefix(m, "sum:")) {
+			return fmt.Sprintf("measure %q: %s sums %s", m, d.Model, strings.Join(allowed[d.Model], ", "))
+		}
+		return ""
+	}
+	return fmt.Sprintf("measure %q is not count, distinct_organisations or sum:FIELD", m)
+}

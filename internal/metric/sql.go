@@ -1,0 +1,201 @@
+package metric
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// query is a SELECT being assembled: its joins, conditions and arguments.
+type query struct {
+	joins []string
+	conds []string
+	args  []any
+}
+
+func (q *query) where(cond string, args ...any) {
+	q.conds = append(q.conds, cond)
+	q.args = append(q.args, args...)
+}
+
+// in adds "col IN (?, ?, …)" for a non-empty list.
+func (q *query) in(col string, vals []string) {
+	if len(vals) == 0 {
+		return
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ")
+	q.conds = append(q.conds, col+" IN ("+ph+")")
+	for _, v := range vals {
+		q.args = append(q.args, v)
+	}
+}
+
+func placeholders(n int) string { return strings.TrimSuffix(strings.Repeat("?, ", n), ", ") }
+
+// orgFilters narrows by the organisation o: tags, clusters, districts.
+func (q *query) orgFilters(w Where) {
+	if len(w.Tag) > 0 {
+		q.where(`EXISTS (SELECT 1 FROM organisation_tags ot JOIN tags tg ON tg.id = ot.tag_id WHERE ot.organisation_id = o.id AND tg.name IN (`+placeholders(len(w.Tag))+`))`, strs(w.Tag)...)
+	}
+	if len(w.Cluster) > 0 {
+		q.where(`EXISTS (SELECT 1 FROM organisation_clusters oc2 JOIN clusters c2 ON c2.id = oc2.cluster_id WHERE oc2.organisation_id = o.id AND c2.name IN (`+placeholders(len(w.Cluster))+`))`, strs(w.Cluster)...)
+	}
+	q.in("o.district", w.District)
+}
+
+func strs(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+// dimension is the SQL of a breakdown, with the join it needs.
+func (q *query) dimension(by, model string) (string, error) {
+	switch by {
+	case "":
+		return "''", nil
+	case "district":
+		return "COALESCE(o.district, '')", nil
+	case "cluster":
+		q.joins = append(q.joins, "LEFT JOIN organisation_clusters oc ON oc.organisation_id = o.id LEFT JOIN clusters cl ON cl.id = oc.cluster_id")
+		return "COALESCE(cl.name, '')", nil
+	case "program":
+		if model == "projects" || model == "outcomes" {
+			return "t.key", nil
+		}
+	case "level":
+		switch model {
+		case "recognitions":
+			return "r.level", nil
+		case "outcomes":
+			return "x.level", nil
+		}
+	case "kind":
+		switch model {
+		case "recognitions":
+			return "r.kind", nil
+		case "outcomes":
+			return "x.kind", nil
+		case "organisations":
+			return "o.kind", nil
+		}
+	case "field":
+		if model == "outcomes" {
+			return "x.field", nil
+		}
+	}
+	return "", fmt.Errorf("%s records cannot be broken down by %q", model, by)
+}
+
+// fetch lists the records behind a simple indicator as of p.AsOf.
+func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]row, time.Time, time.Time, error) {
+	from, to := span(d.Period, p.AsOf, p.From)
+	end := p.AsOf.AddDate(0, 0, 1) // the as-of day is included
+	endDay := end.Format(time.DateOnly)
+	fromDay, toDay := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	var q query
+	var sel, tables string
+	w := d.Where
+	switch d.Model {
+	case "projects":
+		val := "0"
+		if f, ok := strings.CutPrefix(d.Measure, "sum:"); ok {
+			val = "p." + f // checked against a fixed list in checkMeasure
+		}
+		sel = "p.id, p.organisation_id, " + val
+		tables = "projects p JOIN program_templates t ON t.id = p.template_id JOIN organisations o ON o.id = p.organisation_id"
+		q.in("t.key", w.Program)
+		stages := placeholders(len(w.Stage))
+		switch d.Window {
+		case "new":
+			q.where(`EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`) AND e.at >= ? AND e.at < ?)`,
+				append(strs(w.Stage), from.UTC(), to.UTC())...)
+		case "cumulative":
+			q.where(`EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`) AND e.at < ?)`,
+				append(strs(w.Stage), end.UTC())...)
+		case "state":
+			q.where(`(SELECT e.to_stage FROM project_events e WHERE e.project_id = p.id AND e.at < ? ORDER BY e.at DESC, e.id DESC LIMIT 1) IN (`+stages+`)`,
+				append([]any{end.UTC()}, strs(w.Stage)...)...)
+		}
+		q.orgFilters(w)
+	case "recognitions":
+		sel = "r.id, CASE WHEN r.subject = 'organisation' THEN r.subject_id ELSE 0 END, 0"
+		tables = "recognitions r LEFT JOIN organisations o ON r.subject = 'organisation' AND o.id = r.subject_id"
+		q.in("r.kind", w.Kind)
+		q.in("r.level", w.Level)
+		if w.Subject != "" {
+			q.where("r.subject = ?", w.Subject)
+		}
+		switch d.Window {
+		case "new":
+			q.where("r.granted >= ? AND r.granted < ?", fromDay, toDay)
+		case "cumulative": // ever granted up to the date
+			q.where("r.granted < ?", endDay)
+		case "state": // in force on the date
+			q.where("r.granted < ? AND (r.revoked = '' OR r.revoked >= ?)", endDay, endDay)
+		}
+		q.orgFilters(w)
+	case "organisations":
+		sel = "o.id, o.id, 0"
+		tables = "organisations o"
+		q.in("o.kind", w.Kind)
+		q.where("(o.founded = '' OR o.founded < ?)", endDay) // profiles carry no history of tags; a founding date does
+		if len(w.Recognition) > 0 {
+			q.where(`EXISTS (SELECT 1 FROM recognitions rr WHERE rr.subject = 'organisation' AND rr.subject_id = o.id AND rr.kind IN (`+placeholders(len(w.Recognition))+`)
+				AND rr.granted < ? AND (rr.revoked = '' OR rr.revoked >= ?))`, append(strs(w.Recognition), endDay, endDay)...)
+		}
+		q.orgFilters(w)
+	case "outcomes":
+		sel = "x.id, p.organisation_id, 0"
+		tables = "project_outcomes x JOIN projects p ON p.id = x.project_id JOIN program_templates t ON t.id = p.template_id JOIN organisations o ON o.id = p.organisation_id"
+		q.in("t.key", w.Program)
+		q.in("x.kind", w.Kind)
+		q.in("x.level", w.Level)
+		q.in("x.status", w.Status)
+		switch d.Window {
+		case "new":
+			q.where("x.day >= ? AND x.day < ?", fromDay, toDay)
+		default:
+			q.where("x.day < ?", endDay)
+		}
+		q.orgFilters(w)
+	case "figures":
+		year := w.Year
+		if year == 0 {
+			year = p.AsOf.Year() - 1
+		}
+		sel = "f.organisation_id, f.organisation_id, f.value"
+		tables = "organisation_figures f JOIN organisations o ON o.id = f.organisation_id"
+		q.where("f.kind = ? AND f.year = ?", w.Kind[0], year)
+		q.orgFilters(w)
+	default:
+		return nil, from, to, fmt.Errorf("unknown model %q", d.Model)
+	}
+	dim, err := q.dimension(p.By, d.Model)
+	if err != nil {
+		return nil, from, to, err
+	}
+	sqlText := "SELECT " + sel + ", " + dim + " FROM " + tables + " " + strings.Join(q.joins, " ")
+	if len(q.conds) > 0 {
+		sqlText += " WHERE " + strings.Join(q.conds, " AND ")
+	}
+	rows, err := db.QueryContext(ctx, sqlText, q.args...)
+	if err != nil {
+		return nil, from, to, fmt.Errorf("evaluate: %w", err)
+	}
+	defer rows.Close()
+	var out []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.id, &r.org, &r.value, &r.group); err != nil {
+			return nil, from, to, err
+		}
+		out = append(out, r)
+	}
+	return out, from, to, rows.Err()
+}
