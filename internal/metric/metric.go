@@ -48,17 +48,18 @@ type Definition struct {
 // Where holds the filters a model understands; each lists accepted values
 // (any of them matches).
 type Where struct {
-	Program     []string `yaml:"program,omitempty"`     // projects, outcomes: template keys
-	Stage       []string `yaml:"stage,omitempty"`       // projects: stages reached (new, cumulative) or held (state)
-	Kind        []string `yaml:"kind,omitempty"`        // recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds
-	Level       []string `yaml:"level,omitempty"`       // recognitions, outcomes: levels
-	Status      []string `yaml:"status,omitempty"`      // outcomes: problem status
-	Subject     string   `yaml:"subject,omitempty"`     // recognitions: organisation, person, discipline, major
-	Tag         []string `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags
-	Cluster     []string `yaml:"cluster,omitempty"`     // likewise: industry clusters
-	District    []string `yaml:"district,omitempty"`    // likewise: GB/T 2260 codes
-	Year        int      `yaml:"year,omitempty"`        // figures: the year (0: the year before the as-of date's, the last complete one)
-	Recognition []string `yaml:"recognition,omitempty"` // organisations: holding a recognition of one of these kinds in force
+	Program     []string            `yaml:"program,omitempty"`     // projects, outcomes: template keys
+	Stage       []string            `yaml:"stage,omitempty"`       // projects: stages reached (new, cumulative) or held (state)
+	Kind        []string            `yaml:"kind,omitempty"`        // recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds
+	Level       []string            `yaml:"level,omitempty"`       // recognitions, outcomes: levels
+	Status      []string            `yaml:"status,omitempty"`      // outcomes: problem status
+	Subject     string              `yaml:"subject,omitempty"`     // recognitions: organisation, person, discipline, major
+	Tag         []string            `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags
+	Cluster     []string            `yaml:"cluster,omitempty"`     // likewise: industry clusters
+	District    []string            `yaml:"district,omitempty"`    // likewise: GB/T 2260 codes
+	Year        int                 `yaml:"year,omitempty"`        // figures: the year (0: the year before the as-of date's, the last complete one)
+	Recognition []string            `yaml:"recognition,omitempty"` // organisations: holding a recognition of one of these kinds in force
+	Data        map[string][]string `yaml:"data,omitempty"`        // projects: form fields holding one of the values (a choice: 认定类别 智能工厂)
 }
 
 // Kinds, models, windows and dimensions the engine knows.
@@ -70,7 +71,10 @@ var (
 	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
 )
 
-var idRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+var (
+	idRE      = regexp.MustCompile(`^[a-z][a-z0-9_]{0,63}$`)
+	dataKeyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,47}$`) // the template key rule: safe to name in SQL
+)
 
 func (d *Definition) UnmarshalYAML(n *yaml.Node) error {
 	type plain Definition
@@ -278,6 +282,11 @@ func check(d *Definition) []string {
 		}
 		if d.Model == "projects" && (len(d.Where.Program) == 0 || len(d.Where.Stage) == 0) {
 			bad("%s: a projects indicator names where.program and where.stage", d.ID)
+		}
+		for k := range d.Where.Data {
+			if d.Model != "projects" || !dataKeyRE.MatchString(k) {
+				bad("%s: where.data applies to projects, with form field keys (got %q)", d.ID, k)
+			}
 		}
 		if d.Model == "figures" && (len(d.Where.Kind) != 1 || d.Window != "state") {
 			bad("%s: a figures indicator names one where.kind and uses window: state", d.ID)

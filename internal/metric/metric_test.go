@@ -20,6 +20,7 @@ const defs = `
 - {id: approved_h1, name: 上半年立项, kind: simple, model: projects, where: {program: [t_fund], stage: [approved]}, window: new, period: half, measure: count}
 - {id: approved_total, name: 累计立项, kind: simple, model: projects, where: {program: [t_fund], stage: [approved]}, window: cumulative, measure: count}
 - {id: approved_now, name: 处于立项阶段, kind: simple, model: projects, where: {program: [t_fund], stage: [approved]}, window: state, measure: count}
+- {id: approved_big, name: 大项目, kind: simple, model: projects, where: {program: [t_fund], stage: [approved], data: {size: [大]}}, window: cumulative, measure: count}
 - {id: approved_money, name: 核定资金, unit: 元, kind: simple, model: projects, where: {program: [t_fund], stage: [approved]}, window: cumulative, measure: "sum:amount_approved"}
 - {id: approved_orgs, name: 立项单位, kind: simple, model: projects, where: {program: [t_fund], stage: [approved]}, window: cumulative, measure: distinct_organisations}
 - {id: factories_new, name: 新认定智能工厂, kind: simple, model: recognitions, where: {kind: [smart_factory], subject: organisation}, window: new, period: year, measure: count, dimensions: [level]}
@@ -77,7 +78,11 @@ func world(t *testing.T, db *store.DB) (a, b registry.Organisation) {
 	call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "f-1", Name: "资助", Opens: "2020-01-01", Closes: "2099-01-01"})
 	mgr := access.Principal{UserID: 1, Name: "m", Roles: []access.Role{access.Manager}}
 	approve := func(org int64, on string, amount float64) int64 {
-		p, err := program.CreateProject(ctx, db, call.ID, org, map[string]any{"title": "项目", "amount_requested": 1e7})
+		size := "小"
+		if amount >= 2e6 {
+			size = "大"
+		}
+		p, err := program.CreateProject(ctx, db, call.ID, org, map[string]any{"title": "项目", "amount_requested": 1e7, "size": size})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +155,7 @@ func TestKindsAndWindows(t *testing.T) {
 			{"approved_h1", "2025-06-30", 1}, {"approved_h1", "2025-12-31", 1},
 			{"approved_total", "2025-06-30", 2}, {"approved_total", "2024-01-01", 0}, {"approved_total", "2025-12-31", 3},
 			{"approved_now", "2025-04-30", 2}, {"approved_now", "2025-06-30", 1}, {"approved_now", "2025-12-31", 2},
-			{"approved_money", "2025-06-30", 3e6}, {"approved_orgs", "2025-06-30", 1}, {"approved_orgs", "2025-12-31", 2},
+			{"approved_money", "2025-06-30", 3e6}, {"approved_big", "2025-12-31", 2}, {"approved_orgs", "2025-06-30", 1}, {"approved_orgs", "2025-12-31", 2},
 			{"factories_new", "2025-12-31", 1}, {"factories_ever", "2025-12-31", 2}, {"factories_in_force", "2025-05-01", 2}, {"factories_in_force", "2025-06-01", 1},
 			{"hightech_ic", "2025-06-30", 1},
 			{"problems_solved", "2025-03-31", 0}, {"problems_solved", "2025-06-30", 1},

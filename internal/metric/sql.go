@@ -3,6 +3,7 @@ package metric
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -122,6 +123,13 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 			q.where(`(SELECT e.to_stage FROM project_events e WHERE e.project_id = p.id AND e.at < ? ORDER BY e.at DESC, e.id DESC LIMIT 1) IN (`+stages+`)`,
 				append([]any{end.UTC()}, strs(w.Stage)...)...)
 		}
+		for _, k := range sortedKeys(w.Data) {
+			col := "json_extract(p.data, '$." + k + "')"
+			if db.Engine() == store.Postgres {
+				col = "(p.data::jsonb ->> '" + k + "')"
+			}
+			q.in(col, w.Data[k]) // k is checked against the template key rule on load
+		}
 		q.orgFilters(w)
 	case "recognitions":
 		sel = "r.id, CASE WHEN r.subject = 'organisation' THEN r.subject_id ELSE 0 END, 0"
@@ -198,4 +206,13 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		out = append(out, r)
 	}
 	return out, from, to, rows.Err()
+}
+
+func sortedKeys(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
