@@ -50,6 +50,7 @@ func commands() []command {
 		{"token", "manage API tokens: token create | list | revoke", tokenCmd},
 		{"import", "import a spreadsheet: import orgs|people|disciplines|recognitions|figures FILE [--dry-run]", importCmd},
 		{"program", "program templates: validate FILE..., list, publish FILE (diff and dry run first)", programCmd},
+		{"metric", "indicators: list, eval ID [--as-of DATE] [--by DIM] [--json]", metricCmd},
 		{"backup", "copy the SQLite database online to a file", backup},
 		{"audit", "check the audit log: audit verify", auditCmd},
 		{"version", "print the version", version},
@@ -148,14 +149,30 @@ func newFlagSet(env Env, name, synopsis string) *flag.FlagSet {
 	return fs
 }
 
+// parse reads flags wherever they stand among the arguments
+// (xinzhi metric eval ID --as-of 2025-06-30 as well as flags first); "--"
+// ends the flags.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return fmt.Errorf("%w: %v", errUsage, err)
 		}
-		return fmt.Errorf("%w: %v", errUsage, err)
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			positional = append(positional, rest...) // after "--": all positional
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...))
 }
 
 // cliActor charges command-line writes to the operating-system user.

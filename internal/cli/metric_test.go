@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/programs"
+)
+
+// TestMetricEval: xinzhi metric eval ID --json answers id, the unrounded
+// value, unit, as_of and how many records stand behind it; as of the day
+// before the record moved, the figure is what it was then.
+func TestMetricEval(t *testing.T) {
+	data := t.TempDir()
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(data, "xinzhi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := program.Latest(ctx, db, "challenge")
+	call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "c-1", Name: "榜单", Opens: "2020-01-01", Closes: "2099-01-01"})
+	org, _ := registry.Create(ctx, db, registry.Organisation{Name: "发榜企业", Kind: "enterprise"})
+	p, _ := program.CreateProject(ctx, db, call.ID, org.ID, map[string]any{"title": "榜单一"})
+	if _, err := db.ExecContext(ctx, `UPDATE projects SET stage = 'screened' WHERE id = ?`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	mgr := access.Principal{UserID: 1, Name: "m", Roles: []access.Role{access.Manager}}
+	if _, err := program.Move(ctx, db, mgr, p.ID, "publish", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ExecContext(ctx, `UPDATE project_events SET at = '2025-03-10 02:00:00+00:00' WHERE project_id = ? AND to_stage = 'published'`, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	code, out, errOut := runCLI(t, "", "metric", "eval", "challenge_lists_published", "--data="+data, "--as-of", "2025-06-30", "--json")
+	var r struct {
+		ID      string   `json:"id"`
+		Value   *float64 `json:"value"`
+		Unit    string   `json:"unit"`
+		AsOf    string   `json:"as_of"`
+		Records *int     `json:"records"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.ID != "challenge_lists_published" || r.Value == nil || *r.Value != 1 || r.Unit != "个" || r.AsOf != "2025-06-30" || r.Records == nil || *r.Records != 1 {
+		t.Fatalf("eval: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "", "metric", "eval", "challenge_lists_published", "--data="+data, "--as-of", "2025-03-09"); code != 0 || !strings.Contains(out, ": 0 个") {
+		t.Fatalf("as of the day before: %d %s", code, out)
+	}
+	if code, _, _ := runCLI(t, "", "metric", "eval", "no_such_figure", "--data="+data); code != 1 {
+		t.Fatalf("unknown indicator: exit %d", code)
+	}
+	if code, out, _ := runCLI(t, "", "metric", "list"); code != 0 || !strings.Contains(out, "smart_factory_total") {
+		t.Fatalf("list: %d %s", code, out)
+	}
+}
