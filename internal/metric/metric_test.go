@@ -2,6 +2,7 @@ package metric_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -206,4 +207,28 @@ func TestLoadRefuses(t *testing.T) {
 			t.Errorf("%s: %v, want %q", name, err, c.want)
 		}
 	}
+}
+
+func TestListRecords(t *testing.T) {
+	set, err := metric.Load(fstest.MapFS{"test.yaml": {Data: []byte(defs)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		a, _ := world(t, db)
+		for id, want := range map[string]string{"approved_total": "芯片企业甲", "factories_ever": "卓越级", "hightech_ic": a.Name, "problems_solved": "晶圆减薄", "output_ic": "装备企业乙"} {
+			r, err := metric.Eval(ctx, db, set, id, metric.Params{AsOf: date("2025-12-31")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			recs, err := metric.ListRecords(ctx, db, set, r)
+			if err != nil {
+				t.Fatalf("%s: %v", id, err)
+			}
+			if len(recs.Rows) != r.Records || len(recs.Links) != r.Records || !strings.Contains(fmt.Sprint(recs.Rows), want) || !strings.HasPrefix(recs.Links[0], "/") {
+				t.Errorf("%s: %d records, rows %v, links %v; want %d and %q", id, len(recs.Rows), recs.Rows, recs.Links, r.Records, want)
+			}
+		}
+	})
 }

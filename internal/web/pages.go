@@ -1,27 +1,83 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/metric"
 
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
-// cockpitData is the data of the cockpit. The figures come with the evidence
-// issue; until then every card says it has no data rather than show a number
-// that no record backs.
+// cockpitData is the cockpit: key figures as of a date, and a trend.
 type cockpitData struct {
-	Orgs  int
-	Chart string // ECharts option, JSON
+	Orgs    float64
+	AsOf    string
+	Figures []indicatorRow
+	Trend   string // ECharts option
 }
 
+// cockpitFigures are the key figures on the cockpit's front page, in the
+// order of the letter.
+var cockpitFigures = []string{"major_special_projects_deployed", "challenge_lists_published", "smart_factory_total", "digital_workshop_total",
+	"sme_pilot_total", "iiot_platforms_total", "phd_startup_projects", "investment_projects_signed"}
+
+// cockpitTrend are drawn at the end of each of the last five years.
+var cockpitTrend = []string{"smart_factory_total", "digital_workshop_total", "iiot_platforms_total"}
+
 func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
+	p, err := metricParams(r)
+	if err != nil {
+		return err
+	}
 	var n int
 	if err := s.db.QueryRowContext(r.Context(), `SELECT count(*) FROM organisations`).Scan(&n); err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cockpit", s.newPage(w, r, "cockpit.title", cockpitData{Orgs: n}))
+	d := cockpitData{Orgs: float64(n), AsOf: asOfText(p), Figures: s.figures(r, cockpitFigures, p)}
+	end := p.AsOf
+	if end.IsZero() {
+		end = store.Now().In(shanghai)
+	}
+	var years []string
+	var series []any
+	for i := 4; i >= 0; i-- {
+		years = append(years, strconv.Itoa(end.Year()-i))
+	}
+	for _, id := range cockpitTrend {
+		def, ok := s.indicators.Get(id)
+		if !ok {
+			continue
+		}
+		name, _ := label(def, info(r).lang)
+		var vals []float64
+		for i := 4; i >= 0; i-- {
+			asOf := time.Date(end.Year()-i, 12, 31, 0, 0, 0, 0, shanghai)
+			if i == 0 {
+				asOf = end
+			}
+			res, err := metric.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: asOf})
+			if err != nil {
+				return err
+			}
+			vals = append(vals, res.Value)
+		}
+		series = append(series, map[string]any{"type": "line", "name": name, "data": vals})
+	}
+	if len(series) > 0 {
+		b, err := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 0},
+			"grid":  map[string]any{"left": 20, "right": 20, "top": 40, "bottom": 20, "containLabel": true},
+			"xAxis": map[string]any{"type": "category", "data": years}, "yAxis": map[string]any{"type": "value"}, "series": series})
+		if err != nil {
+			return err
+		}
+		d.Trend = string(b)
+	}
+	return s.render(w, http.StatusOK, "cockpit", s.newPage(w, r, "cockpit.title", d))
 }
 
 // systemData is the data of the system page.

@@ -182,15 +182,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"field": func(p *page, name, value, kind string) textField {
 			return textField{P: p, Name: name, Value: value, Kind: kind}
 		},
-		"district": func(code, lang string) string {
-			if d, ok := stdcode.LookupDivision(code); ok {
-				if lang == i18n.EN {
-					return d.NameEN
-				}
-				return d.Name
-			}
-			return code
-		},
+		"district": districtName,
 		// label translates prefix+code when the catalogue has it, else shows the code.
 		"label": func(lang, prefix, code string) string {
 			if i18n.Has(prefix + code) {
@@ -371,4 +363,15 @@ func formatNumber(x float64) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// districtName names a GB/T 2260 code in lang.
+func districtName(code, lang string) string {
+	if d, ok := stdcode.LookupDivision(code); ok {
+		if lang == i18n.EN {
+			return d.NameEN
+		}
+		return d.Name
+	}
+	return code
 }

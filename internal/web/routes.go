@@ -43,6 +43,9 @@ func (s *Server) routeTable() []route {
 		// Application.
 		{method: "GET", pattern: "/{$}", perm: access.SignedIn, h: s.home, summary: "home: the first page a role needs"},
 		{method: "GET", pattern: "/cockpit", perm: access.CockpitView, h: s.cockpit, summary: "cockpit"},
+		{method: "GET", pattern: "/indicators", perm: access.CockpitView, h: s.metricsPage, summary: "every indicator as of a date"},
+		{method: "GET", pattern: "/indicators/{id}", perm: access.CockpitView, h: s.metricPage, summary: "one indicator: figure, breakdown and the records behind it"},
+		{method: "GET", pattern: "/indicators/{id}/export", perm: access.CockpitView, h: s.metricExport, summary: "an indicator's definition and records as .xlsx"},
 		{method: "GET", pattern: "/orgs/{id}", perm: access.OrgOwnView, h: s.orgPage, summary: "an organisation's profile (一企一档)"},
 		{method: "GET", pattern: "/orgs/{id}/edit", perm: access.OrgOwnEdit, h: s.orgEditPage, summary: "profile form"},
 		{method: "POST", pattern: "/orgs/{id}/edit", perm: access.OrgOwnEdit, h: s.orgEdit, summary: "save a profile"},
@@ -118,6 +121,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/projects/{id}", perm: access.SignedIn, h: s.apiProject, api: true, summary: "one project as the caller may see it"},
 		{method: "GET", pattern: "/api/v1/reviews", perm: access.ReviewDo, h: s.apiReviews, api: true, summary: "the caller's review assignments (blind)"},
 		{method: "POST", pattern: "/api/v1/imports", perm: access.RegistryImport, h: s.apiImport, api: true, summary: "import a spreadsheet, all or nothing"},
+		{method: "GET", pattern: "/api/v1/metrics", perm: access.CockpitView, h: s.apiMetrics, api: true, summary: "indicators"},
+		{method: "GET", pattern: "/api/v1/metrics/{id}", perm: access.CockpitView, h: s.apiMetric, api: true, summary: "an indicator evaluated as of a date"},
 		{method: "GET", pattern: "/api/v1/users", perm: access.UserView, h: s.apiUsers, api: true, summary: "accounts"},
 		{method: "GET", pattern: "/api/v1/audit", perm: access.AuditRead, h: s.apiAudit, api: true, summary: "audit events"},
 

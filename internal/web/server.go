@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net"
@@ -15,9 +16,11 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	shipped "github.com/xinzhi-platform/xinzhi/metrics"
 )
 
 // Segmenter turns Chinese text into search terms (package search).
@@ -49,6 +52,8 @@ type Server struct {
 	metrics *metrics
 	handler http.Handler
 	imports *importJobs
+	// indicators are the shipped indicator definitions (metrics/).
+	indicators *metric.Set
 }
 
 // New builds the server and checks its templates and catalogues, so a broken
@@ -59,6 +64,9 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	}
 	s := &Server{cfg: cfg, db: db, auth: a, log: log, imports: newImportJobs()}
 	var err error
+	if s.indicators, err = metric.Load(shipped.Files); err != nil {
+		return nil, fmt.Errorf("indicators: %w", err)
+	}
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}

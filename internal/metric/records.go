@@ -1,0 +1,106 @@
+package metric
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Records is the list behind a figure: a header (i18n keys) and a row per
+// record, each with the page that shows it.
+type Records struct {
+	Columns []string   `json:"columns"`
+	Rows    [][]string `json:"rows"`
+	Links   []string   `json:"links"`
+}
+
+// recordSQL names, per model, the columns shown when drilling down and the
+// query that gives them for a set of ids (its first column is the id, its
+// last the link target's id).
+var recordSQL = map[string]struct {
+	columns []string
+	query   string
+	link    string
+}{
+	"projects": {[]string{"record.id", "record.title", "record.organisation", "record.program", "record.stage"},
+		`SELECT p.id, p.title, o.name, t.name, p.stage, p.id FROM projects p JOIN organisations o ON o.id = p.organisation_id JOIN program_templates t ON t.id = p.template_id WHERE p.id IN (%s) ORDER BY p.id`, "/projects/%s"},
+	"recognitions": {[]string{"record.id", "record.kind", "record.level", "record.subject", "record.granted", "record.revoked"},
+		`SELECT r.id, COALESCE(k.name, r.kind), r.level, COALESCE(o.name, ''), r.granted, r.revoked, COALESCE(o.id, 0) FROM recognitions r LEFT JOIN recognition_kinds k ON k.key = r.kind
+		 LEFT JOIN organisations o ON r.subject = 'organisation' AND o.id = r.subject_id WHERE r.id IN (%s) ORDER BY r.id`, "/orgs/%s"},
+	"organisations": {[]string{"record.id", "record.organisation", "record.kind", "record.district"},
+		`SELECT o.id, o.name, o.kind, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
+	"outcomes": {[]string{"record.id", "record.kind", "record.title", "record.field", "record.level", "record.day", "record.project"},
+		`SELECT x.id, x.kind, x.title, x.field, x.level || x.status, x.day, p.title, p.id FROM project_outcomes x JOIN projects p ON p.id = x.project_id WHERE x.id IN (%s) ORDER BY x.day, x.id`, "/projects/%s"},
+	"figures": {[]string{"record.id", "record.organisation", "record.district"},
+		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
+}
+
+// ListRecords lists the records behind a result of a simple indicator.
+func ListRecords(ctx context.Context, q store.Querier, s *Set, r Result) (Records, error) {
+	d, ok := s.Get(r.ID)
+	if !ok {
+		return Records{}, fmt.Errorf("indicator %q is not defined", r.ID)
+	}
+	spec, ok := recordSQL[d.Model]
+	if !ok {
+		return Records{Columns: []string{}}, nil // ratios, growth and derived figures list their parts instead
+	}
+	out := Records{Columns: spec.columns, Rows: [][]string{}, Links: []string{}}
+	for start := 0; start < len(r.IDs); start += 500 {
+		chunk := r.IDs[start:min(start+500, len(r.IDs))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		rows, err := q.QueryContext(ctx, fmt.Sprintf(spec.query, placeholders(len(chunk))), args...)
+		if err != nil {
+			return out, fmt.Errorf("records of %s: %w", r.ID, err)
+		}
+		n := len(spec.columns) + 1
+		for rows.Next() {
+			vals := make([]any, n)
+			ptrs := make([]any, n)
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return out, err
+			}
+			cells := make([]string, n)
+			for i, v := range vals {
+				cells[i] = text(v)
+			}
+			out.Rows = append(out.Rows, cells[:n-1])
+			link := ""
+			if cells[n-1] != "" && cells[n-1] != "0" {
+				link = fmt.Sprintf(spec.link, cells[n-1])
+			}
+			out.Links = append(out.Links, link)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case []byte:
+		return string(x)
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return strings.TrimSpace(fmt.Sprint(v))
+}
