@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -38,10 +39,9 @@ func TestMetricEval(t *testing.T) {
 		t.Fatal(err)
 	}
 	mgr := access.Principal{UserID: 1, Name: "m", Roles: []access.Role{access.Manager}}
+	program.Clock = func() time.Time { return time.Date(2025, 3, 10, 2, 0, 0, 0, time.UTC) }
+	defer func() { program.Clock = store.Now }()
 	if _, err := program.Move(ctx, db, mgr, p.ID, "publish", ""); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, `UPDATE project_events SET at = '2025-03-10 02:00:00+00:00' WHERE project_id = ? AND to_stage = 'published'`, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()

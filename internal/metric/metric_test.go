@@ -78,7 +78,8 @@ func world(t *testing.T, db *store.DB) (a, b registry.Organisation) {
 	}
 	call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "f-1", Name: "资助", Opens: "2020-01-01", Closes: "2099-01-01"})
 	mgr := access.Principal{UserID: 1, Name: "m", Roles: []access.Role{access.Manager}}
-	approve := func(org int64, on string, amount float64) int64 {
+	approve := func(org int64, day string, amount float64) int64 {
+		on(t, day)
 		size := "小"
 		if amount >= 2e6 {
 			size = "大"
@@ -90,16 +91,15 @@ func world(t *testing.T, db *store.DB) (a, b registry.Organisation) {
 		if _, err := program.MoveWith(ctx, db, mgr, p.ID, "approve", program.MoveInput{Amount: &amount}); err != nil {
 			t.Fatal(err)
 		}
-		at(t, db, p.ID, "approved", on)
 		return p.ID
 	}
 	p1 := approve(a.ID, "2024-03-01", 1e6)
 	approve(a.ID, "2025-02-01", 2e6)
 	approve(b.ID, "2025-07-01", 3e6)
+	on(t, "2025-05-01")
 	if _, err := program.Move(ctx, db, mgr, p1, "run", ""); err != nil {
 		t.Fatal(err)
 	}
-	at(t, db, p1, "running", "2025-05-01")
 	for _, r := range []registry.Recognition{
 		{Kind: "smart_factory", Level: "卓越级", Subject: "organisation", SubjectID: a.ID, Granted: "2024-11-01"},
 		{Kind: "smart_factory", Level: "先进级", Subject: "organisation", SubjectID: b.ID, Granted: "2025-03-01", Revoked: "2025-06-01"},
@@ -132,12 +132,12 @@ func world(t *testing.T, db *store.DB) (a, b registry.Organisation) {
 	return a, b
 }
 
-// at moves the event of reaching stage to a day (fixtures of the past).
-func at(t *testing.T, db *store.DB, project int64, stage, on string) {
+// on makes stage events of the test happen on a day (10:00 China time).
+func on(t *testing.T, day string) {
 	t.Helper()
-	if _, err := db.ExecContext(context.Background(), `UPDATE project_events SET at = ? WHERE project_id = ? AND to_stage = ?`, date(on).Add(10*time.Hour).UTC(), project, stage); err != nil {
-		t.Fatal(err)
-	}
+	at := date(day).Add(10 * time.Hour).UTC()
+	program.Clock = func() time.Time { return at }
+	t.Cleanup(func() { program.Clock = store.Now })
 }
 
 func TestKindsAndWindows(t *testing.T) {
@@ -218,7 +218,7 @@ func TestListRecords(t *testing.T) {
 		ctx := context.Background()
 		a, _ := world(t, db)
 		for id, want := range map[string]string{"approved_total": "芯片企业甲", "factories_ever": "卓越级", "hightech_ic": a.Name, "problems_solved": "晶圆减薄", "output_ic": "装备企业乙"} {
-			r, err := metric.Eval(ctx, db, set, id, metric.Params{AsOf: date("2025-12-31")})
+			r, err := metric.Eval(ctx, db, set, id, metric.Params{AsOf: date("2025-12-31"), Records: true})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -113,9 +113,9 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		q.in("t.key", w.Program)
 		stages := placeholders(len(w.Stage))
 		switch d.Window {
-		case "new":
-			q.where(`EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`) AND e.at >= ? AND e.at < ?)`,
-				append(strs(w.Stage), from.UTC(), to.UTC())...)
+		case "new": // first reached inside the period (reaching it again later is not new)
+			q.where(`(SELECT min(e.at) FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`)) >= ?`, append(strs(w.Stage), from.UTC())...)
+			q.where(`(SELECT min(e.at) FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`)) < ?`, append(strs(w.Stage), to.UTC())...)
 		case "cumulative":
 			q.where(`EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`) AND e.at < ?)`,
 				append(strs(w.Stage), end.UTC())...)

@@ -160,7 +160,7 @@ func createProject(ctx context.Context, tx *store.Tx, p Project) (Project, error
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, callID, p.TemplateID, orgID, p.Title, p.Stage, string(raw), p.AmountRequested, now, now, nullID(p.ParentID), p.ChildKind).Scan(&p.ID); err != nil {
 		return p, fmt.Errorf("create project: %w", err)
 	}
-	if err := appendEvent(ctx, tx, p.ID, "create", "", p.Stage, ""); err != nil {
+	if err := appendEvent(ctx, tx, t.Key, p.ID, "create", "", p.Stage, ""); err != nil {
 		return p, err
 	}
 	return p, audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: p.ID, Action: "create", After: map[string]any{"call": callID, "organisation": orgID, "stage": p.Stage}})
@@ -178,16 +178,48 @@ func number(v any) float64 {
 	return 0
 }
 
-func appendEvent(ctx context.Context, tx *store.Tx, projectID int64, transition, from, to, note string) error {
+func appendEvent(ctx context.Context, tx *store.Tx, program string, projectID int64, transition, from, to, note string) error {
 	a := audit.ActorFrom(ctx)
 	var actorID any
 	if a.ID != 0 {
 		actorID = a.ID
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO project_events (project_id, transition, from_stage, to_stage, at, actor_id, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		projectID, transition, from, to, store.Now(), actorID, a.Name, note)
-	if err != nil {
+	at := Clock()
+	var id int64
+	if err := tx.QueryRowContext(ctx, `INSERT INTO project_events (project_id, transition, from_stage, to_stage, at, actor_id, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		projectID, transition, from, to, at, actorID, a.Name, note).Scan(&id); err != nil {
 		return fmt.Errorf("append stage event: %w", err)
+	}
+	return rollUp(ctx, tx, program, projectID, id, from, to, at)
+}
+
+// Clock gives the time of stage events; tests replace it to write history
+// on chosen days.
+var Clock = store.Now
+
+// rollUp keeps stage_daily in step with the event just written: the record
+// entered to (for the first time, if no earlier event reached it) and left
+// from, on the event's day in China time.
+func rollUp(ctx context.Context, tx *store.Tx, program string, projectID, eventID int64, from, to string, at time.Time) error {
+	day := at.In(shanghai).Format(time.DateOnly)
+	var earlier int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM project_events WHERE project_id = ? AND to_stage = ? AND id < ?`, projectID, to, eventID).Scan(&earlier); err != nil {
+		return fmt.Errorf("roll up: %w", err)
+	}
+	first := 0
+	if earlier == 0 {
+		first = 1
+	}
+	const upsert = `INSERT INTO stage_daily (program, stage, day, first_reached, entered, exited) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (program, stage, day) DO UPDATE SET first_reached = stage_daily.first_reached + excluded.first_reached,
+		entered = stage_daily.entered + excluded.entered, exited = stage_daily.exited + excluded.exited`
+	if _, err := tx.ExecContext(ctx, upsert, program, to, day, first, 1, 0); err != nil {
+		return fmt.Errorf("roll up: %w", err)
+	}
+	if from != "" {
+		if _, err := tx.ExecContext(ctx, upsert, program, from, day, 0, 0, 1); err != nil {
+			return fmt.Errorf("roll up: %w", err)
+		}
 	}
 	return nil
 }
@@ -360,7 +392,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		if n, _ := res.RowsAffected(); n != 1 {
 			return problem.New(problem.ErrConflict, "project.moved_meanwhile")
 		}
-		if err := appendEvent(ctx, tx, pr.ID, tr.Key, pr.Stage, tr.To, note); err != nil {
+		if err := appendEvent(ctx, tx, t.Key, pr.ID, tr.Key, pr.Stage, tr.To, note); err != nil {
 			return err
 		}
 		from := pr.Stage

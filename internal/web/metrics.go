@@ -137,6 +137,7 @@ func (s *Server) evalRequest(r *http.Request) (*metricData, error) {
 	if p.By != "" && !contains(def.Dimensions, p.By) {
 		return nil, problem.Invalid("by", "metric.by", p.By)
 	}
+	p.Records = true // the page, the export and the API list what stands behind the figure
 	res, err := metric.Eval(r.Context(), s.db, s.indicators, id, p)
 	if err != nil {
 		return nil, err
