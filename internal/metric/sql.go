@@ -114,10 +114,10 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		stages := placeholders(len(w.Stage))
 		switch d.Window {
 		case "new": // first reached inside the period (reaching it again later is not new)
-			q.where(`(SELECT min(e.at) FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`)) >= ?`, append(strs(w.Stage), from.UTC())...)
-			q.where(`(SELECT min(e.at) FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`)) < ?`, append(strs(w.Stage), to.UTC())...)
+			q.where(`p.id IN (SELECT e.project_id FROM project_events e WHERE e.to_stage IN (`+stages+`) GROUP BY e.project_id HAVING min(e.at) >= ? AND min(e.at) < ?)`,
+				append(strs(w.Stage), from.UTC(), to.UTC())...)
 		case "cumulative":
-			q.where(`EXISTS (SELECT 1 FROM project_events e WHERE e.project_id = p.id AND e.to_stage IN (`+stages+`) AND e.at < ?)`,
+			q.where(`p.id IN (SELECT e.project_id FROM project_events e WHERE e.to_stage IN (`+stages+`) AND e.at < ?)`,
 				append(strs(w.Stage), end.UTC())...)
 		case "state":
 			q.where(`(SELECT e.to_stage FROM project_events e WHERE e.project_id = p.id AND e.at < ? ORDER BY e.at DESC, e.id DESC LIMIT 1) IN (`+stages+`)`,
