@@ -51,6 +51,7 @@ func commands() []command {
 		{"import", "import a spreadsheet: import orgs|people|disciplines|recognitions|figures FILE [--dry-run]", importCmd},
 		{"program", "program templates: validate FILE..., list, publish FILE (diff and dry run first)", programCmd},
 		{"metric", "indicators: list, eval ID [--as-of DATE] [--by DIM] [--json]", metricCmd},
+		{"report", "reports: render TEMPLATE [--as-of DATE] [--format html|docx|xlsx] [-o FILE] [--issue]", reportCmd},
 		{"backup", "copy the SQLite database online to a file", backup},
 		{"audit", "check the audit log: audit verify", auditCmd},
 		{"version", "print the version", version},

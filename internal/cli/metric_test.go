@@ -67,3 +67,22 @@ func TestMetricEval(t *testing.T) {
 		t.Fatalf("list: %d %s", code, out)
 	}
 }
+
+// TestReportRender: xinzhi report render seed-reply writes the letter with
+// every placeholder filled, in each format; --issue freezes it.
+func TestReportRender(t *testing.T) {
+	data := t.TempDir()
+	code, out, errOut := runCLI(t, "", "report", "render", "seed-reply", "--data="+data, "--as-of", "2025-06-30")
+	if code != 0 || !strings.Contains(out, "<h1>关于市政协提案") || strings.Contains(out, "{{") || !strings.Contains(out, "发布0个“揭榜挂帅”项目榜单") {
+		t.Fatalf("html: %d %.300s %s", code, out, errOut)
+	}
+	for _, f := range []string{"docx", "xlsx"} {
+		file := filepath.Join(data, "seed."+f)
+		if code, _, errOut := runCLI(t, "", "report", "render", "seed-reply", "--data="+data, "--format", f, "-o", file, "--issue"); code != 0 || !strings.Contains(errOut, "issued report") {
+			t.Fatalf("%s: %d %s", f, code, errOut)
+		}
+	}
+	if code, _, _ := runCLI(t, "", "report", "render", "no-such-report", "--data="+data); code != 2 {
+		t.Fatalf("unknown template: exit %d", code)
+	}
+}

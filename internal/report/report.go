@@ -1,0 +1,319 @@
+// Package report renders report templates, texts whose figures are
+// placeholders for indicators ({{fig "smart_factory_total"}}), as of a
+// date, and freezes issued reports: each keeps the figures it printed and
+// the records behind them, can be reopened as issued and compared with a
+// fresh run that names what moved.
+package report
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io/fs"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/metric"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Template is a report template: a title and a body in Go template syntax
+// whose functions print figures.
+type Template struct {
+	ID    string
+	Title string
+	Body  string
+}
+
+// LoadTemplates reads *.txt files of fsys: the first line is the title,
+// the rest the body; the file name without .txt is the id.
+func LoadTemplates(fsys fs.FS) (map[string]Template, error) {
+	names, err := fs.Glob(fsys, "*.txt")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]Template{}
+	for _, n := range names {
+		b, err := fs.ReadFile(fsys, n)
+		if err != nil {
+			return nil, err
+		}
+		title, body, _ := strings.Cut(string(b), "\n")
+		id := strings.TrimSuffix(n, ".txt")
+		out[id] = Template{ID: id, Title: strings.TrimSpace(title), Body: body}
+	}
+	return out, nil
+}
+
+// Figure is one figure as printed: its value and what stands behind it.
+type Figure struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Unit    string  `json:"unit,omitempty"`
+	Value   float64 `json:"value"`
+	AsOf    string  `json:"as_of"`
+	From    string  `json:"from,omitempty"`
+	To      string  `json:"to,omitempty"`
+	Model   string  `json:"model,omitempty"`
+	Records []int64 `json:"records"`
+}
+
+// Issued is a rendered report: frozen once stored.
+type Issued struct {
+	ID       string            `json:"id"`
+	Template string            `json:"template"`
+	Title    string            `json:"title"`
+	AsOf     string            `json:"as_of"`
+	IssuedAt string            `json:"issued_at"`
+	IssuedBy string            `json:"issued_by"`
+	Figures  map[string]Figure `json:"figures"`
+	Body     string            `json:"body"` // the text with figures printed
+}
+
+// UnresolvedError names the placeholders a template could not fill.
+type UnresolvedError struct{ IDs []string }
+
+func (e *UnresolvedError) Error() string {
+	return "unresolved placeholders: " + strings.Join(e.IDs, ", ")
+}
+
+// Render fills the template's figures as of asOf.
+func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template, asOf time.Time) (Issued, error) {
+	out := Issued{Template: tpl.ID, Title: tpl.Title, AsOf: asOf.Format(time.DateOnly), Figures: map[string]Figure{}}
+	var missing []string
+	var evalErr error
+	get := func(id string) (Figure, bool) {
+		if f, ok := out.Figures[id]; ok {
+			return f, true
+		}
+		if _, ok := set.Get(id); !ok {
+			missing = append(missing, id)
+			return Figure{}, false
+		}
+		r, err := metric.Eval(ctx, q, set, id, metric.Params{AsOf: asOf, Records: true})
+		if err != nil {
+			evalErr = errors.Join(evalErr, err)
+			return Figure{}, false
+		}
+		f := Figure{ID: id, Name: r.Name, Unit: r.Unit, Value: r.Value, AsOf: r.AsOf, From: r.From, To: r.To, Model: r.Model, Records: r.IDs}
+		if f.Records == nil {
+			f.Records = []int64{}
+		}
+		out.Figures[id] = f
+		return f, true
+	}
+	funcs := template.FuncMap{
+		"fig": func(id string) string { // the figure as the letter writes it: 61, 1,400, 6.4
+			f, ok := get(id)
+			if !ok {
+				return "{{" + id + "}}"
+			}
+			return Number(f.Value)
+		},
+		"yi": func(id string) string { // in 亿 (1e8), one decimal
+			f, ok := get(id)
+			if !ok {
+				return "{{" + id + "}}"
+			}
+			return Number(math.Round(f.Value/1e7) / 10)
+		},
+		"wan": func(id string) string { // in 万 (1e4), one decimal
+			f, ok := get(id)
+			if !ok {
+				return "{{" + id + "}}"
+			}
+			return Number(math.Round(f.Value/1e3) / 10)
+		},
+		"pct": func(id string) string { // a share or growth, one decimal
+			f, ok := get(id)
+			if !ok {
+				return "{{" + id + "}}"
+			}
+			return strconv.FormatFloat(metric.Round1(f.Value), 'f', 1, 64)
+		},
+	}
+	t, err := template.New(tpl.ID).Funcs(funcs).Option("missingkey=error").Parse(tpl.Body)
+	if err != nil {
+		return out, fmt.Errorf("report template %s: %w", tpl.ID, err)
+	}
+	var b bytes.Buffer
+	if err := t.Execute(&b, nil); err != nil {
+		return out, fmt.Errorf("report %s: %w", tpl.ID, err)
+	}
+	if evalErr != nil {
+		return out, evalErr
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return out, &UnresolvedError{IDs: missing}
+	}
+	out.Body = b.String()
+	return out, nil
+}
+
+// Number prints a figure without exponent, integers with thousands
+// separators; rounding happens only here, for display.
+func Number(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		s := strconv.FormatInt(int64(math.Abs(x)), 10)
+		var b strings.Builder
+		for i, c := range s {
+			if i > 0 && (len(s)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(c)
+		}
+		if x < 0 {
+			return "-" + b.String()
+		}
+		return b.String()
+	}
+	return strconv.FormatFloat(metric.Round1(x), 'f', -1, 64)
+}
+
+// Issue renders and freezes a report.
+func Issue(ctx context.Context, db *store.DB, set *metric.Set, tpl Template, asOf time.Time) (Issued, error) {
+	rep, err := Render(ctx, db, set, tpl, asOf)
+	if err != nil {
+		return rep, err
+	}
+	id := make([]byte, 8)
+	if _, err := rand.Read(id); err != nil {
+		return rep, err
+	}
+	rep.ID = hex.EncodeToString(id)
+	rep.IssuedAt = store.Now().Format(time.RFC3339)
+	rep.IssuedBy = audit.ActorFrom(ctx).Name
+	figs, err := json.Marshal(rep.Figures)
+	if err != nil {
+		return rep, err
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO reports (id, template, title, as_of, issued_at, issued_by, figures, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			rep.ID, rep.Template, rep.Title, rep.AsOf, rep.IssuedAt, rep.IssuedBy, string(figs), rep.Body); err != nil {
+			return fmt.Errorf("store report: %w", err)
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: "report", EntityID: rep.ID, Action: "issue", After: map[string]any{"template": rep.Template, "as_of": rep.AsOf, "figures": len(rep.Figures)}})
+	})
+	return rep, err
+}
+
+// Get reopens an issued report as it was issued.
+func Get(ctx context.Context, q store.Querier, id string) (Issued, error) {
+	var r Issued
+	var figs string
+	err := q.QueryRowContext(ctx, `SELECT id, template, title, as_of, issued_at, issued_by, figures, body FROM reports WHERE id = ?`, id).
+		Scan(&r.ID, &r.Template, &r.Title, &r.AsOf, &r.IssuedAt, &r.IssuedBy, &figs, &r.Body)
+	if err != nil {
+		return r, fmt.Errorf("report %s: %w", id, problem.ErrNotFound)
+	}
+	return r, json.Unmarshal([]byte(figs), &r.Figures)
+}
+
+// List lists issued reports, newest first.
+func List(ctx context.Context, q store.Querier) ([]Issued, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, template, title, as_of, issued_at, issued_by FROM reports ORDER BY issued_at DESC LIMIT 200`)
+	if err != nil {
+		return nil, fmt.Errorf("list reports: %w", err)
+	}
+	defer rows.Close()
+	out := []Issued{}
+	for rows.Next() {
+		var r Issued
+		if err := rows.Scan(&r.ID, &r.Template, &r.Title, &r.AsOf, &r.IssuedAt, &r.IssuedBy); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Change is a figure that moved between an issued report and a fresh run
+// as of the same date: the values, and the records that joined or left.
+type Change struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	Before  float64 `json:"before"`
+	After   float64 `json:"after"`
+	Added   []int64 `json:"added"`
+	Removed []int64 `json:"removed"`
+}
+
+// Compare evaluates an issued report's figures afresh, as of the same date,
+// and names each that moved with the records that explain it (records
+// entered or corrected after the report was issued).
+func Compare(ctx context.Context, q store.Querier, set *metric.Set, rep Issued) ([]Change, error) {
+	asOf, err := time.Parse(time.DateOnly, rep.AsOf)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	ids := make([]string, 0, len(rep.Figures))
+	for id := range rep.Figures {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		was := rep.Figures[id]
+		if _, ok := set.Get(id); !ok {
+			out = append(out, Change{ID: id, Name: was.Name, Before: was.Value, Removed: was.Records})
+			continue
+		}
+		now, err := metric.Eval(ctx, q, set, id, metric.Params{AsOf: asOf, Records: true})
+		if err != nil {
+			return nil, err
+		}
+		c := Change{ID: id, Name: was.Name, Before: was.Value, After: now.Value}
+		c.Added, c.Removed = diffIDs(was.Records, now.IDs)
+		if c.Before != c.After || len(c.Added) > 0 || len(c.Removed) > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+func diffIDs(before, after []int64) (added, removed []int64) {
+	in := map[int64]bool{}
+	for _, id := range before {
+		in[id] = true
+	}
+	now := map[int64]bool{}
+	for _, id := range after {
+		now[id] = true
+		if !in[id] {
+			added = append(added, id)
+		}
+	}
+	for _, id := range before {
+		if !now[id] {
+			removed = append(removed, id)
+		}
+	}
+	return added, removed
+}
+
+// HTML is the issued report as a print-ready page body: a paragraph per
+// line, each figure a link to its records as of the report's date.
+func HTML(rep Issued) htmltemplate.HTML {
+	var b strings.Builder
+	for _, para := range strings.Split(strings.TrimSpace(rep.Body), "\n") {
+		if strings.TrimSpace(para) == "" {
+			continue
+		}
+		b.WriteString("<p>" + htmltemplate.HTMLEscapeString(para) + "</p>\n")
+	}
+	return htmltemplate.HTML(b.String())
+}
+
+func sortStrings(xs []string) { sort.Strings(xs) }
