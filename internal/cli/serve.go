@@ -20,6 +20,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/mail"
+	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -106,7 +107,8 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 		return err
 	}
 	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
-		Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(f.data, "attachments")}}, db, a, log)
+		Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(f.data, "attachments")}, BaseURL: env.Getenv("XINZHI_BASE_URL"),
+		Publisher: opendata.Publisher{Prefix: env.Getenv("XINZHI_PUBLISHER_PREFIX"), ID: env.Getenv("XINZHI_PUBLISHER_ID"), Name: env.Getenv("XINZHI_PUBLISHER_NAME")}}, db, a, log)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,7 @@ type Field struct {
 	Options  []string `yaml:"options,omitempty"`
 	Columns  []Field  `yaml:"columns,omitempty"` // for a table
 	Help     string   `yaml:"help,omitempty"`
+	Public   bool     `yaml:"public,omitempty"` // may be published as open data; fields are private unless they say so
 	Line     int      `yaml:"-"`
 }
 

@@ -69,3 +69,19 @@ func TestIndicatorsOverHTTP(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenDataIsPublic: anyone may download the open data; it is JSON in
+// the standards' shapes.
+func TestOpenDataIsPublic(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), false)
+	c := e.client()
+	for path, key := range map[string]string{"/open-data/grants.json": `"grants"`, "/open-data/challenges.json": `"releases"`} {
+		resp, body := c.get(path)
+		if resp.StatusCode != 200 || !strings.Contains(body, key) || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	if resp, body := c.get("/open-data"); resp.StatusCode != 200 || !strings.Contains(body, "360Giving") {
+		t.Errorf("page: %d", resp.StatusCode)
+	}
+}

@@ -126,6 +126,11 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/users", perm: access.UserView, h: s.apiUsers, api: true, summary: "accounts"},
 		{method: "GET", pattern: "/api/v1/audit", perm: access.AuditRead, h: s.apiAudit, api: true, summary: "audit events"},
 
+		// Open data: public by design; only template fields marked public leave.
+		{method: "GET", pattern: "/open-data", perm: access.Public, h: s.openDataPage, summary: "open data downloads"},
+		{method: "GET", pattern: "/open-data/grants.json", perm: access.Public, h: s.openGrants, summary: "funded projects as 360Giving grants"},
+		{method: "GET", pattern: "/open-data/challenges.json", perm: access.Public, h: s.openChallenges, summary: "published challenge lists as OCDS releases"},
+
 		// Operations.
 		{method: "GET", pattern: "/healthz", perm: access.Public, h: s.healthz, summary: "liveness"},
 		{method: "GET", pattern: "/readyz", perm: access.Public, h: s.readyz, summary: "readiness: the database answers"},

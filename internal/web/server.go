@@ -17,6 +17,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
+	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -31,13 +32,15 @@ type Segmenter interface {
 
 // Config is what the server needs to know about how it runs.
 type Config struct {
-	Keys          *seal.Keyring // seals personal data; people pages need it
-	Search        Segmenter     // Chinese full-text search; nil disables search terms
-	Demo          bool          // show the demonstration banner
-	Version       string        // shown on the system page
-	SecureCookies bool          // set Secure on cookies (serving over TLS or behind a TLS proxy)
-	TrustProxy    bool          // take the client address from X-Forwarded-For
-	Files         program.Files // where project attachments are kept
+	Keys          *seal.Keyring      // seals personal data; people pages need it
+	Search        Segmenter          // Chinese full-text search; nil disables search terms
+	Demo          bool               // show the demonstration banner
+	Version       string             // shown on the system page
+	SecureCookies bool               // set Secure on cookies (serving over TLS or behind a TLS proxy)
+	TrustProxy    bool               // take the client address from X-Forwarded-For
+	Files         program.Files      // where project attachments are kept
+	Publisher     opendata.Publisher // who publishes open data (XINZHI_PUBLISHER_*)
+	BaseURL       string             // the address users reach Xinzhi at
 }
 
 // Server is the HTTP application.
