@@ -82,6 +82,7 @@ const (
 	ProgramManage  Permission = "program.manage" // publish templates, open calls, screen, assign reviewers, decide
 	ProjectApply   Permission = "project.apply"  // apply and edit the own organisation's applications
 	ReviewDo       Permission = "review.do"      // score assigned records, decline, declare conflicts
+	ReportIssue    Permission = "report.issue"   // issue (freeze) reports
 )
 
 // grants is the catalogue: what each role may do.
@@ -89,7 +90,7 @@ var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView},
 	SecAdmin: {UserView, TokenManage, SessionAdmin},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage},
+	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue},
 	Reviewer: {OrgOwnView, ReviewDo},
 	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply},
 	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply},

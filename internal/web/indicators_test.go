@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -83,5 +84,38 @@ func TestOpenDataIsPublic(t *testing.T) {
 	}
 	if resp, body := c.get("/open-data"); resp.StatusCode != 200 || !strings.Contains(body, "360Giving") {
 		t.Errorf("page: %d", resp.StatusCode)
+	}
+}
+
+// TestReportsOverHTTP: a manager issues the letter as of a date; the
+// frozen report shows its figures, says nothing moved, and downloads as
+// Word; a viewer reads it but cannot issue one.
+func TestReportsOverHTTP(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), false)
+	c := e.client()
+	c.signIn("u-manager", pw)
+	c.get("/reports")
+	resp, _ := c.post("/reports/templates/seed-reply/issue", url.Values{"as_of": {"2025-06-30"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("issue: %d", resp.StatusCode)
+	}
+	loc := resp.Header.Get("Location")
+	if resp, body := c.get(loc + "?compare=1"); resp.StatusCode != 200 || !strings.Contains(body, "王志坚委员") || !strings.Contains(body, `id="figures"`) || !strings.Contains(body, "没有变化") {
+		t.Fatalf("report page: %d", resp.StatusCode)
+	}
+	if resp, _ := c.get(loc + "/download/docx"); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "wordprocessingml") {
+		t.Fatalf("docx: %d", resp.StatusCode)
+	}
+	if resp, _ := c.post("/reports/templates/seed-reply/issue", url.Values{"as_of": {"30/06/2025"}}); resp.StatusCode != 422 {
+		t.Errorf("bad date: %d", resp.StatusCode)
+	}
+	v := e.client()
+	v.signIn("u-viewer", pw)
+	if resp, _ := v.get(loc); resp.StatusCode != 200 {
+		t.Errorf("viewer reading: %d", resp.StatusCode)
+	}
+	v.get("/reports")
+	if resp, _ := v.post("/reports/templates/seed-reply/issue", url.Values{"as_of": {"2025-06-30"}}); resp.StatusCode != 403 {
+		t.Errorf("viewer issuing: %d", resp.StatusCode)
 	}
 }

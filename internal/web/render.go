@@ -16,6 +16,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/report"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 )
 
@@ -82,7 +83,9 @@ var areas = []struct {
 	{"nav.talent", "", access.SignedIn},
 	{"nav.universities", "", access.SignedIn},
 	{"nav.cooperation", "", access.SignedIn},
-	{"nav.reports", "", access.CockpitView},
+	{"nav.reports", "/reports", access.CockpitView},
+	{"nav.indicators", "/indicators", access.CockpitView},
+	{"nav.open_data", "/open-data", access.SignedIn},
 	{"nav.proposals", "", access.CockpitView},
 	{"nav.catalogues", "/admin/catalogues", access.CatalogueEdit},
 	{"nav.users", "/admin/users", access.UserView},
@@ -155,13 +158,14 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			}
 			return strings.Join(names, "、")
 		},
-		"roles":     func() []access.Role { return access.Roles },
-		"hasRole":   func(rs []access.Role, r access.Role) bool { return contains(rs, r) },
-		"safeHTML":  func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
-		"languages": func() []string { return i18n.Supported },
-		"list":      func(xs ...string) []string { return xs },
-		"add":       func(a, b int) int { return a + b },
-		"num":       formatNumber,
+		"roles":      func() []access.Role { return access.Roles },
+		"hasRole":    func(rs []access.Role, r access.Role) bool { return contains(rs, r) },
+		"safeHTML":   func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
+		"languages":  func() []string { return i18n.Supported },
+		"list":       func(xs ...string) []string { return xs },
+		"add":        func(a, b int) int { return a + b },
+		"num":        formatNumber,
+		"reportBody": report.HTML,
 		"deref": func(x *float64) float64 {
 			if x == nil {
 				return 0
