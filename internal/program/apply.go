@@ -210,14 +210,16 @@ func SaveData(ctx context.Context, db *store.DB, files Files, p access.Principal
 		if err != nil {
 			return err
 		}
-		if p.OrgID == 0 || p.OrgID != pr.OrganisationID || !(p.Has(access.Org) || p.Has(access.Finance)) {
-			return fmt.Errorf("project %d: %w", id, problem.ErrNotFound)
-		}
 		t, err := LoadTemplate(ctx, tx, pr.TemplateID)
 		if err != nil {
 			return err
 		}
-		if !Editable(t, pr.Stage) {
+		owner := p.OrgID != 0 && p.OrgID == pr.OrganisationID && (p.Has(access.Org) || p.Has(access.Finance))
+		staff := p.Can(access.ProgramManage) && !t.Applicable()
+		switch {
+		case !owner && !staff:
+			return fmt.Errorf("project %d: %w", id, problem.ErrNotFound)
+		case owner && !Editable(t, pr.Stage), staff && !StaffEditable(t, pr.Stage):
 			return problem.New(problem.ErrConflict, "project.not_editable")
 		}
 		if pr.Version != version {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -118,4 +119,95 @@ func TestReportsOverHTTP(t *testing.T) {
 	if resp, _ := v.post("/reports/templates/seed-reply/issue", url.Values{"as_of": {"2025-06-30"}}); resp.StatusCode != 403 {
 		t.Errorf("viewer issuing: %d", resp.StatusCode)
 	}
+}
+
+// TestProposalHandling: a manager registers a proposal; overdue, it stands
+// out on the cockpit; the reply is drafted from the letter's template with
+// figures from the records, signed off, sent, and the member's feedback is
+// recorded.
+func TestProposalHandling(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+			t.Fatal(err)
+		}
+		pub, _ := program.Latest(ctx, db, "proposal_reply")
+		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "p-2025", Name: "2025年建议提案", Opens: "2025-01-01", Closes: "2099-12-31"})
+		c := e.client()
+		c.signIn("u-manager", pw)
+		path := fmt.Sprintf("/calls/%d/register", call.ID)
+		c.get(path)
+		form := url.Values{"proposal_no": {"市政协十六届三次会议第0123号"}, "kind": {"政协提案"}, "title": {"关于推动新质生产力发展的提案"},
+			"proposer": {"王志坚"}, "received_on": {"2025-03-01"}, "due_on": {"not a date"}, "handling_role": {"主办"}, "division": {"发展规划处"}}
+		if resp, body := c.post(path, form); resp.StatusCode != 422 || !strings.Contains(body, "须为日期") {
+			t.Fatalf("bad due date: %d", resp.StatusCode)
+		}
+		form.Set("due_on", "2025-06-01")
+		resp, _ := c.post(path, form)
+		if resp.StatusCode != 303 {
+			t.Fatalf("register: %d", resp.StatusCode)
+		}
+		pid := idFrom(t, resp.Header.Get("Location"), "/projects/")
+		if _, body := c.get("/cockpit"); !strings.Contains(body, `id="overdue"`) || !strings.Contains(body, "关于推动新质生产力发展的提案") {
+			t.Fatal("the overdue proposal does not stand out on the cockpit")
+		}
+		move := func(tr string) {
+			t.Helper()
+			c.get("/projects/" + pid)
+			if resp, body := c.post("/projects/"+pid+"/move", url.Values{"transition": {tr}}); resp.StatusCode != 303 {
+				t.Fatalf("%s: %d %s", tr, resp.StatusCode, body[:min(len(body), 300)])
+			}
+		}
+		move("assign")
+		c.get("/projects/" + pid)
+		if resp, _ := c.post("/projects/"+pid+"/draft-reply", url.Values{"template": {"seed-reply"}, "as_of": {"2025-06-30"}}); resp.StatusCode != 303 {
+			t.Fatalf("draft reply: %d", resp.StatusCode)
+		}
+		p, _ := program.GetProject(ctx, db, mustInt(t, pid))
+		if reply, _ := p.Data["reply_text"].(string); !strings.Contains(reply, "王志坚委员") || strings.Contains(reply, "{{") {
+			t.Fatalf("reply: %.200s", reply)
+		}
+		c.get("/projects/" + pid)
+		form = url.Values{"version": {fmt.Sprint(p.Version)}, "reply_category": {"A 已解决或采纳"}}
+		for k, v := range p.Data {
+			if s, ok := v.(string); ok {
+				form.Set(k, s)
+			}
+		}
+		form.Set("reply_category", "A 已解决或采纳")
+		if resp, _ := c.post("/projects/"+pid, form); resp.StatusCode != 303 {
+			t.Fatalf("save the reply category: %d", resp.StatusCode)
+		}
+		for _, tr := range []string{"draft_reply", "approve", "reply"} {
+			move(tr)
+		}
+		if _, body := c.get("/cockpit"); strings.Contains(body, `id="overdue"`) {
+			t.Error("a replied proposal still shows as overdue")
+		}
+		p, _ = program.GetProject(ctx, db, mustInt(t, pid))
+		form = url.Values{"version": {fmt.Sprint(p.Version)}}
+		for k, v := range p.Data {
+			if s, ok := v.(string); ok {
+				form.Set(k, s)
+			}
+		}
+		form.Set("satisfaction", "满意")
+		c.get("/projects/" + pid)
+		if resp, _ := c.post("/projects/"+pid, form); resp.StatusCode != 303 {
+			t.Fatalf("save the feedback: %d", resp.StatusCode)
+		}
+		move("record_feedback")
+		if got, _ := program.GetProject(ctx, db, mustInt(t, pid)); got.Stage != "closed" {
+			t.Fatalf("stage %s", got.Stage)
+		}
+	})
+}
+
+func mustInt(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -19,6 +20,37 @@ type cockpitData struct {
 	AsOf    string
 	Figures []indicatorRow
 	Trend   string // ECharts option
+	Overdue []overdueRow
+}
+
+// overdueRow is a proposal past its reply date and not yet replied to.
+type overdueRow struct {
+	program.ProjectRow
+	Due string
+}
+
+// overdueProposals lists proposals (proposal_reply) whose due_on has passed
+// while they are still before the reply: they stand out on the cockpit.
+func (s *Server) overdueProposals(r *http.Request) ([]overdueRow, error) {
+	rows, err := program.Projects(r.Context(), s.db, program.ProjectFilter{Program: "proposal_reply", Limit: 5000})
+	if err != nil {
+		return nil, err
+	}
+	var out []overdueRow
+	now := today()
+	for _, row := range rows {
+		if row.Stage == "replied" || row.Stage == "closed" {
+			continue
+		}
+		p, err := program.GetProject(r.Context(), s.db, row.ID)
+		if err != nil {
+			return nil, err
+		}
+		if due, _ := p.Data["due_on"].(string); due != "" && due < now {
+			out = append(out, overdueRow{ProjectRow: row, Due: due})
+		}
+	}
+	return out, nil
 }
 
 // cockpitFigures are the key figures on the cockpit's front page, in the
@@ -39,6 +71,9 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := cockpitData{Orgs: float64(n), AsOf: asOfText(p), Figures: s.figures(r, cockpitFigures, p)}
+	if d.Overdue, err = s.overdueProposals(r); err != nil {
+		return err
+	}
 	end := p.AsOf
 	if end.IsZero() {
 		end = store.Now().In(shanghai)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/report"
+	"github.com/xinzhi-platform/xinzhi/reports"
 )
 
 // projectData is a project's page, or the application form of a call when
@@ -34,8 +37,11 @@ type projectData struct {
 	CanRecord  bool   // may record outcomes
 	Kinds      []string
 	Levels     []string
-	Children   []childSection
-	Parent     *program.ProjectRow
+	// ReplyTemplates are the report templates a reply can be drafted from.
+	ReplyTemplates []string
+	Register       bool // the form registers a staff-run record
+	Children       []childSection
+	Parent         *program.ProjectRow
 }
 
 // childSection lists one kind of child record (a challenge's bids) and
@@ -158,7 +164,17 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	if err != nil {
 		return nil, err
 	}
-	d.Editable = v.Reach.Owner && program.Editable(t, v.Stage)
+	d.Editable = (v.Reach.Owner && program.Editable(t, v.Stage)) || (v.Reach.Manager && program.StaffEditable(t, v.Stage))
+	if _, ok := t.Field("reply_text"); ok && d.Editable && v.Reach.Manager {
+		tpls, err := report.LoadTemplates(reports.Files)
+		if err != nil {
+			return nil, err
+		}
+		for id := range tpls {
+			d.ReplyTemplates = append(d.ReplyTemplates, id)
+		}
+		sort.Strings(d.ReplyTemplates)
+	}
 	var names map[string]string
 	if !v.Blind {
 		names = s.orgNames(r, t, v.Data)
@@ -504,4 +520,89 @@ func resend(uploads []program.Upload) map[string]bool {
 		out[u.Field] = true
 	}
 	return out
+}
+
+// registerPage is the form to register a record of a program the bureau
+// runs itself.
+func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) error {
+	c, t, err := s.loadCall(r)
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	d := projectData{New: true, Register: true, Call: c, Editable: true, Fields: formFields(t, nil, nil, lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/register", c.ID)}
+	d.View.Template = t
+	return s.render(w, http.StatusOK, "project", s.newPage(w, r, "project.register", d))
+}
+
+// register stores a staff-run record; refused fields come back beside
+// themselves.
+func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
+	c, t, err := s.loadCall(r)
+	if err != nil {
+		return err
+	}
+	data, uploads, ps, done := s.readForm(r, t)
+	defer done()
+	var pr program.Project
+	if len(ps) == 0 {
+		pr, err = program.Register(r.Context(), s.db, s.cfg.Files, info(r).principal, c.ID, 0, data, uploads)
+	} else {
+		err = ps
+	}
+	if err != nil {
+		if !errors.Is(err, problem.ErrInvalid) {
+			return err
+		}
+		lang := info(r).lang
+		d := projectData{New: true, Register: true, Call: c, Editable: true, Action: fmt.Sprintf("/calls/%d/register", c.ID),
+			Fields: formFields(t, data, errorsByField(err, lang), lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads)})}
+		d.View.Template = t
+		p := s.newPage(w, r, "project.register", d)
+		p.Flash, p.Bad = p.T("form.fix_below"), true
+		return s.render(w, http.StatusUnprocessableEntity, "project", p)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", pr.ID), http.StatusSeeOther)
+	return nil
+}
+
+// draftReply fills a record's reply_text from a report template rendered
+// as of a date (the letter's figures as the records give them), for staff
+// to edit before sign-off.
+func (s *Server) draftReply(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	pr := info(r).principal
+	v, err := program.ViewOf(r.Context(), s.db, pr, id)
+	if err != nil {
+		return err
+	}
+	tpls, err := report.LoadTemplates(reports.Files)
+	if err != nil {
+		return err
+	}
+	tpl, ok := tpls[r.FormValue("template")]
+	if !ok {
+		return s.projectError(w, r, problem.Invalid("template", "report.template_unknown", r.FormValue("template")))
+	}
+	asOf, err := time.ParseInLocation(time.DateOnly, r.FormValue("as_of"), shanghai)
+	if err != nil {
+		return s.projectError(w, r, problem.Invalid("as_of", "metric.date", r.FormValue("as_of")))
+	}
+	rep, err := report.Render(r.Context(), s.db, s.indicators, tpl, asOf)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{}
+	for k, x := range v.Project.Data {
+		data[k] = x
+	}
+	data["reply_text"] = strings.TrimSpace(rep.Body)
+	if _, err := program.SaveData(r.Context(), s.db, s.cfg.Files, pr, id, data, nil, v.Version); err != nil {
+		return s.projectError(w, r, err)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", id), http.StatusSeeOther)
+	return nil
 }

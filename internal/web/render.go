@@ -165,6 +165,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"list":       func(xs ...string) []string { return xs },
 		"add":        func(a, b int) int { return a + b },
 		"num":        formatNumber,
+		"today":      today,
 		"reportBody": report.HTML,
 		"deref": func(x *float64) float64 {
 			if x == nil {
