@@ -83,3 +83,30 @@ func TestShippedIndicators(t *testing.T) {
 		}
 	}
 }
+
+// TestIndicatorsAreLetterFacts: each shipped indicator answers a fact of
+// the letter under the fact's id (the letter is the first report).
+func TestIndicatorsAreLetterFacts(t *testing.T) {
+	set, err := metric.Load(metrics.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../seed/facts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var facts []struct{ ID string }
+	if err := yaml.Unmarshal(raw, &facts); err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, f := range facts {
+		known[f.ID] = true
+	}
+	for _, d := range set.All() {
+		if !known[d.ID] && d.Kind == "simple" {
+			t.Errorf("indicator %s is not a fact of seed/facts.yaml", d.ID)
+		}
+	}
+	t.Logf("%d of %d facts have an indicator", len(set.All()), len(facts))
+}

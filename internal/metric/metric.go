@@ -60,12 +60,13 @@ type Where struct {
 	Year        int                 `yaml:"year,omitempty"`        // figures: the year (0: the year before the as-of date's, the last complete one)
 	Recognition []string            `yaml:"recognition,omitempty"` // organisations: holding a recognition of one of these kinds in force
 	Data        map[string][]string `yaml:"data,omitempty"`        // projects: form fields holding one of the values (a choice: 认定类别 智能工厂)
+	LastYears   int                 `yaml:"last_years,omitempty"`  // disciplines: opened in the N complete years before the as-of date's year
 }
 
 // Kinds, models, windows and dimensions the engine knows.
 var (
 	Kinds      = []string{"simple", "ratio", "growth", "derived"}
-	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines"}
 	Windows    = []string{"new", "cumulative", "state"}
 	Periods    = []string{"year", "half", "quarter", "month", "all"}
 	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
@@ -291,7 +292,7 @@ func check(d *Definition) []string {
 		if d.Model == "figures" && (len(d.Where.Kind) != 1 || d.Window != "state") {
 			bad("%s: a figures indicator names one where.kind and uses window: state", d.ID)
 		}
-		if (d.Model == "organisations") && d.Window != "state" {
+		if (d.Model == "organisations" || d.Model == "disciplines") && d.Window != "state" {
 			bad("%s: organisations are counted in a state (window: state)", d.ID)
 		}
 	case "ratio":

@@ -32,6 +32,10 @@ const defs = `
 - {id: output_ic, name: 集成电路产值, kind: simple, model: figures, where: {kind: [output_value], cluster: [集成电路]}, window: state, measure: "sum:value"}
 - {id: output_ic_growth, name: 集成电路产值增长, unit: "%", kind: growth, of: output_ic}
 - {id: approved_share, name: 上半年占比, unit: "%", kind: ratio, numerator: approved_h1, denominator: approved_new, scale: 100}
+- {id: adv, name: 优势学科, kind: simple, model: disciplines, where: {kind: [discipline], tag: [优势学科]}, window: state, measure: count}
+- {id: new3, name: 近三年新专业, kind: simple, model: disciplines, where: {kind: [major], last_years: 3}, window: state, measure: count}
+- {id: new3q, name: 近三年新质专业, kind: simple, model: disciplines, where: {kind: [major], tag: [新质生产力], last_years: 3}, window: state, measure: count}
+- {id: new3share, name: 占比, kind: ratio, numerator: new3q, denominator: new3, scale: 100}
 - {id: approved_plus, name: 立项加认定, kind: derived, expr: "approved_total + factories_ever * 2"}
 `
 
@@ -124,6 +128,19 @@ func world(t *testing.T, db *store.DB) (a, b registry.Organisation) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	uni, err := registry.Create(ctx, db, registry.Organisation{Name: "东北大学", Kind: "university"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []struct {
+		kind, name, tags string
+		opened           int
+	}{{"discipline", "控制科学与工程", "优势学科", 1998}, {"major", "智能制造工程", "新质生产力", 2022}, {"major", "数据科学", "", 2023}, {"major", "机械工程", "", 2020}, {"major", "人工智能", "新质生产力", 2025}} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO disciplines (organisation_id, kind, name, opened, tags, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			uni.ID, d.kind, d.name, d.opened, d.tags, store.Now(), store.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// B joins the IC cluster only for the figures check: its 2024 value has
 	// no 2023 to compare with, so same-scope growth leaves it out.
 	if _, err := db.ExecContext(ctx, `INSERT INTO organisation_clusters (organisation_id, cluster_id) SELECT ?, id FROM clusters WHERE name = '集成电路'`, b.ID); err != nil {
@@ -163,6 +180,7 @@ func TestKindsAndWindows(t *testing.T) {
 			{"output_ic", "2025-06-30", 170}, {"output_ic_growth", "2025-06-30", 20},
 			{"approved_share", "2025-12-31", 50},
 			{"approved_plus", "2025-12-31", 3 + 2*2},
+			{"adv", "2025-06-30", 1}, {"new3", "2025-06-30", 2}, {"new3q", "2025-06-30", 1}, {"new3share", "2025-06-30", 50}, {"new3", "2026-06-30", 2},
 		} {
 			got, err := metric.Eval(ctx, db, set, c.id, metric.Params{AsOf: date(c.asOf)})
 			if err != nil {

@@ -34,6 +34,8 @@ var recordSQL = map[string]struct {
 		`SELECT o.id, o.name, o.kind, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 	"outcomes": {[]string{"record.id", "record.kind", "record.title", "record.field", "record.level", "record.day", "record.project"},
 		`SELECT x.id, x.kind, x.title, x.field, x.level || x.status, x.day, p.title, p.id FROM project_outcomes x JOIN projects p ON p.id = x.project_id WHERE x.id IN (%s) ORDER BY x.day, x.id`, "/projects/%s"},
+	"disciplines": {[]string{"record.id", "record.kind", "record.code", "record.title", "record.organisation", "record.opened", "record.tags"},
+		`SELECT x.id, x.kind, x.code, x.name, o.name, COALESCE(x.opened, 0), x.tags, o.id FROM disciplines x JOIN organisations o ON o.id = x.organisation_id WHERE x.id IN (%s) ORDER BY x.id`, "/orgs/%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }

@@ -78,6 +78,8 @@ func (q *query) dimension(by, model string) (string, error) {
 		}
 	case "kind":
 		switch model {
+		case "disciplines":
+			return "x.kind", nil
 		case "recognitions":
 			return "r.kind", nil
 		case "outcomes":
@@ -172,6 +174,25 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 			q.where("x.day < ?", endDay)
 		}
 		q.orgFilters(w)
+	case "disciplines":
+		sel = "x.id, x.organisation_id, 0"
+		tables = "disciplines x JOIN organisations o ON o.id = x.organisation_id"
+		q.in("x.kind", w.Kind)
+		if len(w.Tag) > 0 {
+			var likes []string
+			for _, tag := range w.Tag {
+				likes = append(likes, "x.tags LIKE ?")
+				q.args = append(q.args, "%"+tag+"%")
+			}
+			q.conds = append(q.conds, "("+strings.Join(likes, " OR ")+")")
+		}
+		y := p.AsOf.Year()
+		if w.LastYears > 0 {
+			q.where("x.opened >= ? AND x.opened <= ?", y-w.LastYears, y-1)
+		} else {
+			q.where("(x.opened IS NULL OR x.opened <= ?)", y)
+		}
+		q.in("o.district", w.District)
 	case "figures":
 		year := w.Year
 		if year == 0 {
