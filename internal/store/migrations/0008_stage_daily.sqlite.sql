@@ -18,7 +18,7 @@ CREATE TABLE stage_daily (
 INSERT INTO stage_daily (program, stage, day, first_reached, entered, exited)
 SELECT program, stage, day, sum(first_reached), sum(entered), sum(exited) FROM (
 	SELECT t.key AS program, e.to_stage AS stage, date(e.at, '+8 hours') AS day,
-		CASE WHEN e.id = (SELECT min(e2.id) FROM project_events e2 WHERE e2.project_id = e.project_id AND e2.to_stage = e.to_stage) THEN 1 ELSE 0 END AS first_reached,
+		CASE WHEN row_number() OVER (PARTITION BY e.project_id, e.to_stage ORDER BY e.id) = 1 THEN 1 ELSE 0 END AS first_reached,
 		1 AS entered, 0 AS exited
 	FROM project_events e JOIN projects p ON p.id = e.project_id JOIN program_templates t ON t.id = p.template_id
 	UNION ALL
