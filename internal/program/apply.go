@@ -60,23 +60,33 @@ func Apply(ctx context.Context, db *store.DB, files Files, p access.Principal, c
 	if ps := append(CheckData(t, data, false), bad...); len(ps) > 0 {
 		return Project{}, ps
 	}
+	return createWithFiles(ctx, db, files, t, Project{CallID: callID, OrganisationID: p.OrgID, Data: data}, got, nil)
+}
+
+// createWithFiles creates a record with its files, the parties its form
+// names and, when given, what else must happen in the same transaction.
+func createWithFiles(ctx context.Context, db *store.DB, files Files, t *Template, p Project, got []File, also func(tx *store.Tx, pr Project) error) (Project, error) {
 	var pr Project
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		pr, err = createProject(ctx, tx, Project{CallID: callID, OrganisationID: p.OrgID, Data: data})
-		if err != nil {
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		if pr, err = createProject(ctx, tx, p); err != nil {
 			return err
 		}
-		if err := syncParties(ctx, tx, t, pr.ID, data); err != nil {
+		if err := syncParties(ctx, tx, t, pr.ID, p.Data); err != nil {
 			return err
+		}
+		if also != nil {
+			if err := also(tx, pr); err != nil {
+				return err
+			}
 		}
 		if len(got) == 0 {
 			return nil
 		}
-		if err := attachAll(ctx, tx, files, pr.ID, data, got); err != nil {
+		if err := attachAll(ctx, tx, files, pr.ID, p.Data, got); err != nil {
 			return err
 		}
-		pr.Data = data
-		return writeData(ctx, tx, pr.ID, data, pr.Version)
+		return writeData(ctx, tx, pr.ID, p.Data, pr.Version)
 	})
 	if err == nil && len(got) > 0 {
 		pr.Version++

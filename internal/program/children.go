@@ -103,27 +103,11 @@ func AddChild(ctx context.Context, db *store.DB, files Files, p access.Principal
 	if org == 0 {
 		org = parent.OrganisationID
 	}
-	var pr Project
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		pr, err = createProject(ctx, tx, Project{CallID: parent.CallID, TemplateID: pub.ID, OrganisationID: org, Data: data, ParentID: parent.ID, ChildKind: kind})
-		if err != nil {
-			return err
-		}
-		if org != parent.OrganisationID {
-			if err := Notify(ctx, tx, Notice{OrganisationID: parent.OrganisationID, ProjectID: parent.ID, Kind: "child_added", Args: []any{parent.Title, c.Name}}); err != nil {
-				return err
+	return createWithFiles(ctx, db, files, pub.Template, Project{CallID: parent.CallID, TemplateID: pub.ID, OrganisationID: org, Data: data, ParentID: parent.ID, ChildKind: kind}, got,
+		func(tx *store.Tx, pr Project) error {
+			if org == parent.OrganisationID {
+				return nil
 			}
-		}
-		if len(got) == 0 {
-			return nil
-		}
-		if err := attachAll(ctx, tx, files, pr.ID, data, got); err != nil {
-			return err
-		}
-		return writeData(ctx, tx, pr.ID, data, pr.Version)
-	})
-	if err == nil && len(got) > 0 {
-		pr.Version++
-	}
-	return pr, err
+			return Notify(ctx, tx, Notice{OrganisationID: parent.OrganisationID, ProjectID: parent.ID, Kind: "child_added", Args: []any{parent.Title, c.Name}})
+		})
 }

@@ -47,24 +47,7 @@ func Register(ctx context.Context, db *store.DB, files Files, p access.Principal
 		}
 		orgID = org.ID
 	}
-	var pr Project
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		pr, err = createProject(ctx, tx, Project{CallID: callID, OrganisationID: orgID, Data: data})
-		if err != nil {
-			return err
-		}
-		if len(got) == 0 {
-			return nil
-		}
-		if err := attachAll(ctx, tx, files, pr.ID, data, got); err != nil {
-			return err
-		}
-		return writeData(ctx, tx, pr.ID, data, pr.Version)
-	})
-	if err == nil && len(got) > 0 {
-		pr.Version++
-	}
-	return pr, err
+	return createWithFiles(ctx, db, files, t, Project{CallID: callID, OrganisationID: orgID, Data: data}, got, nil)
 }
 
 // StaffEditable reports whether program managers edit a staff-run record's

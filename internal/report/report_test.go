@@ -3,10 +3,10 @@ package report_test
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/xml"
-	"io"
 	"context"
+	"encoding/xml"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"

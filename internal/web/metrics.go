@@ -263,3 +263,18 @@ func (s *Server) apiMetric(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
+
+// displayValue writes a figure the way Chinese statistics print it: shares
+// and growth rates to one decimal, money in 万元 or 亿元 once large, counts
+// with thousands separators. The stored value stays unrounded.
+func displayValue(v float64, unit string) string {
+	switch {
+	case unit == "%":
+		return strconv.FormatFloat(metric.Round1(v), 'f', 1, 64) + "%"
+	case unit == "元" && (v >= 1e8 || v <= -1e8):
+		return strconv.FormatFloat(metric.Round1(v/1e8), 'f', -1, 64) + "亿元"
+	case unit == "元" && (v >= 1e4 || v <= -1e4):
+		return formatNumber(metric.Round1(v/1e4)) + "万元"
+	}
+	return formatNumber(v) + unit
+}

@@ -401,6 +401,21 @@ func (s *Server) childSections(r *http.Request, d *projectData) error {
 	return nil
 }
 
+// childKind reads the parent record (as the caller may see it), the kind
+// of child asked for and the child template's latest version.
+func (s *Server) childKind(r *http.Request, parentID int64) (program.View, program.Child, program.Published, error) {
+	parent, err := program.ViewOf(r.Context(), s.db, info(r).principal, parentID)
+	if err != nil {
+		return parent, program.Child{}, program.Published{}, err
+	}
+	c, ok := parent.Template.Child(r.PathValue("kind"))
+	if !ok {
+		return parent, c, program.Published{}, fmt.Errorf("child kind %q: %w", r.PathValue("kind"), problem.ErrNotFound)
+	}
+	pub, err := program.Latest(r.Context(), s.db, c.Template)
+	return parent, c, pub, err
+}
+
 // childPage is the form for a new child record (a bid on a challenge).
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) error {
 	return s.childForm(w, r, nil, nil, http.StatusOK)
@@ -411,16 +426,7 @@ func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[stri
 	if perr != nil {
 		return perr
 	}
-	ctx := r.Context()
-	parent, verr := program.ViewOf(ctx, s.db, info(r).principal, id)
-	if verr != nil {
-		return verr
-	}
-	c, ok := parent.Template.Child(r.PathValue("kind"))
-	if !ok {
-		return fmt.Errorf("child kind %q: %w", r.PathValue("kind"), problem.ErrNotFound)
-	}
-	pub, lerr := program.Latest(ctx, s.db, c.Template)
+	parent, c, pub, lerr := s.childKind(r, id)
 	if lerr != nil {
 		return lerr
 	}
@@ -431,11 +437,9 @@ func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[stri
 	d.Call.Name = parent.Title
 	p := s.newPage(w, r, "project.apply", d)
 	if err != nil {
-		p.Flash = problem.Message(err, lang)
-		p.Bad = true
+		p.Flash, p.Bad = problem.Message(err, lang), true
 		if _, many := err.(problem.List); many {
 			p.Flash = p.T("form.fix_below")
-			p.Bad = true
 		}
 	}
 	return s.render(w, status, "project", p)
@@ -448,15 +452,7 @@ func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	parent, err := program.ViewOf(ctx, s.db, info(r).principal, id)
-	if err != nil {
-		return err
-	}
-	c, ok := parent.Template.Child(r.PathValue("kind"))
-	if !ok {
-		return fmt.Errorf("child kind %q: %w", r.PathValue("kind"), problem.ErrNotFound)
-	}
-	pub, err := program.Latest(ctx, s.db, c.Template)
+	_, c, pub, err := s.childKind(r, id)
 	if err != nil {
 		return err
 	}

@@ -166,6 +166,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"add":        func(a, b int) int { return a + b },
 		"num":        formatNumber,
 		"today":      today,
+		"figure":     displayValue,
 		"reportBody": report.HTML,
 		"deref": func(x *float64) float64 {
 			if x == nil {

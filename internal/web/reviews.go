@@ -179,9 +179,9 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pr := info(r).principal
-	a, err := program.GetAssignment(r.Context(), s.db, id)
-	if err != nil || a.ReviewerID != pr.UserID {
-		return fmt.Errorf("assignment %d: %w", id, problem.ErrNotFound)
+	a, err := s.myAssignment(r, id)
+	if err != nil {
+		return err
 	}
 	sheet := program.Score{Scores: map[string]float64{}, Comment: r.FormValue("comment")}
 	sheet.Version, _ = strconv.Atoi(r.FormValue("version"))
@@ -240,9 +240,9 @@ func (s *Server) declineReview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pr := info(r).principal
-	a, err := program.GetAssignment(r.Context(), s.db, id)
-	if err != nil || a.ReviewerID != pr.UserID {
-		return fmt.Errorf("assignment %d: %w", id, problem.ErrNotFound)
+	a, err := s.myAssignment(r, id)
+	if err != nil {
+		return err
 	}
 	r.SetPathValue("id", strconv.FormatInt(a.ProjectID, 10))
 	if err := program.Decline(r.Context(), s.db, pr, id, r.FormValue("reason"), r.FormValue("conflict") == "1"); err != nil {
@@ -329,4 +329,14 @@ func (s *Server) readNotices(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/notices", http.StatusSeeOther)
 	return nil
+}
+
+// myAssignment reads one of the caller's own assignments; anyone else's is
+// not found.
+func (s *Server) myAssignment(r *http.Request, id int64) (program.Assignment, error) {
+	a, err := program.GetAssignment(r.Context(), s.db, id)
+	if err != nil || a.ReviewerID != info(r).principal.UserID {
+		return a, fmt.Errorf("assignment %d: %w", id, problem.ErrNotFound)
+	}
+	return a, nil
 }
