@@ -21,6 +21,9 @@ type Params struct {
 	AsOf time.Time // the day the figure is as of (its end included); zero: today
 	From time.Time // optional: the start of a custom period (new windows)
 	By   string    // optional: a dimension to break the figure down by
+	// District limits the records to organisations of these GB/T 2260
+	// districts (the cockpit's district filter).
+	District []string
 	// Records asks for the records behind the figure; without it a count of
 	// one program stage is read from the daily summary (stage_daily).
 	Records bool
@@ -109,11 +112,11 @@ func Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Re
 		r.Value, r.IDs, r.Groups = measure(d.Measure, rows, p.By != "")
 		r.Records = len(r.IDs)
 	case "ratio":
-		num, err := Eval(ctx, q, s, d.Numerator, Params{AsOf: p.AsOf, From: p.From})
+		num, err := Eval(ctx, q, s, d.Numerator, Params{AsOf: p.AsOf, From: p.From, District: p.District})
 		if err != nil {
 			return r, err
 		}
-		den, err := Eval(ctx, q, s, d.Denominator, Params{AsOf: p.AsOf, From: p.From})
+		den, err := Eval(ctx, q, s, d.Denominator, Params{AsOf: p.AsOf, From: p.From, District: p.District})
 		if err != nil {
 			return r, err
 		}
@@ -139,7 +142,7 @@ func Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Re
 		env := map[string]any{}
 		r.Parts = map[string]float64{}
 		for _, ref := range d.refs() {
-			x, err := Eval(ctx, q, s, ref, Params{AsOf: p.AsOf, From: p.From})
+			x, err := Eval(ctx, q, s, ref, Params{AsOf: p.AsOf, From: p.From, District: p.District})
 			if err != nil {
 				return r, err
 			}
@@ -166,19 +169,19 @@ func Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Re
 // scope: for yearly figures, only the organisations that report both years.
 func growthPair(ctx context.Context, q store.Querier, s *Set, id string, p Params) (float64, float64, error) {
 	d, _ := s.Get(id)
-	before := Params{AsOf: p.AsOf.AddDate(-1, 0, 0)}
+	before := Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District}
 	if !p.From.IsZero() {
 		before.From = p.From.AddDate(-1, 0, 0)
 	}
 	if d.Kind != "simple" || d.Model != "figures" {
-		cur, err := Eval(ctx, q, s, id, Params{AsOf: p.AsOf, From: p.From})
+		cur, err := Eval(ctx, q, s, id, Params{AsOf: p.AsOf, From: p.From, District: p.District})
 		if err != nil {
 			return 0, 0, err
 		}
 		prev, err := Eval(ctx, q, s, id, before)
 		return cur.Value, prev.Value, err
 	}
-	curRows, _, _, err := fetch(ctx, q, d, Params{AsOf: p.AsOf})
+	curRows, _, _, err := fetch(ctx, q, d, Params{AsOf: p.AsOf, District: p.District})
 	if err != nil {
 		return 0, 0, err
 	}

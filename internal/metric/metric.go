@@ -30,6 +30,7 @@ type Definition struct {
 	Unit        string   `yaml:"unit,omitempty"`
 	UnitEN      string   `yaml:"unit_en,omitempty"`
 	Description string   `yaml:"description,omitempty"`
+	Area        int      `yaml:"area,omitempty"`   // the section of the letter (1–9) the figure belongs to, for the cockpit
 	Kind        string   `yaml:"kind"`             // simple, ratio, growth, derived
 	Model       string   `yaml:"model,omitempty"`  // simple: projects, recognitions, organisations, outcomes, figures
 	Where       Where    `yaml:"where,omitempty"`  // simple: filters of the model

@@ -201,6 +201,11 @@ func TestKindsAndWindows(t *testing.T) {
 		if _, err := metric.Eval(ctx, db, set, "output_ic", metric.Params{By: "program"}); err == nil {
 			t.Error("figures broken down by program: no error")
 		}
+		// The district filter.
+		got, _ = metric.Eval(ctx, db, set, "approved_total", metric.Params{AsOf: date("2025-12-31"), District: []string{"210106"}})
+		if got.Value != 1 {
+			t.Errorf("approved_total in 210106: %v", got.Value)
+		}
 		// A custom period.
 		got, _ = metric.Eval(ctx, db, set, "approved_new", metric.Params{AsOf: date("2025-12-31"), From: date("2024-01-01")})
 		if got.Value != 3 {

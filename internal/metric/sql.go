@@ -205,6 +205,9 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 	default:
 		return nil, from, to, fmt.Errorf("unknown model %q", d.Model)
 	}
+	if len(p.District) > 0 {
+		q.in("o.district", p.District)
+	}
 	dim, err := q.dimension(p.By, d.Model)
 	if err != nil {
 		return nil, from, to, err

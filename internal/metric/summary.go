@@ -13,7 +13,7 @@ import (
 // records, no breakdown and no list of records asked for.
 func summarised(d *Definition, p Params) bool {
 	w := d.Where
-	return !p.Full && !p.Records && p.By == "" && d.Model == "projects" && d.Measure == "count" && len(w.Stage) == 1 &&
+	return !p.Full && !p.Records && p.By == "" && len(p.District) == 0 && d.Model == "projects" && d.Measure == "count" && len(w.Stage) == 1 &&
 		len(w.Data) == 0 && len(w.Tag) == 0 && len(w.Cluster) == 0 && len(w.District) == 0
 }
 

@@ -37,6 +37,15 @@ func TestIndicatorsOverHTTP(t *testing.T) {
 		if resp, body := c.get("/cockpit"); resp.StatusCode != 200 || !strings.Contains(body, `class="chart"`) || !strings.Contains(body, "发布“揭榜挂帅”项目榜单") {
 			t.Fatalf("cockpit: %d", resp.StatusCode)
 		}
+		if resp, body := c.get("/cockpit/areas/2"); resp.StatusCode != 200 || !strings.Contains(body, "发布“揭榜挂帅”项目榜单") || !strings.Contains(body, `class="chart"`) || !strings.Contains(body, "上年同期") {
+			t.Fatalf("area page: %d", resp.StatusCode)
+		}
+		if _, body := c.get("/cockpit/areas/2?district=210102"); !strings.Contains(body, `id="area-figures"`) {
+			t.Fatal("area page for a district")
+		}
+		if resp, _ := c.get("/cockpit/areas/10"); resp.StatusCode != 404 {
+			t.Errorf("area 10: %d", resp.StatusCode)
+		}
 		resp, body := c.get("/indicators/challenge_lists_published")
 		if resp.StatusCode != 200 || !strings.Contains(body, "高纯石英砂提纯") || !strings.Contains(body, e.orgA.Name) {
 			t.Fatalf("indicator page: %d", resp.StatusCode)

@@ -12,8 +12,12 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
 )
+
+func stdcodeDistricts() []stdcode.Division { return stdcode.Districts() }
 
 // metricParams reads as_of, from and by; a bad date is refused beside its
 // field.
@@ -277,4 +281,95 @@ func displayValue(v float64, unit string) string {
 		return formatNumber(metric.Round1(v/1e4)) + "万元"
 	}
 	return formatNumber(v) + unit
+}
+
+// areaData is a cockpit page for one section of the letter: its figures
+// as of a date, each beside its value a year before, for a district or the
+// city.
+type areaData struct {
+	Area      int
+	AsOf      string
+	District  string
+	Districts []districtOption
+	Rows      []areaRow
+	Chart     string
+}
+
+type districtOption struct{ Code, Name string }
+
+type areaRow struct {
+	ID, Name, Unit string
+	Now, Before    float64
+	Change         string
+}
+
+// Areas are the letter's sections, in its order.
+const Areas = 9
+
+func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > Areas {
+		return fmt.Errorf("area %q: %w", r.PathValue("n"), problem.ErrNotFound)
+	}
+	p, err := metricParams(r)
+	if err != nil {
+		return err
+	}
+	lang := info(r).lang
+	d := areaData{Area: n, AsOf: asOfText(p), District: r.URL.Query().Get("district")}
+	for _, div := range stdcodeDistricts() {
+		name := div.Name
+		if lang == i18n.EN {
+			name = div.NameEN
+		}
+		d.Districts = append(d.Districts, districtOption{Code: div.Code, Name: name})
+	}
+	if d.District != "" {
+		p.District = []string{d.District}
+	}
+	if p.AsOf.IsZero() {
+		p.AsOf = store.Now().In(shanghai)
+	}
+	var names []string
+	var now, before []float64
+	for _, def := range s.indicators.All() {
+		if def.Area != n {
+			continue
+		}
+		name, unit := label(def, lang)
+		cur, err := metric.Eval(r.Context(), s.db, s.indicators, def.ID, p)
+		if err != nil {
+			return err
+		}
+		prev, err := metric.Eval(r.Context(), s.db, s.indicators, def.ID, metric.Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District})
+		if err != nil {
+			return err
+		}
+		row := areaRow{ID: def.ID, Name: name, Unit: unit, Now: cur.Value, Before: prev.Value}
+		switch {
+		case unit == "%":
+			row.Change = strconv.FormatFloat(metric.Round1(cur.Value-prev.Value), 'f', 1, 64) + i18n.T(lang, "cockpit.points") // a difference of shares in percentage points
+		case prev.Value != 0:
+			row.Change = strconv.FormatFloat(metric.Round1((cur.Value-prev.Value)/prev.Value*100), 'f', 1, 64) + "%"
+		}
+		d.Rows = append(d.Rows, row)
+		if unit != "%" && unit != "元" {
+			names, now, before = append(names, name), append(now, cur.Value), append(before, prev.Value)
+		}
+	}
+	if len(names) > 0 {
+		opt := map[string]any{
+			"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 0},
+			"grid":  map[string]any{"left": 20, "right": 20, "top": 36, "bottom": 20, "containLabel": true},
+			"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "category", "data": names},
+			"series": []any{map[string]any{"type": "bar", "name": i18n.T(lang, "cockpit.now"), "data": now},
+				map[string]any{"type": "bar", "name": i18n.T(lang, "cockpit.year_before"), "data": before}},
+		}
+		b, err := json.Marshal(opt)
+		if err != nil {
+			return err
+		}
+		d.Chart = string(b)
+	}
+	return s.render(w, http.StatusOK, "area", s.newPage(w, r, "cockpit.area."+strconv.Itoa(n), d))
 }

@@ -43,6 +43,7 @@ func (s *Server) routeTable() []route {
 		// Application.
 		{method: "GET", pattern: "/{$}", perm: access.SignedIn, h: s.home, summary: "home: the first page a role needs"},
 		{method: "GET", pattern: "/cockpit", perm: access.CockpitView, h: s.cockpit, summary: "cockpit"},
+		{method: "GET", pattern: "/cockpit/areas/{n}", perm: access.CockpitView, h: s.areaPage, summary: "the cockpit page of one section of the letter, against a year before, by district"},
 		{method: "GET", pattern: "/indicators", perm: access.CockpitView, h: s.metricsPage, summary: "every indicator as of a date"},
 		{method: "GET", pattern: "/indicators/{id}", perm: access.CockpitView, h: s.metricPage, summary: "one indicator: figure, breakdown and the records behind it"},
 		{method: "GET", pattern: "/indicators/{id}/export", perm: access.CockpitView, h: s.metricExport, summary: "an indicator's definition and records as .xlsx"},
