@@ -115,6 +115,16 @@ func Check(t *Template) []Problem {
 		if tr.Amount != "" && tr.Amount != "approved" && tr.Amount != "disbursed" {
 			add(tr.Line, "program.amount_invalid", tr.Amount)
 		}
+		if g := tr.Grants; g != nil {
+			_, kf := t.Field(g.KindField)
+			_, lf := t.Field(g.LevelField)
+			switch {
+			case g.Kind == "" && (g.KindField == "" || len(g.KindMap) == 0):
+				add(tr.Line, "program.grant_kind", tr.Key)
+			case g.KindField != "" && !kf, g.LevelField != "" && !lf:
+				add(tr.Line, "program.grant_field", tr.Key)
+			}
+		}
 	}
 	// Every stage must be reachable from the initial one.
 	if start := t.Initial(); start != "" {

@@ -403,6 +403,11 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				return err
 			}
 		}
+		if tr.Grants != nil {
+			if err := grant(ctx, tx, tr.Grants, pr); err != nil {
+				return err
+			}
+		}
 		after := map[string]any{"stage": tr.To}
 		if tr.Amount != "" {
 			after["amount_"+tr.Amount] = amount
@@ -590,4 +595,27 @@ func CheckCall(c Call) problem.List {
 		ps = append(ps, problem.Invalid("budget", "call.negative"))
 	}
 	return ps
+}
+
+// grant gives the applicant the recognition a transition declares, dated
+// the day of the move.
+func grant(ctx context.Context, tx *store.Tx, g *Grant, pr Project) error {
+	kind := g.Kind
+	if g.KindField != "" {
+		v, _ := pr.Data[g.KindField].(string)
+		if k, ok := g.KindMap[v]; ok {
+			kind = k
+		}
+	}
+	level := g.Level
+	if g.LevelField != "" {
+		if v, ok := pr.Data[g.LevelField].(string); ok && v != "" {
+			level = v
+		}
+	}
+	if kind == "" {
+		return problem.Invalid(g.KindField, "program.grant_no_kind")
+	}
+	return registry.GrantTx(ctx, tx, registry.Recognition{Kind: kind, Level: level, Subject: "organisation", SubjectID: pr.OrganisationID,
+		Authority: g.Authority, Granted: Clock().In(shanghai).Format(time.DateOnly), Note: fmt.Sprintf("project #%d", pr.ID)})
 }

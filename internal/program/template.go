@@ -67,7 +67,20 @@ type Transition struct {
 	Requires []string `yaml:"requires,omitempty"` // form fields that must be filled at this point
 	Deadline string   `yaml:"deadline,omitempty"` // call_end, or a duration after entering the stage: 30d
 	Amount   string   `yaml:"amount,omitempty"`   // approved or disbursed: the move records that amount of money
+	Grants   *Grant   `yaml:"grants,omitempty"`   // the move grants the applicant a recognition in the registry
 	Line     int      `yaml:"-"`
+}
+
+// Grant is the recognition a transition gives the applicant: of a kind of
+// the registry (or one chosen by a form field through KindMap), at a level
+// taken from a form field (or fixed).
+type Grant struct {
+	Kind       string            `yaml:"kind,omitempty"`
+	KindField  string            `yaml:"kind_field,omitempty"`
+	KindMap    map[string]string `yaml:"kind_map,omitempty"` // form value → recognition kind
+	Level      string            `yaml:"level,omitempty"`
+	LevelField string            `yaml:"level_field,omitempty"`
+	Authority  string            `yaml:"authority,omitempty"`
 }
 
 // Review says how records are scored.

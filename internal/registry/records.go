@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
@@ -324,10 +325,21 @@ func prepareRecognitions(ctx context.Context, db *store.DB, deps Deps, t *tabula
 // Grant records a recognition (or updates the one of the same kind, subject
 // and date), audited. Imports do the same in bulk.
 func Grant(ctx context.Context, db *store.DB, rec Recognition) error {
-	return db.InTx(ctx, func(tx *store.Tx) error {
-		_, err := upsertRecognition(ctx, tx, rec)
+	return db.InTx(ctx, func(tx *store.Tx) error { return GrantTx(ctx, tx, rec) })
+}
+
+// GrantTx is Grant inside a transaction: a program's transition grants a
+// recognition together with the move that decides it.
+func GrantTx(ctx context.Context, tx *store.Tx, rec Recognition) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM recognition_kinds WHERE key = ?`, rec.Kind).Scan(&n); err != nil {
 		return err
-	})
+	}
+	if n == 0 {
+		return problem.Invalid("kind", "recognition.kind_unknown", rec.Kind)
+	}
+	_, err := upsertRecognition(ctx, tx, rec)
+	return err
 }
 
 func upsertRecognition(ctx context.Context, tx *store.Tx, rec Recognition) (string, error) {
