@@ -336,7 +336,7 @@ func GrantTx(ctx context.Context, tx *store.Tx, rec Recognition) error {
 		return err
 	}
 	if n == 0 {
-		return problem.Invalid("kind", "recognition.kind_unknown", rec.Kind)
+		return problem.Invalid("kind", "recognition.kind_missing", rec.Kind)
 	}
 	_, err := upsertRecognition(ctx, tx, rec)
 	return err
