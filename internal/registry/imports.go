@@ -21,10 +21,11 @@ const (
 	ImportDisciplines  ImportKind = "disciplines"
 	ImportRecognitions ImportKind = "recognitions"
 	ImportFigures      ImportKind = "figures"
+	ImportEmployment   ImportKind = "employment"
 )
 
 // ImportKinds lists the kinds in display order.
-var ImportKinds = []ImportKind{ImportOrgs, ImportPeople, ImportDisciplines, ImportRecognitions, ImportFigures}
+var ImportKinds = []ImportKind{ImportOrgs, ImportPeople, ImportDisciplines, ImportRecognitions, ImportFigures, ImportEmployment}
 
 // Spec describes the columns of one kind of import: the template's Chinese
 // headers, the field keys accepted instead, and an example row.
@@ -90,6 +91,12 @@ func Specs() map[ImportKind]Spec {
 			col("value", true, "数值"),
 			col("source", false, "来源", "数据来源"),
 		}, []string{"91210100MA0XXXXXX1", "2024", "营业收入", "12345.6", "统计联网直报"}},
+		ImportEmployment: {ImportEmployment, []tabular.Column{
+			col("id_number", true, "身份证号", "居民身份证号码", "证件号码"),
+			col("credit_code", true, "单位统一社会信用代码", "统一社会信用代码"),
+			col("started", true, "入职日期", "起始日期"),
+			col("ended", false, "离职日期", "截止日期"),
+		}, []string{"210102198001011234", "91210100MA0XXXXXX1", "2015-09-01", "2022-06-30"}},
 	}
 }
 
@@ -190,6 +197,8 @@ func Prepare(ctx context.Context, db *store.DB, deps Deps, kind ImportKind, t *t
 		err = prepareRecognitions(ctx, db, deps, t, r)
 	case ImportFigures:
 		err = prepareFigures(ctx, db, deps, cat, t, r)
+	case ImportEmployment:
+		err = prepareEmployment(ctx, db, deps, t, r)
 	}
 	if err != nil {
 		return nil, err

@@ -101,3 +101,33 @@ func mustCommit(t *testing.T, db *store.DB, d registry.Deps, kind registry.Impor
 		t.Fatalf("%s: %+v %v; want %d created", kind, sum, err, created)
 	}
 }
+
+// TestImportEmployment: where experts worked comes in by spreadsheet, a
+// person by ID number and an organisation by credit code; a mistake is named
+// with its cell and nothing is written; a later end date updates the spell.
+func TestImportEmployment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		d := deps(t)
+		firm := creditCode(t, 601)
+		mustCommit(t, db, d, registry.ImportOrgs, table(orgHeader, []string{firm, "沈阳芯源微电子设备股份有限公司", "企业", "浑南区", "2002-12-17", "大", "", "集成电路", ""}), 1)
+		id := idNumber(t, 7)
+		mustCommit(t, db, d, registry.ImportPeople, table([]string{"姓名", "身份证号"}, []string{"李专家", id}), 1)
+		header := []string{"身份证号", "单位统一社会信用代码", "入职日期", "离职日期"}
+		plan, err := registry.Prepare(ctx, db, d, registry.ImportEmployment, table(header,
+			[]string{idNumber(t, 8), firm, "2015-09-01", ""},
+			[]string{id, firm, "2015-09-01", "2010-01-01"}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plan.Problems) != 2 || plan.Problems[0].Column != "A" || plan.Problems[1].Column != "D" || count(t, db, "person_employment") != 0 {
+			t.Fatalf("problems: %+v", plan.Problems)
+		}
+		mustCommit(t, db, d, registry.ImportEmployment, table(header, []string{id, firm, "2015-09-01", ""}), 1)
+		mustCommit(t, db, d, registry.ImportEmployment, table(header, []string{id, firm, "2015-09-01", "2023-06-30"}), 0)
+		var ended string
+		if err := db.QueryRowContext(ctx, `SELECT ended FROM person_employment`).Scan(&ended); err != nil || ended != "2023-06-30" {
+			t.Fatalf("ended %q %v", ended, err)
+		}
+	})
+}
