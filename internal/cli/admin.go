@@ -15,6 +15,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -109,7 +111,7 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		sub, args = args[0], args[1:]
 	}
 	var d dbFlags
-	fs := newFlagSet(env, "user "+sub, "user add|passwd|disable|list|reset-mfa [flags] [USERNAME]")
+	fs := newFlagSet(env, "user "+sub, "user add|passwd|disable|list|reset-mfa|link-person [flags] [USERNAME]")
 	d.register(fs, env)
 	var username, name, email, roles string
 	var org int64
@@ -126,13 +128,13 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 		fs.BoolVar(&stdinPw, "password-stdin", false, "read the new password from standard input instead of generating a one-time password")
 	case "disable":
 		fs.BoolVar(&enable, "enable", false, "enable the account again instead")
-	case "list", "reset-mfa":
+	case "list", "reset-mfa", "link-person":
 	case "-h", "--help", "help":
 		fs.Usage()
 		return nil
 	default:
 		fs.Usage()
-		return fmt.Errorf("%w: say add, passwd, disable, list or reset-mfa", errUsage)
+		return fmt.Errorf("%w: say add, passwd, disable, list, reset-mfa or link-person", errUsage)
 	}
 	if err := parse(fs, args); err != nil {
 		return err
@@ -195,6 +197,27 @@ func userCmd(ctx context.Context, env Env, args []string) error {
 			return explain(err)
 		}
 		fmt.Fprintf(env.Stdout, "%s %s\n", u.Username, map[bool]string{true: "enabled", false: "disabled; their sessions have ended"}[enable])
+	case "link-person":
+		// An expert's account stands for a person of the registry, whose
+		// employment the review's conflict check reads. The ID number comes
+		// on standard input, never on the command line.
+		u, err := target()
+		if err != nil {
+			return explain(err)
+		}
+		line, _ := bufio.NewReader(env.Stdin).ReadString('\n')
+		keys, err := seal.KeyringFromEnv(env.Getenv, d.data)
+		if err != nil {
+			return err
+		}
+		p, err := registry.PersonByIDNumber(ctx, db, keys, line)
+		if err != nil {
+			return fmt.Errorf("no person with that ID number in the registry (import people first): %w", err)
+		}
+		if err := a.LinkPerson(ctx, u.ID, p.ID); err != nil {
+			return explain(err)
+		}
+		fmt.Fprintf(env.Stdout, "%s now stands for person %d (%s)\n", u.Username, p.ID, p.Name)
 	case "reset-mfa":
 		u, err := target()
 		if err != nil {

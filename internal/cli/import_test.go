@@ -93,3 +93,25 @@ func TestProgramPublishAndList(t *testing.T) {
 		t.Fatalf("publishing an old version: %d %s", code, errOut)
 	}
 }
+
+// TestUserLinkPerson: an expert's account is tied to a person of the
+// registry by ID number on standard input.
+func TestUserLinkPerson(t *testing.T) {
+	data := t.TempDir()
+	d := "--data=" + data
+	id := "110101199003070513"
+	people := filepath.Join(data, "people.csv")
+	os.WriteFile(people, []byte("姓名,身份证号\n李专家,"+id+"\n"), 0o600)
+	if code, out, errOut := runCLI(t, "", "import", "people", d, people); code != 0 {
+		t.Fatalf("import people: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut := runCLI(t, "review-pass-2025!\n", "user", "add", d, "--username", "expert1", "--role", "reviewer", "--password-stdin"); code != 0 {
+		t.Fatalf("add: %s", errOut)
+	}
+	if code, out, errOut := runCLI(t, id+"\n", "user", "link-person", d, "expert1"); code != 0 || !strings.Contains(out, "李专家") {
+		t.Fatalf("link: %d %s %s", code, out, errOut)
+	}
+	if code, _, _ := runCLI(t, "110101199003077578\n", "user", "link-person", d, "expert1"); code == 0 {
+		t.Fatal("an unknown ID number was linked")
+	}
+}

@@ -248,6 +248,11 @@ func scanPerson(row interface{ Scan(...any) error }, keys *seal.Keyring) (Person
 	return p, nil
 }
 
+// PersonByIDNumber finds a person by ID number through the blind index.
+func PersonByIDNumber(ctx context.Context, q store.Querier, keys *seal.Keyring, idNumber string) (Person, error) {
+	return personByIndex(ctx, q, keys, keys.Index(strings.ToUpper(strings.TrimSpace(idNumber)), ctxIDNumber))
+}
+
 func personByIndex(ctx context.Context, q store.Querier, keys *seal.Keyring, idx string) (Person, error) {
 	p, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
 		WHERE p.id_number_index = ?`, idx), keys)
