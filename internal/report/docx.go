@@ -54,11 +54,20 @@ func document(rep Issued) string {
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>`)
 	b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>` + escape(rep.Title) + `</w:t></w:r></w:p>`)
-	for _, para := range strings.Split(strings.TrimSpace(rep.Body), "\n") {
-		if strings.TrimSpace(para) == "" {
+	for _, blk := range blocks(rep.Body) {
+		if blk.rows == nil {
+			b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Body"/></w:pPr><w:r><w:t xml:space="preserve">` + escape(blk.text) + `</w:t></w:r></w:p>`)
 			continue
 		}
-		b.WriteString(`<w:p><w:pPr><w:pStyle w:val="Body"/></w:pPr><w:r><w:t xml:space="preserve">` + escape(para) + `</w:t></w:r></w:p>`)
+		b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:jc w:val="center"/><w:tblBorders><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/><w:insideH w:val="single" w:sz="4"/><w:insideV w:val="single" w:sz="4"/></w:tblBorders></w:tblPr>`)
+		for _, row := range blk.rows {
+			b.WriteString(`<w:tr>`)
+			for _, c := range row {
+				b.WriteString(`<w:tc><w:p><w:r><w:rPr><w:sz w:val="24"/></w:rPr><w:t xml:space="preserve">` + escape(c) + `</w:t></w:r></w:p></w:tc>`)
+			}
+			b.WriteString(`</w:tr>`)
+		}
+		b.WriteString(`</w:tbl><w:p/>`)
 	}
 	b.WriteString(`<w:sectPr><w:footerReference w:type="default" r:id="rId2"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr></w:body></w:document>`)
 	return b.String()

@@ -25,6 +25,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -58,15 +59,17 @@ func LoadTemplates(fsys fs.FS) (map[string]Template, error) {
 
 // Figure is one figure as printed: its value and what stands behind it.
 type Figure struct {
-	ID      string  `json:"id"`
-	Name    string  `json:"name"`
-	Unit    string  `json:"unit,omitempty"`
-	Value   float64 `json:"value"`
-	AsOf    string  `json:"as_of"`
-	From    string  `json:"from,omitempty"`
-	To      string  `json:"to,omitempty"`
-	Model   string  `json:"model,omitempty"`
-	Records []int64 `json:"records"`
+	ID      string             `json:"id"`
+	Name    string             `json:"name"`
+	Unit    string             `json:"unit,omitempty"`
+	Value   float64            `json:"value"`
+	AsOf    string             `json:"as_of"`
+	From    string             `json:"from,omitempty"`
+	To      string             `json:"to,omitempty"`
+	Model   string             `json:"model,omitempty"`
+	Records []int64            `json:"records"`
+	By      string             `json:"by,omitempty"`     // a table: the dimension
+	Groups  map[string]float64 `json:"groups,omitempty"` // a table: the value of each group
 }
 
 // Issued is a rendered report: frozen once stored.
@@ -142,6 +145,45 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 			}
 			return strconv.FormatFloat(metric.Round1(f.Value), 'f', 1, 64)
 		},
+	}
+	// table prints a breakdown as lines starting with "|": the first the
+	// header, then a line per group, largest first; HTML and DOCX draw them
+	// as a table.
+	funcs["table"] = func(id, by string) string {
+		key := id + "@" + by
+		f, ok := out.Figures[key]
+		if !ok {
+			if _, known := set.Get(id); !known {
+				missing = append(missing, id)
+				return "{{" + id + "}}"
+			}
+			r, err := metric.Eval(ctx, q, set, id, metric.Params{AsOf: asOf, By: by, Records: true})
+			if err != nil {
+				evalErr = errors.Join(evalErr, err)
+				return ""
+			}
+			f = Figure{ID: id, Name: r.Name, Unit: r.Unit, Value: r.Value, AsOf: r.AsOf, From: r.From, To: r.To, Model: r.Model, Records: r.IDs, By: by, Groups: r.Groups}
+			if f.Records == nil {
+				f.Records = []int64{}
+			}
+			out.Figures[key] = f
+		}
+		keys := make([]string, 0, len(f.Groups))
+		for k := range f.Groups {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if f.Groups[keys[i]] != f.Groups[keys[j]] {
+				return f.Groups[keys[i]] > f.Groups[keys[j]]
+			}
+			return keys[i] < keys[j]
+		})
+		var b strings.Builder
+		b.WriteString("\n|" + dimensionLabel(by) + "|" + f.Name + "（" + f.Unit + "）|\n")
+		for _, k := range keys {
+			b.WriteString("|" + groupName(by, k) + "|" + Number(f.Groups[k]) + "|\n")
+		}
+		return b.String()
 	}
 	t, err := template.New(tpl.ID).Funcs(funcs).Option("missingkey=error").Parse(tpl.Body)
 	if err != nil {
@@ -266,6 +308,12 @@ func Compare(ctx context.Context, q store.Querier, set *metric.Set, rep Issued) 
 	sort.Strings(ids)
 	for _, id := range ids {
 		was := rep.Figures[id]
+		if was.By != "" {
+			if _, also := rep.Figures[was.ID]; also {
+				continue // the figure itself is compared
+			}
+			id = was.ID // a table compares like its figure
+		}
 		if _, ok := set.Get(id); !ok {
 			out = append(out, Change{ID: id, Name: was.Name, Before: was.Value, Removed: was.Records})
 			continue
@@ -304,16 +352,72 @@ func diffIDs(before, after []int64) (added, removed []int64) {
 }
 
 // HTML is the issued report as a print-ready page body: a paragraph per
-// line, each figure a link to its records as of the report's date.
+// line, and a table for each run of lines starting with "|".
 func HTML(rep Issued) htmltemplate.HTML {
 	var b strings.Builder
-	for _, para := range strings.Split(strings.TrimSpace(rep.Body), "\n") {
-		if strings.TrimSpace(para) == "" {
+	for _, blk := range blocks(rep.Body) {
+		if blk.rows == nil {
+			b.WriteString("<p>" + htmltemplate.HTMLEscapeString(blk.text) + "</p>\n")
 			continue
 		}
-		b.WriteString("<p>" + htmltemplate.HTMLEscapeString(para) + "</p>\n")
+		b.WriteString("<table class=\"data report-table\">")
+		for i, row := range blk.rows {
+			tag := "td"
+			if i == 0 {
+				tag = "th"
+			}
+			b.WriteString("<tr>")
+			for _, c := range row {
+				b.WriteString("<" + tag + ">" + htmltemplate.HTMLEscapeString(c) + "</" + tag + ">")
+			}
+			b.WriteString("</tr>")
+		}
+		b.WriteString("</table>\n")
 	}
 	return htmltemplate.HTML(b.String())
+}
+
+// block is a paragraph, or a table (rows of cells).
+type block struct {
+	text string
+	rows [][]string
+}
+
+// blocks splits a rendered body into paragraphs and tables.
+func blocks(body string) []block {
+	var out []block
+	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "|") && strings.HasSuffix(line, "|") && len(line) > 1:
+			cells := strings.Split(strings.Trim(line, "|"), "|")
+			if n := len(out); n > 0 && out[n-1].rows != nil {
+				out[n-1].rows = append(out[n-1].rows, cells)
+			} else {
+				out = append(out, block{rows: [][]string{cells}})
+			}
+		default:
+			out = append(out, block{text: line})
+		}
+	}
+	return out
+}
+
+func dimensionLabel(by string) string {
+	return map[string]string{"district": "区县", "cluster": "产业集群", "program": "项目类别", "level": "级别", "kind": "类别", "field": "技术领域"}[by]
+}
+
+func groupName(by, key string) string {
+	if key == "" {
+		return "（未填）"
+	}
+	if by == "district" {
+		if d, ok := stdcode.LookupDivision(key); ok {
+			return d.Name
+		}
+	}
+	return key
 }
 
 func sortStrings(xs []string) { sort.Strings(xs) }

@@ -92,6 +92,18 @@ func TestSeedReplyFrozenAndCompared(t *testing.T) {
 		if err := report.XLSX(&xlsx, rep, set); err != nil || !bytes.HasPrefix(xlsx.Bytes(), []byte("PK")) {
 			t.Fatalf("xlsx: %v", err)
 		}
+		tab, err := report.Render(ctx, db, set, report.Template{ID: "t", Title: "分区县", Body: "各区县榜单：\n{{table \"challenge_lists_published\" \"district\"}}\n以上。"}, time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := string(report.HTML(tab)); !strings.Contains(h, "<table") || !strings.Contains(h, "<th>区县</th>") || !strings.Contains(h, "<td>2</td>") || !strings.Contains(h, "<p>以上。</p>") {
+			t.Fatalf("table in HTML: %s", h)
+		}
+		var tdocx bytes.Buffer
+		if err := report.DOCX(&tdocx, tab); err != nil {
+			t.Fatal(err)
+		}
+		checkDOCX(t, tdocx.Bytes(), "<w:tbl>")
 		_, err = report.Render(ctx, db, set, report.Template{ID: "x", Title: "X", Body: `共有{{fig "no_such_figure"}}项`}, asOf)
 		var un *report.UnresolvedError
 		if !errors.As(err, &un) || un.IDs[0] != "no_such_figure" {
