@@ -34,19 +34,20 @@ type Params struct {
 
 // Result is a figure with what stands behind it.
 type Result struct {
-	ID      string             `json:"id"`
-	Name    string             `json:"name"`
-	Unit    string             `json:"unit,omitempty"`
-	Value   float64            `json:"value"` // unrounded
-	AsOf    string             `json:"as_of"`
-	From    string             `json:"from,omitempty"` // the period of a new window
-	To      string             `json:"to,omitempty"`
-	Records int                `json:"records"` // how many records stand behind the figure
-	IDs     []int64            `json:"-"`       // those records (projects, recognitions, organisations, outcomes)
-	Model   string             `json:"model,omitempty"`
-	By      string             `json:"by,omitempty"`
-	Groups  map[string]float64 `json:"groups,omitempty"`
-	Parts   map[string]float64 `json:"parts,omitempty"` // ratios, growth and derived: the figures combined
+	ID        string             `json:"id"`
+	Name      string             `json:"name"`
+	Unit      string             `json:"unit,omitempty"`
+	Value     float64            `json:"value"`               // unrounded
+	Undefined bool               `json:"undefined,omitempty"` // a ratio or growth over zero: no figure (shown as —)
+	AsOf      string             `json:"as_of"`
+	From      string             `json:"from,omitempty"` // the period of a new window
+	To        string             `json:"to,omitempty"`
+	Records   int                `json:"records"` // how many records stand behind the figure
+	IDs       []int64            `json:"-"`       // those records (projects, recognitions, organisations, outcomes)
+	Model     string             `json:"model,omitempty"`
+	By        string             `json:"by,omitempty"`
+	Groups    map[string]float64 `json:"groups,omitempty"`
+	Parts     map[string]float64 `json:"parts,omitempty"` // ratios, growth and derived: the figures combined
 }
 
 // day truncates to the CST date.
@@ -126,6 +127,8 @@ func Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Re
 		}
 		if den.Value != 0 {
 			r.Value = num.Value / den.Value * scale
+		} else {
+			r.Undefined = true
 		}
 		r.Parts = map[string]float64{d.Numerator: num.Value, d.Denominator: den.Value}
 		r.IDs, r.Records = num.IDs, num.Records
@@ -136,6 +139,8 @@ func Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Re
 		}
 		if prev != 0 {
 			r.Value = (cur - prev) / prev * 100
+		} else {
+			r.Undefined = true
 		}
 		r.Parts = map[string]float64{"current": cur, "previous": prev}
 	case "derived":

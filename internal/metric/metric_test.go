@@ -201,6 +201,10 @@ func TestKindsAndWindows(t *testing.T) {
 		if _, err := metric.Eval(ctx, db, set, "output_ic", metric.Params{By: "program"}); err == nil {
 			t.Error("figures broken down by program: no error")
 		}
+		// A ratio over zero is no figure, not 0%.
+		if got, _ := metric.Eval(ctx, db, set, "approved_share", metric.Params{AsOf: date("2020-12-31")}); !got.Undefined {
+			t.Errorf("0/0 share: %+v", got)
+		}
 		// The district filter.
 		got, _ = metric.Eval(ctx, db, set, "approved_total", metric.Params{AsOf: date("2025-12-31"), District: []string{"210106"}})
 		if got.Value != 1 {

@@ -59,17 +59,18 @@ func LoadTemplates(fsys fs.FS) (map[string]Template, error) {
 
 // Figure is one figure as printed: its value and what stands behind it.
 type Figure struct {
-	ID      string             `json:"id"`
-	Name    string             `json:"name"`
-	Unit    string             `json:"unit,omitempty"`
-	Value   float64            `json:"value"`
-	AsOf    string             `json:"as_of"`
-	From    string             `json:"from,omitempty"`
-	To      string             `json:"to,omitempty"`
-	Model   string             `json:"model,omitempty"`
-	Records []int64            `json:"records"`
-	By      string             `json:"by,omitempty"`     // a table: the dimension
-	Groups  map[string]float64 `json:"groups,omitempty"` // a table: the value of each group
+	ID        string             `json:"id"`
+	Name      string             `json:"name"`
+	Unit      string             `json:"unit,omitempty"`
+	Value     float64            `json:"value"`
+	AsOf      string             `json:"as_of"`
+	From      string             `json:"from,omitempty"`
+	To        string             `json:"to,omitempty"`
+	Model     string             `json:"model,omitempty"`
+	Records   []int64            `json:"records"`
+	Undefined bool               `json:"undefined,omitempty"` // a ratio over zero: printed as —
+	By        string             `json:"by,omitempty"`        // a table: the dimension
+	Groups    map[string]float64 `json:"groups,omitempty"`    // a table: the value of each group
 }
 
 // Issued is a rendered report: frozen once stored.
@@ -109,7 +110,7 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 			evalErr = errors.Join(evalErr, err)
 			return Figure{}, false
 		}
-		f := Figure{ID: id, Name: r.Name, Unit: r.Unit, Value: r.Value, AsOf: r.AsOf, From: r.From, To: r.To, Model: r.Model, Records: r.IDs}
+		f := Figure{ID: id, Name: r.Name, Unit: r.Unit, Value: r.Value, AsOf: r.AsOf, From: r.From, To: r.To, Model: r.Model, Records: r.IDs, Undefined: r.Undefined}
 		if f.Records == nil {
 			f.Records = []int64{}
 		}
@@ -121,6 +122,9 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 			f, ok := get(id)
 			if !ok {
 				return "{{" + id + "}}"
+			}
+			if f.Undefined {
+				return "—"
 			}
 			return Number(f.Value)
 		},
@@ -142,6 +146,9 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 			f, ok := get(id)
 			if !ok {
 				return "{{" + id + "}}"
+			}
+			if f.Undefined {
+				return "—"
 			}
 			return strconv.FormatFloat(metric.Round1(f.Value), 'f', 1, 64)
 		},

@@ -13,3 +13,9 @@ func TestDisplayValue(t *testing.T) {
 		}
 	}
 }
+
+func TestDisplayValueEnglishUnits(t *testing.T) {
+	if got := displayValue(61, "projects"); got != "61 projects" {
+		t.Errorf("got %q", got)
+	}
+}

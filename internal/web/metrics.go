@@ -61,6 +61,7 @@ type indicatorRow struct {
 	Value                  float64
 	Records                int
 	Err                    string
+	Undefined              bool // a ratio over zero
 }
 
 func (s *Server) figures(r *http.Request, ids []string, p metric.Params) []indicatorRow {
@@ -78,7 +79,7 @@ func (s *Server) figures(r *http.Request, ids []string, p metric.Params) []indic
 			s.log.Warn("indicator", "id", id, "err", err)
 			row.Err = i18n.T(lang, "metric.failed")
 		}
-		row.Value, row.Records = res.Value, res.Records
+		row.Value, row.Records, row.Undefined = res.Value, res.Records, res.Undefined
 		out = append(out, row)
 	}
 	return out
@@ -279,6 +280,8 @@ func displayValue(v float64, unit string) string {
 		return strconv.FormatFloat(metric.Round1(v/1e8), 'f', -1, 64) + "亿元"
 	case unit == "元" && (v >= 1e4 || v <= -1e4):
 		return formatNumber(metric.Round1(v/1e4)) + "万元"
+	case unit != "" && unit[0] < 0x80 && unit != "%":
+		return formatNumber(v) + " " + unit // English units stand apart: 61 projects
 	}
 	return formatNumber(v) + unit
 }
@@ -301,6 +304,7 @@ type areaRow struct {
 	ID, Name, Unit string
 	Now, Before    float64
 	Change         string
+	Undefined      bool
 }
 
 // Areas are the letter's sections, in its order.
@@ -345,8 +349,9 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		row := areaRow{ID: def.ID, Name: name, Unit: unit, Now: cur.Value, Before: prev.Value}
+		row := areaRow{ID: def.ID, Name: name, Unit: unit, Now: cur.Value, Before: prev.Value, Undefined: cur.Undefined}
 		switch {
+		case cur.Undefined || prev.Undefined:
 		case unit == "%":
 			row.Change = strconv.FormatFloat(metric.Round1(cur.Value-prev.Value), 'f', 1, 64) + i18n.T(lang, "cockpit.points") // a difference of shares in percentage points
 		case prev.Value != 0:

@@ -158,16 +158,24 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			}
 			return strings.Join(names, "、")
 		},
-		"roles":      func() []access.Role { return access.Roles },
-		"hasRole":    func(rs []access.Role, r access.Role) bool { return contains(rs, r) },
-		"safeHTML":   func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
-		"languages":  func() []string { return i18n.Supported },
-		"list":       func(xs ...string) []string { return xs },
-		"add":        func(a, b int) int { return a + b },
-		"num":        formatNumber,
-		"today":      today,
-		"figure":     displayValue,
-		"reportBody": report.HTML,
+		"roles":     func() []access.Role { return access.Roles },
+		"hasRole":   func(rs []access.Role, r access.Role) bool { return contains(rs, r) },
+		"safeHTML":  func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
+		"languages": func() []string { return i18n.Supported },
+		"list":      func(xs ...string) []string { return xs },
+		"add":       func(a, b int) int { return a + b },
+		"num":       formatNumber,
+		"today":     today,
+		"figure":    displayValue,
+		"isoTime": func(s string) string {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				return s
+			}
+			return t.In(shanghai).Format("2006-01-02 15:04")
+		},
+		"indicatorName": s.indicatorName,
+		"reportBody":    report.HTML,
 		"deref": func(x *float64) float64 {
 			if x == nil {
 				return 0
@@ -380,4 +388,14 @@ func districtName(code, lang string) string {
 		return d.Name
 	}
 	return code
+}
+
+// indicatorName names an indicator in lang, falling back to the name a
+// frozen report stored.
+func (s *Server) indicatorName(id, stored, lang string) string {
+	if d, ok := s.indicators.Get(id); ok {
+		name, _ := label(d, lang)
+		return name
+	}
+	return stored
 }
