@@ -600,6 +600,11 @@ func CheckCall(c Call) problem.List {
 // grant gives the applicant the recognition a transition declares, dated
 // the day of the move.
 func grant(ctx context.Context, tx *store.Tx, g *Grant, pr Project) error {
+	return grantOn(ctx, tx, g, pr, Clock())
+}
+
+// grantOn is grant for a move made at a given time (seeded histories).
+func grantOn(ctx context.Context, tx *store.Tx, g *Grant, pr Project, at time.Time) error {
 	kind := g.Kind
 	if g.KindField != "" {
 		v, _ := pr.Data[g.KindField].(string)
@@ -617,5 +622,5 @@ func grant(ctx context.Context, tx *store.Tx, g *Grant, pr Project) error {
 		return problem.Invalid(g.KindField, "program.grant_no_kind")
 	}
 	return registry.GrantTx(ctx, tx, registry.Recognition{Kind: kind, Level: level, Subject: "organisation", SubjectID: pr.OrganisationID,
-		Authority: g.Authority, Granted: Clock().In(shanghai).Format(time.DateOnly), Note: fmt.Sprintf("project #%d", pr.ID)})
+		Authority: g.Authority, Granted: at.In(shanghai).Format(time.DateOnly), Note: fmt.Sprintf("project #%d", pr.ID)})
 }
