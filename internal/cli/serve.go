@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/democity"
 	"log/slog"
 	"net"
 	"net/http"
@@ -95,20 +96,31 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	cfg.Demo, cfg.IdleTimeout, cfg.AbsoluteLifetime = isDemo, f.idle, f.lifetime
 	a := auth.New(db, cfg)
 	actx := cliActor(ctx)
+	keys, seg, err := registryDeps(env, f.data, log)
+	if err != nil {
+		return err
+	}
+	var asOf time.Time
 	if isDemo {
+		sum, err := democity.Load(actx, db, democity.Options{Programs: programs.Files, Indexer: seg,
+			Progress: progressBar(env.Stderr, "载入演示城市 Loading the demo city")})
+		if err != nil {
+			return err
+		}
+		if !sum.Skipped {
+			log.Info("demo city loaded", "organisations", sum.Organisations, "records", sum.Projects, "disciplines", sum.Disciplines)
+		}
+		asOf, _ = time.ParseInLocation(time.DateOnly, democity.AsOf, time.FixedZone("CST", 8*3600))
 		if err := seedDemo(actx, env, db, a, f.addr); err != nil {
 			return err
 		}
 	} else if err := firstRun(actx, env, a); err != nil {
 		return err
 	}
-	keys, seg, err := registryDeps(env, f.data, log)
-	if err != nil {
-		return err
-	}
 	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
 		Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(f.data, "attachments")}, BaseURL: env.Getenv("XINZHI_BASE_URL"),
-		Publisher: opendata.Publisher{Prefix: env.Getenv("XINZHI_PUBLISHER_PREFIX"), ID: env.Getenv("XINZHI_PUBLISHER_ID"), Name: env.Getenv("XINZHI_PUBLISHER_NAME")}}, db, a, log)
+		Publisher: opendata.Publisher{Prefix: env.Getenv("XINZHI_PUBLISHER_PREFIX"), ID: env.Getenv("XINZHI_PUBLISHER_ID"), Name: env.Getenv("XINZHI_PUBLISHER_NAME")},
+		AsOf:      asOf}, db, a, log)
 	if err != nil {
 		return err
 	}

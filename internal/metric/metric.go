@@ -58,6 +58,7 @@ type Where struct {
 	Tag         []string            `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags
 	Cluster     []string            `yaml:"cluster,omitempty"`     // likewise: industry clusters
 	District    []string            `yaml:"district,omitempty"`    // likewise: GB/T 2260 codes
+	Size        []string            `yaml:"size,omitempty"`        // likewise: large, medium, small, micro
 	Year        int                 `yaml:"year,omitempty"`        // figures: the year (0: the year before the as-of date's, the last complete one)
 	Recognition []string            `yaml:"recognition,omitempty"` // organisations: holding a recognition of one of these kinds in force
 	Data        map[string][]string `yaml:"data,omitempty"`        // projects: form fields holding one of the values (a choice: 认定类别 智能工厂)

@@ -45,6 +45,7 @@ func (q *query) orgFilters(w Where) {
 		q.where(`EXISTS (SELECT 1 FROM organisation_clusters oc2 JOIN clusters c2 ON c2.id = oc2.cluster_id WHERE oc2.organisation_id = o.id AND c2.name IN (`+placeholders(len(w.Cluster))+`))`, strs(w.Cluster)...)
 	}
 	q.in("o.district", w.District)
+	q.in("o.size", w.Size)
 }
 
 func strs(xs []string) []any {

@@ -14,7 +14,7 @@ import (
 func summarised(d *Definition, p Params) bool {
 	w := d.Where
 	return !p.Full && !p.Records && p.By == "" && len(p.District) == 0 && d.Model == "projects" && d.Measure == "count" && len(w.Stage) == 1 &&
-		len(w.Data) == 0 && len(w.Tag) == 0 && len(w.Cluster) == 0 && len(w.District) == 0
+		len(w.Data) == 0 && len(w.Tag) == 0 && len(w.Cluster) == 0 && len(w.District) == 0 && len(w.Size) == 0
 }
 
 // fromSummary reads the figure from stage_daily: records first reaching the

@@ -57,6 +57,25 @@ func LoadTemplates(fsys fs.FS) (map[string]Template, error) {
 	return out, nil
 }
 
+// Period reads a period a report's text names: "2024" (the year) or
+// "2025H1" / "2025H2" (a half year), as its first day and last day.
+func Period(s string) (from, to time.Time, ok bool) {
+	cst := time.FixedZone("CST", 8*3600)
+	y, err := strconv.Atoi(s[:min(4, len(s))])
+	if err != nil || y < 1900 || y > 2999 {
+		return from, to, false
+	}
+	switch s[4:] {
+	case "":
+		return time.Date(y, 1, 1, 0, 0, 0, 0, cst), time.Date(y, 12, 31, 0, 0, 0, 0, cst), true
+	case "H1":
+		return time.Date(y, 1, 1, 0, 0, 0, 0, cst), time.Date(y, 6, 30, 0, 0, 0, 0, cst), true
+	case "H2":
+		return time.Date(y, 7, 1, 0, 0, 0, 0, cst), time.Date(y, 12, 31, 0, 0, 0, 0, cst), true
+	}
+	return from, to, false
+}
+
 // Figure is one figure as printed: its value and what stands behind it.
 type Figure struct {
 	ID        string             `json:"id"`
@@ -97,15 +116,32 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 	out := Issued{Template: tpl.ID, Title: tpl.Title, AsOf: asOf.Format(time.DateOnly), Figures: map[string]Figure{}}
 	var missing []string
 	var evalErr error
-	get := func(id string) (Figure, bool) {
-		if f, ok := out.Figures[id]; ok {
+	// get evaluates a figure as of the report's date, or over a named
+	// period ("2024": that year; "2025H1": that half year) when the text
+	// speaks of one.
+	get := func(id string, period ...string) (Figure, bool) {
+		key := id
+		p := metric.Params{AsOf: asOf, Records: true}
+		if len(period) > 0 && period[0] != "" {
+			key = id + "#" + period[0]
+			from, to, ok := Period(period[0])
+			if !ok {
+				evalErr = errors.Join(evalErr, fmt.Errorf("figure %s: period %q is not YYYY or YYYYH1/H2", id, period[0]))
+				return Figure{}, false
+			}
+			p.From, p.AsOf = from, to
+			if asOf.Before(to) {
+				p.AsOf = asOf
+			}
+		}
+		if f, ok := out.Figures[key]; ok {
 			return f, true
 		}
 		if _, ok := set.Get(id); !ok {
 			missing = append(missing, id)
 			return Figure{}, false
 		}
-		r, err := metric.Eval(ctx, q, set, id, metric.Params{AsOf: asOf, Records: true})
+		r, err := metric.Eval(ctx, q, set, id, p)
 		if err != nil {
 			evalErr = errors.Join(evalErr, err)
 			return Figure{}, false
@@ -114,12 +150,12 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 		if f.Records == nil {
 			f.Records = []int64{}
 		}
-		out.Figures[id] = f
+		out.Figures[key] = f
 		return f, true
 	}
 	funcs := template.FuncMap{
-		"fig": func(id string) string { // the figure as the letter writes it: 61, 1,400, 6.4
-			f, ok := get(id)
+		"fig": func(id string, period ...string) string { // the figure as the letter writes it: 61, 1,400, 6.4
+			f, ok := get(id, period...)
 			if !ok {
 				return "{{" + id + "}}"
 			}
@@ -128,22 +164,22 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 			}
 			return Number(f.Value)
 		},
-		"yi": func(id string) string { // in 亿 (1e8), one decimal
-			f, ok := get(id)
+		"yi": func(id string, period ...string) string { // in 亿 (1e8), one decimal
+			f, ok := get(id, period...)
 			if !ok {
 				return "{{" + id + "}}"
 			}
 			return Number(math.Round(f.Value/1e7) / 10)
 		},
-		"wan": func(id string) string { // in 万 (1e4), one decimal
-			f, ok := get(id)
+		"wan": func(id string, period ...string) string { // in 万 (1e4), one decimal
+			f, ok := get(id, period...)
 			if !ok {
 				return "{{" + id + "}}"
 			}
 			return Number(math.Round(f.Value/1e3) / 10)
 		},
-		"pct": func(id string) string { // a share or growth, one decimal
-			f, ok := get(id)
+		"pct": func(id string, period ...string) string { // a share or growth, one decimal
+			f, ok := get(id, period...)
 			if !ok {
 				return "{{" + id + "}}"
 			}
@@ -321,11 +357,20 @@ func Compare(ctx context.Context, q store.Querier, set *metric.Set, rep Issued) 
 			}
 			id = was.ID // a table compares like its figure
 		}
+		p := metric.Params{AsOf: asOf, Records: true}
+		if base, period, ok := strings.Cut(id, "#"); ok { // a figure over a named period
+			id = base
+			from, to, _ := Period(period)
+			p.From, p.AsOf = from, to
+			if asOf.Before(to) {
+				p.AsOf = asOf
+			}
+		}
 		if _, ok := set.Get(id); !ok {
 			out = append(out, Change{ID: id, Name: was.Name, Before: was.Value, Removed: was.Records})
 			continue
 		}
-		now, err := metric.Eval(ctx, q, set, id, metric.Params{AsOf: asOf, Records: true})
+		now, err := metric.Eval(ctx, q, set, id, p)
 		if err != nil {
 			return nil, err
 		}

@@ -20,8 +20,9 @@ import (
 func stdcodeDistricts() []stdcode.Division { return stdcode.Districts() }
 
 // metricParams reads as_of, from and by; a bad date is refused beside its
-// field.
-func metricParams(r *http.Request) (metric.Params, error) {
+// field. Without as_of the figures are as of the server's data date
+// (Config.AsOf: the demo city's last day), else as of today.
+func (s *Server) metricParams(r *http.Request) (metric.Params, error) {
 	var p metric.Params
 	q := r.URL.Query()
 	for _, x := range []struct {
@@ -37,6 +38,9 @@ func metricParams(r *http.Request) (metric.Params, error) {
 		}
 	}
 	p.By = q.Get("by")
+	if p.AsOf.IsZero() && !s.cfg.AsOf.IsZero() {
+		p.AsOf = s.cfg.AsOf
+	}
 	return p, nil
 }
 
@@ -92,7 +96,7 @@ type metricsData struct {
 }
 
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) error {
-	p, err := metricParams(r)
+	p, err := s.metricParams(r)
 	if err != nil {
 		return err
 	}
@@ -135,7 +139,7 @@ func (s *Server) evalRequest(r *http.Request) (*metricData, error) {
 	if !ok {
 		return nil, fmt.Errorf("indicator %q: %w", id, problem.ErrNotFound)
 	}
-	p, err := metricParams(r)
+	p, err := s.metricParams(r)
 	if err != nil {
 		return nil, err
 	}
@@ -315,7 +319,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || n < 1 || n > Areas {
 		return fmt.Errorf("area %q: %w", r.PathValue("n"), problem.ErrNotFound)
 	}
-	p, err := metricParams(r)
+	p, err := s.metricParams(r)
 	if err != nil {
 		return err
 	}

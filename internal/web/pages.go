@@ -62,7 +62,7 @@ var cockpitFigures = []string{"major_special_projects_deployed", "challenge_list
 var cockpitTrend = []string{"smart_factory_total", "digital_workshop_total", "iiot_platforms_total"}
 
 func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
-	p, err := metricParams(r)
+	p, err := s.metricParams(r)
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,7 @@ type Config struct {
 	Files         program.Files      // where project attachments are kept
 	Publisher     opendata.Publisher // who publishes open data (XINZHI_PUBLISHER_*)
 	BaseURL       string             // the address users reach Xinzhi at
+	AsOf          time.Time          // figures are as of this day unless a page asks otherwise; zero: today
 }
 
 // Server is the HTTP application.

@@ -1,0 +1,253 @@
+// Package democity writes the demonstration city: a deterministic Shenyang
+// from 2021-01-01 to 2025-06-30 whose records give the figures of the
+// letter in ../shared/seed when its indicators are evaluated as of
+// 2025-06-30. Every organisation, person and record it writes is
+// demonstration data; the pages say so.
+package democity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// AsOf is the day the demo city's history ends: the letter's figures are
+// as of this day.
+const AsOf = "2025-06-30"
+
+// Options tune a load.
+type Options struct {
+	Seed     uint64           // the random seed; the same seed writes the same city
+	Indexer  registry.Indexer // search terms for organisations; nil writes none
+	Programs fs.FS            // the shipped templates to publish first
+	Progress func(done, total int)
+}
+
+// Summary counts what a load wrote.
+type Summary struct {
+	Organisations, Projects, Disciplines int
+	Skipped                              bool // the city was already there
+}
+
+// Steps is the number of progress steps of a load.
+const steps = 40
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// marker is the first named organisation: when it exists the city is there.
+const marker = "沈阳飞机工业（集团）有限公司"
+
+type gen struct {
+	ctx   context.Context
+	db    *store.DB
+	opt   Options
+	rng   *rand.Rand
+	sum   Summary
+	done  int
+	named map[string]int64 // short name → organisation id
+	// pools of organisations by what they are
+	large, smes, investors, unis, institutes, providers []int64
+	tmpl                                                map[string]*program.Template
+	tmplID                                              map[string]int64
+	calls                                               map[string]int64
+	pending                                             []program.Seeded
+	codeSeq                                             int
+	solvedSoFar                                         int       // technical problems solved by the records written so far
+	lastID                                              int64     // the last record flush wrote
+	sme                                                 [][]int64 // the SME sets, drawn once (smeSets2)
+}
+
+// Load writes the demo city into db unless it is already there.
+func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
+	if _, err := registry.ByName(ctx, db, marker); err == nil {
+		return Summary{Skipped: true}, nil
+	} else if !errors.Is(err, problem.ErrNotFound) {
+		return Summary{}, err
+	}
+	if opt.Seed == 0 {
+		opt.Seed = 20250630
+	}
+	g := &gen{ctx: ctx, db: db, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5eed)),
+		named: map[string]int64{}, tmpl: map[string]*program.Template{}, tmplID: map[string]int64{}, calls: map[string]int64{}}
+	if opt.Programs != nil {
+		if _, err := program.PublishShipped(ctx, db, opt.Programs); err != nil {
+			return g.sum, fmt.Errorf("demo city: publish programs: %w", err)
+		}
+	}
+	g.step()
+	for _, part := range []struct {
+		name string
+		fn   func() error
+	}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"programs", g.programs}} {
+		if err := part.fn(); err != nil {
+			return g.sum, fmt.Errorf("demo city: %s: %w", part.name, err)
+		}
+	}
+	if err := g.flush(); err != nil {
+		return g.sum, err
+	}
+	g.done = steps
+	g.report()
+	return g.sum, nil
+}
+
+func (g *gen) step() {
+	if g.done < steps-1 {
+		g.done++
+	}
+	g.report()
+}
+
+func (g *gen) report() {
+	if g.opt.Progress != nil {
+		g.opt.Progress(g.done, steps)
+	}
+}
+
+// day parses a YYYY-MM-DD in China time.
+func day(s string) time.Time {
+	t, err := time.ParseInLocation(time.DateOnly, s, cst)
+	if err != nil {
+		panic("democity: bad date " + s)
+	}
+	return t
+}
+
+// in is a time on a working day between from and to (inclusive days),
+// during office hours.
+func (g *gen) in(from, to string) time.Time {
+	a, b := day(from), day(to)
+	days := int(b.Sub(a).Hours()/24) + 1
+	for {
+		d := a.AddDate(0, 0, g.rng.IntN(days))
+		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			continue
+		}
+		return d.Add(time.Duration(9*3600+g.rng.IntN(8*3600)) * time.Second)
+	}
+}
+
+// pick is a random element of xs.
+func pick[T any](g *gen, xs []T) T { return xs[g.rng.IntN(len(xs))] }
+
+// take is n distinct random elements of xs (n at most len(xs)).
+func take(g *gen, xs []int64, n int) []int64 {
+	if n > len(xs) {
+		panic(fmt.Sprintf("democity: want %d of %d", n, len(xs)))
+	}
+	idx := g.rng.Perm(len(xs))[:n]
+	out := make([]int64, n)
+	for i, j := range idx {
+		out[i] = xs[j]
+	}
+	return out
+}
+
+// template loads a published program's latest version.
+func (g *gen) template(key string) (*program.Template, error) {
+	if t, ok := g.tmpl[key]; ok {
+		return t, nil
+	}
+	p, err := program.Latest(g.ctx, g.db, key)
+	if err != nil {
+		return nil, fmt.Errorf("program %s: %w", key, err)
+	}
+	g.tmpl[key], g.tmplID[key] = p.Template, p.ID
+	return p.Template, nil
+}
+
+// call is the program's call of a year, opened on first use.
+func (g *gen) call(key string, year int) (int64, error) {
+	k := key + "|" + strconv.Itoa(year)
+	if id, ok := g.calls[k]; ok {
+		return id, nil
+	}
+	t, err := g.template(key)
+	if err != nil {
+		return 0, err
+	}
+	c, err := program.OpenCall(g.ctx, g.db, program.Call{TemplateID: g.tmplID[key], Key: fmt.Sprintf("%s-%d", strings.ReplaceAll(key, "_", "-"), year),
+		Name: fmt.Sprintf("%d年度%s", year, t.Name), Opens: fmt.Sprintf("%d-01-01", year), Closes: fmt.Sprintf("%d-12-31", year)})
+	if err != nil {
+		return 0, fmt.Errorf("call of %s %d: %w", key, year, err)
+	}
+	g.calls[k] = c.ID
+	return c.ID, nil
+}
+
+// record queues a record of program key; its call is the year of its
+// creation (or of its first mark).
+func (g *gen) record(key string, s program.Seeded) error {
+	t, err := g.template(key)
+	if err != nil {
+		return err
+	}
+	first := s.Created
+	if first.IsZero() {
+		first = s.Marks[0].At.AddDate(0, 0, -14)
+		s.Created = first
+	}
+	if s.TemplateKey == "" { // a child record takes its parent's call
+		if s.CallID, err = g.call(key, first.Year()); err != nil {
+			return err
+		}
+	}
+	data := map[string]any{}
+	for k, v := range s.Data {
+		if _, ok := t.Field(k); ok { // decoration a template lacks is left out
+			data[k] = v
+		}
+	}
+	s.Data = data
+	g.pending = append(g.pending, s)
+	if len(g.pending) >= program.SeedBatch {
+		return g.flush()
+	}
+	return nil
+}
+
+// recordNow writes one record at once (after those queued) and gives its
+// id, for records that others point at.
+func (g *gen) recordNow(key string, s program.Seeded) (int64, error) {
+	if err := g.record(key, s); err != nil {
+		return 0, err
+	}
+	if err := g.flush(); err != nil {
+		return 0, err
+	}
+	return g.lastID, nil
+}
+
+// flush writes the queued records in one transaction.
+func (g *gen) flush() error {
+	if len(g.pending) == 0 {
+		return nil
+	}
+	if err := g.db.InTx(g.ctx, func(tx *store.Tx) error { return program.Seed(g.ctx, tx, g.pending) }); err != nil {
+		return err
+	}
+	g.sum.Projects += len(g.pending)
+	g.lastID = g.pending[len(g.pending)-1].ID
+	g.pending = g.pending[:0]
+	g.step()
+	return nil
+}
+
+// marks builds the marks of a record from stage, from, to triples.
+func (g *gen) marks(spec ...string) []program.Mark {
+	var out []program.Mark
+	for i := 0; i+2 < len(spec); i += 3 {
+		out = append(out, program.Mark{Stage: spec[i], At: g.in(spec[i+1], spec[i+2])})
+	}
+	return out
+}
