@@ -52,6 +52,7 @@ func commands() []command {
 		{"program", "program templates: validate FILE..., list, publish FILE (diff and dry run first)", programCmd},
 		{"metric", "indicators: list, eval ID [--as-of DATE] [--by DIM] [--json]", metricCmd},
 		{"report", "reports: render TEMPLATE [--as-of DATE] [--format html|docx|xlsx] [-o FILE] [--issue]", reportCmd},
+		{"bench", "the benchmark suite: bench [--engines sqlite,postgres] [--scales 1,100] [-o FILE]", benchCmd},
 		{"backup", "copy the SQLite database online to a file", backup},
 		{"audit", "check the audit log: audit verify", auditCmd},
 		{"version", "print the version", version},

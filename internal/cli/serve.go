@@ -40,6 +40,7 @@ type serveFlags struct {
 	lifetime      time.Duration
 	logLevel      string
 	grace         time.Duration
+	scale         int // demo: how many times the demo city is multiplied
 }
 
 func envBool(env Env, key string) bool {
@@ -77,8 +78,9 @@ func serve(ctx context.Context, env Env, args []string) error {
 
 func demo(ctx context.Context, env Env, args []string) error {
 	var f serveFlags
-	fs := newFlagSet(env, "demo", "demo [--addr 127.0.0.1:8080] [--data DIR]")
+	fs := newFlagSet(env, "demo", "demo [--addr 127.0.0.1:8080] [--data DIR | --db URL] [--scale N]")
 	f.register(fs, env)
+	fs.IntVar(&f.scale, "scale", 1, "multiply the demo city N times on first load, for benchmarks: 100 gives about a million organisations and ten million stage events")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -102,7 +104,10 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	}
 	var asOf time.Time
 	if isDemo {
-		sum, err := democity.Load(actx, db, democity.Options{Programs: programs.Files, Indexer: seg,
+		if f.scale < 1 || f.scale > 1000 {
+			return fmt.Errorf("--scale %d: give a number from 1 to 1000 (城市倍数须在 1 至 1000 之间)", f.scale)
+		}
+		sum, err := democity.Load(actx, db, democity.Options{Programs: programs.Files, Indexer: seg, Scale: f.scale,
 			Progress: progressBar(env.Stderr, "载入演示城市 Loading the demo city")})
 		if err != nil {
 			return err

@@ -28,6 +28,7 @@ const AsOf = "2025-06-30"
 // Options tune a load.
 type Options struct {
 	Seed     uint64           // the random seed; the same seed writes the same city
+	Scale    int              // how many times the city is multiplied (0, 1: once); copies add enterprises and records, the named ones and the universities once
 	Indexer  registry.Indexer // search terms for organisations; nil writes none
 	Programs fs.FS            // the shipped templates to publish first
 	Progress func(done, total int)
@@ -54,6 +55,8 @@ type gen struct {
 	rng   *rand.Rand
 	sum   Summary
 	done  int
+	total int              // progress steps in all
+	copy  int              // which copy of the city is being written (0: the city itself)
 	named map[string]int64 // short name → organisation id
 	// pools of organisations by what they are
 	large, smes, investors, unis, institutes, providers []int64
@@ -65,6 +68,7 @@ type gen struct {
 	solvedSoFar                                         int       // technical problems solved by the records written so far
 	lastID                                              int64     // the last record flush wrote
 	sme                                                 [][]int64 // the SME sets, drawn once (smeSets2)
+	firstOrg                                            int64     // the first organisation of the copy being written
 }
 
 // Load writes the demo city into db unless it is already there.
@@ -85,24 +89,33 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		}
 	}
 	g.step()
-	for _, part := range []struct {
-		name string
-		fn   func() error
-	}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"programs", g.programs}} {
-		if err := part.fn(); err != nil {
-			return g.sum, fmt.Errorf("demo city: %s: %w", part.name, err)
+	g.total = steps * max(1, opt.Scale)
+	for g.copy = 0; g.copy < max(1, opt.Scale); g.copy++ {
+		parts := []struct {
+			name string
+			fn   func() error
+		}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"programs", g.programs}, {"background", g.background}}
+		if g.copy > 0 { // a copy: more enterprises and their records; the named and the universities once
+			parts = append(parts[:2], parts[3:]...)
 		}
+		for _, part := range parts {
+			if err := part.fn(); err != nil {
+				return g.sum, fmt.Errorf("demo city: %s: %w", part.name, err)
+			}
+		}
+		if err := g.flush(); err != nil {
+			return g.sum, err
+		}
+		g.done = steps * (g.copy + 1)
+		g.sme, g.solvedSoFar = nil, 0
 	}
-	if err := g.flush(); err != nil {
-		return g.sum, err
-	}
-	g.done = steps
+	g.done = g.total
 	g.report()
 	return g.sum, nil
 }
 
 func (g *gen) step() {
-	if g.done < steps-1 {
+	if g.done < steps*(g.copy+1)-1 {
 		g.done++
 	}
 	g.report()
@@ -110,7 +123,7 @@ func (g *gen) step() {
 
 func (g *gen) report() {
 	if g.opt.Progress != nil {
-		g.opt.Progress(g.done, steps)
+		g.opt.Progress(g.done, max(g.total, steps))
 	}
 }
 

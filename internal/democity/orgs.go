@@ -34,6 +34,8 @@ var namedOrgs = []namedOrg{
 	{"华为", "华为技术有限公司沈阳分公司", "enterprise", "210112", "large", []string{"人工智能", "新一代信息技术"}, nil},
 	{"自动化所", "中国科学院沈阳自动化研究所", "institute", "210102", "large", []string{"机器人", "人工智能"}, nil},
 	{"金属所", "中国科学院金属研究所", "institute", "210103", "large", []string{"高端装备"}, nil},
+	{"浑南科技城", "浑南科技城", "park", "210112", "", nil, nil},
+	{"中德产业园", "中德（沈阳）高端装备制造产业园", "park", "210113", "", nil, nil},
 }
 
 // universityNames are the 21 universities in the city.
@@ -52,6 +54,7 @@ var (
 		"汽车及零部件": {"汽车零部件", "汽车电子", "车用材料"}, "人工智能": {"智能科技", "人工智能", "视觉"},
 	}
 	nameForm     = []string{"科技", "技术", "实业", "制造", "工程", "股份", "装备", "产业"}
+	copyCities   = []string{"鞍山", "抚顺", "本溪", "丹东", "锦州", "营口", "阜新", "辽阳", "铁岭", "朝阳", "盘锦", "葫芦岛"}
 	clusterNames = []string{"新能源", "集成电路", "高端装备", "节能环保", "航空航天", "新一代信息技术", "机器人", "生物医药", "航空装备", "汽车及零部件", "人工智能"}
 )
 
@@ -80,6 +83,8 @@ func (g *gen) creditCode(kind, district string) string {
 	switch kind {
 	case "university", "institute":
 		head = "12"
+	case "park":
+		head = "11"
 	}
 	first := head + district + base + string(oc)
 	cc, err := stdcode.CreditCodeCheckChar(first)
@@ -100,11 +105,16 @@ const (
 func (g *gen) organisations() error {
 	ds := districts()
 	var orgs []registry.Organisation
-	for _, n := range namedOrgs {
+	named := namedOrgs
+	unis := universityNames
+	if g.copy > 0 {
+		named, unis = nil, nil
+	}
+	for _, n := range named {
 		orgs = append(orgs, registry.Organisation{Name: n.name, Kind: n.kind, District: n.district, Size: n.size, Clusters: n.clusters, Tags: n.tags,
 			CreditCode: g.creditCode(n.kind, n.district), Founded: "1990-01-01", Description: "演示数据：" + n.short})
 	}
-	for _, u := range universityNames {
+	for _, u := range unis {
 		d := pick(g, ds)
 		if u == "东北大学" {
 			d = "210102"
@@ -144,6 +154,9 @@ func (g *gen) organisations() error {
 				if gr.purp == "provider" {
 					name = "沈阳" + pick(g, namePrefix) + pick(g, []string{"数字", "工业互联网", "智造", "云"}) + gr.extra
 				}
+				if g.copy > 0 { // the copies of a scaled city are other places
+					name = pick(g, copyCities) + strings.TrimPrefix(name, "沈阳") + fmt.Sprintf("（%d）", g.copy)
+				}
 			}
 			seen[name] = true
 			d := pick(g, ds)
@@ -162,13 +175,14 @@ func (g *gen) organisations() error {
 	if err != nil {
 		return err
 	}
-	g.sum.Organisations = len(orgs)
+	g.sum.Organisations += len(orgs)
+	g.firstOrg = orgs[0].ID
 	i := 0
-	for _, n := range namedOrgs {
+	for _, n := range named {
 		g.named[n.short] = orgs[i].ID
 		i++
 	}
-	for range universityNames {
+	for range unis {
 		g.unis = append(g.unis, orgs[i].ID)
 		g.named[orgs[i].Name] = orgs[i].ID
 		i++
@@ -190,8 +204,10 @@ func (g *gen) organisations() error {
 			g.providers = ids
 		}
 	}
-	g.institutes = []int64{g.named["四十七所"], g.named["铸造所"], g.named["自动化所"], g.named["金属所"]}
-	g.large = append(g.large, g.named["沈飞"], g.named["沈鼓"], g.named["新松"], g.named["东软"], g.named["芯源"], g.named["富创"], g.named["燃机"])
+	if g.copy == 0 {
+		g.institutes = []int64{g.named["四十七所"], g.named["铸造所"], g.named["自动化所"], g.named["金属所"]}
+		g.large = append(g.large, g.named["沈飞"], g.named["沈鼓"], g.named["新松"], g.named["东软"], g.named["芯源"], g.named["富创"], g.named["燃机"])
+	}
 	g.step()
 	return nil
 }
@@ -217,7 +233,7 @@ func (g *gen) figures() error {
 	err := g.db.InTx(g.ctx, func(tx *store.Tx) error {
 		rows, err := tx.QueryContext(g.ctx, `SELECT o.id, COALESCE(o.size, ''), COALESCE(c.name, '') FROM organisations o
 			LEFT JOIN organisation_clusters oc ON oc.organisation_id = o.id LEFT JOIN clusters c ON c.id = oc.cluster_id
-			WHERE o.kind = 'enterprise' ORDER BY o.id, c.name`)
+			WHERE o.kind = 'enterprise' AND o.id >= ? ORDER BY o.id, c.name`, g.firstOrg)
 		if err != nil {
 			return err
 		}

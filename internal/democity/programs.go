@@ -69,9 +69,9 @@ func (g *gen) equipment() error {
 		}
 	}
 	// 华泵一号: 沈鼓's dry vacuum pump, evaluated as internationally advanced.
-	hb := rec(g.named["沈鼓"], "华泵一号干式真空泵攻关", data{"chain": "高端装备", "dimension": "进口产品国产替代", "link": "整机", "mode": "龙头企业自主研发", "amount_requested": 8000000.0},
+	hb := rec(g.named["沈鼓"], "华泵一号干式真空泵攻关", data{"chain": "高端装备", "dimension": "进口产品国产替代", "link": "整机", "mode": "龙头企业自主研发", "amount_requested": 5000000.0},
 		g.marks("submitted", "2023-03-01", "2023-03-31", "approved", "2023-06-01", "2023-06-30", "in_progress", "2023-07-03", "2023-07-31"))
-	hb.Approved = 6000000
+	hb.Approved = 4000000
 	hb.Outcomes = []program.Outcome{{Kind: "evaluation", Title: "“华泵一号”达到国际先进水平", Level: "国际先进", Day: "2025-03-18"},
 		{Kind: "problem", Title: "干式真空干泵转子型线设计", Field: "干式真空干泵", Status: "solved", Day: "2024-11-20"}}
 	if err := g.record("major_equipment_tackling", hb); err != nil {
@@ -104,8 +104,8 @@ func (g *gen) specialProjects() error {
 	owners := []int64{g.named["中科晶益"], g.named["铸造所"], g.named["新松"], g.named["微控"], g.named["燃机"], g.named["东软"], g.named["富创"]}
 	fields := []string{"集成电路", "高端装备", "机器人", "新能源", "航空航天", "新一代信息技术", "集成电路"}
 	for i, t := range titles {
-		s := rec(owners[i], t, data{"field": fields[i], "amount_requested": 20000000.0}, g.marks("submitted", "2024-12-01", "2024-12-31", "approved", h1From, h1To))
-		s.Approved = 15000000
+		s := rec(owners[i], t, data{"field": fields[i], "amount_requested": 10000000.0}, g.marks("submitted", "2024-12-01", "2024-12-31", "approved", h1From, h1To))
+		s.Approved = 8000000
 		if err := g.record("major_special_project", s); err != nil {
 			return err
 		}
@@ -115,11 +115,11 @@ func (g *gen) specialProjects() error {
 	left := 265 - g.solvedSoFar - 12 // challenges solve 12
 	for y := 2022; y <= 2024; y++ {
 		for i := 0; i < 9; i++ {
-			s := rec(pick(g, g.large), fmt.Sprintf("%d年度重大科技专项%02d", y, i+1), data{"amount_requested": 12000000.0},
+			s := rec(pick(g, g.large), fmt.Sprintf("%d年度重大科技专项%02d", y, i+1), data{"amount_requested": 10000000.0},
 				g.marks("submitted", fmt.Sprintf("%d-02-01", y), fmt.Sprintf("%d-03-31", y), "approved", fmt.Sprintf("%d-05-01", y), fmt.Sprintf("%d-06-30", y),
 					"in_progress", fmt.Sprintf("%d-07-01", y), fmt.Sprintf("%d-08-31", y)))
 			s.Data["field"] = pick(g, []string{"新能源", "集成电路", "高端装备", "航空航天", "机器人"})
-			s.Approved = 10000000
+			s.Approved = 6000000
 			n := left / (27 - ((y-2022)*9 + i))
 			left -= n
 			s.Outcomes = g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25")

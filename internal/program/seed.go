@@ -83,6 +83,9 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 				return fmt.Errorf("seed %s: field %q is not in the form", t.Key, k)
 			}
 		}
+		if ps := CheckData(t, r.Data, false); len(ps) > 0 {
+			return fmt.Errorf("seed %s: %w", t.Key, ps)
+		}
 		evs, err := seedHistory(t, r)
 		if err != nil {
 			return fmt.Errorf("seed %s: %w", t.Key, err)
@@ -211,7 +214,7 @@ func seedHistory(t *Template, r *Seeded) ([]seedEvent, error) {
 		created = r.Marks[0].At.AddDate(0, 0, -14)
 	}
 	cur := t.Initial()
-	evs := []seedEvent{{transition: "create", to: cur, at: created}}
+	evs := []seedEvent{{transition: "create", to: cur, at: created.UTC()}}
 	prevAt := created
 	var approved, disbursed bool
 	for _, m := range r.Marks {
@@ -228,7 +231,7 @@ func seedHistory(t *Template, r *Seeded) ([]seedEvent, error) {
 			if i == len(path)-1 {
 				at = m.At
 			}
-			evs = append(evs, seedEvent{transition: tr.Key, from: cur, to: tr.To, at: at})
+			evs = append(evs, seedEvent{transition: tr.Key, from: cur, to: tr.To, at: at.UTC()}) // stored in UTC like every other time
 			approved = approved || tr.Amount == "approved"
 			disbursed = disbursed || tr.Amount == "disbursed"
 			cur = tr.To

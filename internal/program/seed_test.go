@@ -41,8 +41,8 @@ func TestSeedHistories(t *testing.T) {
 		}
 		at := func(s string) time.Time { v, _ := time.Parse(time.DateTime, s); return v }
 		good := []program.Seeded{
-			{CallID: equip, OrganisationID: org.ID, Title: "华泵一号", Data: map[string]any{"amount_requested": 8e6},
-				Marks: []program.Mark{{Stage: "approved", At: at("2024-06-10 02:00:00")}, {Stage: "in_progress", At: at("2024-07-01 02:00:00")}}, Approved: 6e6,
+			{CallID: equip, OrganisationID: org.ID, Title: "华泵一号", Data: map[string]any{"amount_requested": 5e6},
+				Marks: []program.Mark{{Stage: "approved", At: at("2024-06-10 02:00:00")}, {Stage: "in_progress", At: at("2024-07-01 02:00:00")}}, Approved: 4e6,
 				Outcomes: []program.Outcome{{Kind: "evaluation", Title: "国际先进", Level: "国际先进", Day: "2025-03-18"}}},
 			{CallID: factory, OrganisationID: org.ID, Data: map[string]any{"category": "智能工厂", "tier": "卓越级"},
 				Marks: []program.Mark{{Stage: "recognised", At: at("2024-09-01 02:00:00")}}},
@@ -86,7 +86,7 @@ func TestSeedHistories(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Stage != "in_progress" || p.AmountApproved != 6e6 || p.Title != "华泵一号" {
+		if p.Stage != "in_progress" || p.AmountApproved != 4e6 || p.Title != "华泵一号" {
 			t.Errorf("record %+v", p)
 		}
 		recs, err := registry.Recognitions(ctx, db, "organisation", org.ID)

@@ -1,0 +1,155 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/metric"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// handSQL is the baseline for a figure: the plainest SQL a developer
+// would write by hand for it, straight over the records, with no summary
+// table and no engine in between. Ratios are two such queries.
+func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf, from time.Time) (float64, error) {
+	d, ok := set.Get(id)
+	if !ok {
+		return 0, fmt.Errorf("no indicator %s", id)
+	}
+	if d.Kind == "ratio" {
+		n, err := handSQL(ctx, db, set, d.Numerator, asOf, from)
+		if err != nil {
+			return 0, err
+		}
+		m, err := handSQL(ctx, db, set, d.Denominator, asOf, from)
+		if err != nil || m == 0 {
+			return 0, err
+		}
+		scale := d.Scale
+		if scale == 0 {
+			scale = 1
+		}
+		return n / m * scale, nil
+	}
+	if d.Kind != "simple" {
+		return 0, fmt.Errorf("%s: no hand-written baseline for kind %s", id, d.Kind)
+	}
+	end := asOf.AddDate(0, 0, 1)
+	if from.IsZero() {
+		from = periodStart(d.Period, asOf)
+	}
+	w := d.Where
+	var q string
+	var args []any
+	in := func(col string, vals []string) string {
+		if len(vals) == 0 {
+			return "1 = 1"
+		}
+		for _, v := range vals {
+			args = append(args, v)
+		}
+		return col + " IN (" + strings.TrimSuffix(strings.Repeat("?, ", len(vals)), ", ") + ")"
+	}
+	switch d.Model {
+	case "projects":
+		measure := "count(*)"
+		switch {
+		case d.Measure == "distinct_organisations":
+			measure = "count(DISTINCT p.organisation_id)"
+		case strings.HasPrefix(d.Measure, "sum:"):
+			measure = "COALESCE(sum(p." + strings.TrimPrefix(d.Measure, "sum:") + "), 0)"
+		}
+		cond := in("t.key", w.Program)
+		var reach string
+		switch d.Window {
+		case "new":
+			reach = "p.id IN (SELECT e.project_id FROM project_events e WHERE " + in("e.to_stage", w.Stage) + " GROUP BY e.project_id HAVING min(e.at) >= ? AND min(e.at) < ?)"
+			args = append(args, from.UTC(), end.UTC())
+		case "cumulative":
+			reach = "p.id IN (SELECT e.project_id FROM project_events e WHERE " + in("e.to_stage", w.Stage) + " AND e.at < ?)"
+			args = append(args, end.UTC())
+		default: // state: the stage of the last event before the end
+			args = append(args, end.UTC())
+			reach = "(SELECT e.to_stage FROM project_events e WHERE e.project_id = p.id AND e.at < ? ORDER BY e.at DESC, e.id DESC LIMIT 1) IN (" +
+				strings.TrimSuffix(strings.Repeat("?, ", len(w.Stage)), ", ") + ")"
+			for _, s := range w.Stage {
+				args = append(args, s)
+			}
+		}
+		q = "SELECT " + measure + " FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN organisations o ON o.id = p.organisation_id WHERE " + cond + " AND " + reach
+		for k, vals := range w.Data {
+			col := "json_extract(p.data, '$." + k + "')"
+			if db.Engine() == store.Postgres {
+				col = "(p.data::jsonb ->> '" + k + "')"
+			}
+			q += " AND " + in(col, vals)
+		}
+		if len(w.Size) > 0 {
+			q += " AND " + in("o.size", w.Size)
+		}
+	case "recognitions":
+		q = "SELECT count(*) FROM recognitions r WHERE " + in("r.kind", w.Kind) + " AND " + in("r.level", w.Level)
+		if w.Subject != "" {
+			q += " AND r.subject = ?"
+			args = append(args, w.Subject)
+		}
+		endDay := end.Format(time.DateOnly)
+		switch d.Window {
+		case "new":
+			q += " AND r.granted >= ? AND r.granted < ?"
+			args = append(args, from.Format(time.DateOnly), endDay)
+		case "cumulative":
+			q += " AND r.granted < ?"
+			args = append(args, endDay)
+		default:
+			q += " AND r.granted < ? AND (r.revoked = '' OR r.revoked >= ?)"
+			args = append(args, endDay, endDay)
+		}
+	case "outcomes":
+		q = "SELECT count(*) FROM project_outcomes x JOIN projects p ON p.id = x.project_id JOIN program_templates t ON t.id = p.template_id WHERE " +
+			in("t.key", w.Program) + " AND " + in("x.kind", w.Kind) + " AND " + in("x.level", w.Level) + " AND " + in("x.status", w.Status) + " AND x.day < ?"
+		args = append(args, end.Format(time.DateOnly))
+	case "disciplines":
+		q = "SELECT count(*) FROM disciplines x WHERE " + in("x.kind", w.Kind)
+		for _, tag := range w.Tag {
+			q += " AND x.tags LIKE ?"
+			args = append(args, "%"+tag+"%")
+		}
+		if w.LastYears > 0 {
+			q += " AND x.opened >= ? AND x.opened <= ?"
+			args = append(args, asOf.Year()-w.LastYears, asOf.Year()-1)
+		}
+	case "organisations":
+		q = "SELECT count(*) FROM organisations o WHERE " + in("o.kind", w.Kind) + " AND (o.founded = '' OR o.founded < ?)"
+		args = append(args, end.Format(time.DateOnly))
+	default:
+		return 0, fmt.Errorf("%s: no hand-written baseline for model %s", id, d.Model)
+	}
+	var v float64
+	if err := db.QueryRowContext(ctx, q, args...).Scan(&v); err != nil {
+		return 0, fmt.Errorf("baseline %s: %w", id, err)
+	}
+	return v, nil
+}
+
+func periodStart(period string, asOf time.Time) time.Time {
+	y, m := asOf.Year(), asOf.Month()
+	switch period {
+	case "year":
+		return time.Date(y, 1, 1, 0, 0, 0, 0, cst)
+	case "half":
+		if m > 6 {
+			return time.Date(y, 7, 1, 0, 0, 0, 0, cst)
+		}
+		return time.Date(y, 1, 1, 0, 0, 0, 0, cst)
+	case "quarter":
+		return time.Date(y, (m-1)/3*3+1, 1, 0, 0, 0, 0, cst)
+	case "month":
+		return time.Date(y, m, 1, 0, 0, 0, 0, cst)
+	}
+	return time.Date(1, 1, 1, 0, 0, 0, 0, cst)
+}

@@ -1,0 +1,59 @@
+package democity
+
+import (
+	"fmt"
+
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// backgroundN is how many small firms each copy of the city registers
+// beyond those the programs name: the many that only file a digital-level
+// self-assessment or ask a talent service. They make the registry the size
+// of a real city's (about 10,000 organisations and 100,000 stage events a
+// copy).
+const backgroundN = 7000
+
+// background registers the small firms and their self-assessments (2023–
+// 2024) and talent service cases of 2024.
+func (g *gen) background() error {
+	ds := districts()
+	orgs := make([]registry.Organisation, 0, backgroundN)
+	for i := 0; i < backgroundN; i++ {
+		cl := pick(g, clusterNames)
+		d := pick(g, ds)
+		city := "沈阳"
+		if g.copy > 0 {
+			city = pick(g, copyCities)
+		}
+		orgs = append(orgs, registry.Organisation{Name: fmt.Sprintf("%s%s%s%s工作室%05d", city, pick(g, namePrefix), pick(g, nameTrade[cl]), pick(g, nameForm), g.copy*backgroundN+i+1),
+			Kind: "enterprise", District: d, Size: pick(g, []string{"small", "micro", "micro"}), Clusters: []string{cl},
+			CreditCode: g.creditCode("enterprise", d), Founded: fmt.Sprintf("%d-%02d-%02d", 2010+g.rng.IntN(14), 1+g.rng.IntN(12), 1+g.rng.IntN(28))})
+	}
+	err := g.db.InTx(g.ctx, func(tx *store.Tx) error {
+		cat, err := registry.LoadCatalogue(g.ctx, tx)
+		if err != nil {
+			return err
+		}
+		return registry.InsertOrganisations(g.ctx, tx, g.opt.Indexer, cat, orgs)
+	})
+	if err != nil {
+		return err
+	}
+	g.sum.Organisations += len(orgs)
+	g.step()
+	services := []string{"子女入学", "医疗保障", "住房安居", "配偶就业", "落户", "交通出行"}
+	for _, o := range orgs {
+		s := rec(o.ID, "", data{"purpose": "改造前诊断", "level": pick(g, []string{"一级", "二级", "三级"})}, g.marks("submitted", "2023-03-01", "2024-06-28", "confirmed", "2024-07-01", "2024-12-27"))
+		if err := g.record("sme_digital_assessment", s); err != nil {
+			return err
+		}
+		m := g.marks("done", "2024-01-08", "2024-12-27")
+		t := rec(o.ID, "", data{"service_type": pick(g, services), "details": "高层次人才服务（演示）"}, m)
+		t.Created = m[0].At.AddDate(0, 0, -5)
+		if err := g.record("talent_service", t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
