@@ -82,13 +82,17 @@ func httpLoad(ctx context.Context, cfg Config, db *store.DB, set *metric.Set, ad
 	return nil
 }
 
+// noRedirect takes a redirect (to sign-in, say) as the answer, so a page
+// that refused the bench's session is not measured as the page.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
 func fetch(url string, hdr http.Header) ([]byte, string, error) {
 	req, err := http.NewRequest("GET", url, nil)
 	if err != nil {
 		return nil, "", err
 	}
 	req.Header = hdr.Clone()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := noRedirect.Do(req)
 	if err != nil {
 		return nil, "", err
 	}
@@ -104,7 +108,7 @@ func fetch(url string, hdr http.Header) ([]byte, string, error) {
 // and 99th-percentile latency; every answer must be 200 and about the
 // expected size.
 func hammer(url string, hdr http.Header, n, total, size int) (p50, p99 time.Duration, err error) {
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: n, MaxConnsPerHost: n}, CheckRedirect: noRedirect.CheckRedirect}
 	defer client.CloseIdleConnections()
 	jobs := make(chan struct{}, total)
 	for i := 0; i < total; i++ {

@@ -81,6 +81,24 @@ func (r ProjectRow) StageLabel(lang string) string {
 	return r.Stage
 }
 
+// templateIDs are the ids of every version of a program.
+func templateIDs(ctx context.Context, q store.Querier, key string) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id FROM program_templates WHERE key = ? ORDER BY id`, key)
+	if err != nil {
+		return nil, fmt.Errorf("program versions: %w", err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // Projects lists projects matching f, newest first.
 func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectRow, error) {
 	conds := []string{"1 = 1"}
@@ -90,9 +108,6 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		conds, args = append(conds, "p.organisation_id = ?"), append(args, f.Scope)
 	case f.Scope < 0:
 		conds = append(conds, "1 = 0")
-	}
-	if f.Program != "" {
-		conds, args = append(conds, "t.key = ?"), append(args, f.Program)
 	}
 	if f.Stage != "" {
 		conds, args = append(conds, "p.stage = ?"), append(args, f.Stage)
@@ -110,9 +125,30 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	if limit <= 0 || limit > 5000 {
 		limit = 200
 	}
+	where := strings.Join(conds, " AND ")
+	if f.Program != "" {
+		// One program: the newest ids of each of its versions, each read
+		// in index order (projects_template_id) and cut at the limit before
+		// anything is joined, so a long program lists as fast as a short one.
+		tids, err := templateIDs(ctx, q, f.Program)
+		if err != nil {
+			return nil, err
+		}
+		if len(tids) == 0 {
+			return []ProjectRow{}, nil
+		}
+		parts := make([]string, len(tids))
+		inner := args
+		args = nil
+		for i, tid := range tids {
+			parts[i] = fmt.Sprintf(`SELECT id FROM (SELECT p.id FROM projects p WHERE p.template_id = ? AND %s ORDER BY p.id DESC LIMIT %d) v%d`, where, limit, i)
+			args = append(append(args, tid), inner...)
+		}
+		where = "p.id IN (" + strings.Join(parts, " UNION ALL ") + ")"
+	}
 	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, c.name, t.name, p.template_id
 		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN calls c ON c.id = p.call_id JOIN organisations o ON o.id = p.organisation_id
-		WHERE %s ORDER BY p.id DESC LIMIT %d`, strings.Join(conds, " AND "), limit), args...)
+		WHERE %s ORDER BY p.id DESC LIMIT %d`, where, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
 	}

@@ -78,7 +78,7 @@ func (s *Server) figures(r *http.Request, ids []string, p metric.Params) []indic
 		}
 		name, unit := label(d, lang)
 		row := indicatorRow{ID: id, Name: name, Unit: unit, Window: d.Window}
-		res, err := metric.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: p.AsOf, From: p.From})
+		res, err := s.evals.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: p.AsOf, From: p.From})
 		if err != nil {
 			s.log.Warn("indicator", "id", id, "err", err)
 			row.Err = i18n.T(lang, "metric.failed")
@@ -147,7 +147,7 @@ func (s *Server) evalRequest(r *http.Request) (*metricData, error) {
 		return nil, problem.Invalid("by", "metric.by", p.By)
 	}
 	p.Records = true // the page, the export and the API list what stands behind the figure
-	res, err := metric.Eval(r.Context(), s.db, s.indicators, id, p)
+	res, err := s.evals.Eval(r.Context(), s.db, s.indicators, id, p)
 	if err != nil {
 		return nil, err
 	}
@@ -345,11 +345,11 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		name, unit := label(def, lang)
-		cur, err := metric.Eval(r.Context(), s.db, s.indicators, def.ID, p)
+		cur, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, p)
 		if err != nil {
 			return err
 		}
-		prev, err := metric.Eval(r.Context(), s.db, s.indicators, def.ID, metric.Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District})
+		prev, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, metric.Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District})
 		if err != nil {
 			return err
 		}

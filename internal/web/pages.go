@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -66,8 +68,8 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var n int
-	if err := s.db.QueryRowContext(r.Context(), `SELECT count(*) FROM organisations`).Scan(&n); err != nil {
+	n, err := s.orgCount(r.Context())
+	if err != nil {
 		return err
 	}
 	d := cockpitData{Orgs: float64(n), AsOf: asOfText(p), Figures: s.figures(r, cockpitFigures, p)}
@@ -95,7 +97,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 			if i == 0 {
 				asOf = end
 			}
-			res, err := metric.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: asOf})
+			res, err := s.evals.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: asOf})
 			if err != nil {
 				return err
 			}
@@ -113,6 +115,24 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 		d.Trend = string(b)
 	}
 	return s.render(w, http.StatusOK, "cockpit", s.newPage(w, r, "cockpit.title", d))
+}
+
+// orgCount is the number of organisations, counted again only after a
+// write (a count over a million rows is not free).
+func (s *Server) orgCount(ctx context.Context) (int64, error) {
+	gen, err := audit.Generation(ctx, s.db)
+	if err != nil {
+		return 0, err
+	}
+	s.orgs.Lock()
+	defer s.orgs.Unlock()
+	if s.orgs.gen != gen || gen == 0 {
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM organisations`).Scan(&s.orgs.n); err != nil {
+			return 0, err
+		}
+		s.orgs.gen = gen
+	}
+	return s.orgs.n, nil
 }
 
 // systemData is the data of the system page.

@@ -6,10 +6,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,6 +60,13 @@ type Server struct {
 	imports *importJobs
 	// indicators are the shipped indicator definitions (metrics/).
 	indicators *metric.Set
+	// evals keeps evaluated figures until the next write (metric.Cache).
+	evals *metric.Cache
+	// orgs counts the organisations for the cockpit, kept like evals.
+	orgs struct {
+		sync.Mutex
+		gen, n int64
+	}
 }
 
 // New builds the server and checks its templates and catalogues, so a broken
@@ -68,6 +77,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	}
 	s := &Server{cfg: cfg, db: db, auth: a, log: log, imports: newImportJobs()}
 	var err error
+	s.evals = metric.NewCache(audit.Generation)
 	if s.indicators, err = metric.Load(shipped.Files); err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
 	}

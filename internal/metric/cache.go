@@ -1,0 +1,66 @@
+package metric
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// Cache keeps evaluated figures until the records change. Every write
+// appends to the audit chain in its own transaction, so the chain's length
+// (the generation) moves whenever a figure can; a figure is served from the
+// cache only while the generation it was computed at is current, so a
+// cached figure always equals a fresh evaluation.
+type Cache struct {
+	generation func(context.Context, store.Querier) (int64, error)
+	mu         sync.Mutex
+	gen        int64
+	m          map[string]Result
+}
+
+// cacheMax bounds the entries kept for one generation.
+const cacheMax = 20000
+
+// NewCache makes a cache that reads the generation with gen
+// (audit.Generation).
+func NewCache(gen func(context.Context, store.Querier) (int64, error)) *Cache {
+	return &Cache{generation: gen, m: map[string]Result{}}
+}
+
+// Eval is Eval through the cache. Figures asked with their records, or as
+// of "today" (no date), are evaluated afresh.
+func (c *Cache) Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Result, error) {
+	if c == nil || p.Records || p.AsOf.IsZero() {
+		return Eval(ctx, q, s, id, p)
+	}
+	gen, err := c.generation(ctx, q)
+	if err != nil {
+		return Result{}, err
+	}
+	key := fmt.Sprint(id, "|", p.AsOf.Unix(), "|", p.From.Unix(), "|", p.By, "|", strings.Join(p.District, ","), "|", p.Full)
+	c.mu.Lock()
+	if c.gen != gen {
+		c.gen, c.m = gen, map[string]Result{}
+	}
+	r, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return r, nil
+	}
+	r, err = Eval(ctx, q, s, id, p)
+	if err != nil {
+		return r, err
+	}
+	c.mu.Lock()
+	if c.gen == gen {
+		if len(c.m) >= cacheMax {
+			c.m = map[string]Result{}
+		}
+		c.m[key] = r
+	}
+	c.mu.Unlock()
+	return r, nil
+}
