@@ -243,4 +243,3 @@ func Markdown(rows []Row) string {
 	}
 	return b.String()
 }
-

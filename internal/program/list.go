@@ -81,6 +81,15 @@ func (r ProjectRow) StageLabel(lang string) string {
 	return r.Stage
 }
 
+// CountInCall is the number of records in a call.
+func CountInCall(ctx context.Context, q store.Querier, callID int64) (int, error) {
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE call_id = ?`, callID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count records: %w", err)
+	}
+	return n, nil
+}
+
 // templateIDs are the ids of every version of a program.
 func templateIDs(ctx context.Context, q store.Querier, key string) ([]int64, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id FROM program_templates WHERE key = ? ORDER BY id`, key)

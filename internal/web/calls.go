@@ -26,7 +26,13 @@ type boardData struct {
 	Ranking   []rankRow
 	Moves     []program.Transition // transitions a manager may take in bulk
 	Bulk      *bulkConfirm
+	Shown     float64 // records on the board (the newest, up to boardMax)
+	Total     float64 // records in the call
 }
+
+// boardMax is the most records a board draws; a call with more says so
+// (a variable for tests).
+var boardMax = 5000
 
 type boardColumn struct {
 	Stage   program.Stage
@@ -103,10 +109,15 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Scope: pr.OrgScope()})
 		return d, err
 	}
-	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Limit: 5000})
+	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Limit: boardMax})
 	if err != nil {
 		return nil, err
 	}
+	total, err := program.CountInCall(ctx, s.db, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.Shown, d.Total = float64(len(rows)), float64(total)
 	var scores map[int64]*float64
 	if t.Review != nil {
 		rank, err := program.Ranking(ctx, s.db, c.ID, t.Review.ReviewStage(), 1)

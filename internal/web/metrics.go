@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
@@ -333,6 +334,9 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		d.Districts = append(d.Districts, districtOption{Code: div.Code, Name: name})
 	}
 	if d.District != "" {
+		if _, ok := stdcode.LookupDivision(d.District); !ok || !strings.HasPrefix(d.District, "2101") {
+			return problem.Invalid("district", "metric.district_unknown", d.District)
+		}
 		p.District = []string{d.District}
 	}
 	if p.AsOf.IsZero() {

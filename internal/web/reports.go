@@ -23,12 +23,21 @@ func (s *Server) reportTemplates() (map[string]report.Template, error) {
 	return report.LoadTemplates(reports.Files)
 }
 
+// dataDay is the day figures are as of unless a page asks otherwise: the
+// server's data date (the demo city's last day) or today.
+func (s *Server) dataDay() string {
+	if !s.cfg.AsOf.IsZero() {
+		return s.cfg.AsOf.Format(time.DateOnly)
+	}
+	return today()
+}
+
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
 	tpls, err := s.reportTemplates()
 	if err != nil {
 		return err
 	}
-	d := reportsData{Today: today()}
+	d := reportsData{Today: s.dataDay()}
 	for _, t := range tpls {
 		d.Templates = append(d.Templates, t)
 	}
