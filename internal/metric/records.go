@@ -17,7 +17,8 @@ type Records struct {
 	Links   []string   `json:"links"`
 }
 
-// recordSQL names, per model, the columns shown when drilling down and the
+// recordSQL names, per model, (a record's stage comes as PROGRAM:STAGE so
+// that the page can name it in the reader's language) the columns shown when drilling down and the
 // query that gives them for a set of ids (its first column is the id, its
 // last the link target's id).
 var recordSQL = map[string]struct {
@@ -26,7 +27,7 @@ var recordSQL = map[string]struct {
 	link    string
 }{
 	"projects": {[]string{"record.id", "record.title", "record.organisation", "record.program", "record.stage"},
-		`SELECT p.id, p.title, o.name, t.name, p.stage, p.id FROM projects p JOIN organisations o ON o.id = p.organisation_id JOIN program_templates t ON t.id = p.template_id WHERE p.id IN (%s) ORDER BY p.id`, "/projects/%s"},
+		`SELECT p.id, p.title, o.name, t.name, t.key || ':' || p.stage, p.id FROM projects p JOIN organisations o ON o.id = p.organisation_id JOIN program_templates t ON t.id = p.template_id WHERE p.id IN (%s) ORDER BY p.id`, "/projects/%s"},
 	"recognitions": {[]string{"record.id", "record.kind", "record.level", "record.subject", "record.granted", "record.revoked"},
 		`SELECT r.id, COALESCE(k.name, r.kind), r.level, COALESCE(o.name, ''), r.granted, r.revoked, COALESCE(o.id, 0) FROM recognitions r LEFT JOIN recognition_kinds k ON k.key = r.kind
 		 LEFT JOIN organisations o ON r.subject = 'organisation' AND o.id = r.subject_id WHERE r.id IN (%s) ORDER BY r.id`, "/orgs/%s"},

@@ -50,6 +50,9 @@ func TestIndicatorsOverHTTP(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(body, "高纯石英砂提纯") || !strings.Contains(body, e.orgA.Name) {
 			t.Fatalf("indicator page: %d", resp.StatusCode)
 		}
+		if !strings.Contains(body, "<td>榜单发布</td>") || strings.Contains(body, "<td>published</td>") || strings.Contains(body, "challenge:published") {
+			t.Error("the record list shows the stage's code, not its name")
+		}
 		if _, body := c.get("/indicators/challenge_lists_published?as_of=2020-01-01"); strings.Contains(body, "高纯石英砂提纯") {
 			t.Error("as of 2020 the record, published today, is listed")
 		}

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"net/http"
 	"net/url"
 	"sort"
@@ -43,6 +45,43 @@ func (s *Server) metricParams(r *http.Request) (metric.Params, error) {
 		p.AsOf = s.cfg.AsOf
 	}
 	return p, nil
+}
+
+// nameCodes puts names in the reader's language for the codes a record
+// list carries: stages (PROGRAM:STAGE, named by the program's template),
+// outcome kinds and problem statuses.
+func (s *Server) nameCodes(ctx context.Context, lang string, recs metric.Records) error {
+	templates := map[string]*program.Template{}
+	for c, col := range recs.Columns {
+		for _, row := range recs.Rows {
+			v := row[c]
+			switch col {
+			case "record.stage":
+				key, stage, ok := strings.Cut(v, ":")
+				if !ok {
+					continue
+				}
+				t, seen := templates[key]
+				if !seen {
+					pub, err := program.Latest(ctx, s.db, key)
+					if err != nil {
+						return err
+					}
+					t, templates[key] = pub.Template, pub.Template
+				}
+				row[c] = stageLabel(t, stage, lang)
+			case "record.kind":
+				if i18n.Has("outcome.kind." + v) {
+					row[c] = i18n.T(lang, "outcome.kind."+v)
+				}
+			case "record.level":
+				if i18n.Has("outcome.status." + v) {
+					row[c] = i18n.T(lang, "outcome.status."+v)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // label is an indicator's name in lang.
@@ -155,6 +194,9 @@ func (s *Server) evalRequest(r *http.Request) (*metricData, error) {
 	d := &metricData{Def: def, Result: res, Dims: def.Dimensions}
 	d.Name, d.Unit = label(def, info(r).lang)
 	if d.Records, err = metric.ListRecords(r.Context(), s.db, s.indicators, res); err != nil {
+		return nil, err
+	}
+	if err := s.nameCodes(r.Context(), info(r).lang, d.Records); err != nil {
 		return nil, err
 	}
 	for k, v := range res.Parts {
