@@ -243,3 +243,33 @@ func TestLetterRegenerated(t *testing.T) {
 		}
 	})
 }
+
+// TestNamedPresent: the organisations and records the letter names are in
+// the demo city under their names.
+func TestNamedPresent(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the whole demo city")
+	}
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	if _, err := democity.Load(ctx, db, democity.Options{Programs: programs.Files}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"沈阳飞机工业（集团）有限公司", "沈鼓集团股份有限公司", "沈阳新松机器人自动化股份有限公司", "东软集团股份有限公司",
+		"沈阳芯源微电子设备股份有限公司", "沈阳富创精密设备股份有限公司", "中国电子科技集团公司第四十七研究所", "沈阳微控新能源技术有限公司",
+		"中国航发沈阳燃气轮机有限公司", "中船辽海装备有限责任公司", "沈阳铸造研究所有限公司", "沈阳中科晶益新材料有限公司", "沈阳亿方联创科技有限公司",
+		"东北大学", "沈阳工业大学", "沈阳农业大学", "沈阳人工智能算力中心", "沈阳华为人工智能计算中心", "大东汽车城智能计算中心",
+		"沈阳百度智能计算中心", "中国电信东北区域智算中心", "沈阳人工智能产业技术创新联盟", "沈阳都市圈飞地创新中心"} {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM organisations WHERE name = ?`, name).Scan(&n); err != nil || n != 1 {
+			t.Errorf("organisation %s: %d (%v)", name, n, err)
+		}
+	}
+	for _, title := range []string{"华泵一号", "蔡惠智博士团队", "中船辽海装备公司", "中国-黎巴嫩智能机器人联合实验室", "哈长沈大四市科技创新合作框架协议",
+		"亿方联创EDA底座研发中心", "高精密晶圆研磨", "耐高温玄武岩纤维复合材料", "大东智能网联汽车应用示范拓展场景项目"} {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE title LIKE ?`, "%"+title+"%").Scan(&n); err != nil || n == 0 {
+			t.Errorf("record %s: %d (%v)", title, n, err)
+		}
+	}
+}

@@ -35,6 +35,14 @@ var namedOrgs = []namedOrg{
 	{"自动化所", "中国科学院沈阳自动化研究所", "institute", "210102", "large", []string{"机器人", "人工智能"}, nil},
 	{"金属所", "中国科学院金属研究所", "institute", "210103", "large", []string{"高端装备"}, nil},
 	{"浑南科技城", "浑南科技城", "park", "210112", "", nil, nil},
+	{"科技局", "沈阳市科学技术局", "government", "210103", "", nil, nil},
+	{"算力中心", "沈阳人工智能算力中心", "compute", "210112", "", []string{"人工智能"}, nil},
+	{"华为计算中心", "沈阳华为人工智能计算中心", "compute", "210112", "", []string{"人工智能"}, nil},
+	{"大东计算中心", "大东汽车城智能计算中心", "compute", "210104", "", []string{"人工智能"}, nil},
+	{"百度计算中心", "沈阳百度智能计算中心", "compute", "210112", "", []string{"人工智能"}, nil},
+	{"电信智算中心", "中国电信东北区域智算中心", "compute", "210113", "", []string{"人工智能"}, nil},
+	{"人工智能联盟", "沈阳人工智能产业技术创新联盟", "alliance", "210112", "", []string{"人工智能"}, nil},
+	{"飞地中心", "沈阳都市圈飞地创新中心", "park", "210112", "", nil, nil},
 	{"中德产业园", "中德（沈阳）高端装备制造产业园", "park", "210113", "", nil, nil},
 }
 
@@ -83,8 +91,10 @@ func (g *gen) creditCode(kind, district string) string {
 	switch kind {
 	case "university", "institute":
 		head = "12"
-	case "park":
+	case "park", "government":
 		head = "11"
+	case "alliance":
+		head = "51"
 	}
 	first := head + district + base + string(oc)
 	cc, err := stdcode.CreditCodeCheckChar(first)

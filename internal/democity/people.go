@@ -155,6 +155,11 @@ func (g *gen) cooperation() error {
 	if err := g.record("international_cooperation", s); err != nil {
 		return err
 	}
+	hcsd := rec(g.named["科技局"], "哈长沈大四市科技创新合作框架协议", data{"coop_type": "区域合作协议", "channel": "区域科技合作", "amount_requested": 0.0},
+		g.marks("approved", "2024-09-02", "2024-09-27"))
+	if err := g.record("international_cooperation", hcsd); err != nil {
+		return err
+	}
 	for i := 0; i < 5; i++ {
 		s := rec(pick(g, g.large), fmt.Sprintf("国际科技合作项目%02d", i+1), data{"coop_type": "联合研发", "channel": "市级国际合作项目", "amount_requested": 800000.0},
 			g.marks("approved", "2023-05-01", "2025-05-30"))
