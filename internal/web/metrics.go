@@ -41,6 +41,12 @@ func (s *Server) metricParams(r *http.Request) (metric.Params, error) {
 		}
 	}
 	p.By = q.Get("by")
+	if d := q.Get("district"); d != "" {
+		if _, ok := stdcode.LookupDivision(d); !ok || !strings.HasPrefix(d, "2101") {
+			return p, problem.Invalid("district", "metric.district_unknown", d)
+		}
+		p.District = []string{d}
+	}
 	if p.AsOf.IsZero() && !s.cfg.AsOf.IsZero() {
 		p.AsOf = s.cfg.AsOf
 	}
@@ -118,7 +124,7 @@ func (s *Server) figures(r *http.Request, ids []string, p metric.Params) []indic
 		}
 		name, unit := label(d, lang)
 		row := indicatorRow{ID: id, Name: name, Unit: unit, Window: d.Window}
-		res, err := s.evals.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: p.AsOf, From: p.From})
+		res, err := s.evals.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: p.AsOf, From: p.From, District: p.District})
 		if err != nil {
 			s.log.Warn("indicator", "id", id, "err", err)
 			row.Err = i18n.T(lang, "metric.failed")
@@ -339,6 +345,7 @@ func displayValue(v float64, unit string) string {
 type areaData struct {
 	Area      int
 	AsOf      string
+	From      string // the start of a custom period (new figures), as given
 	District  string
 	Districts []districtOption
 	Rows      []areaRow
@@ -367,7 +374,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := info(r).lang
-	d := areaData{Area: n, AsOf: asOfText(p), District: r.URL.Query().Get("district")}
+	d := areaData{Area: n, AsOf: asOfText(p), District: r.URL.Query().Get("district"), From: r.URL.Query().Get("from")}
 	for _, div := range stdcodeDistricts() {
 		name := div.Name
 		if lang == i18n.EN {
@@ -375,12 +382,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Districts = append(d.Districts, districtOption{Code: div.Code, Name: name})
 	}
-	if d.District != "" {
-		if _, ok := stdcode.LookupDivision(d.District); !ok || !strings.HasPrefix(d.District, "2101") {
-			return problem.Invalid("district", "metric.district_unknown", d.District)
-		}
-		p.District = []string{d.District}
-	}
+
 	if p.AsOf.IsZero() {
 		p.AsOf = store.Now().In(shanghai)
 	}
@@ -395,7 +397,11 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		prev, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, metric.Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District})
+		was := metric.Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District}
+		if !p.From.IsZero() { // the same period a year before
+			was.From = p.From.AddDate(-1, 0, 0)
+		}
+		prev, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, was)
 		if err != nil {
 			return err
 		}
