@@ -162,21 +162,21 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 			if f.Undefined {
 				return "—"
 			}
-			return Number(f.Value)
+			return Plain(f.Value)
 		},
 		"yi": func(id string, period ...string) string { // in 亿 (1e8), one decimal
 			f, ok := get(id, period...)
 			if !ok {
 				return "{{" + id + "}}"
 			}
-			return Number(math.Round(f.Value/1e7) / 10)
+			return Plain(math.Round(f.Value/1e7) / 10)
 		},
 		"wan": func(id string, period ...string) string { // in 万 (1e4), one decimal
 			f, ok := get(id, period...)
 			if !ok {
 				return "{{" + id + "}}"
 			}
-			return Number(math.Round(f.Value/1e3) / 10)
+			return Plain(math.Round(f.Value/1e3) / 10)
 		},
 		"pct": func(id string, period ...string) string { // a share or growth, one decimal
 			f, ok := get(id, period...)
@@ -247,8 +247,17 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 	return out, nil
 }
 
+// Plain prints a figure in running text as official documents do: no digit
+// grouping (1400户, 98621名), one decimal at most.
+func Plain(x float64) string {
+	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+		return strconv.FormatInt(int64(x), 10)
+	}
+	return strconv.FormatFloat(metric.Round1(x), 'f', -1, 64)
+}
+
 // Number prints a figure without exponent, integers with thousands
-// separators; rounding happens only here, for display.
+// separators (tables); rounding happens only here, for display.
 func Number(x float64) string {
 	if x == math.Trunc(x) && math.Abs(x) < 1e15 {
 		s := strconv.FormatInt(int64(math.Abs(x)), 10)
