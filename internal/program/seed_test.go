@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -129,4 +130,34 @@ func TestSeedHistories(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestShippedTemplateChanged: a shipped template changed under the same
+// version number (a newer release) is published as the next version once,
+// and publishing again changes nothing.
+func TestShippedTemplateChanged(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	src, err := programs.Files.ReadFile("challenge.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := fstest.MapFS{"challenge.yaml": {Data: src}}
+	if n, err := program.PublishShipped(ctx, db, old); err != nil || n != 1 {
+		t.Fatalf("first: %d %v", n, err)
+	}
+	changed := fstest.MapFS{"challenge.yaml": {Data: []byte(strings.Replace(string(src), "name: ", "name: 新", 1))}}
+	for i, want := range []int{1, 0} {
+		n, err := program.PublishShipped(ctx, db, changed)
+		if err != nil || n != want {
+			t.Fatalf("changed, round %d: %d %v", i, n, err)
+		}
+	}
+	p, err := program.Latest(ctx, db, "challenge")
+	if err != nil || p.Template.Version != 2 || !strings.HasPrefix(p.Template.Name, "新") {
+		t.Fatalf("latest: %+v %v", p.Template, err)
+	}
+	if n, _ := program.PublishShipped(ctx, db, old); n != 0 {
+		t.Errorf("an older shipped text went over a newer version: %d", n)
+	}
 }

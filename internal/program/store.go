@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"regexp"
 	"strings"
 	"time"
 
@@ -557,7 +558,19 @@ func PublishShipped(ctx context.Context, db *store.DB, fsys fs.FS) (int, error) 
 		if err := db.QueryRowContext(ctx, `SELECT COALESCE(max(version), 0) FROM program_templates WHERE key = ?`, t.Key).Scan(&last); err != nil {
 			return n, err
 		}
-		if t.Version != last+1 {
+		if t.Version == last && last > 0 {
+			// Shipped again under the same number but changed (a newer
+			// release of Xinzhi): it becomes the next version, and records
+			// keep the version they were made under.
+			var stored string
+			if err := db.QueryRowContext(ctx, `SELECT source FROM program_templates WHERE key = ? AND version = ?`, t.Key, last).Scan(&stored); err != nil {
+				return n, err
+			}
+			if withoutVersion(stored) == withoutVersion(string(src)) {
+				continue
+			}
+			src = []byte(versionLine.ReplaceAllString(string(src), fmt.Sprintf("version: %d", last+1)))
+		} else if t.Version != last+1 {
 			continue
 		}
 		if _, err := Publish(ctx, db, src); err != nil {
@@ -567,6 +580,13 @@ func PublishShipped(ctx context.Context, db *store.DB, fsys fs.FS) (int, error) 
 	}
 	return n, nil
 }
+
+// versionLine is a template's version line.
+var versionLine = regexp.MustCompile(`(?m)^version:[ \t]*\d+[ \t]*$`)
+
+// withoutVersion is a template's source with its version line left out, to
+// tell a changed template from the same one under another number.
+func withoutVersion(src string) string { return versionLine.ReplaceAllString(src, "") }
 
 // CheckCall names every field of a call to fix.
 func CheckCall(c Call) problem.List {
