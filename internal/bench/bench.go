@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -226,7 +227,7 @@ func peakRSS() string {
 }
 
 func resetPeak() {
-	runtime.GC()
+	debug.FreeOSMemory() // what the load left behind is returned first
 	_ = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
 }
 
