@@ -1,6 +1,7 @@
 package democity_test
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"os"
@@ -268,5 +269,35 @@ func TestNamedPresent(t *testing.T) {
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE title LIKE ?`, "%"+title+"%").Scan(&n); err != nil || n == 0 {
 			t.Errorf("record %s: %d (%v)", title, n, err)
 		}
+	}
+}
+
+// TestBriefDrawsCharts: the shipped brief renders over the demo city with
+// every figure filled and each breakdown drawn, in HTML and DOCX.
+func TestBriefDrawsCharts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the whole demo city")
+	}
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	if _, err := democity.Load(ctx, db, democity.Options{Programs: programs.Files}); err != nil {
+		t.Fatal(err)
+	}
+	set, _ := metric.Load(metrics.Files)
+	tpls, err := report.LoadTemplates(reports.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := report.Render(ctx, db, set, tpls["brief"], params("").AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(report.HTML(out))
+	if n := strings.Count(html, "<svg"); n != 3 || !strings.Contains(html, "累计认定智能工厂78家") || !strings.Contains(html, "干式真空干泵") {
+		t.Errorf("%d charts:\n%s", n, html)
+	}
+	var doc bytes.Buffer
+	if err := report.DOCX(&doc, out); err != nil || doc.Len() < 1000 {
+		t.Errorf("docx: %d bytes, %v", doc.Len(), err)
 	}
 }

@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/xinzhi-platform/xinzhi/internal/report"
@@ -39,4 +40,16 @@ func FuzzPeriod(f *testing.F) {
 			t.Errorf("Period(%q): %v after %v", s, from, to)
 		}
 	})
+}
+
+// TestChartDrawn: a breakdown marked as a chart is drawn as bars in
+// proportion to its values, above its table; a paragraph stays one.
+func TestChartDrawn(t *testing.T) {
+	html := string(report.HTML(report.Issued{Body: "一段文字。\n[[chart]]\n|区县|智能工厂（家）|\n|铁西区|1,200|\n|浑南区|300|\n|<script>|x|\n"}))
+	if strings.Count(html, "<rect") != 2 || !strings.Contains(html, `width="360.0"`) || !strings.Contains(html, `width="90.0"`) {
+		t.Errorf("bars not in proportion:\n%s", html)
+	}
+	if !strings.Contains(html, "<p>一段文字。</p>") || !strings.Contains(html, "<td>铁西区</td>") || strings.Contains(html, "<script>") {
+		t.Errorf("paragraph, table or escaping:\n%s", html)
+	}
 }

@@ -228,6 +228,10 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 		}
 		return b.String()
 	}
+	// chart is a breakdown drawn as bars (HTML) above its table; DOCX and
+	// the plain text keep the table.
+	table := funcs["table"].(func(string, string) string)
+	funcs["chart"] = func(id, by string) string { return "\n" + chartMark + table(id, by) }
 	t, err := template.New(tpl.ID).Funcs(funcs).Option("missingkey=error").Parse(tpl.Body)
 	if err != nil {
 		return out, fmt.Errorf("report template %s: %w", tpl.ID, err)
@@ -421,6 +425,9 @@ func HTML(rep Issued) htmltemplate.HTML {
 			b.WriteString("<p>" + htmltemplate.HTMLEscapeString(blk.text) + "</p>\n")
 			continue
 		}
+		if blk.chart {
+			b.WriteString(barChart(blk.rows))
+		}
 		b.WriteString("<table class=\"data report-table\">")
 		for i, row := range blk.rows {
 			tag := "td"
@@ -438,25 +445,79 @@ func HTML(rep Issued) htmltemplate.HTML {
 	return htmltemplate.HTML(b.String())
 }
 
-// block is a paragraph, or a table (rows of cells).
-type block struct {
-	text string
-	rows [][]string
+// barChart draws a breakdown's rows (a header, then label and value) as
+// horizontal bars in inline SVG: no script, so it prints and opens
+// anywhere.
+func barChart(rows [][]string) string {
+	if len(rows) < 2 {
+		return ""
+	}
+	type bar struct {
+		label, text string
+		v           float64
+	}
+	var bars []bar
+	top := 0.0
+	for _, r := range rows[1:] {
+		if len(r) < 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.ReplaceAll(r[1], ",", ""), 64)
+		if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+			continue
+		}
+		bars = append(bars, bar{r[0], r[1], v})
+		top = math.Max(top, v)
+	}
+	if len(bars) == 0 {
+		return ""
+	}
+	const rowH, labelW, barW = 24, 150, 360
+	h := rowH*len(bars) + 8
+	var b strings.Builder
+	fmt.Fprintf(&b, `<figure class="report-chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" width="%d" height="%d" viewBox="0 0 %d %d"><title>%s</title>`,
+		labelW+barW+80, h, labelW+barW+80, h, htmltemplate.HTMLEscapeString(strings.Join(rows[0], " · ")))
+	for i, x := range bars {
+		w := 0.0
+		if top > 0 {
+			w = x.v / top * barW
+		}
+		y := 4 + i*rowH
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" font-size="12">%s</text><rect x="%d" y="%d" width="%.1f" height="%d" fill="#3b6fb6"></rect><text x="%.1f" y="%d" font-size="12">%s</text>`,
+			labelW-6, y+16, htmltemplate.HTMLEscapeString(x.label), labelW, y+3, w, rowH-8, float64(labelW)+w+4, y+16, htmltemplate.HTMLEscapeString(x.text))
+	}
+	b.WriteString("</svg></figure>\n")
+	return b.String()
 }
+
+// block is a paragraph, or a table (rows of cells), drawn as a chart too
+// when chart is set.
+type block struct {
+	text  string
+	rows  [][]string
+	chart bool
+}
+
+// chartMark, on a line of its own, makes the table after it a chart.
+const chartMark = "[[chart]]"
 
 // blocks splits a rendered body into paragraphs and tables.
 func blocks(body string) []block {
 	var out []block
+	chart := false
 	for _, line := range strings.Split(strings.TrimSpace(body), "\n") {
 		line = strings.TrimSpace(line)
 		switch {
 		case line == "":
+		case line == chartMark:
+			chart = true
 		case strings.HasPrefix(line, "|") && strings.HasSuffix(line, "|") && len(line) > 1:
 			cells := strings.Split(strings.Trim(line, "|"), "|")
-			if n := len(out); n > 0 && out[n-1].rows != nil {
+			if n := len(out); n > 0 && out[n-1].rows != nil && !chart {
 				out[n-1].rows = append(out[n-1].rows, cells)
 			} else {
-				out = append(out, block{rows: [][]string{cells}})
+				out = append(out, block{rows: [][]string{cells}, chart: chart})
+				chart = false
 			}
 		default:
 			out = append(out, block{text: line})
