@@ -109,6 +109,9 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		g.done = steps * (g.copy + 1)
 		g.sme, g.solvedSoFar = nil, 0
 	}
+	if err := db.Analyze(ctx); err != nil { // the planner's statistics after a bulk load
+		return g.sum, err
+	}
 	g.done = g.total
 	g.report()
 	return g.sum, nil
