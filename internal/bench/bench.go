@@ -237,8 +237,11 @@ func Markdown(rows []Row) string {
 	b.WriteString("| engine | scale | what | Xinzhi | baseline | ratio | note |\n| --- | --- | --- | --- | --- | --- | --- |\n")
 	for _, r := range rows {
 		ratio := ""
-		if r.Ratio > 0 {
+		switch {
+		case r.Ratio >= 0.1:
 			ratio = fmt.Sprintf("%.2f", r.Ratio)
+		case r.Ratio > 0:
+			ratio = fmt.Sprintf("%.2g", r.Ratio) // a summary read against a recount: 0.0021
 		}
 		fmt.Fprintf(&b, "| %s | %d× | %s | %s | %s | %s | %s |\n", r.Engine, r.Scale, r.What, r.Value, r.Baseline, ratio, r.Note)
 	}

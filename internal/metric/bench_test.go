@@ -100,8 +100,8 @@ func fillHistory(b *testing.B, db *store.DB, n int) {
 				steps = steps[:3]
 			}
 			for k, st := range steps {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO project_events (project_id, transition, from_stage, to_stage, at, actor) VALUES (?, 't', ?, ?, ?, 'bench')`,
-					id, st[0], st[1], day.Add(time.Duration(k*7)*24*time.Hour)); err != nil {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO project_events (project_id, template_id, transition, from_stage, to_stage, at, actor) VALUES (?, (SELECT template_id FROM projects WHERE id = ?), 't', ?, ?, ?, 'bench')`,
+					id, id, st[0], st[1], day.Add(time.Duration(k*7)*24*time.Hour)); err != nil {
 					return err
 				}
 			}

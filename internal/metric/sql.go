@@ -115,13 +115,17 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		tables = "projects p JOIN program_templates t ON t.id = p.template_id JOIN organisations o ON o.id = p.organisation_id"
 		q.in("t.key", w.Program)
 		stages := placeholders(len(w.Stage))
+		// the program's own events only (project_events.template_id, indexed
+		// with the stage and time): a stage name other programs share costs
+		// nothing
+		ofProgram := `e.template_id IN (SELECT id FROM program_templates WHERE key IN (` + placeholders(len(w.Program)) + `))`
 		switch d.Window {
 		case "new": // first reached inside the period (reaching it again later is not new)
-			q.where(`p.id IN (SELECT e.project_id FROM project_events e WHERE e.to_stage IN (`+stages+`) GROUP BY e.project_id HAVING min(e.at) >= ? AND min(e.at) < ?)`,
-				append(strs(w.Stage), from.UTC(), to.UTC())...)
+			q.where(`p.id IN (SELECT e.project_id FROM project_events e WHERE `+ofProgram+` AND e.to_stage IN (`+stages+`) GROUP BY e.project_id HAVING min(e.at) >= ? AND min(e.at) < ?)`,
+				append(append(strs(w.Program), strs(w.Stage)...), from.UTC(), to.UTC())...)
 		case "cumulative":
-			q.where(`p.id IN (SELECT e.project_id FROM project_events e WHERE e.to_stage IN (`+stages+`) AND e.at < ?)`,
-				append(strs(w.Stage), end.UTC())...)
+			q.where(`p.id IN (SELECT e.project_id FROM project_events e WHERE `+ofProgram+` AND e.to_stage IN (`+stages+`) AND e.at < ?)`,
+				append(append(strs(w.Program), strs(w.Stage)...), end.UTC())...)
 		case "state":
 			q.where(`(SELECT e.to_stage FROM project_events e WHERE e.project_id = p.id AND e.at < ? ORDER BY e.at DESC, e.id DESC LIMIT 1) IN (`+stages+`)`,
 				append([]any{end.UTC()}, strs(w.Stage)...)...)

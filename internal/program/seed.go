@@ -111,7 +111,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 		pr := Project{ID: pid, OrganisationID: r.OrganisationID, Data: r.Data}
 		for _, e := range evs {
 			ids.event++
-			eventRows = append(eventRows, []any{ids.event, pid, e.transition, e.from, e.to, e.at, "演示数据"})
+			eventRows = append(eventRows, []any{ids.event, pid, tid, e.transition, e.from, e.to, e.at, "演示数据"})
 			day := e.at.In(shanghai).Format(time.DateOnly)
 			bump(daily, t.Key, e.to, day, !reached[e.to])
 			reached[e.to] = true
@@ -138,7 +138,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 	if err := insertRows(ctx, tx, `projects (id, call_id, template_id, organisation_id, title, stage, data, amount_requested, amount_approved, amount_disbursed, created_at, updated_at, parent_id, child_kind)`, projRows); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, tx, `project_events (id, project_id, transition, from_stage, to_stage, at, actor)`, eventRows); err != nil {
+	if err := insertRows(ctx, tx, `project_events (id, project_id, template_id, transition, from_stage, to_stage, at, actor)`, eventRows); err != nil {
 		return err
 	}
 	if err := insertRows(ctx, tx, `project_outcomes (id, project_id, kind, title, field, level, status, day, detail, created_at, created_by)`, outcomeRows); err != nil {

@@ -187,8 +187,9 @@ func appendEvent(ctx context.Context, tx *store.Tx, program string, projectID in
 	}
 	at := Clock()
 	var id int64
-	if err := tx.QueryRowContext(ctx, `INSERT INTO project_events (project_id, transition, from_stage, to_stage, at, actor_id, actor, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		projectID, transition, from, to, at, actorID, a.Name, note).Scan(&id); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO project_events (project_id, template_id, transition, from_stage, to_stage, at, actor_id, actor, note)
+		VALUES (?, (SELECT template_id FROM projects WHERE id = ?), ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		projectID, projectID, transition, from, to, at, actorID, a.Name, note).Scan(&id); err != nil {
 		return fmt.Errorf("append stage event: %w", err)
 	}
 	return rollUp(ctx, tx, program, projectID, id, from, to, at)
