@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
-	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 // backgroundN is how many small firms each copy of the city registers
@@ -30,14 +29,7 @@ func (g *gen) background() error {
 			Kind: "enterprise", District: d, Size: pick(g, []string{"small", "micro", "micro"}), Clusters: []string{cl},
 			CreditCode: g.creditCode("enterprise", d), Founded: fmt.Sprintf("%d-%02d-%02d", 2010+g.rng.IntN(14), 1+g.rng.IntN(12), 1+g.rng.IntN(28))})
 	}
-	err := g.db.InTx(g.ctx, func(tx *store.Tx) error {
-		cat, err := registry.LoadCatalogue(g.ctx, tx)
-		if err != nil {
-			return err
-		}
-		return registry.InsertOrganisations(g.ctx, tx, g.opt.Indexer, cat, orgs)
-	})
-	if err != nil {
+	if err := g.insertOrgs(orgs); err != nil {
 		return err
 	}
 	g.sum.Organisations += len(orgs)

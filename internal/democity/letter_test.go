@@ -186,6 +186,14 @@ func TestLetterFigures(t *testing.T) {
 	})
 }
 
+// load writes the demo city into db.
+func load(t *testing.T, db *store.DB) {
+	t.Helper()
+	if _, err := democity.Load(context.Background(), db, democity.Options{Programs: programs.Files}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func holds(r metric.Records, want string) bool {
 	for _, row := range r.Rows {
 		for _, cell := range row {
@@ -217,9 +225,7 @@ func TestLetterRegenerated(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		if _, err := democity.Load(ctx, db, democity.Options{Programs: programs.Files}); err != nil {
-			t.Fatal(err)
-		}
+		load(t, db)
 		out, err := report.Render(ctx, db, set, tpls["seed-reply"], params("").AsOf)
 		if err != nil {
 			t.Fatal(err)
@@ -250,9 +256,7 @@ func TestNamedPresent(t *testing.T) {
 	}
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
-	if _, err := democity.Load(ctx, db, democity.Options{Programs: programs.Files}); err != nil {
-		t.Fatal(err)
-	}
+	load(t, db)
 	for _, name := range []string{"沈阳飞机工业（集团）有限公司", "沈鼓集团股份有限公司", "沈阳新松机器人自动化股份有限公司", "东软集团股份有限公司",
 		"沈阳芯源微电子设备股份有限公司", "沈阳富创精密设备股份有限公司", "中国电子科技集团公司第四十七研究所", "沈阳微控新能源技术有限公司",
 		"中国航发沈阳燃气轮机有限公司", "中船辽海装备有限责任公司", "沈阳铸造研究所有限公司", "沈阳中科晶益新材料有限公司", "沈阳亿方联创科技有限公司",
@@ -280,9 +284,7 @@ func TestBriefDrawsCharts(t *testing.T) {
 	}
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
-	if _, err := democity.Load(ctx, db, democity.Options{Programs: programs.Files}); err != nil {
-		t.Fatal(err)
-	}
+	load(t, db)
 	set, _ := metric.Load(metrics.Files)
 	tpls, err := report.LoadTemplates(reports.Files)
 	if err != nil {

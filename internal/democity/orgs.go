@@ -175,14 +175,7 @@ func (g *gen) organisations() error {
 				Description: "演示数据：" + cl + "产业"})
 		}
 	}
-	err := g.db.InTx(g.ctx, func(tx *store.Tx) error {
-		cat, err := registry.LoadCatalogue(g.ctx, tx)
-		if err != nil {
-			return err
-		}
-		return registry.InsertOrganisations(g.ctx, tx, g.opt.Indexer, cat, orgs)
-	})
-	if err != nil {
+	if err := g.insertOrgs(orgs); err != nil {
 		return err
 	}
 	g.sum.Organisations += len(orgs)
@@ -220,6 +213,17 @@ func (g *gen) organisations() error {
 	}
 	g.step()
 	return nil
+}
+
+// insertOrgs writes new organisations in one transaction and sets their ids.
+func (g *gen) insertOrgs(orgs []registry.Organisation) error {
+	return g.db.InTx(g.ctx, func(tx *store.Tx) error {
+		cat, err := registry.LoadCatalogue(g.ctx, tx)
+		if err != nil {
+			return err
+		}
+		return registry.InsertOrganisations(g.ctx, tx, g.opt.Indexer, cat, orgs)
+	})
 }
 
 func (g *gen) smeTags() []string {

@@ -92,20 +92,7 @@ func CountInCall(ctx context.Context, q store.Querier, callID int64) (int, error
 
 // templateIDs are the ids of every version of a program.
 func templateIDs(ctx context.Context, q store.Querier, key string) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id FROM program_templates WHERE key = ? ORDER BY id`, key)
-	if err != nil {
-		return nil, fmt.Errorf("program versions: %w", err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids(ctx, q, `SELECT id FROM program_templates WHERE key = ? ORDER BY id`, key)
 }
 
 // Projects lists projects matching f, newest first.
