@@ -67,7 +67,7 @@ type gen struct {
 	codeSeq                                             int
 	solvedSoFar                                         int       // technical problems solved by the records written so far
 	lastID                                              int64     // the last record flush wrote
-	sme                                                 [][]int64 // the SME sets, drawn once (smeSets2)
+	sme                                                 [][]int64 // the SME sets, drawn once per copy (smeSets)
 	firstOrg                                            int64     // the first organisation of the copy being written
 }
 

@@ -13,21 +13,22 @@ type lot struct {
 	marks []string
 }
 
-// smeAccepted25 and smeUpgraded25 are the SMEs that finish a
-// transformation in the first half of 2025: 30 by pilot acceptance, 109 by
-// a completed smart upgrade (the letter's 139, distinct).
-func (g *gen) smeSets() (pilot, accepted25, upgraded25 []int64) {
-	perm := take(g, g.smes, len(g.smes))
-	pilot = perm[:1400]
-	accepted25 = pilot[:30]
-	upgraded25 = perm[1400:1509]
-	return
+// smeSets are the SMEs of the pilot (1,400) and, apart from them, the 109
+// that complete a smart upgrade in the first half of 2025; with the pilot's
+// first 30, accepted in that half year, they are the letter's 139 SMEs that
+// finished a transformation. Drawn once per copy of the city.
+func (g *gen) smeSets() (pilot, upgraded25 []int64) {
+	if g.sme == nil {
+		perm := take(g, g.smes, len(g.smes))
+		g.sme = [][]int64{perm[:1400], perm[1400:1509]}
+	}
+	return g.sme[0], g.sme[1]
 }
 
 // smartUpgrade: 476 projects ever admitted to the smart-upgrade library,
 // 105 of them still there on 30 June 2025.
 func (g *gen) smartUpgrade() error {
-	_, _, up25 := g.smeSets2()
+	_, up25 := g.smeSets()
 	types := []string{"智能工厂", "数字化车间", "智能产线", "关键工序智能化", "设备联网与数据采集"}
 	add := func(org int64, marks []program.Mark) error {
 		t := pick(g, types)
@@ -52,15 +53,6 @@ func (g *gen) smartUpgrade() error {
 		}
 	}
 	return nil
-}
-
-// smeSets2 gives the same sets on every call (drawn once).
-func (g *gen) smeSets2() (pilot, accepted25, upgraded25 []int64) {
-	if g.sme == nil {
-		p, a, u := g.smeSets()
-		g.sme = [][]int64{p, a, u}
-	}
-	return g.sme[0], g.sme[1], g.sme[2]
 }
 
 // scenarios: 425 digital scenarios ever admitted, 110 in the library on 30
@@ -145,7 +137,7 @@ func (g *gen) smartFactories() error {
 // smePilot: 1,400 above-size SMEs assessed, 685 in the pilot, 256 with a
 // filed retrofit plan, 71 accepted (30 in the first half of 2025).
 func (g *gen) smePilot() error {
-	pilot, _, _ := g.smeSets2()
+	pilot, _ := g.smeSets()
 	inds := []string{"通用设备制造", "专用设备制造", "汽车零部件", "电气机械", "金属制品"}
 	for i, o := range pilot {
 		var m []string
