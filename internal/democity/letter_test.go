@@ -94,13 +94,31 @@ func params(period string) metric.Params {
 	return metric.Params{AsOf: d(democity.AsOf)}
 }
 
-// TestLetterFigures: the demo city gives every figure of the letter that
-// has its records, exactly, on each engine; the daily summary the cockpit
-// reads equals a recomputation over the records.
-func TestLetterFigures(t *testing.T) {
+// TestDemoCity loads the demo city once per engine and checks it: the
+// letter's figures, the letter itself, its names, the brief's charts.
+func TestDemoCity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the whole demo city")
 	}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		sum, err := democity.Load(context.Background(), db, democity.Options{Programs: programs.Files})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Projects < 10000 || sum.Organisations < 2000 {
+			t.Fatalf("a thin city: %+v", sum)
+		}
+		t.Run("figures", func(t *testing.T) { checkFigures(t, db) })
+		t.Run("letter", func(t *testing.T) { checkLetter(t, db) })
+		t.Run("named", func(t *testing.T) { checkNamed(t, db) })
+		t.Run("brief", func(t *testing.T) { checkBrief(t, db) })
+	})
+}
+
+// checkFigures: the demo city gives every figure of the letter that has
+// its records, exactly; the daily summary the cockpit reads equals a
+// recomputation over the records.
+func checkFigures(t *testing.T, db *store.DB) {
 	raw, err := os.ReadFile("../../seed/facts.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -113,15 +131,8 @@ func TestLetterFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	{
 		ctx := context.Background()
-		sum, err := democity.Load(ctx, db, democity.Options{Programs: programs.Files})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if sum.Projects < 10000 || sum.Organisations < 2000 {
-			t.Fatalf("a thin city: %+v", sum)
-		}
 		for _, f := range facts {
 			_, has := set.Get(f.ID)
 			if why, ok := waiting[f.ID]; ok {
@@ -183,14 +194,6 @@ func TestLetterFigures(t *testing.T) {
 				}
 			}
 		}
-	})
-}
-
-// load writes the demo city into db.
-func load(t *testing.T, db *store.DB) {
-	t.Helper()
-	if _, err := democity.Load(context.Background(), db, democity.Options{Programs: programs.Files}); err != nil {
-		t.Fatal(err)
 	}
 }
 
@@ -205,12 +208,9 @@ func holds(r metric.Records, want string) bool {
 	return false
 }
 
-// TestLetterRegenerated: the seed reply rendered over the demo city as of
-// 2025-06-30 is the letter, word for word.
-func TestLetterRegenerated(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the whole demo city")
-	}
+// checkLetter: the seed reply rendered over the demo city as of 2025-06-30
+// is the letter, word for word.
+func checkLetter(t *testing.T, db *store.DB) {
 	letter, err := os.ReadFile("../../seed/letter.txt")
 	if err != nil {
 		t.Fatal(err)
@@ -223,9 +223,8 @@ func TestLetterRegenerated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	{
 		ctx := context.Background()
-		load(t, db)
 		out, err := report.Render(ctx, db, set, tpls["seed-reply"], params("").AsOf)
 		if err != nil {
 			t.Fatal(err)
@@ -245,18 +244,13 @@ func TestLetterRegenerated(t *testing.T) {
 				t.Errorf("paragraph %d differs at character %d:\n got  …%s\n want …%s", i+1, j, string(g[max(0, j-10):min(len(g), j+30)]), string(w[max(0, j-10):min(len(w), j+30)]))
 			}
 		}
-	})
+	}
 }
 
-// TestNamedPresent: the organisations and records the letter names are in
-// the demo city under their names.
-func TestNamedPresent(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the whole demo city")
-	}
-	db := storetest.Open(t, store.SQLite)
+// checkNamed: the organisations and records the letter names are in the
+// demo city under their names.
+func checkNamed(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	load(t, db)
 	for _, name := range []string{"沈阳飞机工业（集团）有限公司", "沈鼓集团股份有限公司", "沈阳新松机器人自动化股份有限公司", "东软集团股份有限公司",
 		"沈阳芯源微电子设备股份有限公司", "沈阳富创精密设备股份有限公司", "中国电子科技集团公司第四十七研究所", "沈阳微控新能源技术有限公司",
 		"中国航发沈阳燃气轮机有限公司", "中船辽海装备有限责任公司", "沈阳铸造研究所有限公司", "沈阳中科晶益新材料有限公司", "沈阳亿方联创科技有限公司",
@@ -276,15 +270,10 @@ func TestNamedPresent(t *testing.T) {
 	}
 }
 
-// TestBriefDrawsCharts: the shipped brief renders over the demo city with
-// every figure filled and each breakdown drawn, in HTML and DOCX.
-func TestBriefDrawsCharts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("loads the whole demo city")
-	}
-	db := storetest.Open(t, store.SQLite)
+// checkBrief: the shipped brief renders over the demo city with every
+// figure filled and each breakdown drawn, in HTML and DOCX.
+func checkBrief(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	load(t, db)
 	set, _ := metric.Load(metrics.Files)
 	tpls, err := report.LoadTemplates(reports.Files)
 	if err != nil {
