@@ -123,6 +123,24 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 			q += " AND x.opened >= ? AND x.opened <= ?"
 			args = append(args, asOf.Year()-w.LastYears, asOf.Year()-1)
 		}
+	case "compute":
+		measure := "count(*)"
+		if d.Measure == "sum:pflops" {
+			measure = "COALESCE(sum(x.pflops), 0)"
+		}
+		q = "SELECT " + measure + " FROM compute_capacity x WHERE " + in("x.status", w.Status) + " AND " + in("x.precision", w.Level)
+		endDay := end.Format(time.DateOnly)
+		switch d.Window {
+		case "new":
+			q += " AND x.since >= ? AND x.since < ?"
+			args = append(args, from.Format(time.DateOnly), endDay)
+		case "cumulative":
+			q += " AND x.since < ?"
+			args = append(args, endDay)
+		default:
+			q += " AND x.since < ? AND (x.until = '' OR x.until >= ?)"
+			args = append(args, endDay, endDay)
+		}
 	case "organisations":
 		q = "SELECT count(*) FROM organisations o WHERE " + in("o.kind", w.Kind) + " AND (o.founded = '' OR o.founded < ?)"
 		args = append(args, end.Format(time.DateOnly))

@@ -94,11 +94,12 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		parts := []struct {
 			name string
 			fn   func() error
-		}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"programs", g.programs}, {"background", g.background}}
-		if g.copy > 0 { // a copy: more enterprises and their records; the named and the universities once
-			parts = append(parts[:2], parts[3:]...)
-		}
+		}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"compute", g.compute},
+			{"programs", g.programs}, {"background", g.background}}
 		for _, part := range parts {
+			if g.copy > 0 && (part.name == "universities" || part.name == "compute") {
+				continue // a copy: more enterprises and their records; the named, the universities and the compute centres once
+			}
 			if err := part.fn(); err != nil {
 				return g.sum, fmt.Errorf("demo city: %s: %w", part.name, err)
 			}

@@ -27,7 +27,6 @@ import (
 var waiting = map[string]string{
 	"clusters_double_digit":         "8 (chain map: clusters' yearly growth)",
 	"ai_robot_docking":              "7 (matching: dockings)",
-	"ai_compute_center_phase3":      "7 (compute centres)",
 	"national_major_project_launch": "8 (national programs' records)",
 	"chain_innovation_map":          "8 (chain map)",
 	"tech_credit_matching":          "7 (science finance)",
@@ -36,8 +35,6 @@ var waiting = map[string]string{
 	"tech_insurance":                "7 (science finance)",
 	"ai_elements":                   "8 (AI elements)",
 	"ai_alliance_founded":           "8 (AI elements: alliances)",
-	"compute_now_pflops":            "7 (compute centres)",
-	"compute_planned_pflops":        "7 (compute centres)",
 	"pesticide_formula_samples":     "8 (AI elements: data sets)",
 	"chain_leaders_driving":         "8 (chain map: chain leaders)",
 	"service_providers_selected":    "7 (SME digital transformation: providers)",
@@ -61,6 +58,7 @@ var waiting = map[string]string{
 // one of the records behind its indicator must hold.
 var named = map[string]string{
 	"icv_demo_signed":                 "大东智能网联汽车应用示范拓展场景项目",
+	"ai_compute_center_phase3":        "沈阳人工智能算力中心",
 	"drone_route_first_flight":        "东北首条无人机低空物流测试验证航线完成首飞",
 	"huabeng_one_advanced":            "华泵一号",
 	"major_special_projects_deployed": "高精密晶圆研磨",

@@ -37,6 +37,8 @@ var recordSQL = map[string]struct {
 		`SELECT x.id, x.kind, x.title, x.field, x.level || x.status, x.day, p.title, p.id FROM project_outcomes x JOIN projects p ON p.id = x.project_id WHERE x.id IN (%s) ORDER BY x.day, x.id`, "/projects/%s"},
 	"disciplines": {[]string{"record.id", "record.kind", "record.code", "record.title", "record.organisation", "record.opened", "record.tags"},
 		`SELECT x.id, x.kind, x.code, x.name, o.name, COALESCE(x.opened, 0), x.tags, o.id FROM disciplines x JOIN organisations o ON o.id = x.organisation_id WHERE x.id IN (%s) ORDER BY x.id`, "/orgs/%s"},
+	"compute": {[]string{"record.id", "record.organisation", "record.title", "record.level", "record.stage", "record.day"},
+		`SELECT x.id, o.name, x.phase, x.precision || ' ' || x.pflops || 'P', x.status, x.since, o.id FROM compute_capacity x JOIN organisations o ON o.id = x.organisation_id WHERE x.id IN (%s) ORDER BY x.since, x.id`, "/orgs/%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }

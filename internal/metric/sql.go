@@ -76,6 +76,8 @@ func (q *query) dimension(by, model string) (string, error) {
 			return "r.level", nil
 		case "outcomes":
 			return "x.level", nil
+		case "compute": // the precision
+			return "x.precision", nil
 		}
 	case "kind":
 		switch model {
@@ -87,6 +89,8 @@ func (q *query) dimension(by, model string) (string, error) {
 			return "x.kind", nil
 		case "organisations":
 			return "o.kind", nil
+		case "compute": // the status
+			return "x.status", nil
 		}
 	case "field":
 		if model == "outcomes" {
@@ -198,6 +202,24 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 			q.where("(x.opened IS NULL OR x.opened <= ?)", y)
 		}
 		q.in("o.district", w.District)
+	case "compute": // capacity rows: state = in the status on the date; new = entered it in the period
+		val := "0"
+		if d.Measure == "sum:pflops" {
+			val = "x.pflops"
+		}
+		sel = "x.id, x.organisation_id, " + val
+		tables = "compute_capacity x JOIN organisations o ON o.id = x.organisation_id"
+		q.in("x.status", w.Status)
+		q.in("x.precision", w.Level)
+		switch d.Window {
+		case "new":
+			q.where("x.since >= ? AND x.since < ?", fromDay, toDay)
+		case "cumulative":
+			q.where("x.since < ?", endDay)
+		default:
+			q.where("x.since < ? AND (x.until = '' OR x.until >= ?)", endDay, endDay)
+		}
+		q.orgFilters(w)
 	case "figures":
 		year := w.Year
 		if year == 0 {
