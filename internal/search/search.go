@@ -253,6 +253,23 @@ func (t termSet) done() []string {
 // 机器人, 自动, 自动化, … and also 阳新), and every character bigram of the
 // run. For each run of other letters and digits: the run, lower-cased.
 func (s *Segmenter) IndexTerms(text string) []string {
+	return s.indexTerms(text).done()
+}
+
+// TermCounts returns the terms IndexTerms gives for text, each with the
+// number of times it occurs there, and their sum (the text's length in
+// terms): what a ranking such as BM25 needs besides the term set.
+func (s *Segmenter) TermCounts(text string) (counts map[string]int, length int) {
+	terms := s.indexTerms(text)
+	counts = make(map[string]int, len(terms))
+	for _, t := range terms {
+		counts[t]++
+	}
+	return counts, len(terms)
+}
+
+// indexTerms returns IndexTerms' terms in text order, with repeats.
+func (s *Segmenter) indexTerms(text string) termSet {
 	var terms termSet
 	runs(text, func(k runKind, run string, off []int) {
 		if k == wordRun {
@@ -276,7 +293,7 @@ func (s *Segmenter) IndexTerms(text string) []string {
 			}
 		}
 	})
-	return terms.done()
+	return terms
 }
 
 // QueryTerms returns the terms a document must all carry to match query q:
