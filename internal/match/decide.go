@@ -86,7 +86,7 @@ func need(ctx context.Context, db *store.DB, p access.Principal, id int64) (prog
 
 // Suggest ranks candidates for record needID, leaving out its owner, those
 // already decided on and those who already bid on it.
-func Suggest(ctx context.Context, db *store.DB, solvers *Solvers, p access.Principal, needID int64, limit int) ([]Suggestion, error) {
+func Suggest(ctx context.Context, db *store.DB, solvers *Solvers, p access.Principal, needID int64, limit int) ([]Candidate, error) {
 	pr, n, _, err := need(ctx, db, p, needID)
 	if err != nil {
 		return nil, err
@@ -114,7 +114,25 @@ UNION SELECT organisation_id FROM projects WHERE parent_id = ?`, needID, needID)
 	if err != nil {
 		return nil, err
 	}
-	return ix.Match(q)
+	got, err := ix.Match(q)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, len(got))
+	for i, g := range got {
+		out[i].Suggestion = g
+		if err := db.QueryRowContext(ctx, `SELECT name, kind FROM organisations WHERE id = ?`, g.ID).Scan(&out[i].Name, &out[i].Kind); err != nil {
+			return nil, fmt.Errorf("match: candidate %d: %w", g.ID, err)
+		}
+	}
+	return out, nil
+}
+
+// Candidate is a suggestion with the organisation's name and kind.
+type Candidate struct {
+	Suggestion
+	Name string `json:"name"`
+	Kind string `json:"kind"`
 }
 
 // Decision is what a need's owner (or a manager) decided on a candidate.

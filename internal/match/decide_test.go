@@ -68,7 +68,7 @@ func setUp(t *testing.T, db *store.DB) fixture {
 	return f
 }
 
-func suggestedIDs(t *testing.T, ss []match.Suggestion, err error) []int64 {
+func suggestedIDs(t *testing.T, ss []match.Candidate, err error) []int64 {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

@@ -78,27 +78,27 @@ type Feature struct {
 
 // Suggestion is one ranked candidate and why.
 type Suggestion struct {
-	ID       int64
-	Score    float64
-	Text     float64 // the text part of Score, after TextWeight
-	Terms    []TermHit
-	Features []FeatureHit
-	Passed   []string
+	ID       int64        `json:"id"`
+	Score    float64      `json:"score"`
+	Text     float64      `json:"text"` // the text part of Score, after TextWeight
+	Terms    []TermHit    `json:"terms"`
+	Features []FeatureHit `json:"features"`
+	Passed   []string     `json:"passed"`
 }
 
 // TermHit is one query term the candidate holds.
 type TermHit struct {
-	Term   string
-	Fields []string
-	Score  float64 // its BM25F contribution, before scaling
+	Term   string   `json:"term"`
+	Fields []string `json:"fields"`
+	Score  float64  `json:"score"` // its BM25F contribution, before scaling
 }
 
 // FeatureHit is one feature's part of the score.
 type FeatureHit struct {
-	Name   string
-	Value  float64
-	Weight float64
-	Points float64 // Weight × the scaled value
+	Name   string  `json:"name"`
+	Value  float64 `json:"value"`
+	Weight float64 `json:"weight"`
+	Points float64 `json:"points"` // Weight × the scaled value
 }
 
 type qterm struct {
@@ -317,6 +317,9 @@ func (ix *Index) featurePoints(fs []Feature, s uint32, hits *[]FeatureHit) float
 		pts := ft.Weight * scaled
 		total += pts
 		if hits != nil {
+			if math.IsNaN(v) {
+				v = 0 // the candidate has no such number: it scores nothing
+			}
 			*hits = append(*hits, FeatureHit{Name: ft.Name, Value: v, Weight: ft.Weight, Points: pts})
 		}
 	}

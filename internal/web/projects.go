@@ -13,6 +13,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
 	"github.com/xinzhi-platform/xinzhi/reports"
@@ -22,6 +23,7 @@ import (
 // New is set.
 type projectData struct {
 	New        bool
+	Suggest    bool // a need the matching engine suggests candidates for
 	Call       program.Call
 	View       program.View
 	StageName  string
@@ -180,6 +182,8 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		names = s.orgNames(r, t, v.Data)
 	}
 	d.Fields = formFields(t, v.Data, errs, lang, v.Attachments, d.Editable, v.Blind, formExtra{Names: names})
+	_, isNeed := match.Needs[t.Key]
+	d.Suggest = isNeed && (v.Reach.Staff || v.Reach.Owner)
 	if v.Reach.Owner {
 		for _, f := range program.Missing(t, v.Data) {
 			label := f.Label

@@ -18,10 +18,12 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
+	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	shipped "github.com/xinzhi-platform/xinzhi/metrics"
 )
@@ -62,6 +64,9 @@ type Server struct {
 	indicators *metric.Set
 	// evals keeps evaluated figures until the next write (metric.Cache).
 	evals *metric.Cache
+	// solvers ranks organisations for needs (a challenge's solvers); nil
+	// when there is no segmenter.
+	solvers *match.Solvers
 	// orgs counts the organisations for the cockpit, kept like evals.
 	orgs struct {
 		sync.Mutex
@@ -78,6 +83,9 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	s := &Server{cfg: cfg, db: db, auth: a, log: log, imports: newImportJobs()}
 	var err error
 	s.evals = metric.NewCache(audit.Generation)
+	if seg, ok := cfg.Search.(*search.Segmenter); ok && seg != nil {
+		s.solvers = match.NewSolvers(db, seg)
+	}
 	if s.indicators, err = metric.Load(shipped.Files); err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
 	}

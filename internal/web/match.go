@@ -1,0 +1,162 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/xinzhi-platform/xinzhi/internal/match"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+)
+
+// suggestionsData is the page of suggested candidates for a need.
+type suggestionsData struct {
+	View        program.View
+	Candidates  []match.Candidate
+	Decisions   []match.Decision
+	MayDecide   bool
+	Unavailable bool // no segmenter: the engine is off
+}
+
+// suggestionLimit is how many suggestions a page or the API shows at most.
+const suggestionLimit = 50
+
+func (s *Server) suggestions(r *http.Request) (*suggestionsData, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	ctx, pr := r.Context(), info(r).principal
+	v, err := program.ViewOf(ctx, s.db, pr, id)
+	if err != nil {
+		return nil, err
+	}
+	d := &suggestionsData{View: v, MayDecide: v.Reach.Manager || v.Reach.Owner}
+	limit := 20
+	if x := r.URL.Query().Get("limit"); x != "" {
+		n, err := strconv.Atoi(x)
+		if err != nil || n < 1 || n > suggestionLimit {
+			return nil, problem.Invalid("limit", "match.limit", suggestionLimit)
+		}
+		limit = n
+	}
+	if s.solvers == nil {
+		d.Unavailable = true
+	} else if d.Candidates, err = match.Suggest(ctx, s.db, s.solvers, pr, id, limit); err != nil {
+		return nil, err
+	}
+	if d.Decisions, err = match.Decisions(ctx, s.db, pr, id); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// suggestionsPage shows a need's suggested candidates with the reasons for
+// each, and the decisions taken so far.
+func (s *Server) suggestionsPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.suggestions(r)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "match.title", d)
+	switch r.URL.Query().Get("decided") {
+	case "accepted":
+		p.Flash = p.T("match.accepted")
+	case "rejected":
+		p.Flash = p.T("match.rejected")
+	}
+	return s.render(w, http.StatusOK, "suggestions", p)
+}
+
+// decideSuggestion accepts or rejects one suggested candidate.
+func (s *Server) decideSuggestion(w http.ResponseWriter, r *http.Request) error {
+	id, org, decision, err := decisionPath(r)
+	if err != nil {
+		return err
+	}
+	dec, err := s.decide(r, id, org, decision, r.FormValue("reason"))
+	if err != nil {
+		var pe *problem.Error
+		if errors.As(err, &pe) && !errors.Is(err, problem.ErrNotFound) {
+			d, derr := s.suggestions(r)
+			if derr != nil {
+				return derr
+			}
+			p := s.newPage(w, r, "match.title", d)
+			p.Flash, p.Bad = pe.Message(p.Lang), true
+			return s.render(w, problem.Status(err), "suggestions", p)
+		}
+		return err
+	}
+	if dec.DockingID != 0 {
+		http.Redirect(w, r, fmt.Sprintf("/projects/%d?moved=contact", dec.DockingID), http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d/suggestions?decided=%s", id, dec.Decision), http.StatusSeeOther)
+	return nil
+}
+
+func decisionPath(r *http.Request) (need, org int64, decision string, err error) {
+	if need, err = pathID(r); err != nil {
+		return
+	}
+	org, perr := strconv.ParseInt(r.PathValue("org"), 10, 64)
+	decision = r.PathValue("decision")
+	if perr != nil || org <= 0 || (decision != "accept" && decision != "reject") {
+		err = fmt.Errorf("%s: %w", r.URL.Path, problem.ErrNotFound)
+	}
+	return
+}
+
+func (s *Server) decide(r *http.Request, need, org int64, decision, reason string) (match.Decision, error) {
+	pr := info(r).principal
+	if decision == "accept" {
+		return match.Accept(r.Context(), s.db, pr, need, org, reason)
+	}
+	return match.Reject(r.Context(), s.db, pr, need, org, reason)
+}
+
+// apiSuggestions is the JSON form of the suggestions page.
+func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.suggestions(r)
+	if err != nil {
+		return err
+	}
+	if d.Unavailable {
+		return problem.New(problem.ErrConflict, "match.unavailable")
+	}
+	if d.Candidates == nil {
+		d.Candidates = []match.Candidate{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"need": d.View.ID, "suggestions": d.Candidates, "decisions": d.Decisions})
+}
+
+// apiDecide accepts or rejects a candidate; the body may be JSON
+// {"reason": "…"}.
+func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
+	id, org, decision, err := decisionPath(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Reason string `json:"reason"`
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 16<<10))
+	if err != nil {
+		return err
+	}
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &body); err != nil {
+			return problem.Invalid("body", "match.bad_body")
+		}
+	}
+	dec, err := s.decide(r, id, org, decision, body.Reason)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, dec)
+}
