@@ -49,7 +49,7 @@ func (g *gen) challenges() error {
 			}
 		}
 	}
-	return nil
+	return g.dockings()
 }
 
 // recommendations: 299 projects recommended to the province in the first

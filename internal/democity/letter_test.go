@@ -26,7 +26,6 @@ import (
 // of its indicator over the demo city.
 var waiting = map[string]string{
 	"clusters_double_digit":         "8 (chain map: clusters' yearly growth)",
-	"ai_robot_docking":              "7 (matching: dockings)",
 	"national_major_project_launch": "8 (national programs' records)",
 	"chain_innovation_map":          "8 (chain map)",
 	"tech_credit_matching":          "7 (science finance)",
@@ -63,6 +62,7 @@ var named = map[string]string{
 	"huabeng_one_advanced":            "华泵一号",
 	"major_special_projects_deployed": "高精密晶圆研磨",
 	"challenge_docking":               "涂胶显影设备精密温控模块",
+	"ai_robot_docking":                "沈阳新松机器人自动化股份有限公司",
 	"central_fund_recommended":        "中国航发沈阳燃气轮机有限公司",
 	"breakthrough_fields":             "干式真空干泵",
 	"transplant_projects":             "中船辽海装备公司",

@@ -217,11 +217,17 @@ func seedHistory(t *Template, r *Seeded) ([]seedEvent, error) {
 	evs := []seedEvent{{transition: "create", to: cur, at: created.UTC()}}
 	prevAt := created
 	var approved, disbursed bool
-	for _, m := range r.Marks {
+	for i, m := range r.Marks {
+		if i == 0 && m.Stage == cur && m.At.Equal(created) {
+			continue // the initial stage, reached on creation
+		}
 		if !m.At.After(prevAt) {
 			return nil, fmt.Errorf("mark %s at %s is not after %s", m.Stage, m.At.Format(time.DateTime), prevAt.Format(time.DateTime))
 		}
 		path := shortestPath(t, cur, m.Stage)
+		if len(path) == 0 && m.Stage == cur {
+			return nil, fmt.Errorf("mark %s: the record is in that stage already (a first mark of the initial stage needs Created at its time)", m.Stage)
+		}
 		if path == nil {
 			return nil, fmt.Errorf("no path from %s to %s", cur, m.Stage)
 		}
