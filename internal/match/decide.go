@@ -86,7 +86,7 @@ func need(ctx context.Context, db *store.DB, p access.Principal, id int64) (prog
 
 // Suggest ranks candidates for record needID, leaving out its owner, those
 // already decided on and those who already bid on it.
-func Suggest(ctx context.Context, db *store.DB, solvers *Solvers, p access.Principal, needID int64, limit int) ([]Candidate, error) {
+func Suggest(ctx context.Context, db *store.DB, solvers *Pool, p access.Principal, needID int64, limit int) ([]Candidate, error) {
 	pr, n, _, err := need(ctx, db, p, needID)
 	if err != nil {
 		return nil, err

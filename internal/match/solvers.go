@@ -4,9 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -17,137 +15,33 @@ import (
 // its projects and the challenges it won).
 var SolverFields = Config{Fields: map[string]float64{"name": 2, "description": 1, "record": 1.5}}
 
-// Solvers keeps an index of every organisation current with the database.
-// It follows the audit chain: every write is audited, so the events after
-// the last one seen name every organisation whose profile may have changed
-// (directly, or through a recognition or a project's outcome), and only those
-// are read again.
-type Solvers struct {
-	db  *store.DB
-	seg *search.Segmenter
+// orgSource is every organisation, as a candidate solver.
+type orgSource struct{}
 
-	mu   sync.Mutex
-	ix   *Index
-	seen int64 // the last audit event read
+func (orgSource) Config() Config { return SolverFields }
+
+// NewSolvers returns the pool of organisations as solvers.
+func NewSolvers(db *store.DB, seg *search.Segmenter) *Pool {
+	return NewPool(db, seg, orgSource{})
 }
 
-// NewSolvers returns a pool; the index is built on first use.
-func NewSolvers(db *store.DB, seg *search.Segmenter) *Solvers {
-	return &Solvers{db: db, seg: seg}
-}
-
-// rebuildAfter is how many changed organisations make a full reload cheaper
-// than reading them one batch at a time.
-const rebuildAfter = 50000
-
-// Index returns the index, brought up to date with the audit chain.
-func (p *Solvers) Index(ctx context.Context) (*Index, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	var last int64
-	if err := p.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_events`).Scan(&last); err != nil {
-		return nil, fmt.Errorf("match: audit head: %w", err)
-	}
-	if p.ix != nil && last == p.seen {
-		return p.ix, nil
-	}
-	var changed map[int64]bool
-	if p.ix != nil {
-		var err error
-		changed, err = p.changedSince(ctx, p.seen, last)
-		if err != nil {
-			return nil, err
-		}
-	}
-	if p.ix == nil || len(changed) > rebuildAfter {
-		ix, err := New(p.seg, SolverFields)
-		if err != nil {
-			return nil, err
-		}
-		docs, err := p.load(ctx, nil)
-		if err != nil {
-			return nil, err
-		}
-		if err := ix.PutAll(docs); err != nil {
-			return nil, err
-		}
-		p.ix, p.seen = ix, last
-		return ix, nil
-	}
-	if len(changed) > 0 {
-		ids := make([]int64, 0, len(changed))
-		for id := range changed {
-			ids = append(ids, id)
-		}
-		docs, err := p.load(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		found := map[int64]bool{}
-		for _, d := range docs {
-			found[d.ID] = true
-		}
-		if err := p.ix.PutAll(docs); err != nil {
-			return nil, err
-		}
-		for _, id := range ids {
-			if !found[id] {
-				p.ix.Delete(id) // deleted or merged away
-			}
-		}
-	}
-	p.seen = last
-	return p.ix, nil
-}
-
-// changedSince names the organisations that audit events (after, upto]
-// touch.
-func (p *Solvers) changedSince(ctx context.Context, after, upto int64) (map[int64]bool, error) {
+// Touched names the organisations that events touch: directly, through a
+// recognition, or through a project (its owner, and for a bid the
+// challenge's owner and the bidders).
+func (orgSource) Touched(ctx context.Context, db *store.DB, evs []Event) ([]int64, error) {
+	by := Of(evs, "organisation", "recognition", "project")
 	out := map[int64]bool{}
-	rows, err := p.db.QueryContext(ctx, `
-SELECT e.entity, e.entity_id FROM audit_events e
-WHERE e.id > ? AND e.id <= ? AND e.outcome = 'ok' AND e.entity IN ('organisation', 'recognition', 'project')`, after, upto)
-	if err != nil {
-		return nil, fmt.Errorf("match: read audit: %w", err)
-	}
-	var recs, projs []int64
-	for rows.Next() {
-		var entity, eid string
-		if err := rows.Scan(&entity, &eid); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		id, err := strconv.ParseInt(eid, 10, 64)
-		if err != nil {
-			continue // an event about many records, or none
-		}
-		switch entity {
-		case "organisation":
-			out[id] = true
-		case "recognition":
-			recs = append(recs, id)
-		case "project":
-			projs = append(projs, id)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out)+len(recs)+len(projs) > rebuildAfter {
-		for i := range rebuildAfter + 1 {
-			out[-int64(i)-1] = true // more than worth reading one by one
-		}
-		return out, nil
+	for _, id := range by["organisation"] {
+		out[id] = true
 	}
 	// add reads the organisations q names; q holds the id list twice when
 	// twice is set.
 	add := func(q string, ids []int64, twice bool) error {
-		return inBatches(ids, func(list string, args []any) error {
+		return InBatches(ids, func(list string, args []any) error {
 			if twice {
 				args = append(args, args...)
 			}
-			rows, err := p.db.QueryContext(ctx, fmt.Sprintf(q, list), args...)
+			rows, err := db.QueryContext(ctx, fmt.Sprintf(q, list), args...)
 			if err != nil {
 				return fmt.Errorf("match: organisations behind changes: %w", err)
 			}
@@ -162,10 +56,10 @@ WHERE e.id > ? AND e.id <= ? AND e.outcome = 'ok' AND e.entity IN ('organisation
 			return rows.Err()
 		})
 	}
-	if err := add(`SELECT subject_id FROM recognitions WHERE subject = 'organisation' AND id IN (%s)`, recs, false); err != nil {
+	if err := add(`SELECT subject_id FROM recognitions WHERE subject = 'organisation' AND id IN (%s)`, by["recognition"], false); err != nil {
 		return nil, err
 	}
-	// A project's owner, and for a bid the challenge's owner too.
+	projs := by["project"]
 	if err := add(`SELECT organisation_id FROM projects WHERE id IN (%s)
 UNION SELECT c.organisation_id FROM projects b JOIN projects c ON c.id = b.parent_id WHERE b.id IN (%[1]s)`, projs, true); err != nil {
 		return nil, err
@@ -173,30 +67,19 @@ UNION SELECT c.organisation_id FROM projects b JOIN projects c ON c.id = b.paren
 	if err := add(`SELECT b.organisation_id FROM projects b WHERE b.parent_id IN (%s)`, projs, false); err != nil {
 		return nil, err
 	}
-	return out, nil
-}
-
-// inBatches calls fn with placeholders and arguments for ids, 500 at a time.
-func inBatches(ids []int64, fn func(list string, args []any) error) error {
-	for lo := 0; lo < len(ids); lo += 500 {
-		part := ids[lo:min(len(ids), lo+500)]
-		args := make([]any, len(part))
-		for i, id := range part {
-			args[i] = id
-		}
-		if err := fn(strings.TrimSuffix(strings.Repeat("?,", len(part)), ","), args); err != nil {
-			return err
-		}
+	ids := make([]int64, 0, len(out))
+	for id := range out {
+		ids = append(ids, id)
 	}
-	return nil
+	return ids, nil
 }
 
 // load reads the profiles of the given organisations (all when ids is nil).
-func (p *Solvers) load(ctx context.Context, ids []int64) ([]Doc, error) {
+func (orgSource) Load(ctx context.Context, db *store.DB, ids []int64) ([]Doc, error) {
 	byID := map[int64]*Doc{}
 	var order []int64
 	run := func(q string, args []any, scan func(*sql.Rows) error) error {
-		rows, err := p.db.QueryContext(ctx, q, args...)
+		rows, err := db.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("match: load profiles: %w", err)
 		}
@@ -214,7 +97,7 @@ func (p *Solvers) load(ctx context.Context, ids []int64) ([]Doc, error) {
 		if ids == nil {
 			return run(strings.Replace(q, "%s", "1 = 1", 1), nil, scan)
 		}
-		return inBatches(ids, func(list string, args []any) error {
+		return InBatches(ids, func(list string, args []any) error {
 			return run(strings.Replace(q, "%s", col+" IN ("+list+")", 1), args, scan)
 		})
 	}

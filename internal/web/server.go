@@ -66,7 +66,7 @@ type Server struct {
 	evals *metric.Cache
 	// solvers ranks organisations for needs (a challenge's solvers); nil
 	// when there is no segmenter.
-	solvers *match.Solvers
+	solvers *match.Pool
 	// orgs counts the organisations for the cockpit, kept like evals.
 	orgs struct {
 		sync.Mutex
