@@ -91,7 +91,10 @@ func (g *gen) finance() error {
 			return err
 		}
 	}
-	return nil
+	if err := g.flush(); err != nil {
+		return err
+	}
+	return g.scienceFinance()
 }
 
 // green: 54 enterprises applied for provincial green manufacturing in the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
@@ -123,21 +124,21 @@ func TestNeedToDecision(t *testing.T) {
 			why string
 		}{{ip.ID, "finance.wrong_collateral"}, {rd.ID, "finance.wrong_stage"}, {big.ID, "finance.wrong_amount"}} {
 			var pe *problem.Error
-			if _, err := finance.Send(ctx, db, owner, need.ID, c.id, "2025-03-03"); !errors.As(err, &pe) || pe.Key != c.why {
+			if _, err := finance.Send(ctx, db, owner, need.ID, c.id, at("2025-03-03")); !errors.As(err, &pe) || pe.Key != c.why {
 				t.Errorf("send to %d: %v, want %s", c.id, err, c.why)
 			}
 		}
-		if _, err := finance.Send(ctx, db, stranger, need.ID, pilot.ID, "2025-03-03"); !errors.Is(err, problem.ErrNotFound) {
+		if _, err := finance.Send(ctx, db, stranger, need.ID, pilot.ID, at("2025-03-03")); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("another organisation sent the need: %v", err)
 		}
-		a, err := finance.Send(ctx, db, owner, need.ID, pilot.ID, "2025-03-03")
+		a, err := finance.Send(ctx, db, owner, need.ID, pilot.ID, at("2025-03-03"))
 		if err != nil {
 			t.Fatal(err)
 		}
 		if a.DockingID == 0 || a.Decision != "pending" {
 			t.Errorf("application %+v", a)
 		}
-		if _, err := finance.Send(ctx, db, owner, need.ID, pilot.ID, "2025-03-04"); !errors.Is(err, problem.ErrConflict) {
+		if _, err := finance.Send(ctx, db, owner, need.ID, pilot.ID, at("2025-03-04")); !errors.Is(err, problem.ErrConflict) {
 			t.Errorf("sent twice: %v", err)
 		}
 		if offers, _ := finance.Suggest(ctx, db, pool, owner, need.ID, 10); len(offers) != 0 {
@@ -229,4 +230,12 @@ func TestFunds(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func at(day string) time.Time {
+	t, err := time.ParseInLocation(time.DateOnly, day, time.FixedZone("CST", 8*3600))
+	if err != nil {
+		panic(err)
+	}
+	return t.Add(10 * time.Hour)
 }

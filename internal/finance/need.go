@@ -18,6 +18,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
+var shanghai = time.FixedZone("CST", 8*3600)
+
 // collateralOf maps the funding-need form's choice to a collateral key.
 var collateralOf = map[string]string{"信用": "none", "知识产权质押": "ip", "股权质押": "equity", "应收账款": "receivables", "不动产抵押": "property", "第三方担保": "guarantee"}
 
@@ -221,11 +223,14 @@ type Application struct {
 	Version        int     `json:"version"`
 }
 
-// Send sends need needID to product productID on day: an application the
-// institution decides on, and a docking record (topic 科技金融) between the
-// enterprise and the institution, in one transaction. The product must be
-// listed that day and fit the need's stage, amount and collateral.
-func Send(ctx context.Context, db *store.DB, p access.Principal, needID, productID int64, day string) (Application, error) {
+// Send sends need needID to product productID at a time (now, or when a
+// need is entered after the fact): an application the institution decides
+// on, and a docking record (topic 科技金融) between the enterprise and the
+// institution from that time, in one transaction. The product must be
+// listed that day (China time) and fit the need's stage, amount and
+// collateral.
+func Send(ctx context.Context, db *store.DB, p access.Principal, needID, productID int64, at time.Time) (Application, error) {
+	day := at.In(shanghai).Format(time.DateOnly)
 	var a Application
 	n, r, err := loadNeed(ctx, db, p, needID)
 	if err != nil {
@@ -237,8 +242,8 @@ func Send(ctx context.Context, db *store.DB, p access.Principal, needID, product
 	if n.Stage == "" || n.Amount <= 0 {
 		return a, problem.New(problem.ErrConflict, "finance.need_incomplete")
 	}
-	if _, err := time.Parse(time.DateOnly, day); err != nil {
-		return a, problem.Invalid("sent_on", "finance.bad_date")
+	if at.After(store.Now().Add(time.Hour)) {
+		return a, problem.Invalid("sent_on", "finance.future")
 	}
 	pr, err := GetProduct(ctx, db, productID)
 	if err != nil {
@@ -255,8 +260,8 @@ func Send(ctx context.Context, db *store.DB, p access.Principal, needID, product
 			return err
 		}
 		title := []rune("融资对接：" + n.Title + " — " + pr.Institution + "「" + pr.Name + "」")
-		dk, err := program.CreateInTx(ctx, tx, c.ID, n.OrganisationID, map[string]any{"title": string(title[:min(len(title), 120)]), "topic": "科技金融",
-			"counterpart": float64(pr.InstitutionID), "need_record": float64(needID)})
+		dk, err := program.CreateInTxAt(ctx, tx, c.ID, n.OrganisationID, map[string]any{"title": string(title[:min(len(title), 120)]), "topic": "科技金融",
+			"counterpart": float64(pr.InstitutionID), "need_record": float64(needID)}, at)
 		if err != nil {
 			return err
 		}

@@ -44,15 +44,15 @@ type Product struct {
 	Kind          string   `json:"kind"`
 	Name          string   `json:"name"`
 	Description   string   `json:"description,omitempty"`
-	Stages        []string `json:"stages"`          // empty: any stage
-	Sizes         []string `json:"sizes"`           // empty: any size
-	Tags          []string `json:"tags,omitempty"`  // e.g. 专精特新, 高新技术企业
-	AmountMin     float64  `json:"amount_min"`      // CNY; 0: no floor
-	AmountMax     float64  `json:"amount_max"`      // CNY; 0: no cap
-	Collateral    string   `json:"collateral"`      // none: credit only
-	Rate          float64  `json:"rate"`            // annual rate or premium, percent
-	PromisedDays  int      `json:"promised_days"`   // decides within this many days of a request; 0: no promise
-	Listed        string   `json:"listed"`          // YYYY-MM-DD
+	Stages        []string `json:"stages"`         // empty: any stage
+	Sizes         []string `json:"sizes"`          // empty: any size
+	Tags          []string `json:"tags,omitempty"` // e.g. 专精特新, 高新技术企业
+	AmountMin     float64  `json:"amount_min"`     // CNY; 0: no floor
+	AmountMax     float64  `json:"amount_max"`     // CNY; 0: no cap
+	Collateral    string   `json:"collateral"`     // none: credit only
+	Rate          float64  `json:"rate"`           // annual rate or premium, percent
+	PromisedDays  int      `json:"promised_days"`  // decides within this many days of a request; 0: no promise
+	Listed        string   `json:"listed"`         // YYYY-MM-DD
 	Delisted      string   `json:"delisted,omitempty"`
 	Version       int      `json:"version"`
 }

@@ -50,10 +50,10 @@ type Definition struct {
 // (any of them matches).
 type Where struct {
 	Program     []string            `yaml:"program,omitempty"`     // projects, outcomes: template keys
-	Stage       []string            `yaml:"stage,omitempty"`       // projects: stages reached (new, cumulative) or held (state)
-	Kind        []string            `yaml:"kind,omitempty"`        // recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds
+	Stage       []string            `yaml:"stage,omitempty"`       // projects: stages reached (new, cumulative) or held (state); applications: the need's stage (rd, poc …); fund_investments: the investee's (seed …)
+	Kind        []string            `yaml:"kind,omitempty"`        // recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds; products, applications: product kinds; fund_investments: fund kinds
 	Level       []string            `yaml:"level,omitempty"`       // recognitions, outcomes: levels; compute: precisions (FP16 …)
-	Status      []string            `yaml:"status,omitempty"`      // outcomes: problem status; compute: planned, building, operating
+	Status      []string            `yaml:"status,omitempty"`      // outcomes: problem status; compute: planned, building, operating; applications: pending, approved, declined (as decided by the as-of date)
 	Subject     string              `yaml:"subject,omitempty"`     // recognitions: organisation, person, discipline, major
 	Tag         []string            `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags
 	Cluster     []string            `yaml:"cluster,omitempty"`     // likewise: industry clusters
@@ -68,7 +68,7 @@ type Where struct {
 // Kinds, models, windows and dimensions the engine knows.
 var (
 	Kinds      = []string{"simple", "ratio", "growth", "derived"}
-	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments"}
 	Windows    = []string{"new", "cumulative", "state"}
 	Periods    = []string{"year", "half", "quarter", "month", "all"}
 	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
@@ -322,7 +322,8 @@ func checkMeasure(d *Definition) string {
 		}
 		return ""
 	case strings.HasPrefix(m, "sum:"):
-		allowed := map[string][]string{"projects": {"amount_requested", "amount_approved", "amount_disbursed"}, "figures": {"value"}, "compute": {"pflops"}}
+		allowed := map[string][]string{"projects": {"amount_requested", "amount_approved", "amount_disbursed"}, "figures": {"value"}, "compute": {"pflops"},
+			"applications": {"amount_requested", "amount_approved"}, "fund_investments": {"amount"}}
 		if !slices.Contains(allowed[d.Model], strings.TrimPrefix(m, "sum:")) {
 			return fmt.Sprintf("measure %q: %s sums %s", m, d.Model, strings.Join(allowed[d.Model], ", "))
 		}

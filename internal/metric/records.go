@@ -39,6 +39,12 @@ var recordSQL = map[string]struct {
 		`SELECT x.id, x.kind, x.code, x.name, o.name, COALESCE(x.opened, 0), x.tags, o.id FROM disciplines x JOIN organisations o ON o.id = x.organisation_id WHERE x.id IN (%s) ORDER BY x.id`, "/orgs/%s"},
 	"compute": {[]string{"record.id", "record.organisation", "record.title", "record.level", "record.stage", "record.day"},
 		`SELECT x.id, o.name, x.phase, x.precision || ' ' || x.pflops || 'P', x.status, x.since, o.id FROM compute_capacity x JOIN organisations o ON o.id = x.organisation_id WHERE x.id IN (%s) ORDER BY x.since, x.id`, "/orgs/%s"},
+	"products": {[]string{"record.id", "record.title", "record.organisation", "record.kind", "record.day", "record.revoked"},
+		`SELECT x.id, x.name, o.name, x.kind, x.listed, x.delisted, o.id FROM finance_products x JOIN organisations o ON o.id = x.institution_id WHERE x.id IN (%s) ORDER BY x.kind, x.id`, "/orgs/%s"},
+	"applications": {[]string{"record.id", "record.organisation", "record.title", "record.kind", "record.level", "record.stage", "record.day"},
+		`SELECT x.id, o.name, fp.name, fp.kind, x.stage, x.decision, x.sent_on, x.need_id FROM finance_applications x JOIN finance_products fp ON fp.id = x.product_id JOIN organisations o ON o.id = x.organisation_id WHERE x.id IN (%s) ORDER BY x.sent_on, x.id`, "/projects/%s"},
+	"fund_investments": {[]string{"record.id", "record.organisation", "record.title", "record.kind", "record.level", "record.day"},
+		`SELECT x.id, o.name, f.name, f.kind, x.stage, x.invested_on, o.id FROM fund_investments x JOIN funds f ON f.id = x.fund_id JOIN organisations o ON o.id = x.investee_id WHERE x.id IN (%s) ORDER BY x.invested_on, x.id`, "/orgs/%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }

@@ -78,6 +78,8 @@ func (q *query) dimension(by, model string) (string, error) {
 			return "x.level", nil
 		case "compute": // the precision
 			return "x.precision", nil
+		case "applications", "fund_investments": // the need's or the investee's stage
+			return "x.stage", nil
 		}
 	case "kind":
 		switch model {
@@ -91,6 +93,12 @@ func (q *query) dimension(by, model string) (string, error) {
 			return "o.kind", nil
 		case "compute": // the status
 			return "x.status", nil
+		case "products":
+			return "x.kind", nil
+		case "applications": // the product's kind
+			return "fp.kind", nil
+		case "fund_investments": // the fund's kind
+			return "f.kind", nil
 		}
 	case "field":
 		if model == "outcomes" {
@@ -218,6 +226,62 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 			q.where("x.since < ?", endDay)
 		default:
 			q.where("x.since < ? AND (x.until = '' OR x.until >= ?)", endDay, endDay)
+		}
+		q.orgFilters(w)
+	case "products": // listed products: state = listed on the date; new = listed in the period
+		sel = "x.id, x.institution_id, 0"
+		tables = "finance_products x JOIN organisations o ON o.id = x.institution_id"
+		q.in("x.kind", w.Kind)
+		switch d.Window {
+		case "new":
+			q.where("x.listed >= ? AND x.listed < ?", fromDay, toDay)
+		case "cumulative":
+			q.where("x.listed < ?", endDay)
+		default:
+			q.where("x.listed < ? AND (x.delisted = '' OR x.delisted >= ?)", endDay, endDay)
+		}
+		q.orgFilters(w)
+	case "applications": // needs sent to products, by when they were sent; a decision counts once taken by the date
+		val := "0"
+		if f, ok := strings.CutPrefix(d.Measure, "sum:"); ok {
+			val = "x." + f // checked against a fixed list in checkMeasure
+		}
+		sel = "x.id, x.organisation_id, " + val
+		tables = "finance_applications x JOIN finance_products fp ON fp.id = x.product_id JOIN organisations o ON o.id = x.organisation_id"
+		q.in("fp.kind", w.Kind)
+		q.in("x.stage", w.Stage)
+		if len(w.Status) > 0 {
+			var alts []string
+			for _, st := range w.Status {
+				if st == "pending" {
+					alts = append(alts, "(x.decision = 'pending' OR x.decided_on >= ?)")
+					q.args = append(q.args, endDay)
+				} else {
+					alts = append(alts, "(x.decision = ? AND x.decided_on < ?)")
+					q.args = append(q.args, st, endDay)
+				}
+			}
+			q.conds = append(q.conds, "("+strings.Join(alts, " OR ")+")")
+		}
+		if d.Window == "new" {
+			q.where("x.sent_on >= ? AND x.sent_on < ?", fromDay, toDay)
+		} else {
+			q.where("x.sent_on < ?", endDay)
+		}
+		q.orgFilters(w)
+	case "fund_investments":
+		val := "0"
+		if d.Measure == "sum:amount" {
+			val = "x.amount"
+		}
+		sel = "x.id, x.investee_id, " + val
+		tables = "fund_investments x JOIN funds f ON f.id = x.fund_id JOIN organisations o ON o.id = x.investee_id"
+		q.in("f.kind", w.Kind)
+		q.in("x.stage", w.Stage)
+		if d.Window == "new" {
+			q.where("x.invested_on >= ? AND x.invested_on < ?", fromDay, toDay)
+		} else {
+			q.where("x.invested_on < ?", endDay)
 		}
 		q.orgFilters(w)
 	case "figures":

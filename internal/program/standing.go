@@ -3,6 +3,7 @@ package program
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -37,6 +38,11 @@ func StandingCall(ctx context.Context, tx *store.Tx, program, callKey, name stri
 // CreateInTx starts a record in call callID for organisation orgID inside
 // tx, after checking data against the template (types, choices, limits).
 func CreateInTx(ctx context.Context, tx *store.Tx, callID, orgID int64, data map[string]any) (Project, error) {
+	return CreateInTxAt(ctx, tx, callID, orgID, data, Clock())
+}
+
+// CreateInTxAt is CreateInTx for a record that began at a given time.
+func CreateInTxAt(ctx context.Context, tx *store.Tx, callID, orgID int64, data map[string]any, at time.Time) (Project, error) {
 	var tid int64
 	if err := tx.QueryRowContext(ctx, `SELECT template_id FROM calls WHERE id = ?`, callID).Scan(&tid); err != nil {
 		return Project{}, fmt.Errorf("call %d: %w", callID, err)
@@ -48,5 +54,5 @@ func CreateInTx(ctx context.Context, tx *store.Tx, callID, orgID int64, data map
 	if ps := CheckData(t, data, false); len(ps) > 0 {
 		return Project{}, ps
 	}
-	return createProject(ctx, tx, Project{CallID: callID, TemplateID: tid, OrganisationID: orgID, Data: data})
+	return createProjectAt(ctx, tx, Project{CallID: callID, TemplateID: tid, OrganisationID: orgID, Data: data}, at)
 }

@@ -138,6 +138,12 @@ func CreateProject(ctx context.Context, db *store.DB, callID, orgID int64, data 
 // createProject inserts p in its template's initial stage. A child record
 // names its template and parent; any other takes its call's template.
 func createProject(ctx context.Context, tx *store.Tx, p Project) (Project, error) {
+	return createProjectAt(ctx, tx, p, store.Now())
+}
+
+// createProjectAt is createProject at a given time (a record that began
+// earlier than it is entered: a docking sent on a past day).
+func createProjectAt(ctx context.Context, tx *store.Tx, p Project, now time.Time) (Project, error) {
 	callID, orgID, data := p.CallID, p.OrganisationID, p.Data
 	p.Version = 1
 	if p.TemplateID == 0 {
@@ -156,12 +162,12 @@ func createProject(ctx context.Context, tx *store.Tx, p Project) (Project, error
 	if err != nil {
 		return p, err
 	}
-	now := store.Now()
+	now = now.UTC().Truncate(time.Microsecond)
 	if err := tx.QueryRowContext(ctx, `INSERT INTO projects (call_id, template_id, organisation_id, title, stage, data, amount_requested, created_at, updated_at, parent_id, child_kind)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, callID, p.TemplateID, orgID, p.Title, p.Stage, string(raw), p.AmountRequested, now, now, nullID(p.ParentID), p.ChildKind).Scan(&p.ID); err != nil {
 		return p, fmt.Errorf("create project: %w", err)
 	}
-	if err := appendEvent(ctx, tx, t.Key, p.ID, "create", "", p.Stage, ""); err != nil {
+	if err := appendEventAt(ctx, tx, t.Key, p.ID, "create", "", p.Stage, "", now); err != nil {
 		return p, err
 	}
 	return p, audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: p.ID, Action: "create", After: map[string]any{"call": callID, "organisation": orgID, "stage": p.Stage}})
@@ -180,12 +186,16 @@ func number(v any) float64 {
 }
 
 func appendEvent(ctx context.Context, tx *store.Tx, program string, projectID int64, transition, from, to, note string) error {
+	return appendEventAt(ctx, tx, program, projectID, transition, from, to, note, Clock())
+}
+
+// appendEventAt is appendEvent at a given time.
+func appendEventAt(ctx context.Context, tx *store.Tx, program string, projectID int64, transition, from, to, note string, at time.Time) error {
 	a := audit.ActorFrom(ctx)
 	var actorID any
 	if a.ID != 0 {
 		actorID = a.ID
 	}
-	at := Clock()
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO project_events (project_id, template_id, transition, from_stage, to_stage, at, actor_id, actor, note)
 		VALUES (?, (SELECT template_id FROM projects WHERE id = ?), ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
