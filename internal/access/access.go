@@ -78,11 +78,12 @@ const (
 	SystemView     Permission = "system.view"
 	AuditRead      Permission = "audit.read"
 	AuditExport    Permission = "audit.export"
-	ProgramView    Permission = "program.view"   // programs, calls and projects (own organisation's only, for bound roles)
-	ProgramManage  Permission = "program.manage" // publish templates, open calls, screen, assign reviewers, decide
-	ProjectApply   Permission = "project.apply"  // apply and edit the own organisation's applications
-	ReviewDo       Permission = "review.do"      // score assigned records, decline, declare conflicts
-	ReportIssue    Permission = "report.issue"   // issue (freeze) reports
+	ProgramView    Permission = "program.view"    // programs, calls and projects (own organisation's only, for bound roles)
+	ProgramManage  Permission = "program.manage"  // publish templates, open calls, screen, assign reviewers, decide
+	ProjectApply   Permission = "project.apply"   // apply and edit the own organisation's applications
+	ReviewDo       Permission = "review.do"       // score assigned records, decline, declare conflicts
+	ReportIssue    Permission = "report.issue"    // issue (freeze) reports
+	ProductPublish Permission = "product.publish" // publish financial products (own institution only, for finance users)
 )
 
 // grants is the catalogue: what each role may do.
@@ -90,10 +91,10 @@ var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView},
 	SecAdmin: {UserView, TokenManage, SessionAdmin},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue},
+	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish},
 	Reviewer: {OrgOwnView, ReviewDo},
 	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply},
-	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply},
+	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, ProductPublish},
 	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView, ProgramView},
 }
 

@@ -428,3 +428,21 @@ func Applications(ctx context.Context, q store.Querier, institutionID, orgID int
 	}
 	return out, rows.Err()
 }
+
+// ApplicationsOf lists the applications of one need, newest first.
+func ApplicationsOf(ctx context.Context, q store.Querier, needID int64, today string) ([]Application, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+appCols+` FROM `+appTables+` WHERE a.need_id = ? ORDER BY a.sent_on DESC, a.id DESC`, needID)
+	if err != nil {
+		return nil, fmt.Errorf("finance: applications of need: %w", err)
+	}
+	defer rows.Close()
+	var out []Application
+	for rows.Next() {
+		a, err := scanApplication(rows, today)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -215,4 +216,10 @@ func Products(ctx context.Context, q store.Querier, day, kind string) ([]Product
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// MayPublish reports whether p may publish or delist products of an
+// institution: program managers for any, a finance user for its own.
+func MayPublish(p access.Principal, institutionID int64) bool {
+	return p.Can(access.ProgramManage) || (p.Has(access.Finance) && p.OrgID != 0 && p.OrgID == institutionID)
 }

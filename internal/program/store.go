@@ -293,6 +293,13 @@ func Move(ctx context.Context, db *store.DB, p access.Principal, id int64, key, 
 type MoveInput struct {
 	Note   string
 	Amount *float64
+	// Data sets form fields with the move (checked like the form), before
+	// the transition's required fields and rule are read: a conversion's
+	// equity share.
+	Data map[string]any
+	// Also runs in the move's transaction after it, with the moved record:
+	// what must be written with the move or not at all.
+	Also func(tx *store.Tx, pr Project) error
 }
 
 // MoveWith is Move with an amount: a transition declaring amount: approved
@@ -321,6 +328,19 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		}
 		if !contains(tr.From, pr.Stage) {
 			return problem.New(problem.ErrConflict, "project.wrong_stage", tr.Name, pr.Stage)
+		}
+		if in.Data != nil {
+			if ps := CheckData(t, in.Data, false); len(ps) > 0 {
+				return ps
+			}
+			merged := make(map[string]any, len(pr.Data)+len(in.Data))
+			for k, v := range pr.Data {
+				merged[k] = v
+			}
+			for k, v := range in.Data {
+				merged[k] = v
+			}
+			pr.Data = merged
 		}
 		ok, err := mayTake(ctx, tx, p, pr, tr)
 		if err != nil {
@@ -396,6 +416,14 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		if set != "" {
 			args = append(args, amount)
 		}
+		if in.Data != nil {
+			raw, err := json.Marshal(pr.Data)
+			if err != nil {
+				return err
+			}
+			set += ", data = ?"
+			args = append(args, string(raw))
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE projects SET stage = ?, version = version + 1, updated_at = ?`+set+` WHERE id = ? AND stage = ? AND version = ?`,
 			append(args, pr.ID, pr.Stage, pr.Version)...)
 		if err != nil {
@@ -423,6 +451,14 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		after := map[string]any{"stage": tr.To}
 		if tr.Amount != "" {
 			after["amount_"+tr.Amount] = amount
+		}
+		for k, v := range in.Data {
+			after[k] = v
+		}
+		if in.Also != nil {
+			if err := in.Also(tx, pr); err != nil {
+				return err
+			}
 		}
 		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: pr.ID, Action: tr.Key, Before: map[string]any{"stage": from}, After: after})
 	})

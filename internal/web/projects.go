@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -24,6 +25,8 @@ import (
 type projectData struct {
 	New        bool
 	Suggest    bool // a need the matching engine suggests candidates for
+	Offers     bool // a funding need the engine suggests products for
+	Convert    bool // a disbursed grant leg a manager may convert to equity
 	Call       program.Call
 	View       program.View
 	StageName  string
@@ -184,6 +187,8 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	d.Fields = formFields(t, v.Data, errs, lang, v.Attachments, d.Editable, v.Blind, formExtra{Names: names})
 	_, isNeed := match.Needs[t.Key]
 	d.Suggest = isNeed && (v.Reach.Staff || v.Reach.Owner)
+	d.Offers = t.Key == "funding_need" && (v.Reach.Staff || v.Reach.Owner)
+	d.Convert = t.Key == "finance_leg" && v.Stage == "disbursed" && v.Reach.Manager && v.Data["instrument"] == finance.GrantToEquity
 	if v.Reach.Owner {
 		for _, f := range program.Missing(t, v.Data) {
 			label := f.Label

@@ -76,7 +76,7 @@ var areas = []struct {
 	{"nav.programs", "/programs", access.ProgramView},
 	{"nav.reviews", "/reviews", access.ReviewDo},
 	{"nav.challenges", "", access.SignedIn},
-	{"nav.finance", "", access.SignedIn},
+	{"nav.finance", "/finance", access.ProgramView},
 	{"nav.digital", "", access.SignedIn},
 	{"nav.compute", "", access.SignedIn},
 	{"nav.chains", "", access.SignedIn},

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
@@ -67,6 +68,8 @@ type Server struct {
 	// solvers ranks organisations for needs (a challenge's solvers); nil
 	// when there is no segmenter.
 	solvers *match.Pool
+	// products ranks listed financial products for funding needs.
+	products *match.Pool
 	// orgs counts the organisations for the cockpit, kept like evals.
 	orgs struct {
 		sync.Mutex
@@ -85,6 +88,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	s.evals = metric.NewCache(audit.Generation)
 	if seg, ok := cfg.Search.(*search.Segmenter); ok && seg != nil {
 		s.solvers = match.NewSolvers(db, seg)
+		s.products = finance.NewProducts(db, seg)
 	}
 	if s.indicators, err = metric.Load(shipped.Files); err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)

@@ -65,3 +65,20 @@ CREATE TABLE fund_investments (
 	created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX fund_investments_fund ON fund_investments(fund_id, invested_on);
+
+-- A grant leg of a 拨投结合 case converted to equity at the first market
+-- round: the round's terms and what the public money became.
+CREATE TABLE finance_conversions (
+	id INTEGER PRIMARY KEY,
+	leg_id INTEGER NOT NULL UNIQUE REFERENCES projects(id),
+	round_date TEXT NOT NULL,
+	pre_money REAL NOT NULL,
+	price REAL NOT NULL,
+	new_money REAL NOT NULL,
+	discount REAL NOT NULL,
+	conversion_price REAL NOT NULL,
+	amount REAL NOT NULL,
+	shares REAL NOT NULL,
+	stake REAL NOT NULL,
+	created_at TIMESTAMP NOT NULL
+);
