@@ -209,6 +209,9 @@ func decide(ctx context.Context, db *store.DB, p access.Principal, needID, candi
 				return err
 			}
 			d.DockingID = dk.ID
+			if err := program.Notify(ctx, tx, program.Notice{OrganisationID: candidateID, ProjectID: dk.ID, Kind: "docking_started", Args: []any{pr.Title}}); err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, `UPDATE match_decisions SET docking_id = ? WHERE id = ?`, dk.ID, d.ID); err != nil {
 				return fmt.Errorf("match: link docking: %w", err)
 			}

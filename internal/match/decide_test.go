@@ -135,6 +135,18 @@ func TestChallengeSuggestions(t *testing.T) {
 		if dk.Stage != "contact" || dk.OrganisationID != f.owner.ID || dk.Data["topic"] != "揭榜挂帅" || dk.Data["counterpart"] != float64(f.neu.ID) {
 			t.Errorf("docking %+v", dk)
 		}
+		// The counterpart reads its docking and is told of it.
+		asNEU := access.Principal{UserID: 9, Name: "neu", Roles: []access.Role{access.Org}, OrgID: f.neu.ID}
+		if _, err := program.ViewOf(ctx, db, asNEU, dk.ID); err != nil {
+			t.Errorf("the counterpart cannot read its docking: %v", err)
+		}
+		var notices int
+		if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications WHERE organisation_id = ? AND project_id = ?`, f.neu.ID, dk.ID).Scan(&notices); err != nil || notices != 1 {
+			t.Errorf("%d notices to the counterpart (%v)", notices, err)
+		}
+		if _, err := program.ViewOf(ctx, db, f.asOther, dk.ID); !errors.Is(err, problem.ErrNotFound) {
+			t.Errorf("a stranger reads the docking: %v", err)
+		}
 		if _, err := match.Accept(ctx, db, f.asManager, f.challenge.ID, f.neu.ID, ""); !errors.Is(err, problem.ErrConflict) {
 			t.Errorf("a second decision on one candidate: %v", err)
 		}

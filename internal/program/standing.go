@@ -54,5 +54,9 @@ func CreateInTxAt(ctx context.Context, tx *store.Tx, callID, orgID int64, data m
 	if ps := CheckData(t, data, false); len(ps) > 0 {
 		return Project{}, ps
 	}
-	return createProjectAt(ctx, tx, Project{CallID: callID, TemplateID: tid, OrganisationID: orgID, Data: data}, at)
+	pr, err := createProjectAt(ctx, tx, Project{CallID: callID, TemplateID: tid, OrganisationID: orgID, Data: data}, at)
+	if err != nil {
+		return pr, err
+	}
+	return pr, syncParties(ctx, tx, t, pr.ID, data)
 }

@@ -19,6 +19,7 @@ type Reach struct {
 	Owner       bool // a user of the applicant organisation
 	ParentOwner bool // a user of the parent record's organisation (a challenge's owner reading its bids)
 	Public      bool // an organisation user reading a record open to others' children (a published challenge)
+	Party       bool // an organisation the record names (a docking's counterpart, a partner) or that bid on it: reads it
 	Reviewer    bool // assigned to review it
 	Blind       bool // sees it without the applicant's identity
 	Assignments []Assignment
@@ -60,10 +61,18 @@ func ReachOf(ctx context.Context, q store.Querier, p access.Principal, pr Projec
 			}
 		}
 	}
-	if !r.Staff && !r.Owner && !r.Reviewer && !r.ParentOwner && !r.Public {
+	if p.OrgID != 0 && !r.Owner && (p.Can(access.ProjectApply) || p.Can(access.OrgOwnView)) {
+		var n int
+		if err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM project_parties WHERE project_id = ? AND organisation_id = ?)
+			+ (SELECT COUNT(*) FROM projects WHERE parent_id = ? AND organisation_id = ?)`, pr.ID, p.OrgID, pr.ID, p.OrgID).Scan(&n); err != nil {
+			return r, fmt.Errorf("parties of %d: %w", pr.ID, err)
+		}
+		r.Party = n > 0
+	}
+	if !r.Staff && !r.Owner && !r.Reviewer && !r.ParentOwner && !r.Public && !r.Party {
 		return r, fmt.Errorf("project %d: %w", pr.ID, problem.ErrNotFound)
 	}
-	r.Blind = !r.Staff && !r.Owner && !r.ParentOwner && !r.Public && t.Review != nil && t.Review.Blind
+	r.Blind = !r.Staff && !r.Owner && !r.ParentOwner && !r.Public && !r.Party && t.Review != nil && t.Review.Blind
 	return r, nil
 }
 

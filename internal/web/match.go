@@ -93,7 +93,7 @@ func (s *Server) decideSuggestion(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	if dec.DockingID != 0 {
-		http.Redirect(w, r, fmt.Sprintf("/projects/%d?moved=contact", dec.DockingID), http.StatusSeeOther)
+		http.Redirect(w, r, fmt.Sprintf("/projects/%d?docked=1", dec.DockingID), http.StatusSeeOther)
 		return nil
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d/suggestions?decided=%s", id, dec.Decision), http.StatusSeeOther)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"sort"
 
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 )
@@ -43,4 +44,41 @@ func (s *Server) openChallenges(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Access-Control-Allow-Origin", "*")
 	return writeJSON(w, http.StatusOK, pkg)
+}
+
+// challengeRow is one published challenge on the public list.
+type challengeRow struct {
+	ID       string
+	Title    string
+	Owner    string
+	Field    string
+	Bounty   float64
+	Deadline string
+	Term     float64
+	Limits   string
+	Bidders  int
+	Open     bool
+}
+
+// challengesPage is the public list of published challenges (揭榜挂帅
+// 榜单): open ones first; only the template's public fields are shown.
+// Signed-in organisations open a challenge to read it in full and bid.
+func (s *Server) challengesPage(w http.ResponseWriter, r *http.Request) error {
+	pkg, err := opendata.Challenges(r.Context(), s.db, s.publisher(), "challenge", s.cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	var rows []challengeRow
+	for _, rel := range pkg.Releases {
+		c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Tender.Status == "active"}
+		c.Field, _ = rel.Extra["field"].(string)
+		c.Bounty, _ = rel.Extra["bounty"].(float64)
+		c.Deadline, _ = rel.Extra["bid_deadline"].(string)
+		c.Term, _ = rel.Extra["term_months"].(float64)
+		c.Limits, _ = rel.Extra["bidder_limits"].(string)
+		rows = append(rows, c)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Open && !rows[j].Open })
+	p := s.newPage(w, r, "challenges.title", rows)
+	return s.render(w, http.StatusOK, "challenges", p)
 }

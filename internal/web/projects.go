@@ -133,6 +133,8 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "project.title", d)
 	q := r.URL.Query()
 	switch {
+	case q.Get("docked") == "1":
+		p.Flash = p.T("match.accepted")
 	case q.Get("saved") == "1":
 		p.Flash = p.T("form.saved")
 	case q.Get("moved") != "":

@@ -75,7 +75,7 @@ var areas = []struct {
 	{"nav.people", "/people", access.PersonView},
 	{"nav.programs", "/programs", access.ProgramView},
 	{"nav.reviews", "/reviews", access.ReviewDo},
-	{"nav.challenges", "", access.SignedIn},
+	{"nav.challenges", "/challenges", access.SignedIn},
 	{"nav.finance", "/finance", access.ProgramView},
 	{"nav.digital", "", access.SignedIn},
 	{"nav.compute", "", access.SignedIn},
