@@ -160,7 +160,7 @@ func (g *gen) smePilot() error {
 			return err
 		}
 	}
-	return nil
+	return g.digitalCatalogue()
 }
 
 // platforms: 32 provincial industrial internet platforms by the end of

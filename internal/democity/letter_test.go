@@ -32,8 +32,6 @@ var waiting = map[string]string{
 	"ai_alliance_founded":           "8 (AI elements: alliances)",
 	"pesticide_formula_samples":     "8 (AI elements: data sets)",
 	"chain_leaders_driving":         "8 (chain map: chain leaders)",
-	"service_providers_selected":    "7 (SME digital transformation: providers)",
-	"xkqz_products":                 "7 (SME digital transformation: solutions)",
 	"pilot_city_5g_iiot":            "8 (infrastructure)",
 	"private_networks":              "8 (infrastructure)",
 	"base_stations_new":             "8 (infrastructure: base stations)",

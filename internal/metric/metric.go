@@ -68,7 +68,7 @@ type Where struct {
 // Kinds, models, windows and dimensions the engine knows.
 var (
 	Kinds      = []string{"simple", "ratio", "growth", "derived"}
-	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions"}
 	Windows    = []string{"new", "cumulative", "state"}
 	Periods    = []string{"year", "half", "quarter", "month", "all"}
 	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}

@@ -45,6 +45,8 @@ var recordSQL = map[string]struct {
 		`SELECT x.id, o.name, fp.name, fp.kind, x.stage, x.decision, x.sent_on, x.need_id FROM finance_applications x JOIN finance_products fp ON fp.id = x.product_id JOIN organisations o ON o.id = x.organisation_id WHERE x.id IN (%s) ORDER BY x.sent_on, x.id`, "/projects/%s"},
 	"fund_investments": {[]string{"record.id", "record.organisation", "record.title", "record.kind", "record.level", "record.day"},
 		`SELECT x.id, o.name, f.name, f.kind, x.stage, x.invested_on, o.id FROM fund_investments x JOIN funds f ON f.id = x.fund_id JOIN organisations o ON o.id = x.investee_id WHERE x.id IN (%s) ORDER BY x.invested_on, x.id`, "/orgs/%s"},
+	"solutions": {[]string{"record.id", "record.title", "record.organisation", "record.kind", "record.day"},
+		`SELECT x.id, x.name, o.name, x.scenes, x.listed, o.id FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE x.id IN (%s) ORDER BY x.listed, x.id`, "/orgs/%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }

@@ -284,6 +284,18 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 			q.where("x.invested_on < ?", endDay)
 		}
 		q.orgFilters(w)
+	case "solutions": // 小快轻准 solutions listed: state = listed on the date; new = listed in the period
+		sel = "x.id, x.provider_id, 0"
+		tables = "digital_solutions x JOIN organisations o ON o.id = x.provider_id"
+		switch d.Window {
+		case "new":
+			q.where("x.listed >= ? AND x.listed < ?", fromDay, toDay)
+		case "cumulative":
+			q.where("x.listed < ?", endDay)
+		default:
+			q.where("x.listed < ? AND (x.delisted = '' OR x.delisted >= ?)", endDay, endDay)
+		}
+		q.orgFilters(w)
 	case "figures":
 		year := w.Year
 		if year == 0 {
