@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
@@ -70,6 +71,8 @@ type Server struct {
 	solvers *match.Pool
 	// products ranks listed financial products for funding needs.
 	products *match.Pool
+	// solutionsPool ranks listed 小快轻准 solutions for weak scenes.
+	solutionsPool *match.Pool
 	// orgs counts the organisations for the cockpit, kept like evals.
 	orgs struct {
 		sync.Mutex
@@ -89,6 +92,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if seg, ok := cfg.Search.(*search.Segmenter); ok && seg != nil {
 		s.solvers = match.NewSolvers(db, seg)
 		s.products = finance.NewProducts(db, seg)
+		s.solutionsPool = digital.NewSolutions(db, seg)
 	}
 	if s.indicators, err = metric.Load(shipped.Files); err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)

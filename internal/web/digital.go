@@ -1,0 +1,185 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/digital"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+)
+
+// digitalData is the digital-transformation page: the assessment form, a
+// result when one was just scored, and the catalogue.
+type digitalData struct {
+	Model     *digital.Model
+	Answers   digital.Answers
+	Result    *digital.Result
+	Bars      []bar
+	Fits      []digital.Fit
+	Scene     string
+	Solutions []digital.Solution
+	Providers int
+	Day       string
+}
+
+// bar is one dimension drawn as an SVG bar (the width in pixels out of 300).
+type bar struct {
+	Name       string
+	Score, Max float64
+	Width, Y   int
+}
+
+func (s *Server) digitalData(r *http.Request) (*digitalData, error) {
+	m, err := digital.SME2024()
+	if err != nil {
+		return nil, err
+	}
+	d := &digitalData{Model: m, Day: s.dataDay(), Scene: r.URL.Query().Get("scene")}
+	if d.Scene != "" && !slices.ContainsFunc(m.Scenes, func(x digital.Scene) bool { return x.Name == d.Scene }) {
+		return nil, problem.Invalid("scene", "digital.unknown_scene", d.Scene)
+	}
+	ctx := r.Context()
+	if d.Solutions, err = digital.Solutions(ctx, s.db, d.Day, d.Scene); err != nil {
+		return nil, err
+	}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT subject_id) FROM recognitions WHERE subject = 'organisation' AND kind = ? AND granted <= ? AND (revoked = '' OR revoked > ?)`,
+		digital.ProviderKind, d.Day, d.Day).Scan(&d.Providers); err != nil {
+		return nil, fmt.Errorf("providers: %w", err)
+	}
+	return d, nil
+}
+
+func (s *Server) digitalPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.digitalData(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "digital", s.newPage(w, r, "digital.title", d))
+}
+
+// answersFromForm reads the assessment form: item.KEY is a rate or a change,
+// item.KEY (repeated) the ticked options, scene.NAME a level.
+func answersFromForm(r *http.Request, m *digital.Model) digital.Answers {
+	a := digital.Answers{Rates: map[string]float64{}, Ticked: map[string][]string{}, Changes: map[string]string{}, Scenes: map[string]int{}}
+	for _, dim := range m.Dimensions {
+		for _, it := range dim.Items {
+			raw := strings.TrimSpace(r.FormValue("item." + it.Key))
+			switch it.Kind {
+			case "band":
+				if raw != "" {
+					v, err := strconv.ParseFloat(strings.TrimSuffix(raw, "%"), 64)
+					if err != nil {
+						v = -1 // refused, naming the item
+					}
+					a.Rates[it.Key] = v
+				}
+			case "multi":
+				if vs := r.Form["item."+it.Key]; len(vs) > 0 {
+					a.Ticked[it.Key] = vs
+				}
+			case "change":
+				if raw != "" {
+					a.Changes[it.Key] = raw
+				}
+			}
+		}
+	}
+	for _, sc := range m.Scenes {
+		if raw := r.FormValue("scene." + sc.Name); raw != "" {
+			v, err := strconv.Atoi(raw)
+			if err != nil {
+				v = -1
+			}
+			a.Scenes[sc.Name] = v
+		}
+	}
+	return a
+}
+
+// assess scores the form and suggests solutions for the weak scenes.
+func (s *Server) assess(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.digitalData(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return problem.Invalid("form", "form.fix_below")
+	}
+	d.Answers = answersFromForm(r, d.Model)
+	p := s.newPage(w, r, "digital.title", d)
+	res, ps := d.Model.Assess(d.Answers)
+	if len(ps) > 0 {
+		p.Errors = ps.ByField(p.Lang)
+		p.Flash, p.Bad = p.T("form.fix_below"), true
+		return s.render(w, http.StatusUnprocessableEntity, "digital", p)
+	}
+	d.Result = &res
+	for i, dim := range res.Dimensions {
+		name := dim.Name
+		if p.Lang == "en" {
+			name = dim.NameEN
+		}
+		d.Bars = append(d.Bars, bar{Name: name, Score: dim.Score, Max: dim.Max, Width: int(300 * dim.Score / dim.Max), Y: 28 * i})
+	}
+	if s.solutionsPool != nil {
+		if d.Fits, err = digital.Suggest(r.Context(), s.db, s.solutionsPool, res, 10); err != nil {
+			return err
+		}
+	}
+	return s.render(w, http.StatusOK, "digital", p)
+}
+
+func (s *Server) apiDigitalModel(w http.ResponseWriter, r *http.Request) error {
+	m, err := digital.SME2024()
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, m)
+}
+
+// apiAssess scores answers (JSON) and suggests solutions for the weak
+// scenes; nothing is stored.
+func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request) error {
+	m, err := digital.SME2024()
+	if err != nil {
+		return err
+	}
+	var a digital.Answers
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return problem.Invalid("body", "finance.bad_body")
+	}
+	res, ps := m.Assess(a)
+	if len(ps) > 0 {
+		return ps
+	}
+	fits := []digital.Fit{}
+	if s.solutionsPool != nil {
+		if fits, err = digital.Suggest(r.Context(), s.db, s.solutionsPool, res, 10); err != nil {
+			return err
+		}
+		if fits == nil {
+			fits = []digital.Fit{}
+		}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"result": res, "solutions": fits})
+}
+
+func (s *Server) apiSolutions(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.digitalData(r)
+	if err != nil {
+		return err
+	}
+	if d.Solutions == nil {
+		d.Solutions = []digital.Solution{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "providers": d.Providers, "solutions": d.Solutions})
+}

@@ -1,0 +1,60 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/xinzhi-platform/xinzhi/internal/digital"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+)
+
+// TestDigitalOverHTTP: an SME scores itself in the browser form and through
+// the API: level, the chart, what level 3 lacks, and a solution for a weak
+// scene; a bad answer is named.
+func TestDigitalOverHTTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		m, err := digital.SME2024()
+		if err != nil {
+			t.Fatal(err)
+		}
+		prov, _ := registry.Create(ctx, db, registry.Organisation{Name: "沈阳智造云科技有限公司", Kind: "enterprise"})
+		if err := registry.Grant(ctx, db, registry.Recognition{Kind: digital.ProviderKind, Level: "市级", Subject: "organisation", SubjectID: prov.ID, Granted: "2024-03-01"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.AddSolution(ctx, db, digital.Solution{ProviderID: prov.ID, Name: "质检云", Description: "机器视觉质检", Scenes: []string{"质量管理"}, Price: 30000, Deploy: "saas", Listed: "2024-05-01"}); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.signIn("u-org", pw)
+		_, body := c.get("/digital")
+		if !strings.Contains(body, "入库服务商 1 家") || !strings.Contains(body, "质检云") {
+			t.Fatal("the catalogue is not on the page")
+		}
+		form := url.Values{"item.equipment": {"100"}, "item.collection": {"100"}, "item.resources": {"61"}}
+		for _, s := range m.Scenes {
+			form.Set("scene."+s.Name, "3")
+		}
+		form.Set("scene.质量管理", "1")
+		resp, body := c.post("/digital/assess", form)
+		if resp.StatusCode != 200 || !strings.Contains(body, `id="level">二级`) || !strings.Contains(body, "三级要求总分不低于60分，现为45分") ||
+			!strings.Contains(body, `data-solution=`) || !strings.Contains(body, "<svg class=\"chart\"") {
+			t.Fatalf("assessment page: %d\n%s", resp.StatusCode, body)
+		}
+		form.Set("item.equipment", "120")
+		resp, body = c.post("/digital/assess", form)
+		if resp.StatusCode != 422 || !strings.Contains(body, "“关键设备联网率”须为0至100之间的百分数") {
+			t.Fatalf("a bad rate: %d", resp.StatusCode)
+		}
+		resp, body = c.raw("POST", "/api/v1/digital/assessments", "application/json", []byte(`{"rates": {"equipment": 100, "collection": 100}, "scenes": {"质量管理": 1}}`))
+		if resp.StatusCode != 200 || !strings.Contains(body, `"level": 0`) || !strings.Contains(body, `"digital.gap_scenes"`) {
+			t.Fatalf("API: %d %s", resp.StatusCode, body)
+		}
+		if resp, _ := c.raw("POST", "/api/v1/digital/assessments", "application/json", []byte(`{"scenes": {"炼丹": 1}}`)); resp.StatusCode != 422 {
+			t.Errorf("an unknown scene: %d", resp.StatusCode)
+		}
+	})
+}
