@@ -40,6 +40,19 @@ func Check(t *Template) []Problem {
 	}
 	env := exprEnv(t)
 	for _, f := range t.Form {
+		if !f.Unique && (len(f.UniqueWith) > 0 || len(f.UniqueExcept) > 0) {
+			add(f.Line, "program.unique_without", f.Key)
+		}
+		for _, w := range f.UniqueWith {
+			if !fieldKeys[w] {
+				add(f.Line, "program.unique_with_unknown", w, f.Key)
+			}
+		}
+		for _, st := range f.UniqueExcept {
+			if _, ok := t.Stage(st); !ok {
+				add(f.Line, "program.stage_unknown", st, f.Key)
+			}
+		}
 		if f.When != "" {
 			if _, err := expr.Compile(f.When, expr.Env(env), expr.AsBool()); err != nil {
 				add(f.Line, "program.expr_invalid", f.When, firstLine(err.Error()))
@@ -280,11 +293,16 @@ func exprEnv(t *Template) map[string]any {
 		"name": "", "credit_code": "", "kind": "", "district": "", "size": "", "founded": "",
 		"tags": []string{}, "clusters": []string{}, "figures": map[string]float64{},
 		"recognitions": []string{}, // kind names of recognitions held, and "name:level"
+		// approved_this_year: what the applicant's other records of this
+		// program created this year (China time) were approved, summed (a
+		// yearly cap per enterprise)
+		"approved_this_year": 0.0,
 	}
 	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "stage": ""}
 	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0} // the first round's sheets and aggregated score
 	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0}        // the parent record of a child (a bid's challenge)
 	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": ""}
+	env["move"] = map[string]any{"amount": 0.0} // the amount given with the move being checked
 	return env
 }
 

@@ -372,10 +372,16 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		if len(missing) > 0 {
 			return problem.New(problem.ErrInvalid, "project.missing", strings.Join(missing, "、"))
 		}
+		if err := checkUnique(ctx, tx, t, pr, tr.To); err != nil {
+			return err
+		}
 		if tr.Rule != "" {
 			env, err := ruleEnv(ctx, tx, t, pr)
 			if err != nil {
 				return err
+			}
+			if in.Amount != nil {
+				env["move"] = map[string]any{"amount": *in.Amount}
 			}
 			ok, err := expr.Eval(tr.Rule, env)
 			if err != nil {
@@ -402,7 +408,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				return problem.Invalid("amount", "call.negative")
 			case tr.Amount == "approved" && pr.AmountRequested > 0 && *in.Amount > pr.AmountRequested:
 				return problem.Invalid("amount", "project.amount_over_requested", pr.AmountRequested)
-			case tr.Amount == "disbursed" && approved > 0 && disbursed+*in.Amount > approved:
+			case tr.Amount == "disbursed" && (approved > 0 || approves(t)) && disbursed+*in.Amount > approved:
 				return problem.Invalid("amount", "project.amount_over_approved", approved, disbursed)
 			}
 			amount = *in.Amount
@@ -546,6 +552,16 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 		}
 	}
 	applicant["recognitions"] = names
+	var approvedThisYear float64
+	year := store.Now().In(shanghai).Format("2006")
+	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(p.amount_approved), 0) FROM projects p JOIN program_templates t ON t.id = p.template_id
+		WHERE t.key = ? AND p.organisation_id = ? AND p.id <> ? AND p.created_at >= ?`, t.Key, pr.OrganisationID, pr.ID, yearStart(year)).Scan(&approvedThisYear); err != nil {
+		return nil, fmt.Errorf("approved this year: %w", err)
+	}
+	applicant["approved_this_year"] = approvedThisYear
+	if c, err := GetCall(ctx, q, pr.CallID); err == nil {
+		env["call"] = map[string]any{"key": c.Key, "quota": c.Quota, "budget": c.Budget, "opens": c.Opens, "closes": c.Closes}
+	}
 	figs, err := registry.Figures(ctx, q, org.ID)
 	if err != nil {
 		return nil, err
@@ -690,4 +706,15 @@ func grantOn(ctx context.Context, tx *store.Tx, g *Grant, pr Project, at time.Ti
 	}
 	return registry.GrantTx(ctx, tx, registry.Recognition{Kind: kind, Level: level, Subject: "organisation", SubjectID: pr.OrganisationID,
 		Authority: g.Authority, Granted: at.In(shanghai).Format(time.DateOnly), Note: fmt.Sprintf("project #%d", pr.ID)})
+}
+
+// approves reports whether the template approves an amount somewhere: then
+// nothing may be paid out beyond what was approved, even when that is 0.
+func approves(t *Template) bool {
+	for _, tr := range t.Transitions {
+		if tr.Amount == "approved" {
+			return true
+		}
+	}
+	return false
 }

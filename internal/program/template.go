@@ -41,7 +41,13 @@ type Field struct {
 	Columns  []Field  `yaml:"columns,omitempty"` // for a table
 	Help     string   `yaml:"help,omitempty"`
 	Public   bool     `yaml:"public,omitempty"` // may be published as open data; fields are private unless they say so
-	Line     int      `yaml:"-"`
+	// Unique: no two records of the program hold the same value (with the
+	// fields of UniqueWith) outside the stages of UniqueExcept; checked when
+	// a record moves into any other stage (one contract funded once).
+	Unique       bool     `yaml:"unique,omitempty"`
+	UniqueWith   []string `yaml:"unique_with,omitempty"`
+	UniqueExcept []string `yaml:"unique_except,omitempty"`
+	Line         int      `yaml:"-"`
 }
 
 // Stage is a state a record can be in.
