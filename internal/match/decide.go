@@ -18,6 +18,10 @@ import (
 // makes and the docking topic an accepted suggestion starts.
 type Need struct {
 	Topic string
+	// Pool names the pool of candidates ("" for every organisation as a
+	// solver; compute.Centres for compute centres). Candidates are
+	// organisations either way.
+	Pool  string
 	Query func(pr program.Project) Query
 }
 
@@ -86,7 +90,7 @@ func need(ctx context.Context, db *store.DB, p access.Principal, id int64) (prog
 
 // Suggest ranks candidates for record needID, leaving out its owner, those
 // already decided on and those who already bid on it.
-func Suggest(ctx context.Context, db *store.DB, solvers *Pool, p access.Principal, needID int64, limit int) ([]Candidate, error) {
+func Suggest(ctx context.Context, db *store.DB, pools map[string]*Pool, p access.Principal, needID int64, limit int) ([]Candidate, error) {
 	pr, n, _, err := need(ctx, db, p, needID)
 	if err != nil {
 		return nil, err
@@ -110,7 +114,11 @@ UNION SELECT organisation_id FROM projects WHERE parent_id = ?`, needID, needID)
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	ix, err := solvers.Index(ctx)
+	pool := pools[n.Pool]
+	if pool == nil {
+		return nil, problem.New(problem.ErrConflict, "match.unavailable")
+	}
+	ix, err := pool.Index(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -99,11 +99,11 @@ func TestChallengeSuggestions(t *testing.T) {
 		f := setUp(t, db)
 		solvers := match.NewSolvers(db, f.seg)
 		suggest := func() []int64 {
-			ss, err := match.Suggest(ctx, db, solvers, f.asOwner, f.challenge.ID, 10)
+			ss, err := match.Suggest(ctx, db, map[string]*match.Pool{"": solvers}, f.asOwner, f.challenge.ID, 10)
 			return suggestedIDs(t, ss, err)
 		}
 
-		got, err := match.Suggest(ctx, db, solvers, f.asOwner, f.challenge.ID, 10)
+		got, err := match.Suggest(ctx, db, map[string]*match.Pool{"": solvers}, f.asOwner, f.challenge.ID, 10)
 		ids := suggestedIDs(t, got, err)
 		if len(ids) < 2 || ids[0] != f.neu.ID || !has(ids, f.inst.ID) {
 			t.Fatalf("suggestions %v: want 东北大学 (%d) first and the institute (%d) among them", ids, f.neu.ID, f.inst.ID)
@@ -114,7 +114,7 @@ func TestChallengeSuggestions(t *testing.T) {
 		if len(got[0].Terms) == 0 || len(got[0].Passed) != 1 {
 			t.Errorf("no reasons: %+v", got[0])
 		}
-		if _, err := match.Suggest(ctx, db, solvers, f.asOther, f.challenge.ID, 10); !errors.Is(err, problem.ErrNotFound) {
+		if _, err := match.Suggest(ctx, db, map[string]*match.Pool{"": solvers}, f.asOther, f.challenge.ID, 10); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("another organisation read a draft challenge's suggestions: %v", err)
 		}
 

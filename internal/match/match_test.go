@@ -251,3 +251,20 @@ func TestPruningChangesNothing(t *testing.T) {
 	}
 	t.Logf("pruned %d of 300 queries", pruned)
 }
+
+// TestBrowse: with Browse, candidates that share no term with the text are
+// ranked too, after those that do.
+func TestBrowse(t *testing.T) {
+	ix := newIndex(t, city...)
+	got, err := ix.Match(Query{Text: "机器人", Must: []Constraint{In("district", "浑南区")}, Browse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(ids(got), []int64{3, 1}) {
+		t.Errorf("browse: %v, want 3 (matches the text) then 1", ids(got))
+	}
+	got, _ = ix.Match(Query{Text: "机器人", Must: []Constraint{In("district", "浑南区")}})
+	if !slices.Equal(ids(got), []int64{3}) {
+		t.Errorf("search: %v, want 3 only", ids(got))
+	}
+}

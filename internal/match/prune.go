@@ -36,7 +36,7 @@ func (ix *Index) scoreTerms(sc *scratch, qts []qterm, norms [][256]float64, q Qu
 			continue
 		}
 		ix.accumulate(sc, qt, norms)
-		if ix.exhaustive || i+1 == len(qts) || len(sc.touched) >= len(ix.postings[qts[i+1].id]) {
+		if ix.exhaustive || q.Browse || i+1 == len(qts) || len(sc.touched) >= len(ix.postings[qts[i+1].id]) {
 			continue // last term, or pruning would save nothing
 		}
 		r := rest[i+1]

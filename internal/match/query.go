@@ -32,6 +32,10 @@ type Query struct {
 	Exclude []int64
 	// Limit is how many suggestions to return (20 when zero).
 	Limit int
+	// Browse ranks every candidate passing the constraints, the text only
+	// adding to the score (a compute demand: any centre with the capacity
+	// will do); otherwise a candidate must share a term with the text.
+	Browse bool
 }
 
 // Constraint is one hard condition. Build them with In, Between and Covers.
@@ -178,7 +182,7 @@ func (ix *Index) Match(q Query) ([]Suggestion, error) {
 
 	norms := ix.norms(weights, n)
 	candidates := func(yield func(uint32) bool) {
-		if len(qts) > 0 {
+		if len(qts) > 0 && !q.Browse {
 			for _, s := range sc.touched {
 				if !yield(s) {
 					return
@@ -202,7 +206,7 @@ func (ix *Index) Match(q Query) ([]Suggestion, error) {
 		}
 	}
 	cand, pruned := ix.scoreTerms(sc, qts, norms, q, cons, excluded, limit, textWeight)
-	if pruned {
+	if pruned && !q.Browse {
 		candidates = slices.Values(cand)
 	}
 

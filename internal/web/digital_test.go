@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xinzhi-platform/xinzhi/internal/compute"
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -57,4 +58,42 @@ func TestDigitalOverHTTP(t *testing.T) {
 			t.Errorf("an unknown scene: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestComputeOverHTTP: the demo city's register as of the data date: the
+// 718P in operation, the planned 4000P, by precision; the API says the same.
+func TestComputeOverHTTP(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	e := newEnv(t, db, false)
+	centre, _ := registry.Create(ctx, db, registry.Organisation{Name: "沈阳人工智能算力中心", Kind: "compute"})
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		for _, c := range []compute.Capacity{{Precision: "FP16", PFLOPS: 300, Status: "operating", Since: "2025-03-28", NationalNetwork: true, Price: 900, Chips: "昇腾910B"},
+			{Precision: "FP16", PFLOPS: 1000, Status: "planned", Since: "2024-06-01"}} {
+			c.OrganisationID = centre.ID
+			if _, err := compute.Add(ctx, tx, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	c.signIn("u-manager", pw)
+	_, body := c.get("/compute?as_of=2025-06-30")
+	if !strings.Contains(body, "昇腾910B") || !strings.Contains(body, "已融入") || !strings.Contains(body, ">1,000<") {
+		t.Fatalf("compute page:\n%s", body)
+	}
+	_, body = c.get("/compute?as_of=2025-03-01")
+	if strings.Contains(body, "昇腾910B") {
+		t.Error("capacity shown before it was in operation")
+	}
+	resp, body := c.get("/api/v1/compute?as_of=2025-06-30")
+	if resp.StatusCode != 200 || !strings.Contains(body, `"status": "operating"`) || !strings.Contains(body, `"pflops": 300`) {
+		t.Fatalf("API: %s", body)
+	}
+	if resp, _ := c.get("/api/v1/compute?as_of=30/06/2025"); resp.StatusCode != 422 {
+		t.Errorf("a bad date: %d", resp.StatusCode)
+	}
 }

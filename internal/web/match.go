@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/xinzhi-platform/xinzhi/internal/compute"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -46,7 +47,7 @@ func (s *Server) suggestions(r *http.Request) (*suggestionsData, error) {
 	}
 	if s.solvers == nil {
 		d.Unavailable = true
-	} else if d.Candidates, err = match.Suggest(ctx, s.db, s.solvers, pr, id, limit); err != nil {
+	} else if d.Candidates, err = match.Suggest(ctx, s.db, map[string]*match.Pool{"": s.solvers, compute.Centres: s.centres}, pr, id, limit); err != nil {
 		return nil, err
 	}
 	if d.Decisions, err = match.Decisions(ctx, s.db, pr, id); err != nil {

@@ -78,7 +78,7 @@ var areas = []struct {
 	{"nav.challenges", "/challenges", access.SignedIn},
 	{"nav.finance", "/finance", access.ProgramView},
 	{"nav.digital", "/digital", access.ProgramView},
-	{"nav.compute", "", access.SignedIn},
+	{"nav.compute", "/compute", access.ProgramView},
 	{"nav.chains", "", access.SignedIn},
 	{"nav.talent", "", access.SignedIn},
 	{"nav.universities", "", access.SignedIn},

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/compute"
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
@@ -73,6 +74,8 @@ type Server struct {
 	products *match.Pool
 	// solutionsPool ranks listed 小快轻准 solutions for weak scenes.
 	solutionsPool *match.Pool
+	// centres ranks compute centres by free capacity for compute demands.
+	centres *match.Pool
 	// orgs counts the organisations for the cockpit, kept like evals.
 	orgs struct {
 		sync.Mutex
@@ -93,6 +96,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 		s.solvers = match.NewSolvers(db, seg)
 		s.products = finance.NewProducts(db, seg)
 		s.solutionsPool = digital.NewSolutions(db, seg)
+		s.centres = compute.NewCentres(db, seg)
 	}
 	if s.indicators, err = metric.Load(shipped.Files); err != nil {
 		return nil, fmt.Errorf("indicators: %w", err)
