@@ -91,6 +91,9 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 		if len(w.Size) > 0 {
 			q += " AND " + in("o.size", w.Size)
 		}
+		if len(w.Cluster) > 0 {
+			q += " AND o.id IN (SELECT oc.organisation_id FROM organisation_clusters oc JOIN clusters c ON c.id = oc.cluster_id WHERE " + in("c.name", w.Cluster) + ")"
+		}
 	case "recognitions":
 		q = "SELECT count(*) FROM recognitions r WHERE " + in("r.kind", w.Kind) + " AND " + in("r.level", w.Level)
 		if w.Subject != "" {
@@ -143,7 +146,71 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 		}
 	case "organisations":
 		q = "SELECT count(*) FROM organisations o WHERE " + in("o.kind", w.Kind) + " AND (o.founded = '' OR o.founded < ?)"
-		args = append(args, end.Format(time.DateOnly))
+		endDay := end.Format(time.DateOnly)
+		args = append(args, endDay)
+		if len(w.Recognition) > 0 {
+			q += " AND o.id IN (SELECT r.subject_id FROM recognitions r WHERE r.subject = 'organisation' AND " + in("r.kind", w.Recognition) + " AND r.granted < ? AND (r.revoked = '' OR r.revoked >= ?))"
+			args = append(args, endDay, endDay)
+		}
+	case "products", "solutions": // listed on the date (state), ever listed (cumulative) or listed in the period (new)
+		table, kind := "finance_products x", in("x.kind", w.Kind)
+		if d.Model == "solutions" {
+			table, kind = "digital_solutions x", "1 = 1"
+		}
+		q = "SELECT count(*) FROM " + table + " WHERE " + kind
+		endDay := end.Format(time.DateOnly)
+		switch d.Window {
+		case "new":
+			q += " AND x.listed >= ? AND x.listed < ?"
+			args = append(args, from.Format(time.DateOnly), endDay)
+		case "cumulative":
+			q += " AND x.listed < ?"
+			args = append(args, endDay)
+		default:
+			q += " AND x.listed < ? AND (x.delisted = '' OR x.delisted >= ?)"
+			args = append(args, endDay, endDay)
+		}
+	case "applications":
+		measure := "count(*)"
+		switch {
+		case d.Measure == "distinct_organisations":
+			measure = "count(DISTINCT a.organisation_id)"
+		case strings.HasPrefix(d.Measure, "sum:"):
+			measure = "COALESCE(sum(a." + strings.TrimPrefix(d.Measure, "sum:") + "), 0)"
+		}
+		endDay := end.Format(time.DateOnly)
+		q = "SELECT " + measure + " FROM finance_applications a JOIN finance_products p ON p.id = a.product_id WHERE " + in("p.kind", w.Kind) + " AND " + in("a.stage", w.Stage)
+		if len(w.Status) > 0 { // decided by the date (pending: not yet)
+			q += " AND ((" + in("a.decision", w.Status) + " AND a.decided_on < ?)"
+			args = append(args, endDay)
+			for _, st := range w.Status {
+				if st == "pending" {
+					q += " OR a.decision = 'pending' OR a.decided_on >= ?"
+					args = append(args, endDay)
+				}
+			}
+			q += ")"
+		}
+		if d.Window == "new" {
+			q += " AND a.sent_on >= ? AND a.sent_on < ?"
+			args = append(args, from.Format(time.DateOnly), endDay)
+		} else {
+			q += " AND a.sent_on < ?"
+			args = append(args, endDay)
+		}
+	case "fund_investments":
+		measure := "count(*)"
+		if d.Measure == "sum:amount" {
+			measure = "COALESCE(sum(x.amount), 0)"
+		}
+		q = "SELECT " + measure + " FROM fund_investments x JOIN funds f ON f.id = x.fund_id WHERE " + in("f.kind", w.Kind) + " AND " + in("x.stage", w.Stage)
+		if d.Window == "new" {
+			q += " AND x.invested_on >= ? AND x.invested_on < ?"
+			args = append(args, from.Format(time.DateOnly), end.Format(time.DateOnly))
+		} else {
+			q += " AND x.invested_on < ?"
+			args = append(args, end.Format(time.DateOnly))
+		}
 	default:
 		return 0, fmt.Errorf("%s: no hand-written baseline for model %s", id, d.Model)
 	}

@@ -302,7 +302,12 @@ func exprEnv(t *Template) map[string]any {
 	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0} // the first round's sheets and aggregated score
 	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0}        // the parent record of a child (a bid's challenge)
 	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": ""}
-	env["move"] = map[string]any{"amount": 0.0} // the amount given with the move being checked
+	env["move"] = map[string]any{"amount": 0.0, "note": ""} // the amount and note given with the move being checked
+	children := map[string]any{}                            // child records past their first stage, by kind (a challenge's bids)
+	for _, c := range t.Children {
+		children[c.Key] = 0
+	}
+	env["children"] = children
 	return env
 }
 

@@ -138,7 +138,7 @@ func CreateProject(ctx context.Context, db *store.DB, callID, orgID int64, data 
 // createProject inserts p in its template's initial stage. A child record
 // names its template and parent; any other takes its call's template.
 func createProject(ctx context.Context, tx *store.Tx, p Project) (Project, error) {
-	return createProjectAt(ctx, tx, p, store.Now())
+	return createProjectAt(ctx, tx, p, Clock())
 }
 
 // createProjectAt is createProject at a given time (a record that began
@@ -380,9 +380,11 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			if err != nil {
 				return err
 			}
+			mv := map[string]any{"amount": 0.0, "note": strings.TrimSpace(note)}
 			if in.Amount != nil {
-				env["move"] = map[string]any{"amount": *in.Amount}
+				mv["amount"] = *in.Amount
 			}
+			env["move"] = mv
 			ok, err := expr.Eval(tr.Rule, env)
 			if err != nil {
 				return fmt.Errorf("evaluate rule of %s: %w", tr.Key, err)
@@ -578,6 +580,24 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 	env["record"].(map[string]any)["stage"] = pr.Stage
 	env["record"].(map[string]any)["amount_approved"] = pr.AmountApproved
 	env["record"].(map[string]any)["amount_disbursed"] = pr.AmountDisbursed
+	if len(t.Children) > 0 {
+		rows, err := q.QueryContext(ctx, `SELECT c.child_kind, COUNT(*) FROM projects c JOIN program_templates ct ON ct.id = c.template_id
+			WHERE c.parent_id = ? AND c.stage <> 'draft' GROUP BY c.child_kind`, pr.ID)
+		if err != nil {
+			return nil, fmt.Errorf("children of %d: %w", pr.ID, err)
+		}
+		children := env["children"].(map[string]any)
+		for rows.Next() {
+			var kind string
+			var n int
+			if err := rows.Scan(&kind, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			children[kind] = n
+		}
+		rows.Close()
+	}
 	if pr.ParentID != 0 {
 		parent, err := GetProject(ctx, q, pr.ParentID)
 		if err != nil {

@@ -44,6 +44,9 @@ type Field struct {
 	// Unique: no two records of the program hold the same value (with the
 	// fields of UniqueWith) outside the stages of UniqueExcept; checked when
 	// a record moves into any other stage (one contract funded once).
+	// Reads: the organisation this field names may read the record (a
+	// docking's counterpart); others a form names may not.
+	Reads        bool     `yaml:"reads,omitempty"`
 	Unique       bool     `yaml:"unique,omitempty"`
 	UniqueWith   []string `yaml:"unique_with,omitempty"`
 	UniqueExcept []string `yaml:"unique_except,omitempty"`

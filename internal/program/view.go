@@ -3,6 +3,7 @@ package program
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
@@ -62,9 +63,25 @@ func ReachOf(ctx context.Context, q store.Querier, p access.Principal, pr Projec
 		}
 	}
 	if p.OrgID != 0 && !r.Owner && (p.Can(access.ProjectApply) || p.Can(access.OrgOwnView)) {
+		// A bidder keeps reading what it bid on; an organisation a field
+		// marked reads names (a docking's counterpart) reads the record.
+		roles := []any{pr.ID, p.OrgID}
+		var marks []string
+		for _, f := range t.Form {
+			if f.Reads && (f.Type == "organisation") {
+				roles = append(roles, "field:"+f.Key)
+				marks = append(marks, "?")
+			}
+		}
+		named := "0"
+		if len(marks) > 0 {
+			named = `(SELECT COUNT(*) FROM project_parties WHERE project_id = ? AND organisation_id = ? AND role IN (` + strings.Join(marks, ", ") + `))`
+		} else {
+			roles = roles[:0]
+		}
 		var n int
-		if err := q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM project_parties WHERE project_id = ? AND organisation_id = ?)
-			+ (SELECT COUNT(*) FROM projects WHERE parent_id = ? AND organisation_id = ?)`, pr.ID, p.OrgID, pr.ID, p.OrgID).Scan(&n); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT `+named+` + (SELECT COUNT(*) FROM projects WHERE parent_id = ? AND organisation_id = ?)`,
+			append(roles, pr.ID, p.OrgID)...).Scan(&n); err != nil {
 			return r, fmt.Errorf("parties of %d: %w", pr.ID, err)
 		}
 		r.Party = n > 0
