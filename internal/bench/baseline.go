@@ -100,18 +100,9 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 			q += " AND r.subject = ?"
 			args = append(args, w.Subject)
 		}
-		endDay := end.Format(time.DateOnly)
-		switch d.Window {
-		case "new":
-			q += " AND r.granted >= ? AND r.granted < ?"
-			args = append(args, from.Format(time.DateOnly), endDay)
-		case "cumulative":
-			q += " AND r.granted < ?"
-			args = append(args, endDay)
-		default:
-			q += " AND r.granted < ? AND (r.revoked = '' OR r.revoked >= ?)"
-			args = append(args, endDay, endDay)
-		}
+		cond, a := dated(d.Window, "r.granted", "r.revoked", from, end)
+		q += cond
+		args = append(args, a...)
 	case "outcomes":
 		q = "SELECT count(*) FROM project_outcomes x JOIN projects p ON p.id = x.project_id JOIN program_templates t ON t.id = p.template_id WHERE " +
 			in("t.key", w.Program) + " AND " + in("x.kind", w.Kind) + " AND " + in("x.level", w.Level) + " AND " + in("x.status", w.Status) + " AND x.day < ?"
@@ -132,18 +123,9 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 			measure = "COALESCE(sum(x.pflops), 0)"
 		}
 		q = "SELECT " + measure + " FROM compute_capacity x WHERE " + in("x.status", w.Status) + " AND " + in("x.precision", w.Level)
-		endDay := end.Format(time.DateOnly)
-		switch d.Window {
-		case "new":
-			q += " AND x.since >= ? AND x.since < ?"
-			args = append(args, from.Format(time.DateOnly), endDay)
-		case "cumulative":
-			q += " AND x.since < ?"
-			args = append(args, endDay)
-		default:
-			q += " AND x.since < ? AND (x.until = '' OR x.until >= ?)"
-			args = append(args, endDay, endDay)
-		}
+		cond, a := dated(d.Window, "x.since", "x.until", from, end)
+		q += cond
+		args = append(args, a...)
 	case "organisations":
 		q = "SELECT count(*) FROM organisations o WHERE " + in("o.kind", w.Kind) + " AND (o.founded = '' OR o.founded < ?)"
 		endDay := end.Format(time.DateOnly)
@@ -158,18 +140,9 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 			table, kind = "digital_solutions x", "1 = 1"
 		}
 		q = "SELECT count(*) FROM " + table + " WHERE " + kind
-		endDay := end.Format(time.DateOnly)
-		switch d.Window {
-		case "new":
-			q += " AND x.listed >= ? AND x.listed < ?"
-			args = append(args, from.Format(time.DateOnly), endDay)
-		case "cumulative":
-			q += " AND x.listed < ?"
-			args = append(args, endDay)
-		default:
-			q += " AND x.listed < ? AND (x.delisted = '' OR x.delisted >= ?)"
-			args = append(args, endDay, endDay)
-		}
+		cond, a := dated(d.Window, "x.listed", "x.delisted", from, end)
+		q += cond
+		args = append(args, a...)
 	case "applications":
 		measure := "count(*)"
 		switch {
@@ -237,4 +210,17 @@ func periodStart(period string, asOf time.Time) time.Time {
 		return time.Date(y, m, 1, 0, 0, 0, 0, cst)
 	}
 	return time.Date(1, 1, 1, 0, 0, 0, 0, cst)
+}
+
+// dated is the condition on rows dated by a start column (and ended by an
+// end column) for a window, with its arguments.
+func dated(window, start, until string, from, end time.Time) (string, []any) {
+	endDay := end.Format(time.DateOnly)
+	switch window {
+	case "new":
+		return " AND " + start + " >= ? AND " + start + " < ?", []any{from.Format(time.DateOnly), endDay}
+	case "cumulative":
+		return " AND " + start + " < ?", []any{endDay}
+	}
+	return " AND " + start + " < ? AND (" + until + " = '' OR " + until + " >= ?)", []any{endDay, endDay}
 }

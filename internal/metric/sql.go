@@ -158,14 +158,7 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		if w.Subject != "" {
 			q.where("r.subject = ?", w.Subject)
 		}
-		switch d.Window {
-		case "new":
-			q.where("r.granted >= ? AND r.granted < ?", fromDay, toDay)
-		case "cumulative": // ever granted up to the date
-			q.where("r.granted < ?", endDay)
-		case "state": // in force on the date
-			q.where("r.granted < ? AND (r.revoked = '' OR r.revoked >= ?)", endDay, endDay)
-		}
+		q.dated(d.Window, "r.granted", "r.revoked", fromDay, toDay, endDay) // state: in force on the date
 		q.orgFilters(w)
 	case "organisations":
 		sel = "o.id, o.id, 0"
@@ -219,27 +212,13 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		tables = "compute_capacity x JOIN organisations o ON o.id = x.organisation_id"
 		q.in("x.status", w.Status)
 		q.in("x.precision", w.Level)
-		switch d.Window {
-		case "new":
-			q.where("x.since >= ? AND x.since < ?", fromDay, toDay)
-		case "cumulative":
-			q.where("x.since < ?", endDay)
-		default:
-			q.where("x.since < ? AND (x.until = '' OR x.until >= ?)", endDay, endDay)
-		}
+		q.dated(d.Window, "x.since", "x.until", fromDay, toDay, endDay)
 		q.orgFilters(w)
 	case "products": // listed products: state = listed on the date; new = listed in the period
 		sel = "x.id, x.institution_id, 0"
 		tables = "finance_products x JOIN organisations o ON o.id = x.institution_id"
 		q.in("x.kind", w.Kind)
-		switch d.Window {
-		case "new":
-			q.where("x.listed >= ? AND x.listed < ?", fromDay, toDay)
-		case "cumulative":
-			q.where("x.listed < ?", endDay)
-		default:
-			q.where("x.listed < ? AND (x.delisted = '' OR x.delisted >= ?)", endDay, endDay)
-		}
+		q.dated(d.Window, "x.listed", "x.delisted", fromDay, toDay, endDay)
 		q.orgFilters(w)
 	case "applications": // needs sent to products, by when they were sent; a decision counts once taken by the date
 		val := "0"
@@ -287,14 +266,7 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 	case "solutions": // 小快轻准 solutions listed: state = listed on the date; new = listed in the period
 		sel = "x.id, x.provider_id, 0"
 		tables = "digital_solutions x JOIN organisations o ON o.id = x.provider_id"
-		switch d.Window {
-		case "new":
-			q.where("x.listed >= ? AND x.listed < ?", fromDay, toDay)
-		case "cumulative":
-			q.where("x.listed < ?", endDay)
-		default:
-			q.where("x.listed < ? AND (x.delisted = '' OR x.delisted >= ?)", endDay, endDay)
-		}
+		q.dated(d.Window, "x.listed", "x.delisted", fromDay, toDay, endDay)
 		q.orgFilters(w)
 	case "figures":
 		year := w.Year
@@ -342,4 +314,18 @@ func sortedKeys(m map[string][]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// dated keeps rows dated by from (and ended by until): in force on the
+// as-of day (state), ever started by it (cumulative) or started in the
+// period (new).
+func (q *query) dated(window, from, until, fromDay, toDay, endDay string) {
+	switch window {
+	case "new":
+		q.where(from+" >= ? AND "+from+" < ?", fromDay, toDay)
+	case "cumulative":
+		q.where(from+" < ?", endDay)
+	default:
+		q.where(from+" < ? AND ("+until+" = '' OR "+until+" >= ?)", endDay, endDay)
+	}
 }

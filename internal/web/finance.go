@@ -140,24 +140,9 @@ func (s *Server) publishProduct(w http.ResponseWriter, r *http.Request) error {
 		return problem.New(problem.ErrForbidden, "finance.institution_only")
 	}
 	if _, err := finance.Publish(r.Context(), s.db, p); err != nil {
-		var list problem.List
-		var one *problem.Error
-		if errors.As(err, &list) || errors.As(err, &one) {
-			d, derr := s.financeData(r)
-			if derr != nil {
-				return derr
-			}
-			pg := s.newPage(w, r, "finance.title", d)
-			if list != nil {
-				pg.Errors = list.ByField(pg.Lang)
-			} else {
-				pg.Errors = map[string]string{one.Field: one.Message(pg.Lang)}
-			}
-			pg.Flash, pg.Bad = pg.T("form.fix_below"), true
-			for _, k := range []string{"kind", "name", "description", "collateral", "listed", "amount_min", "amount_max", "rate", "promised_days", "tags"} {
-				pg.Form[k] = r.FormValue(k)
-			}
-			return s.render(w, problem.Status(err), "finance", pg)
+		if ok, rerr := s.refuse(w, r, err, "finance.title", "finance", func() (any, error) { return s.financeData(r) },
+			"kind", "name", "description", "collateral", "listed", "amount_min", "amount_max", "rate", "promised_days", "tags"); ok {
+			return rerr
 		}
 		return err
 	}
@@ -279,21 +264,8 @@ func (s *Server) decideApplication(w http.ResponseWriter, r *http.Request) error
 	amount, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue("amount_approved")), 64)
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	if _, err := finance.Decide(r.Context(), s.db, info(r).principal, id, r.FormValue("decision"), amount, r.FormValue("decided_on"), r.FormValue("note"), version); err != nil {
-		var list problem.List
-		var one *problem.Error
-		if (errors.As(err, &list) || errors.As(err, &one)) && !errors.Is(err, problem.ErrNotFound) {
-			d, derr := s.applicationList(r)
-			if derr != nil {
-				return derr
-			}
-			p := s.newPage(w, r, "finance.applications", d)
-			p.Bad = true
-			if list != nil {
-				p.Flash = list[0].Message(p.Lang)
-			} else {
-				p.Flash = one.Message(p.Lang)
-			}
-			return s.render(w, problem.Status(err), "applications", p)
+		if ok, rerr := s.refuse(w, r, err, "finance.applications", "applications", func() (any, error) { return s.applicationList(r) }); ok {
+			return rerr
 		}
 		return err
 	}
@@ -432,24 +404,9 @@ func (s *Server) convertLeg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := finance.ConvertLeg(r.Context(), s.db, info(r).principal, id, roundFrom(r.FormValue)); err != nil {
-		var list problem.List
-		var one *problem.Error
-		if (errors.As(err, &list) || errors.As(err, &one)) && !errors.Is(err, problem.ErrNotFound) {
-			d, derr := s.projectData(r, nil)
-			if derr != nil {
-				return derr
-			}
-			p := s.newPage(w, r, "project.title", d)
-			p.Bad = true
-			if list != nil {
-				p.Flash = list[0].Message(p.Lang)
-			} else {
-				p.Flash = one.Message(p.Lang)
-			}
-			for _, k := range []string{"round_date", "pre_money", "price", "new_money", "discount"} {
-				p.Form[k] = r.FormValue(k)
-			}
-			return s.render(w, problem.Status(err), "project", p)
+		if ok, rerr := s.refuse(w, r, err, "project.title", "project", func() (any, error) { return s.projectData(r, nil) },
+			"round_date", "pre_money", "price", "new_money", "discount"); ok {
+			return rerr
 		}
 		return err
 	}
@@ -484,4 +441,33 @@ func (s *Server) apiConvertLeg(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, c)
+}
+
+// refuse re-renders page with a refused form's message (the first problem
+// in the flash, every problem by field) and what was typed in fields; it
+// returns false when err is not a problem of the form (not found, or a
+// failure), for the caller to return.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title, page string, data func() (any, error), fields ...string) (bool, error) {
+	var list problem.List
+	var one *problem.Error
+	if !(errors.As(err, &list) || errors.As(err, &one)) || errors.Is(err, problem.ErrNotFound) {
+		return false, nil
+	}
+	if list == nil {
+		list = problem.List{one}
+	}
+	d, derr := data()
+	if derr != nil {
+		return true, derr
+	}
+	p := s.newPage(w, r, title, d)
+	p.Errors = list.ByField(p.Lang)
+	p.Flash, p.Bad = list[0].Message(p.Lang), true
+	if len(list) > 1 {
+		p.Flash = p.T("form.fix_below")
+	}
+	for _, k := range fields {
+		p.Form[k] = r.FormValue(k)
+	}
+	return true, s.render(w, problem.Status(err), page, p)
 }
