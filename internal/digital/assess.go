@@ -73,6 +73,7 @@ type Scene struct {
 type LevelRule struct {
 	Level        int     `yaml:"level" json:"level"`
 	Name         string  `yaml:"name" json:"name"`
+	NameEN       string  `yaml:"name_en" json:"name_en"`
 	MinScore     float64 `yaml:"min_score" json:"min_score"`
 	SceneLevel   int     `yaml:"scene_level" json:"scene_level"`
 	MinScenes    int     `yaml:"min_scenes" json:"min_scenes"`
@@ -139,6 +140,7 @@ type Result struct {
 	Scenes     []SceneLevel `json:"scenes"`
 	Level      int          `json:"level"` // 0: below level 1
 	LevelName  string       `json:"level_name"`
+	LevelEN    string       `json:"level_name_en"`
 	Next       *LevelRule   `json:"next,omitempty"`
 	Why        []Reason     `json:"why_not_next,omitempty"` // what the next level lacks
 	Weak       []string     `json:"weak_scenes,omitempty"`  // scenes below the next level's scene level, mandatory first
@@ -246,13 +248,13 @@ func (m *Model) Assess(a Answers) (Result, problem.List) {
 	for i := range m.Levels {
 		lr := m.Levels[i]
 		if m.reaches(r, lr) {
-			r.Level, r.LevelName = lr.Level, lr.Name
+			r.Level, r.LevelName, r.LevelEN = lr.Level, lr.Name, lr.NameEN
 			break
 		}
 		next = &m.Levels[i]
 	}
 	if r.Level == 0 {
-		r.LevelName = "未达一级"
+		r.LevelName, r.LevelEN = "未达一级", "Below level 1"
 	}
 	if next != nil {
 		r.Next = next

@@ -197,10 +197,51 @@ func Suggest(ctx context.Context, db *store.DB, pool *match.Pool, r Result, limi
 	if err != nil {
 		return nil, err
 	}
-	got, err := ix.Match(match.Query{Text: strings.Join(r.Weak, " "), Must: []match.Constraint{match.In("scene", r.Weak...)},
-		Features: []match.Feature{{Name: "price", Weight: 0.2, Lower: true}}, Limit: limit})
+	ranked, err := ix.Match(match.Query{Text: strings.Join(r.Weak, " "), Must: []match.Constraint{match.In("scene", r.Weak...)},
+		Features: []match.Feature{{Name: "price", Weight: 0.2, Lower: true}}, Limit: limit * 20, Browse: true})
 	if err != nil {
 		return nil, err
+	}
+	// Cover the weak scenes first: mandatory ones come first in r.Weak, so
+	// the best solution for each scene not yet covered, in that order; then
+	// the rest by rank.
+	scenesOf := map[int64][]string{}
+	var ids []int64
+	for _, g := range ranked {
+		ids = append(ids, g.ID)
+	}
+	if err := match.InBatches(ids, func(list string, args []any) error {
+		rows, err := db.QueryContext(ctx, `SELECT id, scenes FROM digital_solutions WHERE id IN (`+list+`)`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			var sc string
+			if err := rows.Scan(&id, &sc); err != nil {
+				return err
+			}
+			scenesOf[id] = strings.Split(sc, ",")
+		}
+		return rows.Err()
+	}); err != nil {
+		return nil, fmt.Errorf("digital: scenes of solutions: %w", err)
+	}
+	var got []match.Suggestion
+	taken := map[int64]bool{}
+	for _, scene := range r.Weak {
+		for _, g := range ranked {
+			if len(got) < limit && !taken[g.ID] && slices.Contains(scenesOf[g.ID], scene) {
+				got, taken[g.ID] = append(got, g), true
+				break
+			}
+		}
+	}
+	for _, g := range ranked {
+		if len(got) < limit && !taken[g.ID] {
+			got, taken[g.ID] = append(got, g), true
+		}
 	}
 	out := make([]Fit, 0, len(got))
 	for _, g := range got {

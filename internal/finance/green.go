@@ -42,6 +42,10 @@ func GreenChannel(ctx context.Context, q store.Querier, from, to, today string) 
 			by[a.InstitutionID] = c
 		}
 		c.Sent++
+		if a.DecidedOn > today { // not decided yet on the day asked about
+			a.Decision, a.Approved, a.Days = "pending", 0, Days(a.SentOn, today)
+			a.Breach = a.PromisedDays > 0 && a.Days > a.PromisedDays
+		}
 		switch a.Decision {
 		case "approved":
 			c.Approved++

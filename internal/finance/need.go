@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,7 +90,7 @@ type Need struct {
 	program.Project
 	Stage      string // rd, poc, pilot, industrialisation
 	Amount     float64
-	Collateral string // a key of Collaterals, "" if not said
+	Collateral string // a key of Collaterals; none when the need offers nothing
 	Size       string // the enterprise's size, "" if unknown
 }
 
@@ -120,6 +121,9 @@ func loadNeed(ctx context.Context, db *store.DB, p access.Principal, id int64) (
 	n.Amount, _ = pr.Data["amount_requested"].(float64)
 	c, _ := pr.Data["collateral"].(string)
 	n.Collateral = collateralOf[c]
+	if n.Collateral == "" {
+		n.Collateral = "none" // offering nothing: credit-only products
+	}
 	if err := db.QueryRowContext(ctx, `SELECT size FROM organisations WHERE id = ?`, pr.OrganisationID).Scan(&n.Size); err != nil {
 		return n, r, fmt.Errorf("finance: need's enterprise: %w", err)
 	}
@@ -131,7 +135,7 @@ func loadNeed(ctx context.Context, db *store.DB, p access.Principal, id int64) (
 // products take anyone), ranked by text, then quicker promises and lower
 // rates.
 func (n Need) Query() match.Query {
-	q := match.Query{Text: n.Title + "\n" + fmt.Sprint(n.Data["purpose"]),
+	q := match.Query{Text: n.Title + "\n" + fmt.Sprint(n.Data["purpose"]), Browse: true, TextWeight: 0.6,
 		Features: []match.Feature{{Name: "promised_days", Weight: 0.2, Lower: true}, {Name: "rate", Weight: 0.2, Lower: true}}}
 	if n.Stage != "" {
 		q.Must = append(q.Must, match.In("stage", n.Stage, "any"))
@@ -327,7 +331,7 @@ func Decide(ctx context.Context, db *store.DB, p access.Principal, appID int64, 
 	switch decision {
 	case "approved":
 		if !(amount > 0) || amount > a.Requested || math.IsInf(amount, 0) {
-			ps = append(ps, problem.Invalid("amount_approved", "finance.bad_amount", a.Requested))
+			ps = append(ps, problem.Invalid("amount_approved", "finance.bad_amount", yuan(a.Requested)))
 		}
 	case "declined":
 		amount = 0
@@ -446,3 +450,6 @@ func ApplicationsOf(ctx context.Context, q store.Querier, needID int64, today st
 	}
 	return out, rows.Err()
 }
+
+// yuan prints an amount as people write it: 6200000, not 6.2e+06.
+func yuan(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

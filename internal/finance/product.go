@@ -99,10 +99,10 @@ func Check(p Product) problem.List {
 		bad("amount_max", "finance.range")
 	}
 	if p.Rate > 36 {
-		bad("rate", "finance.rate", 36)
+		bad("rate", "finance.rate_max", 36)
 	}
 	if p.PromisedDays < 0 || p.PromisedDays > 365 {
-		bad("promised_days", "finance.days", 365)
+		bad("promised_days", "finance.days_range", 365)
 	}
 	if _, err := time.Parse(time.DateOnly, p.Listed); err != nil {
 		bad("listed", "finance.bad_date")

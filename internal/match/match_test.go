@@ -120,7 +120,7 @@ func TestExplanation(t *testing.T) {
 	if !slices.Equal(terms["精密"], []string{"capability"}) || !slices.Equal(terms["半导体"], []string{"capability"}) {
 		t.Errorf("terms: %+v", s.Terms)
 	}
-	if !slices.Equal(s.Passed, []string{"kind ∈ {university}"}) {
+	if len(s.Passed) != 1 || s.Passed[0].Text != "kind ∈ {university}" || s.Passed[0].Attr != "kind" {
 		t.Errorf("passed: %v", s.Passed)
 	}
 }

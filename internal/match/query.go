@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -59,14 +60,41 @@ func Between(num string, lo, hi float64) Constraint { return Constraint{Num: num
 // open) to contain v: a product lending 1–5 million covers a need of 2.
 func Covers(num string, v float64) Constraint { return Constraint{Num: num, Covers: true, Value: v} }
 
+// Condition is a constraint a suggestion met, for people and programs:
+// an attribute and the values allowed, or a number and its bounds (Covers:
+// the candidate's range holds that value), with a plain Text.
+type Condition struct {
+	Attr   string   `json:"attr,omitempty"`
+	Values []string `json:"values,omitempty"`
+	Num    string   `json:"num,omitempty"`
+	Min    *float64 `json:"min,omitempty"`
+	Max    *float64 `json:"max,omitempty"`
+	Covers *float64 `json:"covers,omitempty"`
+	Text   string   `json:"text"`
+}
+
+func (c Constraint) condition() Condition {
+	out := Condition{Attr: c.Attr, Values: c.Values, Text: c.String()}
+	switch {
+	case c.Attr != "":
+	case c.Covers:
+		v := c.Value
+		out.Num, out.Covers = c.Num, &v
+	default:
+		lo, hi := c.Min, c.Max
+		out.Num, out.Min, out.Max = c.Num, &lo, &hi
+	}
+	return out
+}
+
 func (c Constraint) String() string {
 	switch {
 	case c.Attr != "":
 		return fmt.Sprintf("%s ∈ {%s}", c.Attr, strings.Join(c.Values, ", "))
 	case c.Covers:
-		return fmt.Sprintf("%s_min ≤ %g ≤ %s_max", c.Num, c.Value, c.Num)
+		return fmt.Sprintf("%s_min ≤ %s ≤ %s_max", c.Num, plain(c.Value), c.Num)
 	default:
-		return fmt.Sprintf("%g ≤ %s ≤ %g", c.Min, c.Num, c.Max)
+		return fmt.Sprintf("%s ≤ %s ≤ %s", plain(c.Min), c.Num, plain(c.Max))
 	}
 }
 
@@ -87,7 +115,7 @@ type Suggestion struct {
 	Text     float64      `json:"text"` // the text part of Score, after TextWeight
 	Terms    []TermHit    `json:"terms"`
 	Features []FeatureHit `json:"features"`
-	Passed   []string     `json:"passed"`
+	Passed   []Condition  `json:"passed"`
 }
 
 // TermHit is one query term the candidate holds.
@@ -220,12 +248,21 @@ func (ix *Index) Match(q Query) ([]Suggestion, error) {
 		passing = append(passing, s)
 		best = max(best, sc.acc[s])
 	}
-	// Pass 2: the final score; keep the top limit.
+	// Pass 2: the final score; keep the top limit. Features add at most
+	// their weights, so a candidate whose text cannot lift it above the
+	// worst kept is not scored further.
+	maxFeatures := 0.0
+	for _, f := range q.Features {
+		maxFeatures += f.Weight
+	}
 	h := &topK{}
 	for _, s := range passing {
 		text := 0.0
 		if best > 0 {
 			text = textWeight * float64(sc.acc[s]/best)
+		}
+		if h.Len() == limit && text+maxFeatures < (*h)[0].score {
+			continue
 		}
 		score := text + ix.featurePoints(q.Features, s, nil)
 		x := hit{s, ix.ids[s], score, text}
@@ -396,7 +433,7 @@ func (ix *Index) explain(x hit, qts []qterm, norms [][256]float64, q Query) Sugg
 	})
 	ix.featurePoints(q.Features, s, &sg.Features)
 	for _, c := range q.Must {
-		sg.Passed = append(sg.Passed, c.String())
+		sg.Passed = append(sg.Passed, c.condition())
 	}
 	return sg
 }
@@ -430,3 +467,6 @@ func (h *topK) Pop() any {
 	*h = old[:len(old)-1]
 	return x
 }
+
+// plain prints a number without an exponent.
+func plain(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

@@ -24,6 +24,7 @@ type Release struct {
 	Tender         Tender         `json:"tender"`
 	Language       string         `json:"language"`
 	Extra          map[string]any `json:"xinzhi,omitempty"` // the public form fields
+	Bidding        bool           `json:"-"`                // open to bids now (the record's stage opens a child kind)
 }
 
 // Party is an OCDS party.
@@ -96,7 +97,7 @@ func Challenges(ctx context.Context, q store.Querier, pub Publisher, key, baseUR
 			Date: updated.UTC().Format(time.RFC3339), Tag: []string{"tender"}, InitiationType: "tender", Language: "zh",
 			Parties: []Party{{ID: buyer.ID, Name: buyer.Name, Roles: []string{"buyer"}}}, Buyer: buyer,
 			Tender: Tender{ID: fmt.Sprint(id), Title: title, Status: status, NumberOfTenderers: bids, ProcurementMethod: "open", MainProcurementCat: "services"},
-			Extra:  public})
+			Extra:  public, Bidding: bidding(t, stage)})
 	}
 	return out, rows.Err()
 }
@@ -140,4 +141,16 @@ func tenderStatus(t *program.Template, stage string) (string, bool) {
 		return "complete", true
 	}
 	return "active", true
+}
+
+// bidding reports whether a record in stage takes children (bids) now.
+func bidding(t *program.Template, stage string) bool {
+	for _, c := range t.Children {
+		for _, st := range c.OpenIn {
+			if st == stage {
+				return true
+			}
+		}
+	}
+	return false
 }

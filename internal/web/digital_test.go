@@ -42,7 +42,7 @@ func TestDigitalOverHTTP(t *testing.T) {
 		form.Set("scene.质量管理", "1")
 		resp, body := c.post("/digital/assess", form)
 		if resp.StatusCode != 200 || !strings.Contains(body, `id="level">二级`) || !strings.Contains(body, "三级要求总分不低于60分，现为45分") ||
-			!strings.Contains(body, `data-solution=`) || !strings.Contains(body, "<svg class=\"chart\"") {
+			!strings.Contains(body, `data-solution=`) || !strings.Contains(body, "<svg class=\"bars\"") {
 			t.Fatalf("assessment page: %d\n%s", resp.StatusCode, body)
 		}
 		form.Set("item.equipment", "120")

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
@@ -42,6 +43,9 @@ func (s *Server) financeData(r *http.Request) (*financeData, error) {
 	ctx, pr := r.Context(), info(r).principal
 	d := &financeData{Day: s.dataDay(), Kind: r.URL.Query().Get("kind"), Kinds: finance.Kinds, Stages: finance.Stages, Sizes: finance.Sizes, Collaterals: finance.Collaterals}
 	if v := r.URL.Query().Get("as_of"); v != "" {
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return nil, problem.Invalid("as_of", "finance.bad_date")
+		}
 		d.Day = v
 	}
 	if d.Kind != "" && !slices.Contains(finance.Kinds, d.Kind) {
@@ -52,7 +56,7 @@ func (s *Server) financeData(r *http.Request) (*financeData, error) {
 		return nil, err
 	}
 	if pr.Can(access.ProgramManage) || pr.Has(access.Finance) || pr.Can(access.CockpitView) {
-		if d.Channel, err = finance.GreenChannel(ctx, s.db, "", "", d.Day); err != nil {
+		if d.Channel, err = finance.GreenChannel(ctx, s.db, "", d.Day, d.Day); err != nil {
 			return nil, err
 		}
 	}
@@ -462,10 +466,11 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title
 	}
 	p := s.newPage(w, r, title, d)
 	p.Errors = list.ByField(p.Lang)
-	p.Flash, p.Bad = list[0].Message(p.Lang), true
-	if len(list) > 1 {
-		p.Flash = p.T("form.fix_below")
+	msgs := make([]string, len(list))
+	for i, e := range list {
+		msgs[i] = e.Message(p.Lang)
 	}
+	p.Flash, p.Bad = strings.Join(msgs, " "), true
 	for _, k := range fields {
 		p.Form[k] = r.FormValue(k)
 	}

@@ -70,7 +70,7 @@ func (s *Server) challengesPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	var rows []challengeRow
 	for _, rel := range pkg.Releases {
-		c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Tender.Status == "active"}
+		c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Bidding}
 		c.Field, _ = rel.Extra["field"].(string)
 		c.Bounty, _ = rel.Extra["bounty"].(float64)
 		c.Deadline, _ = rel.Extra["bid_deadline"].(string)

@@ -14,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
@@ -165,6 +166,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"list":      func(xs ...string) []string { return xs },
 		"add":       func(a, b int) int { return a + b },
 		"mul":       func(a, b int) int { return a * b },
+		"cond":      condition,
 		"num":       formatNumber,
 		"today":     today,
 		"figure":    displayValue,
@@ -399,4 +401,50 @@ func (s *Server) indicatorName(id, stored, lang string) string {
 		return name
 	}
 	return stored
+}
+
+// valueLabels are the catalogue prefixes of the values a matching
+// condition names, by attribute.
+var valueLabels = map[string]string{"kind": "org.kind.", "stage": "finance.stage.", "size": "org.size.", "collateral": "finance.collateral."}
+
+// condition says a matching condition in lang: the attribute and its
+// values by name, numbers without exponents.
+func condition(lang string, c match.Condition) string {
+	name := func(attr string) string {
+		if i18n.Has("match.attr." + attr) {
+			return i18n.T(lang, "match.attr."+attr)
+		}
+		return attr
+	}
+	sep := "、"
+	if lang == i18n.EN {
+		sep = ", "
+	}
+	switch {
+	case c.Attr != "":
+		vals := make([]string, len(c.Values))
+		for i, v := range c.Values {
+			switch {
+			case v == "any":
+				vals[i] = i18n.T(lang, "finance.any_value")
+			case valueLabels[c.Attr] != "" && i18n.Has(valueLabels[c.Attr]+v):
+				vals[i] = i18n.T(lang, valueLabels[c.Attr]+v)
+			default:
+				vals[i] = v
+			}
+		}
+		return i18n.T(lang, "match.cond.in", name(c.Attr), strings.Join(vals, sep))
+	case c.Covers != nil:
+		return i18n.T(lang, "match.cond.covers", name(c.Num), formatNumber(*c.Covers))
+	case c.Min != nil && c.Max != nil:
+		label := name(c.Num)
+		if p, ok := strings.CutPrefix(c.Num, "free_"); ok {
+			label = name("free") + " " + p
+		}
+		if *c.Max >= 1e9 {
+			return i18n.T(lang, "match.cond.at_least", label, formatNumber(*c.Min))
+		}
+		return i18n.T(lang, "match.cond.between", label, formatNumber(*c.Min), formatNumber(*c.Max))
+	}
+	return c.Text
 }
