@@ -84,6 +84,7 @@ const (
 	ReviewDo       Permission = "review.do"       // score assigned records, decline, declare conflicts
 	ReportIssue    Permission = "report.issue"    // issue (freeze) reports
 	ProductPublish Permission = "product.publish" // publish financial products (own institution only, for finance users)
+	SolutionList   Permission = "solution.list"   // list 小快轻准 solutions (own organisation only, for organisation users)
 )
 
 // grants is the catalogue: what each role may do.
@@ -91,9 +92,9 @@ var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView},
 	SecAdmin: {UserView, TokenManage, SessionAdmin},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish},
+	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish, SolutionList},
 	Reviewer: {OrgOwnView, ReviewDo},
-	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply},
+	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, SolutionList},
 	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, ProductPublish},
 	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView, ProgramView},
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -258,4 +259,11 @@ func Suggest(ctx context.Context, db *store.DB, pool *match.Pool, r Result, limi
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// MayList reports whether p may list solutions for provider: program
+// managers for any, an organisation's own users for it (the catalogue
+// check then asks that it is an admitted provider).
+func MayList(p access.Principal, provider int64) bool {
+	return p.Can(access.ProgramManage) || (p.Has(access.Org) && p.OrgID != 0 && p.OrgID == provider)
 }

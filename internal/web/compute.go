@@ -1,11 +1,16 @@
 package web
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/compute"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 // computeData is the compute page: the register as of a day, its totals,
@@ -43,7 +48,11 @@ func (s *Server) computePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "compute", s.newPage(w, r, "compute.title", d))
+	p := s.newPage(w, r, "compute.title", d)
+	if r.URL.Query().Get("registered") == "1" {
+		p.Flash = p.T("compute.registered")
+	}
+	return s.render(w, http.StatusOK, "compute", p)
 }
 
 func (s *Server) apiCompute(w http.ResponseWriter, r *http.Request) error {
@@ -55,4 +64,63 @@ func (s *Server) apiCompute(w http.ResponseWriter, r *http.Request) error {
 		d.Capacity = []compute.Capacity{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "capacity": d.Capacity, "totals": d.Totals, "vouchers": d.Vouchers})
+}
+
+// capacityFrom reads a capacity row from a form or a JSON body's strings.
+func capacityFrom(get func(string) string) compute.Capacity {
+	num := func(k string) float64 {
+		v := strings.TrimSpace(get(k))
+		if v == "" {
+			return 0
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return -1 // refused, naming the field
+		}
+		return x
+	}
+	c := compute.Capacity{Phase: get("phase"), Precision: get("precision"), PFLOPS: num("pflops"), Status: get("status"),
+		NationalNetwork: get("national_network") == "on" || get("national_network") == "true", Since: get("since"), Until: get("until"), Price: num("price"), Chips: get("chips")}
+	c.OrganisationID, _ = strconv.ParseInt(get("organisation_id"), 10, 64)
+	return c
+}
+
+func (s *Server) addCapacity(r *http.Request, c compute.Capacity) (compute.Capacity, error) {
+	var out compute.Capacity
+	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+		var err error
+		out, err = compute.Add(r.Context(), tx, c)
+		return err
+	})
+	return out, err
+}
+
+// registerCapacity adds a row to the compute register (a manager).
+func (s *Server) registerCapacity(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.addCapacity(r, capacityFrom(r.FormValue)); err != nil {
+		if ok, rerr := s.refuse(w, r, err, "compute.title", "compute", func() (any, error) { return s.computeData(r) },
+			"organisation_id", "phase", "precision", "pflops", "status", "since", "until", "price", "chips"); ok {
+			return rerr
+		}
+		return err
+	}
+	http.Redirect(w, r, "/compute?registered=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) apiRegisterCapacity(w http.ResponseWriter, r *http.Request) error {
+	var c compute.Capacity
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 16<<10))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return problem.Invalid("body", "finance.bad_body")
+	}
+	c.ID, c.Centre = 0, ""
+	out, err := s.addCapacity(r, c)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, out)
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 )
@@ -59,7 +60,11 @@ func (s *Server) digitalPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "digital", s.newPage(w, r, "digital.title", d))
+	p := s.newPage(w, r, "digital.title", d)
+	if r.URL.Query().Get("listed") == "1" {
+		p.Flash = p.T("digital.listed")
+	}
+	return s.render(w, http.StatusOK, "digital", p)
 }
 
 // answersFromForm reads the assessment form: item.KEY is a rate or a change,
@@ -182,4 +187,82 @@ func (s *Server) apiSolutions(w http.ResponseWriter, r *http.Request) error {
 		d.Solutions = []digital.Solution{}
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "providers": d.Providers, "solutions": d.Solutions})
+}
+
+// solutionFrom reads a solution from a form; an organisation user lists
+// for its own organisation.
+func solutionFrom(get func(string) string, scenes []string, pr access.Principal) digital.Solution {
+	sol := digital.Solution{Name: get("name"), Description: get("description"), Scenes: scenes, Deploy: get("deploy"), Listed: get("listed")}
+	if v := strings.TrimSpace(get("price")); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			x = -1 // refused, naming the field
+		}
+		sol.Price = x
+	}
+	sol.ProviderID, _ = strconv.ParseInt(get("provider_id"), 10, 64)
+	if !pr.Can(access.ProgramManage) {
+		sol.ProviderID = pr.OrgID
+	}
+	return sol
+}
+
+// listSolution puts a provider's solution in the catalogue.
+func (s *Server) listSolution(w http.ResponseWriter, r *http.Request) error {
+	pr := info(r).principal
+	if err := r.ParseForm(); err != nil {
+		return problem.Invalid("form", "form.fix_below")
+	}
+	sol := solutionFrom(r.FormValue, r.Form["scenes"], pr)
+	if !digital.MayList(pr, sol.ProviderID) {
+		return problem.New(problem.ErrForbidden, "digital.provider_only")
+	}
+	m, err := digital.SME2024()
+	if err != nil {
+		return err
+	}
+	if _, err := m.AddSolution(r.Context(), s.db, sol); err != nil {
+		if ok, rerr := s.refuse(w, r, err, "digital.title", "digital", func() (any, error) { return s.digitalData(r) }, "name", "description", "price", "deploy", "listed"); ok {
+			return rerr
+		}
+		return err
+	}
+	http.Redirect(w, r, "/digital?listed=1#solutions", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) apiListSolution(w http.ResponseWriter, r *http.Request) error {
+	var body struct {
+		ProviderID  int64    `json:"provider_id"`
+		Name        string   `json:"name"`
+		Description string   `json:"description"`
+		Scenes      []string `json:"scenes"`
+		Price       float64  `json:"price"`
+		Deploy      string   `json:"deploy"`
+		Listed      string   `json:"listed"`
+	}
+	raw, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return problem.Invalid("body", "finance.bad_body")
+	}
+	pr := info(r).principal
+	sol := digital.Solution{ProviderID: body.ProviderID, Name: body.Name, Description: body.Description, Scenes: body.Scenes, Price: body.Price, Deploy: body.Deploy, Listed: body.Listed}
+	if !pr.Can(access.ProgramManage) {
+		sol.ProviderID = pr.OrgID
+	}
+	if !digital.MayList(pr, sol.ProviderID) {
+		return problem.New(problem.ErrForbidden, "digital.provider_only")
+	}
+	m, err := digital.SME2024()
+	if err != nil {
+		return err
+	}
+	out, err := m.AddSolution(r.Context(), s.db, sol)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, out)
 }

@@ -1,10 +1,13 @@
 package web_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/compute"
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -57,6 +60,34 @@ func TestDigitalOverHTTP(t *testing.T) {
 		if resp, _ := c.raw("POST", "/api/v1/digital/assessments", "application/json", []byte(`{"scenes": {"炼丹": 1}}`)); resp.StatusCode != 422 {
 			t.Errorf("an unknown scene: %d", resp.StatusCode)
 		}
+
+		// Listing solutions: u-org's 甲企业 is not an admitted provider;
+		// the provider's own user lists through the form, a manager through
+		// the API for any provider.
+		c.get("/digital")
+		resp, body = c.post("/digital/solutions", url.Values{"name": {"质检云二代"}, "scenes": {"质量管理"}, "deploy": {"saas"}, "listed": {"2025-05-01"}})
+		if resp.StatusCode != 422 || !strings.Contains(body, "未入选数字化转型服务商库") {
+			t.Errorf("a company outside the catalogue listed a solution: %d", resp.StatusCode)
+		}
+		if _, err := e.auth.CreateUser(ctx, auth.NewUser{Username: "prov", Password: pw, Roles: []access.Role{access.Org}, OrgID: prov.ID}); err != nil {
+			t.Fatal(err)
+		}
+		pc := e.client()
+		pc.signIn("prov", pw)
+		pc.get("/digital")
+		resp, _ = pc.post("/digital/solutions", url.Values{"name": {"设备管家"}, "scenes": {"设备管理", "能耗管理"}, "deploy": {"saas"}, "price": {"20000"}, "listed": {"2025-05-01"}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("the provider lists: %d", resp.StatusCode)
+		}
+		mgr := e.client()
+		mgr.signIn("u-manager", pw)
+		resp, body = mgr.raw("POST", "/api/v1/digital/solutions", "application/json", []byte(fmt.Sprintf(`{"provider_id": %d, "name": "财务云", "scenes": ["财务管理"], "deploy": "hybrid", "listed": "2025-05-02"}`, prov.ID)))
+		if resp.StatusCode != 201 {
+			t.Fatalf("the manager lists through the API: %d %s", resp.StatusCode, body)
+		}
+		if _, body := mgr.get("/api/v1/digital/solutions?scene=设备管理"); !strings.Contains(body, "设备管家") || strings.Contains(body, "财务云") {
+			t.Errorf("solutions by scene: %s", body)
+		}
 	})
 }
 
@@ -95,5 +126,21 @@ func TestComputeOverHTTP(t *testing.T) {
 	}
 	if resp, _ := c.get("/api/v1/compute?as_of=30/06/2025"); resp.StatusCode != 422 {
 		t.Errorf("a bad date: %d", resp.StatusCode)
+	}
+	c.get("/compute")
+	resp, body = c.post("/compute/capacity", url.Values{"organisation_id": {fmt.Sprint(centre.ID)}, "precision": {"FP16"}, "pflops": {"一百"}, "status": {"operating"}, "since": {"2025-06-01"}})
+	if resp.StatusCode != 422 || !strings.Contains(body, `id="flash"`) {
+		t.Fatalf("a bad PFLOPS: %d", resp.StatusCode)
+	}
+	resp, _ = c.post("/compute/capacity", url.Values{"organisation_id": {fmt.Sprint(centre.ID)}, "phase": {"四期"}, "precision": {"FP16"}, "pflops": {"200"}, "status": {"building"}, "since": {"2025-06-01"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("register: %d", resp.StatusCode)
+	}
+	resp, body = c.raw("POST", "/api/v1/compute/capacity", "application/json", []byte(fmt.Sprintf(`{"organisation_id": %d, "precision": "FP32", "pflops": 50, "status": "operating", "since": "2025-06-10", "national_network": true}`, centre.ID)))
+	if resp.StatusCode != 201 {
+		t.Fatalf("API register: %d %s", resp.StatusCode, body)
+	}
+	if _, body := c.get("/api/v1/compute?as_of=2025-06-30"); !strings.Contains(body, `"precision": "FP32"`) || !strings.Contains(body, `"phase": "四期"`) {
+		t.Errorf("registered rows missing: %s", body)
 	}
 }
