@@ -23,6 +23,10 @@ type Need struct {
 	// organisations either way.
 	Pool  string
 	Query func(pr program.Project) Query
+	// Announce names the stage on reaching which the best-suited
+	// candidates are told of the record ("" tells no one): a published
+	// challenge reaches its likely solvers without their searching.
+	Announce string
 }
 
 // Needs are the programs whose records ask for solvers, by template key.
@@ -32,7 +36,7 @@ var Needs = map[string]Need{
 	// indicators; those who solved problems and won challenges before rank
 	// higher. The challenge sets no other limit by default (bidder_limits is
 	// read by people, not by the engine).
-	"challenge": {Topic: "揭榜挂帅", Query: func(pr program.Project) Query {
+	"challenge": {Topic: "揭榜挂帅", Announce: "published", Query: func(pr program.Project) Query {
 		return Query{
 			Text:     needText(pr.Data, "title", "need", "indicators"),
 			Must:     []Constraint{In("kind", "university", "institute", "enterprise")},
@@ -95,11 +99,15 @@ func Suggest(ctx context.Context, db *store.DB, pools map[string]*Pool, p access
 	if err != nil {
 		return nil, err
 	}
-	q := n.Query(pr)
-	q.Limit = limit
-	q.Exclude = []int64{pr.OrganisationID}
-	rows, err := db.QueryContext(ctx, `SELECT candidate_id FROM match_decisions WHERE need_id = ?
-UNION SELECT organisation_id FROM projects WHERE parent_id = ?`, needID, needID)
+	return suggest(ctx, db, pools, pr, n, limit)
+}
+
+func suggest(ctx context.Context, q store.Querier, pools map[string]*Pool, pr program.Project, n Need, limit int) ([]Candidate, error) {
+	mq := n.Query(pr)
+	mq.Limit = limit
+	mq.Exclude = []int64{pr.OrganisationID}
+	rows, err := q.QueryContext(ctx, `SELECT candidate_id FROM match_decisions WHERE need_id = ?
+UNION SELECT organisation_id FROM projects WHERE parent_id = ?`, pr.ID, pr.ID)
 	if err != nil {
 		return nil, fmt.Errorf("match: decided candidates: %w", err)
 	}
@@ -109,7 +117,7 @@ UNION SELECT organisation_id FROM projects WHERE parent_id = ?`, needID, needID)
 		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		q.Exclude = append(q.Exclude, id)
+		mq.Exclude = append(mq.Exclude, id)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -122,14 +130,14 @@ UNION SELECT organisation_id FROM projects WHERE parent_id = ?`, needID, needID)
 	if err != nil {
 		return nil, err
 	}
-	got, err := ix.Match(q)
+	got, err := ix.Match(mq)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Candidate, len(got))
 	for i, g := range got {
 		out[i].Suggestion = g
-		if err := db.QueryRowContext(ctx, `SELECT name, kind FROM organisations WHERE id = ?`, g.ID).Scan(&out[i].Name, &out[i].Kind); err != nil {
+		if err := q.QueryRowContext(ctx, `SELECT name, kind FROM organisations WHERE id = ?`, g.ID).Scan(&out[i].Name, &out[i].Kind); err != nil {
 			return nil, fmt.Errorf("match: candidate %d: %w", g.ID, err)
 		}
 	}

@@ -203,7 +203,11 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 	if r.FormValue("confirm") == "1" {
 		for _, rec := range b.Records {
 			res := bulkResult{ID: rec.ID, Title: rec.Title, OK: true}
-			if _, err := program.Move(r.Context(), s.db, info(r).principal, rec.ID, tr.Key, b.Note); err != nil {
+			_, err := program.Move(r.Context(), s.db, info(r).principal, rec.ID, tr.Key, b.Note)
+			if err == nil {
+				s.afterMove(r.Context(), rec.ID)
+			}
+			if err != nil {
 				res.OK, res.Message = false, problem.Message(err, lang)
 			}
 			b.Results = append(b.Results, res)

@@ -221,15 +221,24 @@ func (s *Server) readForm(r *http.Request, t *program.Template) (map[string]any,
 	refs := s.resolveOrgs(r, t)
 	data, ps := program.FromForm(t, r.Form)
 	ps = append(refs, ps...)
+	ps = append(ps, s.resolveRefs(r.Context(), t, data)...) // ids that name no one
+	uploads, bad, done := formUploads(r, t)
+	return data, uploads, append(ps, bad...), done
+}
+
+// formUploads opens the files a multipart request sends for t's file
+// fields; done closes them.
+func formUploads(r *http.Request, t *program.Template) ([]program.Upload, problem.List, func()) {
 	var uploads []program.Upload
 	var open []multipart.File
+	var ps problem.List
 	done := func() {
 		for _, f := range open {
 			f.Close()
 		}
 	}
 	if r.MultipartForm == nil {
-		return data, nil, ps, done
+		return nil, nil, done
 	}
 	for _, f := range t.Form {
 		if f.Type != "file" {
@@ -248,7 +257,7 @@ func (s *Server) readForm(r *http.Request, t *program.Template) (map[string]any,
 			uploads = append(uploads, program.Upload{Field: f.Key, Name: fh.Filename, Body: body})
 		}
 	}
-	return data, uploads, ps, done
+	return uploads, ps, done
 }
 
 // errorsByField turns a problem list into messages by field in lang.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,7 +48,7 @@ func (s *Server) suggestions(r *http.Request) (*suggestionsData, error) {
 	}
 	if s.solvers == nil {
 		d.Unavailable = true
-	} else if d.Candidates, err = match.Suggest(ctx, s.db, map[string]*match.Pool{"": s.solvers, compute.Centres: s.centres}, pr, id, limit); err != nil {
+	} else if d.Candidates, err = match.Suggest(ctx, s.db, s.needPools(), pr, id, limit); err != nil {
 		return nil, err
 	}
 	if d.Decisions, err = match.Decisions(ctx, s.db, pr, id); err != nil {
@@ -161,3 +162,24 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusCreated, dec)
 }
+
+// needPools are the pools records that ask for organisations draw on.
+func (s *Server) needPools() map[string]*match.Pool {
+	return map[string]*match.Pool{"": s.solvers, compute.Centres: s.centres}
+}
+
+// afterMove tells a record's likely candidates of it when the move brought
+// it to the stage its need announces at (a published challenge). The move
+// stands either way: a failure here is logged (the owner still sees the
+// suggestions on the record's page), and match.Announce tells each
+// candidate once however often it is called.
+func (s *Server) afterMove(ctx context.Context, id int64) {
+	if n, err := match.Announce(ctx, s.db, s.needPools(), id, announceTo); err != nil {
+		s.log.Warn("announce to suggested candidates", "project", id, "err", err)
+	} else if n > 0 {
+		s.log.Info("announced to suggested candidates", "project", id, "told", n)
+	}
+}
+
+// announceTo is how many suggested candidates a need is announced to.
+const announceTo = 10

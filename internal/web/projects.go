@@ -319,6 +319,7 @@ func (s *Server) moveProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	moved, err := program.MoveWith(r.Context(), s.db, pr, id, r.FormValue("transition"), in)
 	if err == nil {
+		s.afterMove(r.Context(), id)
 		http.Redirect(w, r, fmt.Sprintf("/projects/%d?moved=%s", id, moved.Stage), http.StatusSeeOther)
 		return nil
 	}

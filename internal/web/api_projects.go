@@ -1,0 +1,240 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+)
+
+// The API's side of the records: what the forms do, as JSON. A body holds
+// the form's fields under "data" with the same keys as the template;
+// numbers are numbers, dates "YYYY-MM-DD", organisations an id, a credit
+// code or an exact name, people an id. A body with files is sent as
+// multipart/form-data: the JSON in the part "body", each file in a part
+// named for its field.
+
+// projectBody is a record's JSON body.
+type projectBody struct {
+	Data    map[string]any `json:"data"`
+	Version int            `json:"version"`
+	// moves
+	Transition string   `json:"transition"`
+	Note       string   `json:"note"`
+	Amount     *float64 `json:"amount"`
+}
+
+func readProjectBody(w http.ResponseWriter, r *http.Request) (projectBody, error) {
+	var b projectBody
+	var raw []byte
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if r.MultipartForm == nil { // a bearer call: the CSRF check did not parse it
+			r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+			if err := r.ParseMultipartForm(8 << 20); err != nil {
+				return b, problem.Invalid("file", "import.upload_failed")
+			}
+		}
+		raw = []byte(r.FormValue("body"))
+	} else {
+		var err error
+		if raw, err = io.ReadAll(io.LimitReader(r.Body, 1<<20+1)); err != nil {
+			return b, err
+		}
+	}
+	if len(raw) > 1<<20 {
+		return b, problem.Invalid("body", "program.too_big")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&b); err != nil {
+		return b, problem.Invalid("body", "project.bad_body")
+	}
+	if b.Data == nil {
+		b.Data = map[string]any{}
+	}
+	return b, nil
+}
+
+// resolveRefs turns the organisations a body names by credit code or name
+// into ids, and refuses references to organisations or people that do not
+// exist, field by field.
+func (s *Server) resolveRefs(ctx context.Context, t *program.Template, data map[string]any) problem.List {
+	var ps problem.List
+	check := func(kind, name string, v any) any {
+		switch x := v.(type) {
+		case nil:
+			return nil
+		case float64:
+			if ok, err := s.refExists(ctx, kind, int64(x)); err != nil || !ok {
+				ps = append(ps, problem.Invalid(name, "form.ref_unknown", strconv.FormatFloat(x, 'f', -1, 64)))
+			}
+			return x
+		case string:
+			if kind != "organisation" || strings.TrimSpace(x) == "" {
+				return x // the form check names the wrong type
+			}
+			raw := strings.TrimSpace(x)
+			o, err := registry.ByCreditCode(ctx, s.db, strings.ToUpper(raw))
+			if err != nil {
+				o, err = registry.ByName(ctx, s.db, raw)
+			}
+			if err != nil {
+				ps = append(ps, problem.Invalid(name, "form.org_unknown", raw))
+				return x
+			}
+			return float64(o.ID)
+		}
+		return v
+	}
+	for _, f := range t.Form {
+		switch f.Type {
+		case "organisation", "person":
+			if v, ok := data[f.Key]; ok {
+				data[f.Key] = check(f.Type, f.Key, v)
+			}
+		case "table":
+			rows, _ := data[f.Key].([]any)
+			for i, r := range rows {
+				row, _ := r.(map[string]any)
+				for _, c := range f.Columns {
+					if v, ok := row[c.Key]; ok && (c.Type == "organisation" || c.Type == "person") {
+						row[c.Key] = check(c.Type, fmt.Sprintf("%s.%d.%s", f.Key, i, c.Key), v)
+					}
+				}
+			}
+		}
+	}
+	return ps
+}
+
+func (s *Server) refExists(ctx context.Context, kind string, id int64) (bool, error) {
+	table := map[string]string{"organisation": "organisations", "person": "people"}[kind]
+	if table == "" || id <= 0 {
+		return false, nil
+	}
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n)
+	return n > 0, err
+}
+
+// apiApply starts a draft application in a call (an organisation's user),
+// or registers a record the bureau runs itself (a manager).
+func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) error {
+	c, t, err := s.loadCall(r)
+	if err != nil {
+		return err
+	}
+	b, err := readProjectBody(w, r)
+	if err != nil {
+		return err
+	}
+	uploads, ps, done := formUploads(r, t)
+	defer done()
+	if ps = append(ps, s.resolveRefs(r.Context(), t, b.Data)...); len(ps) > 0 {
+		return ps
+	}
+	var pr program.Project
+	p := info(r).principal
+	if p.OrgID != 0 {
+		pr, err = program.Apply(r.Context(), s.db, s.cfg.Files, p, c.ID, b.Data, uploads)
+	} else {
+		pr, err = program.Register(r.Context(), s.db, s.cfg.Files, p, c.ID, 0, b.Data, uploads)
+	}
+	if err != nil {
+		return err
+	}
+	return s.writeView(w, r, http.StatusCreated, pr.ID)
+}
+
+// apiSaveProject saves a record's form; version is the one read, and a save
+// over someone else's is refused.
+func (s *Server) apiSaveProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p := info(r).principal
+	v, err := program.ViewOf(r.Context(), s.db, p, id)
+	if err != nil {
+		return err
+	}
+	b, err := readProjectBody(w, r)
+	if err != nil {
+		return err
+	}
+	uploads, ps, done := formUploads(r, v.Template)
+	defer done()
+	if ps = append(ps, s.resolveRefs(r.Context(), v.Template, b.Data)...); len(ps) > 0 {
+		return ps
+	}
+	if _, err := program.SaveData(r.Context(), s.db, s.cfg.Files, p, id, b.Data, uploads, b.Version); err != nil {
+		return err
+	}
+	return s.writeView(w, r, http.StatusOK, id)
+}
+
+// apiMoveProject takes a transition; who may is in the template.
+func (s *Server) apiMoveProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	p := info(r).principal
+	if _, err := program.ViewOf(r.Context(), s.db, p, id); err != nil {
+		return err
+	}
+	b, err := readProjectBody(w, r)
+	if err != nil {
+		return err
+	}
+	if b.Transition == "" {
+		return problem.Invalid("transition", "project.transition_missing")
+	}
+	if _, err := program.MoveWith(r.Context(), s.db, p, id, b.Transition, program.MoveInput{Note: b.Note, Amount: b.Amount}); err != nil {
+		return err
+	}
+	s.afterMove(r.Context(), id)
+	return s.writeView(w, r, http.StatusOK, id)
+}
+
+// apiAddChild adds a child record (a bid on a published challenge).
+func (s *Server) apiAddChild(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	_, c, pub, err := s.childKind(r, id)
+	if err != nil {
+		return err
+	}
+	b, err := readProjectBody(w, r)
+	if err != nil {
+		return err
+	}
+	uploads, ps, done := formUploads(r, pub.Template)
+	defer done()
+	if ps = append(ps, s.resolveRefs(r.Context(), pub.Template, b.Data)...); len(ps) > 0 {
+		return ps
+	}
+	child, err := program.AddChild(r.Context(), s.db, s.cfg.Files, info(r).principal, id, c.Key, b.Data, uploads)
+	if err != nil {
+		return err
+	}
+	return s.writeView(w, r, http.StatusCreated, child.ID)
+}
+
+// writeView answers a record as the caller may now see it.
+func (s *Server) writeView(w http.ResponseWriter, r *http.Request, status int, id int64) error {
+	v, err := program.ViewOf(r.Context(), s.db, info(r).principal, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, v)
+}
