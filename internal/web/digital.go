@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
 
 // digitalData is the digital-transformation page: the assessment form, a
@@ -26,6 +28,11 @@ type digitalData struct {
 	Solutions []digital.Solution
 	Providers int
 	Day       string
+	// Pilot is the pilot record the assessment is for (?pilot=ID), whose
+	// organisation or a manager keeps the scored result in it.
+	Pilot    *program.View
+	Purposes []string
+	Purpose  string
 }
 
 // bar is one dimension drawn as an SVG bar (the width in pixels out of 300).
@@ -40,7 +47,21 @@ func (s *Server) digitalData(r *http.Request) (*digitalData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &digitalData{Model: m, Day: s.dataDay(), Scene: r.URL.Query().Get("scene")}
+	d := &digitalData{Model: m, Day: s.dataDay(), Scene: r.URL.Query().Get("scene"), Purposes: digital.Purposes, Purpose: r.FormValue("purpose")}
+	if raw := r.FormValue("pilot"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("pilot %q: %w", raw, problem.ErrNotFound)
+		}
+		v, err := program.ViewOf(r.Context(), s.db, info(r).principal, id)
+		if err != nil {
+			return nil, err
+		}
+		if v.Program != digital.PilotKind || !(v.Reach.Staff || v.Reach.Owner) {
+			return nil, fmt.Errorf("pilot %d: %w", id, problem.ErrNotFound)
+		}
+		d.Pilot = &v
+	}
 	if d.Scene != "" && !slices.ContainsFunc(m.Scenes, func(x digital.Scene) bool { return x.Name == d.Scene }) {
 		return nil, problem.Invalid("scene", "digital.unknown_scene", d.Scene)
 	}
@@ -124,6 +145,18 @@ func (s *Server) assess(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, http.StatusUnprocessableEntity, "digital", p)
 	}
 	d.Result = &res
+	if d.Pilot != nil && r.FormValue("save") == "1" {
+		rec, err := digital.Record(r.Context(), s.db, s.cfg.Files, info(r).principal, d.Pilot.ID, d.Purpose, 0, res)
+		if err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", rec.ID), http.StatusSeeOther)
+			return nil
+		}
+		var pe *problem.Error
+		if !asProblem(err, &pe) && !errors.Is(err, problem.ErrInvalid) {
+			return err
+		}
+		p.Flash, p.Bad = problem.Message(err, p.Lang), true
+	}
 	for i, dim := range res.Dimensions {
 		name := dim.Name
 		if p.Lang == "en" {
@@ -166,6 +199,26 @@ func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request) error {
 	if len(ps) > 0 {
 		return ps
 	}
+	// ?pilot=ID&purpose=… keeps the result as the pilot's assessment record.
+	var kept *program.View
+	if raw := r.URL.Query().Get("pilot"); raw != "" {
+		id, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil {
+			return fmt.Errorf("pilot %q: %w", raw, problem.ErrNotFound)
+		}
+		if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+			return err
+		}
+		rec, err := digital.Record(r.Context(), s.db, s.cfg.Files, info(r).principal, id, r.URL.Query().Get("purpose"), 0, res)
+		if err != nil {
+			return err
+		}
+		v, err := program.ViewOf(r.Context(), s.db, info(r).principal, rec.ID)
+		if err != nil {
+			return err
+		}
+		kept = &v
+	}
 	fits := []digital.Fit{}
 	if s.solutionsPool != nil {
 		if fits, err = digital.Suggest(r.Context(), s.db, s.solutionsPool, res, 10); err != nil {
@@ -174,6 +227,9 @@ func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request) error {
 		if fits == nil {
 			fits = []digital.Fit{}
 		}
+	}
+	if kept != nil {
+		return writeJSON(w, http.StatusCreated, map[string]any{"result": res, "solutions": fits, "record": kept})
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"result": res, "solutions": fits})
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,9 +11,11 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/compute"
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/programs"
 )
 
 // TestDigitalOverHTTP: an SME scores itself in the browser form and through
@@ -143,4 +146,101 @@ func TestComputeOverHTTP(t *testing.T) {
 	if _, body := c.get("/api/v1/compute?as_of=2025-06-30"); !strings.Contains(body, `"precision": "FP32"`) || !strings.Contains(body, `"phase": "四期"`) {
 		t.Errorf("registered rows missing: %s", body)
 	}
+}
+
+// TestAssessmentKeptInPilot: an SME opens /digital from its pilot record,
+// scores itself and keeps the result as the pilot's assessment record (a
+// draft holding the points, scene levels and level); through the API the
+// same. Another organisation cannot write into the pilot.
+func TestAssessmentKeptInPilot(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+			t.Fatal(err)
+		}
+		pub, err := program.Latest(ctx, db, digital.PilotKind)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "pilot-2025", Name: "2025年数字化转型试点", Opens: "2025-01-01", Closes: "2099-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pilot, err := program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"sub_industry": "通用设备制造"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.auth.CreateUser(ctx, auth.NewUser{Username: "b-org", Password: pw, Roles: []access.Role{access.Org}, OrgID: e.orgB.ID}); err != nil {
+			t.Fatal(err)
+		}
+		m, _ := digital.SME2024()
+		form := url.Values{"item.equipment": {"100"}, "item.collection": {"100"}, "item.resources": {"61"}, "pilot": {fmt.Sprint(pilot.ID)}, "purpose": {"改造前诊断"}, "save": {"1"}}
+		for _, s := range m.Scenes {
+			form.Set("scene."+s.Name, "3")
+		}
+		form.Set("scene.质量管理", "0")
+
+		c := e.client()
+		c.signIn("u-org", pw)
+		if _, body := c.get(fmt.Sprintf("/projects/%d", pilot.ID)); !strings.Contains(body, `id="assess-link"`) {
+			t.Fatal("the pilot's page has no link to the assessment")
+		}
+		if _, body := c.get(fmt.Sprintf("/digital?pilot=%d", pilot.ID)); !strings.Contains(body, `id="for-pilot"`) || !strings.Contains(body, `id="save-to-pilot"`) {
+			t.Fatal("the assessment form does not say it is for the pilot")
+		}
+		resp, _ := c.post("/digital/assess", form)
+		if resp.StatusCode != 303 {
+			t.Fatalf("assess into the pilot: %d", resp.StatusCode)
+		}
+		id := idFrom(t, resp.Header.Get("Location"), "/projects/")
+		var rec program.Project
+		if rec, err = program.GetProject(ctx, db, atoi(t, id)); err != nil {
+			t.Fatal(err)
+		}
+		if rec.ParentID != pilot.ID || rec.Stage != "draft" || rec.Data["level"] != "二级" || rec.Data["purpose"] != "改造前诊断" ||
+			rec.Data["score_basis"] != 30.0 || rec.Data["assessor"] != float64(e.orgA.ID) {
+			t.Fatalf("the kept assessment: %+v", rec)
+		}
+		if rows, _ := rec.Data["scenes"].([]any); len(rows) != len(m.Scenes)-1 {
+			t.Errorf("scenes kept: %v (a scene at level 0 is left out)", rec.Data["scenes"])
+		}
+
+		other := e.client()
+		other.signIn("b-org", pw)
+		if resp, _ := other.get(fmt.Sprintf("/digital?pilot=%d", pilot.ID)); resp.StatusCode != 404 {
+			t.Errorf("another organisation opened the pilot's assessment: %d", resp.StatusCode)
+		}
+		before := countRows(t, db, "projects")
+		if resp, _ := other.raw("POST", fmt.Sprintf("/api/v1/digital/assessments?pilot=%d&purpose=年度复评", pilot.ID), "application/json", []byte(`{"scenes": {"质量管理": 1}}`)); resp.StatusCode != 404 {
+			t.Errorf("another organisation wrote into the pilot by API: %d", resp.StatusCode)
+		}
+		resp, body := c.raw("POST", fmt.Sprintf("/api/v1/digital/assessments?pilot=%d&purpose=%s", pilot.ID, url.QueryEscape("年度复评")), "application/json", []byte(`{"scenes": {"质量管理": 1}}`))
+		if resp.StatusCode != 201 || !strings.Contains(body, `"record"`) || !strings.Contains(body, `"purpose": "年度复评"`) {
+			t.Fatalf("API into the pilot: %d %s", resp.StatusCode, body)
+		}
+		if resp, body := c.raw("POST", fmt.Sprintf("/api/v1/digital/assessments?pilot=%d&purpose=%s", pilot.ID, "x"), "application/json", []byte(`{}`)); resp.StatusCode != 422 || !strings.Contains(body, "评测类型") {
+			t.Errorf("a bad purpose: %d %s", resp.StatusCode, body)
+		}
+		if got := countRows(t, db, "projects"); got != before+1 {
+			t.Errorf("projects %d, want %d", got, before+1)
+		}
+	})
+}
+
+func countRows(t *testing.T, db *store.DB, table string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func atoi(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

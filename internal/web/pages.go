@@ -58,7 +58,7 @@ func (s *Server) overdueProposals(r *http.Request) ([]overdueRow, error) {
 // cockpitFigures are the key figures on the cockpit's front page, in the
 // order of the letter.
 var cockpitFigures = []string{"major_special_projects_deployed", "challenge_lists_published", "smart_factory_total", "digital_workshop_total",
-	"sme_pilot_total", "iiot_platforms_total", "phd_startup_projects", "investment_projects_signed"}
+	"sme_pilot_total", "sme_pilot_level2_share", "iiot_platforms_total", "phd_startup_projects", "investment_projects_signed"}
 
 // cockpitTrend are drawn at the end of each of the last five years.
 var cockpitTrend = []string{"smart_factory_total", "digital_workshop_total", "iiot_platforms_total"}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
@@ -26,6 +27,7 @@ type projectData struct {
 	New        bool
 	Suggest    bool // a need the matching engine suggests candidates for
 	Offers     bool // a funding need the engine suggests products for
+	Assess     bool // a digital pilot, assessed on /digital into its record
 	Convert    bool // a disbursed grant leg a manager may convert to equity
 	Call       program.Call
 	View       program.View
@@ -190,6 +192,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	_, isNeed := match.Needs[t.Key]
 	d.Suggest = isNeed && (v.Reach.Staff || v.Reach.Owner)
 	d.Offers = t.Key == "funding_need" && (v.Reach.Staff || v.Reach.Owner)
+	d.Assess = t.Key == digital.PilotKind && (v.Reach.Staff || v.Reach.Owner)
 	d.Convert = t.Key == "finance_leg" && v.Stage == "disbursed" && v.Reach.Manager && v.Data["instrument"] == finance.GrantToEquity
 	if v.Reach.Owner {
 		for _, f := range program.Missing(t, v.Data) {
