@@ -184,6 +184,24 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 			q += " AND x.invested_on < ?"
 			args = append(args, end.Format(time.DateOnly))
 		}
+	case "returns": // the filings' versions in force on the date
+		endDay := end.Format(time.DateOnly)
+		q = `SELECT COALESCE(sum(a.value), 0) FROM return_accepted a JOIN return_filings r ON r.id = a.filing_id JOIN return_forms f ON f.id = r.form_id
+			JOIN (SELECT filing_id, max(version) AS v FROM return_accepted WHERE accepted_on < ? GROUP BY filing_id) cur ON cur.filing_id = a.filing_id AND cur.v = a.version
+			WHERE ` + in("f.key", w.Kind) + " AND " + in("a.field", w.Field)
+		args = append([]any{endDay}, args...)
+		switch d.Window {
+		case "new":
+			q += " AND r.period_end >= ? AND r.period_end < ?"
+			args = append(args, from.Format(time.DateOnly), endDay)
+		case "cumulative":
+			q += " AND r.period_end < ?"
+			args = append(args, endDay)
+		case "state": // each unit's last period with figures in force
+			q += ` AND r.period_end = (SELECT max(r2.period_end) FROM return_filings r2 JOIN return_accepted a2 ON a2.filing_id = r2.id
+				WHERE r2.form_id = r.form_id AND r2.organisation_id = r.organisation_id AND a2.accepted_on < ? AND r2.period_end < ?)`
+			args = append(args, endDay, endDay)
+		}
 	default:
 		return 0, fmt.Errorf("%s: no hand-written baseline for model %s", id, d.Model)
 	}

@@ -63,12 +63,13 @@ type Where struct {
 	Recognition []string            `yaml:"recognition,omitempty"` // organisations: holding a recognition of one of these kinds in force
 	Data        map[string][]string `yaml:"data,omitempty"`        // projects: form fields holding one of the values (a choice: 认定类别 智能工厂)
 	LastYears   int                 `yaml:"last_years,omitempty"`  // disciplines: opened in the N complete years before the as-of date's year
+	Field       []string            `yaml:"field,omitempty"`       // returns: the form's field whose figures are summed
 }
 
 // Kinds, models, windows and dimensions the engine knows.
 var (
 	Kinds      = []string{"simple", "ratio", "growth", "derived"}
-	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions", "returns"}
 	Windows    = []string{"new", "cumulative", "state"}
 	Periods    = []string{"year", "half", "quarter", "month", "all"}
 	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
@@ -291,6 +292,9 @@ func check(d *Definition) []string {
 				bad("%s: where.data applies to projects, with form field keys (got %q)", d.ID, k)
 			}
 		}
+		if d.Model == "returns" && (len(d.Where.Kind) != 1 || len(d.Where.Field) != 1 || d.Measure != "sum:value") {
+			bad("%s: a returns indicator names one where.kind (the form), one where.field and measure: sum:value", d.ID)
+		}
 		if d.Model == "figures" && (len(d.Where.Kind) != 1 || d.Window != "state") {
 			bad("%s: a figures indicator names one where.kind and uses window: state", d.ID)
 		}
@@ -323,7 +327,7 @@ func checkMeasure(d *Definition) string {
 		return ""
 	case strings.HasPrefix(m, "sum:"):
 		allowed := map[string][]string{"projects": {"amount_requested", "amount_approved", "amount_disbursed"}, "figures": {"value"}, "compute": {"pflops"},
-			"applications": {"amount_requested", "amount_approved"}, "fund_investments": {"amount"}}
+			"applications": {"amount_requested", "amount_approved"}, "fund_investments": {"amount"}, "returns": {"value"}}
 		if !slices.Contains(allowed[d.Model], strings.TrimPrefix(m, "sum:")) {
 			return fmt.Sprintf("measure %q: %s sums %s", m, d.Model, strings.Join(allowed[d.Model], ", "))
 		}

@@ -47,6 +47,8 @@ var recordSQL = map[string]struct {
 		`SELECT x.id, o.name, f.name, f.kind, x.stage, x.invested_on, o.id FROM fund_investments x JOIN funds f ON f.id = x.fund_id JOIN organisations o ON o.id = x.investee_id WHERE x.id IN (%s) ORDER BY x.invested_on, x.id`, "/orgs/%s"},
 	"solutions": {[]string{"record.id", "record.title", "record.organisation", "record.kind", "record.day"},
 		`SELECT x.id, x.name, o.name, x.scenes, x.listed, o.id FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE x.id IN (%s) ORDER BY x.listed, x.id`, "/orgs/%s"},
+	"returns": {[]string{"record.id", "record.organisation", "record.title", "record.day", "record.stage"},
+		`SELECT r.id, o.name, rf.name || ' ' || r.period, r.period_end, r.status, r.id FROM return_filings r JOIN return_forms rf ON rf.id = r.form_id JOIN organisations o ON o.id = r.organisation_id WHERE r.id IN (%s) ORDER BY r.period_end, r.id`, "/returns/filings/%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }
@@ -62,8 +64,12 @@ func ListRecords(ctx context.Context, q store.Querier, s *Set, r Result) (Record
 		return Records{Columns: []string{}}, nil // ratios, growth and derived figures list their parts instead
 	}
 	out := Records{Columns: spec.columns, Rows: [][]string{}, Links: []string{}}
-	for start := 0; start < len(r.IDs); start += 500 {
-		chunk := r.IDs[start:min(start+500, len(r.IDs))]
+	ids := r.IDs
+	if d.Model == "returns" {
+		ids = filingIDs(ids)
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
 		args := make([]any, len(chunk))
 		for i, id := range chunk {
 			args[i] = id
@@ -116,4 +122,23 @@ func text(v any) string {
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	return strings.TrimSpace(fmt.Sprint(v))
+}
+
+// returnIDBase separates a returns figure's filing from its district in the
+// figure's id (filing × base + district code), so a filing's figures in
+// several districts are each counted, in the total and in their district.
+const returnIDBase = 1_000_000
+
+// filingIDs are the filings behind returns figures' ids, each once.
+func filingIDs(ids []int64) []int64 {
+	var out []int64
+	seen := map[int64]bool{}
+	for _, id := range ids {
+		f := id / returnIDBase
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
 }

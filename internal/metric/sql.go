@@ -62,7 +62,7 @@ func (q *query) dimension(by, model string) (string, error) {
 	case "":
 		return "''", nil
 	case "district":
-		return "COALESCE(o.district, '')", nil
+		return "COALESCE(" + districtOf(model) + ", '')", nil
 	case "cluster":
 		q.joins = append(q.joins, "LEFT JOIN organisation_clusters oc ON oc.organisation_id = o.id LEFT JOIN clusters cl ON cl.id = oc.cluster_id")
 		return "COALESCE(cl.name, '')", nil
@@ -268,6 +268,22 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		tables = "digital_solutions x JOIN organisations o ON o.id = x.provider_id"
 		q.dated(d.Window, "x.listed", "x.delisted", fromDay, toDay, endDay)
 		q.orgFilters(w)
+	case "returns": // figures filed in periodic returns, each filing's version accepted by the as-of date
+		sel = "a.filing_id * 1000000 + CAST(CASE WHEN a.district = '' THEN '0' ELSE a.district END AS INTEGER), r.organisation_id, a.value" // returnIDBase
+		tables = "return_accepted a JOIN return_filings r ON r.id = a.filing_id JOIN return_forms rf ON rf.id = r.form_id JOIN organisations o ON o.id = r.organisation_id"
+		q.in("rf.key", w.Kind)
+		q.in("a.field", w.Field)
+		q.where("a.accepted_on < ? AND a.version = (SELECT max(b.version) FROM return_accepted b WHERE b.filing_id = a.filing_id AND b.accepted_on < ?)", endDay, endDay)
+		switch d.Window {
+		case "new": // filed for periods ending in the indicator's period
+			q.where("r.period_end >= ? AND r.period_end < ?", fromDay, toDay)
+		case "cumulative": // every period ended by the date
+			q.where("r.period_end < ?", endDay)
+		case "state": // each unit's latest period with accepted figures: a stock
+			q.where(`r.period_end = (SELECT max(r2.period_end) FROM return_filings r2 WHERE r2.form_id = r.form_id AND r2.organisation_id = r.organisation_id AND r2.period_end < ?
+				AND EXISTS (SELECT 1 FROM return_accepted b2 WHERE b2.filing_id = r2.id AND b2.accepted_on < ?))`, endDay, endDay)
+		}
+		q.orgFilters(w)
 	case "figures":
 		year := w.Year
 		if year == 0 {
@@ -281,7 +297,7 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		return nil, from, to, fmt.Errorf("unknown model %q", d.Model)
 	}
 	if len(p.District) > 0 {
-		q.in("o.district", p.District)
+		q.in(districtOf(d.Model), p.District)
 	}
 	dim, err := q.dimension(p.By, d.Model)
 	if err != nil {
@@ -328,4 +344,13 @@ func (q *query) dated(window, from, until, fromDay, toDay, endDay string) {
 	default:
 		q.where(from+" < ? AND ("+until+" = '' OR "+until+" >= ?)", endDay, endDay)
 	}
+}
+
+// districtOf is where a model's record lies: its organisation's district,
+// or for a return's figure filed per district, that district.
+func districtOf(model string) string {
+	if model == "returns" {
+		return "CASE WHEN a.district <> '' THEN a.district ELSE o.district END"
+	}
+	return "o.district"
 }
