@@ -24,6 +24,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
@@ -142,6 +143,7 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	if mailOn {
 		go deliverNotices(ctx, db, relay, env.Getenv("XINZHI_BASE_URL"), log)
 	}
+	go remindReturns(ctx, db, asOf, log)
 	log.Info("serving", "addr", "http://"+f.addr, "engine", db.Engine(), "demo", isDemo, "version", Version)
 	if err := srv.Serve(ctx, ln, f.grace); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -246,6 +248,31 @@ func deliverNotices(ctx context.Context, db *store.DB, relay mail.Config, baseUR
 			log.Warn("e-mail notifications", "err", err, "sent", n)
 		} else if n > 0 {
 			log.Info("e-mailed notifications", "sent", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// remindReturns tells units of returns coming due or overdue, on start and
+// every hour until ctx ends (each reminder once). A server with a fixed
+// as-of date (the demo) judges due days against that date.
+func remindReturns(ctx context.Context, db *store.DB, asOf time.Time, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		today := asOf
+		if today.IsZero() {
+			today = time.Now().In(time.FixedZone("CST", 8*3600))
+		}
+		day, _ := time.Parse(time.DateOnly, today.Format(time.DateOnly))
+		if n, err := returns.Remind(ctx, db, day); err != nil {
+			log.Warn("return reminders", "err", err, "sent", n)
+		} else if n > 0 {
+			log.Info("return reminders", "sent", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -80,6 +80,7 @@ var areas = []struct {
 	{"nav.finance", "/finance", access.ProgramView},
 	{"nav.digital", "/digital", access.ProgramView},
 	{"nav.compute", "/compute", access.ProgramView},
+	{"nav.returns", "/returns", access.ProgramView},
 	{"nav.chains", "", access.SignedIn},
 	{"nav.talent", "", access.SignedIn},
 	{"nav.universities", "", access.SignedIn},
