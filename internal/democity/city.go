@@ -95,9 +95,9 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 			name string
 			fn   func() error
 		}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"compute", g.compute},
-			{"programs", g.programs}, {"background", g.background}, {"returns", g.periodicReturns}}
+			{"programs", g.programs}, {"background", g.background}, {"returns", g.periodicReturns}, {"ai", g.aiElements}}
 		for _, part := range parts {
-			if g.copy > 0 && (part.name == "universities" || part.name == "compute" || part.name == "returns") {
+			if g.copy > 0 && (part.name == "universities" || part.name == "compute" || part.name == "returns" || part.name == "ai") {
 				continue // a copy: more enterprises and their records; the named, the universities and the compute centres once
 			}
 			if err := part.fn(); err != nil {
