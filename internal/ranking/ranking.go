@@ -73,7 +73,7 @@ func Record(ctx context.Context, db *store.DB, key string, e Entry) error {
 		ps = append(ps, problem.Invalid("year", "ranking.year", e.Year))
 	}
 	if e.Rank < 1 || (e.OfTotal > 0 && e.Rank > e.OfTotal) {
-		ps = append(ps, problem.Invalid("rank", "ranking.rank", e.Rank))
+		ps = append(ps, problem.Invalid("rank", "ranking.bad_rank", e.Rank))
 	}
 	if _, err := time.Parse(time.DateOnly, e.Published); err != nil {
 		ps = append(ps, problem.Invalid("published", "ai.date", e.Published))
