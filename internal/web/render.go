@@ -81,6 +81,7 @@ var areas = []struct {
 	{"nav.digital", "/digital", access.ProgramView},
 	{"nav.compute", "/compute", access.ProgramView},
 	{"nav.returns", "/returns", access.ProgramView},
+	{"nav.infra", "/infrastructure", access.ProgramView},
 	{"nav.ai", "/ai", access.ProgramView},
 	{"nav.rankings", "/rankings", access.ProgramView},
 	{"nav.chains", "", access.SignedIn},
