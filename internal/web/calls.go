@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 
@@ -161,7 +164,11 @@ func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "call", s.newPage(w, r, "call.title", d))
+	p := s.newPage(w, r, "call.title", d)
+	if n := r.URL.Query().Get("imported"); n != "" {
+		p.Flash = p.T("program.imported", n)
+	}
+	return s.render(w, http.StatusOK, "call", p)
 }
 
 // bulkMove takes one transition on several records. The first post shows
@@ -247,4 +254,72 @@ func (s *Server) callExport(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="call-%d.xlsx"`, d.Call.ID))
 	return tabular.WriteXLSX(w, sh)
+}
+
+// recordsTemplate sends the sheet for importing records into a call.
+func (s *Server) recordsTemplate(w http.ResponseWriter, r *http.Request) error {
+	c, t, err := s.loadCall(r)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="call-%d-import.xlsx"`, c.ID))
+	return tabular.WriteXLSX(w, program.ImportSheet(t))
+}
+
+// importRecords reads a sheet of records into a call: all rows or none,
+// each bad cell named by its row.
+func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	n, err := s.readImport(r, id)
+	if err != nil {
+		if ok, rerr := s.refuse(w, r, err, "call.title", "call", func() (any, error) { return s.board(r) }); ok {
+			return rerr
+		}
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/calls/%d?imported=%d", id, n), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) readImport(r *http.Request, callID int64) (int, error) {
+	file, fh, err := r.FormFile("file")
+	if err != nil {
+		return 0, problem.Invalid("file", "returns.file_required")
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
+	if err != nil {
+		return 0, err
+	}
+	tb, err := tabular.Read(bytes.NewReader(data), int64(len(data)), fh.Filename, tabular.DefaultLimits)
+	var te *tabular.Error
+	if errors.As(err, &te) {
+		return 0, problem.Invalid("file", "returns.sheet_unreadable", te.Message(info(r).lang))
+	} else if err != nil {
+		return 0, err
+	}
+	return program.ImportRecords(r.Context(), s.db, info(r).principal, callID, tb)
+}
+
+// apiImportRecords is importRecords for the API: a multipart file.
+func (s *Server) apiImportRecords(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if r.MultipartForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return problem.Invalid("file", "returns.file_required")
+		}
+	}
+	n, err := s.readImport(r, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"imported": n})
 }
