@@ -33,7 +33,13 @@ type digitalData struct {
 	Pilot    *program.View
 	Purposes []string
 	Purpose  string
+	// the catalogue's page on screen (the API answers every solution)
+	Shown      []digital.Solution
+	Page, Last int
 }
+
+// solutionsPerPage is how many solutions the catalogue shows at once.
+const solutionsPerPage = 50
 
 // bar is one dimension drawn as an SVG bar (the width in pixels out of 300).
 type bar struct {
@@ -69,6 +75,10 @@ func (s *Server) digitalData(r *http.Request) (*digitalData, error) {
 	if d.Solutions, err = digital.Solutions(ctx, s.db, d.Day, d.Scene); err != nil {
 		return nil, err
 	}
+	d.Last = max(1, (len(d.Solutions)+solutionsPerPage-1)/solutionsPerPage)
+	d.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
+	d.Page = min(max(d.Page, 1), d.Last)
+	d.Shown = d.Solutions[(d.Page-1)*solutionsPerPage : min(len(d.Solutions), d.Page*solutionsPerPage)]
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT subject_id) FROM recognitions WHERE subject = 'organisation' AND kind = ? AND granted <= ? AND (revoked = '' OR revoked > ?)`,
 		digital.ProviderKind, d.Day, d.Day).Scan(&d.Providers); err != nil {
 		return nil, fmt.Errorf("providers: %w", err)

@@ -244,3 +244,35 @@ func atoi(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+// TestCatalogueIsPaged: the catalogue on the page shows 50 solutions at a
+// time with a pager; the API answers all of them.
+func TestCatalogueIsPaged(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), false)
+	db := e.db
+	m, _ := digital.SME2024()
+	prov, _ := registry.Create(ctx, db, registry.Organisation{Name: "沈阳智造云科技有限公司", Kind: "enterprise"})
+	if err := registry.Grant(ctx, db, registry.Recognition{Kind: digital.ProviderKind, Level: "市级", Subject: "organisation", SubjectID: prov.ID, Granted: "2024-03-01"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 55 {
+		if _, err := m.AddSolution(ctx, db, digital.Solution{ProviderID: prov.ID, Name: fmt.Sprintf("方案%02d", i), Scenes: []string{"质量管理"}, Deploy: "saas", Listed: "2024-05-01"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := e.client()
+	c.signIn("u-org", pw)
+	_, body := c.get("/digital")
+	if strings.Count(body, "<td title=") != 50 || !strings.Contains(body, `id="pager"`) || !strings.Contains(body, "第1页，共2页") {
+		t.Fatalf("page 1 shows %d solutions", strings.Count(body, "<td title="))
+	}
+	if _, body := c.get("/digital?page=2"); strings.Count(body, "<td title=") != 5 {
+		t.Errorf("page 2 shows %d solutions", strings.Count(body, "<td title="))
+	}
+	if _, body := c.get("/digital?page=99"); strings.Count(body, "<td title=") != 5 {
+		t.Errorf("a page past the last shows %d solutions", strings.Count(body, "<td title="))
+	}
+	if _, body := c.raw("GET", "/api/v1/digital/solutions", "", nil); strings.Count(body, `"provider_id"`) != 55 {
+		t.Errorf("the API answers %d solutions", strings.Count(body, `"provider_id"`))
+	}
+}

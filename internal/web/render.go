@@ -30,6 +30,7 @@ type page struct {
 	User      *auth.User
 	CSRF      string
 	Path      string
+	Back      string // where the language switch returns: the path and, for a GET, its query
 	Nav       []navItem
 	Flash     string
 	Bad       bool              // the flash reports a refusal
@@ -117,7 +118,10 @@ func navFor(p access.Principal) []navItem {
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string, data any) *page {
 	ri := info(r)
 	p := &page{Lang: ri.lang, Title: title, Demo: s.cfg.Demo, Principal: ri.principal, User: ri.user,
-		CSRF: ri.csrf, Path: r.URL.Path, Data: data, Errors: map[string]string{}, Form: map[string]string{}}
+		CSRF: ri.csrf, Path: r.URL.Path, Back: r.URL.Path, Data: data, Errors: map[string]string{}, Form: map[string]string{}}
+	if r.Method == http.MethodGet && r.URL.RawQuery != "" { // switching language keeps what the page was showing
+		p.Back = r.URL.Path + "?" + r.URL.RawQuery
+	}
 	if ri.session == nil || ri.session.Stage != auth.StageOK {
 		p.Auth = true
 	} else {
