@@ -143,6 +143,11 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 		cond, a := dated(d.Window, "x.listed", "x.delisted", from, end)
 		q += cond
 		args = append(args, a...)
+		if d.Model == "solutions" && d.Window == "state" {
+			endDay := end.Format(time.DateOnly)
+			q += ` AND x.provider_id IN (SELECT r.subject_id FROM recognitions r WHERE r.subject = 'organisation' AND r.kind = 'digital_provider' AND r.granted < ? AND (r.revoked = '' OR r.revoked >= ?))`
+			args = append(args, endDay, endDay)
+		}
 	case "applications":
 		measure := "count(*)"
 		switch {

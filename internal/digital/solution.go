@@ -21,6 +21,10 @@ import (
 // catalogue.
 const ProviderKind = "digital_provider"
 
+// providerAdmitted holds when x's provider holds the admission on a day
+// (arguments: the kind, the day, the day).
+const providerAdmitted = `EXISTS (SELECT 1 FROM recognitions r WHERE r.subject = 'organisation' AND r.subject_id = x.provider_id AND r.kind = ? AND r.granted <= ? AND (r.revoked = '' OR r.revoked > ?))`
+
 // Deploys are how a solution is delivered.
 var Deploys = []string{"saas", "on_premise", "hybrid"}
 
@@ -113,8 +117,10 @@ func scanSolution(sc interface{ Scan(...any) error }) (Solution, error) {
 func Solutions(ctx context.Context, q store.Querier, day, scene string) ([]Solution, error) {
 	where, args := []string{"1 = 1"}, []any{}
 	if day != "" {
-		where = append(where, "x.listed <= ? AND (x.delisted = '' OR x.delisted > ?)")
-		args = append(args, day, day)
+		// listed on the day by a provider still admitted that day: a provider
+		// whose admission is revoked takes its solutions off the catalogue
+		where = append(where, "x.listed <= ? AND (x.delisted = '' OR x.delisted > ?)", providerAdmitted)
+		args = append(args, day, day, ProviderKind, day, day)
 	}
 	if scene != "" {
 		where = append(where, "(',' || x.scenes || ',') LIKE ?")
@@ -148,14 +154,36 @@ func (solutionSource) Config() match.Config {
 	return match.Config{Fields: map[string]float64{"name": 2, "description": 1, "scenes": 2}}
 }
 
-func (solutionSource) Touched(_ context.Context, _ *store.DB, evs []match.Event) ([]int64, error) {
-	return match.Of(evs, "digital_solution")["digital_solution"], nil
+// Touched are the solutions written, and those of providers whose
+// admission changed (a revoked provider's solutions leave the pool).
+func (solutionSource) Touched(ctx context.Context, db *store.DB, evs []match.Event) ([]int64, error) {
+	of := match.Of(evs, "digital_solution", "recognition")
+	ids := of["digital_solution"]
+	err := match.InBatches(of["recognition"], func(list string, args []any) error {
+		rows, err := db.QueryContext(ctx, `SELECT x.id FROM digital_solutions x JOIN recognitions r ON r.subject = 'organisation' AND r.subject_id = x.provider_id
+			WHERE r.kind = '`+ProviderKind+`' AND r.id IN (`+list+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("digital: solutions of providers: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return rows.Err()
+	})
+	return ids, err
 }
 
 func (solutionSource) Load(ctx context.Context, db *store.DB, ids []int64) ([]match.Doc, error) {
 	var out []match.Doc
 	run := func(where string, args []any) error {
-		rows, err := db.QueryContext(ctx, `SELECT `+solutionCols+` FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE x.delisted = '' AND `+where, args...)
+		today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+		args = append([]any{ProviderKind, today, today}, args...)
+		rows, err := db.QueryContext(ctx, `SELECT `+solutionCols+` FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE x.delisted = '' AND `+providerAdmitted+` AND `+where, args...)
 		if err != nil {
 			return fmt.Errorf("digital: load solutions: %w", err)
 		}

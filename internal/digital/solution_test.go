@@ -62,7 +62,8 @@ func TestCatalogue(t *testing.T) {
 		if len(ps) > 0 || r.Level != 2 || !slices.Equal(r.Weak, []string{"生产管控", "质量管理"}) {
 			t.Fatalf("assessment: level %d, weak %v (%v)", r.Level, r.Weak, ps)
 		}
-		fits, err := digital.Suggest(ctx, db, digital.NewSolutions(db, seg), r, 10)
+		pool := digital.NewSolutions(db, seg)
+		fits, err := digital.Suggest(ctx, db, pool, r, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,6 +73,21 @@ func TestCatalogue(t *testing.T) {
 		}
 		if len(fits) != 2 || fits[0].Solution.Name != "轻量MES" || !slices.Equal(fits[0].Covers, []string{"生产管控", "质量管理"}) {
 			t.Errorf("fits %v: want 轻量MES (both weak scenes) then 质检云, nothing for strong scenes", names)
+		}
+
+		// The provider's admission is revoked: its solutions leave the
+		// catalogue from that day, and the pool, without a rebuild.
+		if err := registry.Grant(ctx, db, registry.Recognition{Kind: digital.ProviderKind, Level: "市级", Subject: "organisation", SubjectID: prov.ID, Granted: "2024-03-01", Revoked: "2025-01-01"}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := digital.Solutions(ctx, db, "2024-12-31", ""); len(got) != 4 {
+			t.Errorf("the day before the revocation: %d solutions", len(got))
+		}
+		if got, _ := digital.Solutions(ctx, db, "2025-01-01", ""); len(got) != 0 {
+			t.Errorf("after the revocation: %d solutions", len(got))
+		}
+		if fits, err := digital.Suggest(ctx, db, pool, r, 10); err != nil || len(fits) != 0 {
+			t.Errorf("a revoked provider's solutions are still suggested: %d %v", len(fits), err)
 		}
 	})
 }

@@ -267,6 +267,9 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		sel = "x.id, x.provider_id, 0"
 		tables = "digital_solutions x JOIN organisations o ON o.id = x.provider_id"
 		q.dated(d.Window, "x.listed", "x.delisted", fromDay, toDay, endDay)
+		if d.Window == "state" { // in the catalogue: its provider still admitted on the date
+			q.where(`EXISTS (SELECT 1 FROM recognitions r WHERE r.subject = 'organisation' AND r.subject_id = x.provider_id AND r.kind = 'digital_provider' AND r.granted < ? AND (r.revoked = '' OR r.revoked >= ?))`, endDay, endDay)
+		}
 		q.orgFilters(w)
 	case "returns": // figures filed in periodic returns, each filing's version accepted by the as-of date
 		sel = "a.filing_id * 1000000 + CAST(CASE WHEN a.district = '' THEN '0' ELSE a.district END AS INTEGER), r.organisation_id, a.value" // returnIDBase
