@@ -184,6 +184,26 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 			q += " AND x.invested_on < ?"
 			args = append(args, end.Format(time.DateOnly))
 		}
+	case "datasets", "models":
+		table, measure := "ai_models x", "count(*)"
+		if d.Model == "datasets" {
+			table = "ai_datasets x"
+			if d.Measure == "sum:samples" {
+				measure = "COALESCE(sum(x.samples), 0)"
+			}
+		}
+		q = "SELECT " + measure + " FROM " + table + " WHERE " + in("x.domain", w.Kind)
+		cond, a := dated(d.Window, "x.registered", "x.withdrawn", from, end)
+		q += cond
+		args = append(args, a...)
+	case "alliances":
+		endDay := end.Format(time.DateOnly)
+		q = `SELECT count(DISTINCT m.alliance_id) FROM alliance_members m JOIN organisations o ON o.id = m.alliance_id WHERE o.kind = 'alliance' AND m.joined < ? AND (m.left_on = '' OR m.left_on >= ?)`
+		args = append(args, endDay, endDay)
+	case "rankings": // the place in the latest edition published by the date
+		endDay := end.Format(time.DateOnly)
+		q = `SELECT COALESCE((SELECT e.rank FROM ranking_entries e JOIN ranking_series s ON s.id = e.series_id WHERE ` + in("s.key", w.Kind) + ` AND e.published < ? ORDER BY e.year DESC LIMIT 1), 0)`
+		args = append(args, endDay)
 	case "returns": // the filings' versions in force on the date
 		endDay := end.Format(time.DateOnly)
 		q = `SELECT COALESCE(sum(a.value), 0) FROM return_accepted a JOIN return_filings r ON r.id = a.filing_id JOIN return_forms f ON f.id = r.form_id

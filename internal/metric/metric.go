@@ -69,7 +69,7 @@ type Where struct {
 // Kinds, models, windows and dimensions the engine knows.
 var (
 	Kinds      = []string{"simple", "ratio", "growth", "derived"}
-	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions", "returns"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions", "returns", "datasets", "models", "alliances", "rankings"}
 	Windows    = []string{"new", "cumulative", "state"}
 	Periods    = []string{"year", "half", "quarter", "month", "all"}
 	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
@@ -295,6 +295,9 @@ func check(d *Definition) []string {
 		if d.Model == "returns" && (len(d.Where.Kind) != 1 || len(d.Where.Field) != 1 || d.Measure != "sum:value") {
 			bad("%s: a returns indicator names one where.kind (the form), one where.field and measure: sum:value", d.ID)
 		}
+		if d.Model == "rankings" && (len(d.Where.Kind) != 1 || d.Window != "state" || d.Measure != "sum:rank") {
+			bad("%s: a rankings indicator names one where.kind (the series), window: state and measure: sum:rank (the latest place)", d.ID)
+		}
 		if d.Model == "figures" && (len(d.Where.Kind) != 1 || d.Window != "state") {
 			bad("%s: a figures indicator names one where.kind and uses window: state", d.ID)
 		}
@@ -327,7 +330,7 @@ func checkMeasure(d *Definition) string {
 		return ""
 	case strings.HasPrefix(m, "sum:"):
 		allowed := map[string][]string{"projects": {"amount_requested", "amount_approved", "amount_disbursed"}, "figures": {"value"}, "compute": {"pflops"},
-			"applications": {"amount_requested", "amount_approved"}, "fund_investments": {"amount"}, "returns": {"value"}}
+			"applications": {"amount_requested", "amount_approved"}, "fund_investments": {"amount"}, "returns": {"value"}, "datasets": {"samples"}, "rankings": {"rank"}}
 		if !slices.Contains(allowed[d.Model], strings.TrimPrefix(m, "sum:")) {
 			return fmt.Sprintf("measure %q: %s sums %s", m, d.Model, strings.Join(allowed[d.Model], ", "))
 		}

@@ -284,6 +284,29 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 				AND EXISTS (SELECT 1 FROM return_accepted b2 WHERE b2.filing_id = r2.id AND b2.accepted_on < ?))`, endDay, endDay)
 		}
 		q.orgFilters(w)
+	case "datasets", "models": // AI elements registered: in the catalogue on the date (state), ever (cumulative), in the period (new)
+		table, val := "ai_models x", "0"
+		if d.Model == "datasets" {
+			table = "ai_datasets x"
+			if d.Measure == "sum:samples" {
+				val = "x.samples"
+			}
+		}
+		sel = "x.id, x.owner_id, " + val
+		tables = table + " JOIN organisations o ON o.id = x.owner_id"
+		q.in("x.domain", w.Kind)
+		q.dated(d.Window, "x.registered", "x.withdrawn", fromDay, toDay, endDay)
+		q.orgFilters(w)
+	case "alliances": // alliances (organisations of kind alliance) with a member on the date
+		sel = "o.id, o.id, 0"
+		tables = "organisations o"
+		q.where("o.kind = 'alliance' AND o.id IN (SELECT m.alliance_id FROM alliance_members m WHERE m.joined < ? AND (m.left_on = '' OR m.left_on >= ?))", endDay, endDay)
+		q.orgFilters(w)
+	case "rankings": // the latest edition of a ranking published by the date; the value is the place
+		sel = "e.series_id * 10000 + e.year, 0, e.rank"
+		tables = "ranking_entries e JOIN ranking_series rs ON rs.id = e.series_id"
+		q.in("rs.key", w.Kind)
+		q.where("e.published < ? AND e.year = (SELECT max(e2.year) FROM ranking_entries e2 WHERE e2.series_id = e.series_id AND e2.published < ?)", endDay, endDay)
 	case "figures":
 		year := w.Year
 		if year == 0 {

@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -215,4 +216,31 @@ func Latest(ctx context.Context, q store.Querier, key string) (Published, error)
 	}
 	t, err := LoadTemplate(ctx, q, id)
 	return Published{ID: id, Template: t}, err
+}
+
+// Tally counts a program's records by the value of one form field and by
+// stage: value → stage → records (a record without the field counts under
+// ""). It reads the records' data, so it suits programs of hundreds or
+// thousands of records (infrastructure registers), not the largest.
+func Tally(ctx context.Context, q store.Querier, program, field string) (map[string]map[string]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT p.stage, p.data FROM projects p JOIN program_templates t ON t.id = p.template_id WHERE t.key = ?`, program)
+	if err != nil {
+		return nil, fmt.Errorf("tally %s: %w", program, err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var stage, raw string
+		if err := rows.Scan(&stage, &raw); err != nil {
+			return nil, err
+		}
+		var data map[string]any
+		_ = json.Unmarshal([]byte(raw), &data)
+		v, _ := data[field].(string)
+		if out[v] == nil {
+			out[v] = map[string]int{}
+		}
+		out[v][stage]++
+	}
+	return out, rows.Err()
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -58,7 +59,7 @@ func newEnv(t *testing.T, db *store.DB, strict bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}}, db, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}}, db, a, slog.New(slog.NewTextHandler(testLog(), nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,4 +150,13 @@ func (c *client) follow(resp *http.Response) *http.Response {
 		resp, _ = c.get(resp.Header.Get("Location"))
 	}
 	return resp
+}
+
+// testLog is where the server under test logs: nowhere, unless
+// XINZHI_TEST_LOG is set (to see what a 500 was).
+func testLog() io.Writer {
+	if os.Getenv("XINZHI_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
 }

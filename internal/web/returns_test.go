@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
@@ -144,6 +145,33 @@ func TestReturnsOverHTTP(t *testing.T) {
 		}
 		if resp, _ := unit.get("/returns/base_stations/template.xlsx"); resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
 			t.Errorf("template: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	})
+}
+
+// TestInfrastructurePage: the operators' accepted returns draw the base
+// stations by month and district; the API gives the stations in service.
+func TestInfrastructurePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		if _, err := returns.PublishShipped(ctx, db, returnforms.Files); err != nil {
+			t.Fatal(err)
+		}
+		f, _ := returns.FormByKey(ctx, db, "base_stations")
+		at := time.Date(2025, 5, 31, 8, 0, 0, 0, time.UTC)
+		if err := returns.Seed(ctx, db, f, "mgr", []returns.Seeded{{OrganisationID: e.orgA.ID, Period: "2025-05", Submitted: at, Accepted: at,
+			Values: returns.Values{"built": {"210112": 40, "210106": 12}, "in_service": {"210112": 3100, "210106": 2200}}}}); err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.signIn("u-viewer", pw)
+		_, body := c.get("/infrastructure")
+		if !strings.Contains(body, `id="built-chart"`) || !strings.Contains(body, `id="district-chart"`) || !strings.Contains(body, "5,300") {
+			t.Fatalf("the infrastructure page:\n%s", body)
+		}
+		resp, body := c.raw("GET", "/api/v1/infrastructure", "", nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, `"base_stations_in_service": 5300`) || !strings.Contains(body, `"base_stations_period": "2025-05"`) {
+			t.Fatalf("API: %d %s", resp.StatusCode, body)
 		}
 	})
 }
