@@ -25,15 +25,9 @@ import (
 // build, each with the issue it waits for. Every other fact must come out
 // of its indicator over the demo city.
 var waiting = map[string]string{
-	"clusters_double_digit":         "8 (chain map: clusters' yearly growth)",
-	"national_major_project_launch": "8 (national programs' records)",
-	"chain_innovation_map":          "8 (chain map)",
-	"chain_leaders_driving":         "8 (chain map: chain leaders)",
-	"pilot_city_5g_iiot":            "8 (infrastructure)",
-	"private_networks":              "8 (infrastructure)",
-	"four_city_agreement":           "8 (cooperation: agreements)",
-	"enclave_center_enterprises":    "8 (cooperation: enclave centre)",
-	"investment_events":             "8 (cooperation: events)",
+	"clusters_double_digit": "8 (chain map: clusters' yearly growth)",
+	"chain_innovation_map":  "8 (chain map)",
+	"chain_leaders_driving": "8 (chain map: chain leaders)",
 }
 
 // named are the records a named fact of the letter stands on: a text that
@@ -52,6 +46,11 @@ var named = map[string]string{
 	"joint_labs":                      "东软集团股份有限公司",
 	"intl_joint_lab":                  "中国-黎巴嫩智能机器人联合实验室",
 	"investment_projects_settled":     "亿方联创EDA底座研发中心",
+	"four_city_agreement":             "哈长沈大四市科技创新合作框架协议",
+	"national_major_project_launch":   "高端数控机床与基础制造装备",
+	"private_networks":                "沈飞航空智能制造5G独立专网",
+	"pilot_city_5g_iiot":              "“5G+工业互联网”融合应用先导区试点城市",
+	"enclave_center_enterprises":      "沈阳都市圈飞地创新中心",
 	"pesticide_formula_samples":       "农药配方数据集",
 }
 

@@ -30,8 +30,6 @@ var notProgramFigures = map[string]string{
 	"provincial_target_disciplines":    "registry recognitions of disciplines",
 	"provincial_first_class_majors":    "registry recognitions of majors",
 	"talents_introduced_h1":            "registry talents",
-	"pilot_city_5g_iiot":               "a recognition of the city",
-	"national_major_project_launch":    "a national project imported as a record: the integrity issue's ledger",
 	"new_majors_3y":                    "registry majors",
 	"world_class_disciplines":          "registry recognitions of disciplines",
 	"national_first_class_disciplines": "registry recognitions of disciplines",

@@ -86,16 +86,32 @@ func (s *Server) resolveOrgs(r *http.Request, t *program.Template) problem.List 
 	return ps
 }
 
-// orgNames names the organisations a record's organisation fields hold.
+// orgNames names the organisations a record's organisation fields hold,
+// and those of its tables' organisation columns (an agreement's parties).
 func (s *Server) orgNames(r *http.Request, t *program.Template, data map[string]any) map[string]string {
 	out := map[string]string{}
-	for _, f := range t.Form {
-		if f.Type != "organisation" {
-			continue
+	name := func(v any) {
+		id, ok := v.(float64)
+		if _, seen := out[display(v)]; !ok || seen {
+			return
 		}
-		if id, ok := data[f.Key].(float64); ok {
-			if o, err := registry.Get(r.Context(), s.db, 0, int64(id)); err == nil {
-				out[display(id)] = o.Name
+		if o, err := registry.Get(r.Context(), s.db, 0, int64(id)); err == nil {
+			out[display(id)] = o.Name
+		}
+	}
+	for _, f := range t.Form {
+		switch f.Type {
+		case "organisation":
+			name(data[f.Key])
+		case "table":
+			rows, _ := data[f.Key].([]any)
+			for _, row := range rows {
+				m, _ := row.(map[string]any)
+				for _, c := range f.Columns {
+					if c.Type == "organisation" {
+						name(m[c.Key])
+					}
+				}
 			}
 		}
 	}
@@ -141,6 +157,9 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 				cells := make([]string, len(f.Columns))
 				for i, c := range f.Columns {
 					cells[i] = display(m[c.Key])
+					if name, ok := x.Names[cells[i]]; ok && c.Type == "organisation" {
+						cells[i] = name
+					}
 				}
 				ff.Rows = append(ff.Rows, cells)
 			}
