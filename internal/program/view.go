@@ -169,7 +169,24 @@ func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) 
 	v.Deadlines = Deadlines(t, c, pr.Stage, entered, store.Now())
 	if reach.Blind {
 		for _, f := range t.Form {
-			if val, ok := pr.Data[f.Key]; ok && f.Type != "organisation" && f.Type != "person" {
+			val, ok := pr.Data[f.Key]
+			switch {
+			case !ok || f.Type == "organisation" || f.Type == "person":
+			case f.Type == "table": // the rows without their organisation and person columns (a partner's name)
+				rows, _ := val.([]any)
+				out := make([]any, 0, len(rows))
+				for _, r := range rows {
+					row, _ := r.(map[string]any)
+					kept := map[string]any{}
+					for _, c := range f.Columns {
+						if cv, ok := row[c.Key]; ok && c.Type != "organisation" && c.Type != "person" {
+							kept[c.Key] = cv
+						}
+					}
+					out = append(out, kept)
+				}
+				v.Data[f.Key] = out
+			default:
 				v.Data[f.Key] = val
 			}
 		}

@@ -34,6 +34,7 @@ form:
     columns:
       - {key: name, label: 姓名, type: text, required: true}
       - {key: role, label: 分工, type: text}
+      - {key: unit, label: 所在单位, type: organisation}
 stages:
   - {key: draft, name: 草稿, initial: true}
   - {key: submitted, name: 已提交}
@@ -138,7 +139,7 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 			t.Fatal("a dry run published the template")
 		}
 		bad := strings.Replace(blindTemplate, "to: approved", "to: nowhere", 1)
-		if resp, body := mgr.raw("POST", "/api/v1/programs", "application/yaml", []byte(bad)); resp.StatusCode != 422 || !strings.Contains(body, `"line":27`) {
+		if resp, body := mgr.raw("POST", "/api/v1/programs", "application/yaml", []byte(bad)); resp.StatusCode != 422 || !strings.Contains(body, `"line":28`) {
 			t.Fatalf("bad template: %d %s", resp.StatusCode, body)
 		}
 		if resp, body := mgr.raw("POST", "/api/v1/programs", "application/yaml", []byte(blindTemplate)); resp.StatusCode != 201 {
@@ -167,7 +168,7 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 		}
 		org.get("/calls/" + call + "/apply")
 		form := url.Values{"title": {"高精度减速器"}, "amount_requested": {"一百万"}, "partner": {"不存在的研究院"},
-			"team.0.name": {"张三"}, "team.0.role": {"负责人"}, "team.1.role": {"没有姓名"}}
+			"team.0.name": {"张三"}, "team.0.role": {"负责人"}, "team.0.unit": {"乙银行"}, "team.1.role": {"没有姓名"}}
 		resp, body = org.send("/calls/"+call+"/apply", form, map[string][2]string{"plan": {"plan.pdf", "MZ\x90\x00 not a pdf"}})
 		if resp.StatusCode != 422 || !strings.Contains(body, "须为数字") || !strings.Contains(body, "登记库中找不到“不存在的研究院”") ||
 			!strings.Contains(body, `value="一百万"`) || !strings.Contains(body, "重新选择文件") {
@@ -260,6 +261,8 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 		}
 		if data, _ := view["data"].(map[string]any); data["partner"] != nil || data["title"] == nil {
 			t.Errorf("blind data: %v", data)
+		} else if team, _ := data["team"].([]any); len(team) != 1 || team[0].(map[string]any)["unit"] != nil || team[0].(map[string]any)["name"] != "张三" {
+			t.Errorf("blind team: %v (the member's organisation must not show)", data["team"])
 		}
 		atts, _ := view["attachments"].([]any)
 		if len(atts) != 1 {
