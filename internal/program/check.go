@@ -3,12 +3,15 @@ package program
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/expr-lang/expr"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
+
+	"github.com/xinzhi-platform/xinzhi/internal/integrity"
 )
 
 var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,47}$`)
@@ -124,6 +127,9 @@ func Check(t *Template) []Problem {
 		}
 		if tr.Deadline != "" && tr.Deadline != "call_end" && !regexp.MustCompile(`^\d{1,3}d$`).MatchString(tr.Deadline) {
 			add(tr.Line, "program.deadline_invalid", tr.Deadline)
+		}
+		if tr.Screen != "" && !slices.Contains(integrity.Scopes, tr.Screen) {
+			add(tr.Line, "program.screen_invalid", tr.Screen, strings.Join(integrity.Scopes, ", "))
 		}
 		if tr.Amount != "" && tr.Amount != "approved" && tr.Amount != "disbursed" {
 			add(tr.Line, "program.amount_invalid", tr.Amount)
@@ -297,13 +303,17 @@ func exprEnv(t *Template) map[string]any {
 		// program created this year (China time) were approved, summed (a
 		// yearly cap per enterprise)
 		"approved_this_year": 0.0,
+		// has_valid(kind, day): holds a qualification (a recognition's kind
+		// key or name) valid on day: granted, not past its validity, not
+		// revoked — applicant.has_valid("高新技术企业", call.deadline)
+		"has_valid": func(string, string) bool { return false },
 	}
 	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "stage": ""}
-	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0} // the first round's sheets and aggregated score
-	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0}        // the parent record of a child (a bid's challenge)
-	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": ""}
-	env["move"] = map[string]any{"amount": 0.0, "note": ""} // the amount and note given with the move being checked
-	children := map[string]any{}                            // child records past their first stage, by kind (a challenge's bids)
+	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0}                                   // the first round's sheets and aggregated score
+	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0}                                          // the parent record of a child (a bid's challenge)
+	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": "", "deadline": ""} // deadline: closes
+	env["move"] = map[string]any{"amount": 0.0, "note": ""}                                                       // the amount and note given with the move being checked
+	children := map[string]any{}                                                                                  // child records past their first stage, by kind (a challenge's bids)
 	for _, c := range t.Children {
 		children[c.Key] = 0
 	}

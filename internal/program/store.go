@@ -397,6 +397,9 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				return problem.New(problem.ErrInvalid, "project.rule_failed", msg)
 			}
 		}
+		if err := screen(ctx, tx, t, pr, tr); err != nil {
+			return err
+		}
 		set, amount := "", 0.0
 		if tr.Amount != "" {
 			var approved, disbursed float64
@@ -554,6 +557,14 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 		}
 	}
 	applicant["recognitions"] = names
+	applicant["has_valid"] = func(kind, day string) bool {
+		for _, r := range recs {
+			if (r.Kind == kind || r.KindName == kind) && r.ValidOn(day) {
+				return true
+			}
+		}
+		return false
+	}
 	var approvedThisYear float64
 	year := store.Now().In(shanghai).Format("2006")
 	if err := q.QueryRowContext(ctx, `SELECT COALESCE(SUM(p.amount_approved), 0) FROM projects p JOIN program_templates t ON t.id = p.template_id
@@ -562,7 +573,7 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 	}
 	applicant["approved_this_year"] = approvedThisYear
 	if c, err := GetCall(ctx, q, pr.CallID); err == nil {
-		env["call"] = map[string]any{"key": c.Key, "quota": c.Quota, "budget": c.Budget, "opens": c.Opens, "closes": c.Closes}
+		env["call"] = map[string]any{"key": c.Key, "quota": c.Quota, "budget": c.Budget, "opens": c.Opens, "closes": c.Closes, "deadline": c.Closes}
 	}
 	figs, err := registry.Figures(ctx, q, org.ID)
 	if err != nil {

@@ -77,6 +77,7 @@ type Transition struct {
 	Deadline string   `yaml:"deadline,omitempty"` // call_end, or a duration after entering the stage: 30d
 	Amount   string   `yaml:"amount,omitempty"`   // approved or disbursed: the move records that amount of money
 	Grants   *Grant   `yaml:"grants,omitempty"`   // the move grants the applicant a recognition in the registry
+	Screen   string   `yaml:"screen,omitempty"`   // apply, review or award: the move is refused while a sanction of that scope bars anyone the record names
 	Line     int      `yaml:"-"`
 }
 

@@ -83,7 +83,8 @@ func Specs() map[ImportKind]Spec {
 			col("granted", true, "认定日期", "授予日期"),
 			col("revoked", false, "撤销日期"),
 			col("note", false, "备注"),
-		}, []string{"智能工厂", "先进级", "91210100MA0XXXXXX1", "", "辽宁省工业和信息化厅", "2024-12-20", "", ""}},
+			col("valid_until", false, "有效期至", "有效期截止日期"),
+		}, []string{"智能工厂", "先进级", "91210100MA0XXXXXX1", "", "辽宁省工业和信息化厅", "2024-12-20", "", "", ""}},
 		ImportFigures: {ImportFigures, []tabular.Column{
 			col("credit_code", true, "统一社会信用代码"),
 			col("year", true, "年度", "年份"),

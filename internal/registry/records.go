@@ -45,7 +45,16 @@ type Recognition struct {
 	Authority string `json:"authority,omitempty"`
 	Granted   string `json:"granted"`
 	Revoked   string `json:"revoked,omitempty"`
-	Note      string `json:"note,omitempty"`
+	// ValidUntil is the last day a qualification is valid (a high-tech
+	// enterprise certificate runs three years); empty: no end.
+	ValidUntil string `json:"valid_until,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+// ValidOn says whether the recognition holds on day (YYYY-MM-DD): granted
+// by then, not past its validity, not revoked by then.
+func (r Recognition) ValidOn(day string) bool {
+	return r.Granted <= day && (r.ValidUntil == "" || r.ValidUntil >= day) && (r.Revoked == "" || r.Revoked > day)
 }
 
 func creditCodeID(raw string, field string, codes map[string]int64) (int64, []Problem) {
@@ -313,6 +322,13 @@ func prepareRecognitions(ctx context.Context, db *store.DB, deps Deps, t *tabula
 			}
 			rec.Revoked = d
 		}
+		if vu := strings.TrimSpace(raw["valid_until"]); vu != "" {
+			d, derr := ParseDate(vu, deps.Today)
+			if derr != nil {
+				ps = append(ps, Problem{Field: "valid_until", msg: derr})
+			}
+			rec.ValidUntil = d
+		}
 		rec.Authority, rec.Note = strings.TrimSpace(raw["authority"]), strings.TrimSpace(raw["note"])
 		if r.add(row.Num, ps) {
 			continue
@@ -344,26 +360,26 @@ func GrantTx(ctx context.Context, tx *store.Tx, rec Recognition) error {
 
 func upsertRecognition(ctx context.Context, tx *store.Tx, rec Recognition) (string, error) {
 	var cur Recognition
-	err := tx.QueryRowContext(ctx, `SELECT id, level, authority, revoked, note FROM recognitions WHERE kind = ? AND subject = ? AND subject_id = ? AND granted = ?`,
-		rec.Kind, rec.Subject, rec.SubjectID, rec.Granted).Scan(&cur.ID, &cur.Level, &cur.Authority, &cur.Revoked, &cur.Note)
+	err := tx.QueryRowContext(ctx, `SELECT id, level, authority, revoked, valid_until, note FROM recognitions WHERE kind = ? AND subject = ? AND subject_id = ? AND granted = ?`,
+		rec.Kind, rec.Subject, rec.SubjectID, rec.Granted).Scan(&cur.ID, &cur.Level, &cur.Authority, &cur.Revoked, &cur.ValidUntil, &cur.Note)
 	now := store.Now()
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		if err := tx.QueryRowContext(ctx, `INSERT INTO recognitions (kind, level, subject, subject_id, authority, granted, revoked, note, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, rec.Kind, rec.Level, rec.Subject, rec.SubjectID, rec.Authority, rec.Granted,
-			rec.Revoked, rec.Note, now, now).Scan(&rec.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO recognitions (kind, level, subject, subject_id, authority, granted, revoked, valid_until, note, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, rec.Kind, rec.Level, rec.Subject, rec.SubjectID, rec.Authority, rec.Granted,
+			rec.Revoked, rec.ValidUntil, rec.Note, now, now).Scan(&rec.ID); err != nil {
 			return "", fmt.Errorf("insert recognition: %w", err)
 		}
 		return Created, audit.Append(ctx, tx, audit.Change{Entity: "recognition", EntityID: rec.ID, Action: "create", After: rec})
 	case err != nil:
 		return "", err
 	}
-	if cur.Level == rec.Level && cur.Authority == rec.Authority && cur.Revoked == rec.Revoked && cur.Note == rec.Note {
+	if cur.Level == rec.Level && cur.Authority == rec.Authority && cur.Revoked == rec.Revoked && cur.ValidUntil == rec.ValidUntil && cur.Note == rec.Note {
 		return Unchanged, nil
 	}
 	rec.ID = cur.ID
-	if _, err := tx.ExecContext(ctx, `UPDATE recognitions SET level = ?, authority = ?, revoked = ?, note = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
-		rec.Level, rec.Authority, rec.Revoked, rec.Note, now, rec.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE recognitions SET level = ?, authority = ?, revoked = ?, valid_until = ?, note = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+		rec.Level, rec.Authority, rec.Revoked, rec.ValidUntil, rec.Note, now, rec.ID); err != nil {
 		return "", fmt.Errorf("update recognition: %w", err)
 	}
 	return Updated, audit.Append(ctx, tx, audit.Change{Entity: "recognition", EntityID: rec.ID, Action: "update", After: rec})
@@ -371,7 +387,7 @@ func upsertRecognition(ctx context.Context, tx *store.Tx, rec Recognition) (stri
 
 // Recognitions lists the recognitions of one subject, newest first.
 func Recognitions(ctx context.Context, q store.Querier, subject string, id int64) ([]Recognition, error) {
-	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, k.name, r.level, r.subject, r.subject_id, r.authority, r.granted, r.revoked, r.note
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, k.name, r.level, r.subject, r.subject_id, r.authority, r.granted, r.revoked, r.valid_until, r.note
 		FROM recognitions r JOIN recognition_kinds k ON k.key = r.kind WHERE r.subject = ? AND r.subject_id = ? ORDER BY r.granted DESC, r.id`, subject, id)
 	if err != nil {
 		return nil, fmt.Errorf("load recognitions: %w", err)
@@ -380,7 +396,7 @@ func Recognitions(ctx context.Context, q store.Querier, subject string, id int64
 	var out []Recognition
 	for rows.Next() {
 		var r Recognition
-		if err := rows.Scan(&r.ID, &r.Kind, &r.KindName, &r.Level, &r.Subject, &r.SubjectID, &r.Authority, &r.Granted, &r.Revoked, &r.Note); err != nil {
+		if err := rows.Scan(&r.ID, &r.Kind, &r.KindName, &r.Level, &r.Subject, &r.SubjectID, &r.Authority, &r.Granted, &r.Revoked, &r.ValidUntil, &r.Note); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
