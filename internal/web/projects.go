@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/integrity"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -48,7 +50,10 @@ type projectData struct {
 	ReplyTemplates []string
 	Register       bool // the form registers a staff-run record
 	Children       []childSection
-	Parent         *program.ProjectRow
+	// Screening is, for staff, what the integrity register says of the
+	// record's people and organisations where a move ahead screens them.
+	Screening *screeningPanel
+	Parent    *program.ProjectRow
 }
 
 // childSection lists one kind of child record (a challenge's bids) and
@@ -193,6 +198,11 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	d.Suggest = isNeed && (v.Reach.Staff || v.Reach.Owner)
 	d.Offers = t.Key == "funding_need" && (v.Reach.Staff || v.Reach.Owner)
 	d.Assess = t.Key == digital.PilotKind && (v.Reach.Staff || v.Reach.Owner)
+	if v.Reach.Staff {
+		if d.Screening, err = s.screeningPanel(r, t, v); err != nil {
+			return d, err
+		}
+	}
 	d.Convert = t.Key == "finance_leg" && v.Stage == "disbursed" && v.Reach.Manager && v.Data["instrument"] == finance.GrantToEquity
 	if v.Reach.Owner {
 		for _, f := range program.Missing(t, v.Data) {
@@ -616,4 +626,33 @@ func (s *Server) draftReply(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", id), http.StatusSeeOther)
 	return nil
+}
+
+// screeningPanel is the integrity check of a record's next screening move,
+// for staff: who is barred or watched, and why (nil when no move ahead
+// screens).
+type screeningPanel struct {
+	Scope, Day  string
+	Bars, Warns []integrity.Hit
+}
+
+func (s *Server) screeningPanel(r *http.Request, t *program.Template, v program.View) (*screeningPanel, error) {
+	scope := ""
+	for _, tr := range t.Transitions {
+		if tr.Screen != "" && slices.Contains(tr.From, v.Stage) {
+			scope = tr.Screen
+		}
+	}
+	if scope == "" {
+		return nil, nil
+	}
+	pr, err := program.GetProject(r.Context(), s.db, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	bars, warns, day, err := program.Screening(r.Context(), s.db, t, pr, scope)
+	if err != nil {
+		return nil, err
+	}
+	return &screeningPanel{Scope: scope, Day: day, Bars: bars, Warns: warns}, nil
 }

@@ -85,6 +85,7 @@ var areas = []struct {
 	{"nav.infra", "/infrastructure", access.ProgramView},
 	{"nav.ai", "/ai", access.ProgramView},
 	{"nav.rankings", "/rankings", access.ProgramView},
+	{"nav.integrity", "/integrity", access.ProgramManage},
 	{"nav.chains", "", access.SignedIn},
 	{"nav.talent", "", access.SignedIn},
 	{"nav.universities", "", access.SignedIn},

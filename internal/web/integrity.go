@@ -1,0 +1,97 @@
+package web
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/integrity"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+)
+
+// integrityData is the register page.
+type integrityData struct {
+	Sanctions []integrity.Sanction
+	Scopes    []string
+	Sources   []string
+	Day       string
+}
+
+func (s *Server) integrityData(r *http.Request) (*integrityData, error) {
+	ss, err := integrity.List(r.Context(), s.db)
+	if err != nil {
+		return nil, err
+	}
+	return &integrityData{Sanctions: ss, Scopes: integrity.Scopes, Sources: integrity.Sources, Day: s.dataDay()}, nil
+}
+
+func (s *Server) integrityPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.integrityData(r)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "integrity.title", d)
+	if r.URL.Query().Get("saved") == "1" {
+		p.Flash = p.T("returns.saved")
+	}
+	return s.render(w, http.StatusOK, "integrity", p)
+}
+
+// addSanction enters a sanction from the form (managers).
+func (s *Server) addSanction(w http.ResponseWriter, r *http.Request) error {
+	id, _ := strconv.ParseInt(strings.TrimSpace(r.FormValue("subject_id")), 10, 64)
+	_ = r.ParseForm()
+	_, err := integrity.Add(r.Context(), s.db, integrity.Sanction{Subject: r.FormValue("subject"), SubjectID: id, Misconduct: strings.TrimSpace(r.FormValue("misconduct")),
+		Scopes: r.Form["scopes"], Starts: r.FormValue("starts"), Ends: r.FormValue("ends"), Source: r.FormValue("source"), Decision: strings.TrimSpace(r.FormValue("decision")),
+		Reason: strings.TrimSpace(r.FormValue("reason")), Watch: r.FormValue("watch") == "on"})
+	return s.integrityDone(w, r, err, "subject_id", "misconduct", "starts", "ends", "decision", "reason")
+}
+
+// appealSanction records an appeal's outcome (managers).
+func (s *Server) appealSanction(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	version, _ := strconv.Atoi(r.FormValue("version"))
+	_, err = integrity.SetAppeal(r.Context(), s.db, id, r.FormValue("appeal"), r.FormValue("ends"), version)
+	return s.integrityDone(w, r, err)
+}
+
+func (s *Server) integrityDone(w http.ResponseWriter, r *http.Request, err error, fields ...string) error {
+	if err != nil {
+		if ok, rerr := s.refuse(w, r, err, "integrity.title", "integrity", func() (any, error) { return s.integrityData(r) }, fields...); ok {
+			return rerr
+		}
+		return err
+	}
+	http.Redirect(w, r, "/integrity?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) apiSanctions(w http.ResponseWriter, r *http.Request) error {
+	ss, err := integrity.List(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	if ss == nil {
+		ss = []integrity.Sanction{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": ss})
+}
+
+func (s *Server) apiAddSanction(w http.ResponseWriter, r *http.Request) error {
+	var x integrity.Sanction
+	dec := json.NewDecoder(io.LimitReader(r.Body, 16<<10))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&x); err != nil {
+		return problem.Invalid("body", "ai.bad_body")
+	}
+	x, err := integrity.Add(r.Context(), s.db, x)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, x)
+}
