@@ -42,7 +42,24 @@ func Check(t *Template) []Problem {
 		ps = append(ps, checkField(f, fieldKeys)...)
 	}
 	env := exprEnv(t)
+	checkLedger := func(f Field, siblings []Field) {
+		if f.Ledger == "" && f.LedgerTime == "" {
+			return
+		}
+		if f.Type != "person" || !slices.Contains(LedgerRoles, f.Ledger) {
+			add(f.Line, "program.ledger_invalid", f.Key, strings.Join(LedgerRoles, ", "))
+		}
+		if f.LedgerTime != "" && !slices.ContainsFunc(siblings, func(x Field) bool {
+			return x.Key == f.LedgerTime && (x.Type == "percentage" || x.Type == "number")
+		}) {
+			add(f.Line, "program.ledger_time_invalid", f.LedgerTime, f.Key)
+		}
+	}
 	for _, f := range t.Form {
+		checkLedger(f, t.Form)
+		for _, c := range f.Columns {
+			checkLedger(c, f.Columns)
+		}
 		if !f.Unique && (len(f.UniqueWith) > 0 || len(f.UniqueExcept) > 0) {
 			add(f.Line, "program.unique_without", f.Key)
 		}
@@ -318,6 +335,11 @@ func exprEnv(t *Template) map[string]any {
 		children[c.Key] = 0
 	}
 	env["children"] = children
+	// the ledger across programs (see ledger.go); placeholders for the check
+	env["active_led"] = func(any) int { return 0 }
+	env["new_and_active"] = func(any) int { return 0 }
+	env["time_committed"] = func(any) float64 { return 0 }
+	env["applications_in_call"] = func() int { return 0 }
 	return env
 }
 

@@ -376,16 +376,24 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			return err
 		}
 		if tr.Rule != "" {
+			if err := lockLedger(ctx, tx, t, pr, tr.Rule); err != nil {
+				return err
+			}
 			env, err := ruleEnv(ctx, tx, t, pr)
 			if err != nil {
 				return err
 			}
+			var ledgerErr error
+			ledgerEnv(ctx, tx, t, pr, env, &ledgerErr)
 			mv := map[string]any{"amount": 0.0, "note": strings.TrimSpace(note)}
 			if in.Amount != nil {
 				mv["amount"] = *in.Amount
 			}
 			env["move"] = mv
 			ok, err := expr.Eval(tr.Rule, env)
+			if err == nil {
+				err = ledgerErr
+			}
 			if err != nil {
 				return fmt.Errorf("evaluate rule of %s: %w", tr.Key, err)
 			}

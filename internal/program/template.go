@@ -50,7 +50,13 @@ type Field struct {
 	Unique       bool     `yaml:"unique,omitempty"`
 	UniqueWith   []string `yaml:"unique_with,omitempty"`
 	UniqueExcept []string `yaml:"unique_except,omitempty"`
-	Line         int      `yaml:"-"`
+	// Ledger (a person field or column): the person's role on the record
+	// in the ledger across programs — leader, core or member; LedgerTime
+	// names the percentage field (or column, in a table) holding the time
+	// that person commits.
+	Ledger     string `yaml:"ledger,omitempty"`
+	LedgerTime string `yaml:"ledger_time,omitempty"`
+	Line       int    `yaml:"-"`
 }
 
 // Stage is a state a record can be in.
