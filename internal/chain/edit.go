@@ -291,7 +291,7 @@ func LinkRecord(ctx context.Context, tx *store.Tx, techID, projectID int64, way 
 	if way == "" && err == nil {
 		way = wayFrom(key, data)
 	}
-	if !slices.Contains(Ways, way) {
+	if !slices.Contains(Ways, way) && (way != "" || err == nil) { // no record: no way to read off it either
 		ps = append(ps, problem.Invalid("way", "chain.way", way))
 	}
 	if len(ps) > 0 {

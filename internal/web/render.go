@@ -80,7 +80,7 @@ var areas = []struct {
 	{"nav.finance", "/finance", access.ProgramView},
 	{"nav.digital", "/digital", access.ProgramView},
 	{"nav.compute", "/compute", access.ProgramView},
-	{"nav.chains", "", access.SignedIn},
+	{"nav.chains", "/chains", access.RegistryView},
 	{"nav.talent", "", access.SignedIn},
 	{"nav.universities", "", access.SignedIn},
 	{"nav.cooperation", "", access.SignedIn},
