@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -243,3 +244,5 @@ func diff(want, got any) string {
 	}
 	return fmt.Sprintf("want %+v\n got %+v", want, got)
 }
+
+func itoa64(n int64) string { return strconv.FormatInt(n, 10) }

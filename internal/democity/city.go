@@ -95,10 +95,10 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 			name string
 			fn   func() error
 		}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"compute", g.compute},
-			{"programs", g.programs}, {"background", g.background}}
+			{"programs", g.programs}, {"background", g.background}, {"chains", g.chains}}
 		for _, part := range parts {
-			if g.copy > 0 && (part.name == "universities" || part.name == "compute") {
-				continue // a copy: more enterprises and their records; the named, the universities and the compute centres once
+			if g.copy > 0 && (part.name == "universities" || part.name == "compute" || part.name == "chains") {
+				continue // a copy: more enterprises and their records; the named, the universities, the compute centres and the chain map once
 			}
 			if err := part.fn(); err != nil {
 				return g.sum, fmt.Errorf("demo city: %s: %w", part.name, err)

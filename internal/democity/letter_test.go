@@ -25,13 +25,10 @@ import (
 // build, each with the issue it waits for. Every other fact must come out
 // of its indicator over the demo city.
 var waiting = map[string]string{
-	"clusters_double_digit":         "8 (chain map: clusters' yearly growth)",
 	"national_major_project_launch": "8 (national programs' records)",
-	"chain_innovation_map":          "8 (chain map)",
 	"ai_elements":                   "8 (AI elements)",
 	"ai_alliance_founded":           "8 (AI elements: alliances)",
 	"pesticide_formula_samples":     "8 (AI elements: data sets)",
-	"chain_leaders_driving":         "8 (chain map: chain leaders)",
 	"pilot_city_5g_iiot":            "8 (infrastructure)",
 	"private_networks":              "8 (infrastructure)",
 	"base_stations_new":             "8 (infrastructure: base stations)",

@@ -47,6 +47,12 @@ var recordSQL = map[string]struct {
 		`SELECT x.id, o.name, f.name, f.kind, x.stage, x.invested_on, o.id FROM fund_investments x JOIN funds f ON f.id = x.fund_id JOIN organisations o ON o.id = x.investee_id WHERE x.id IN (%s) ORDER BY x.invested_on, x.id`, "/orgs/%s"},
 	"solutions": {[]string{"record.id", "record.title", "record.organisation", "record.kind", "record.day"},
 		`SELECT x.id, x.name, o.name, x.scenes, x.listed, o.id FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE x.id IN (%s) ORDER BY x.listed, x.id`, "/orgs/%s"},
+	"chains": {[]string{"record.id", "record.title", "record.kind"},
+		`SELECT c.id, c.name, COALESCE(cl.name, ''), c.id FROM chains c LEFT JOIN clusters cl ON cl.id = c.cluster_id WHERE c.id IN (%s) ORDER BY c.id`, "/chains/%s"},
+	"chain_members": {[]string{"record.id", "record.organisation", "record.kind", "record.district"},
+		`SELECT o.id, o.name, o.kind, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
+	"clusters": {[]string{"record.id", "record.title"},
+		`SELECT cl.id, cl.name, cl.name FROM clusters cl WHERE cl.id IN (%s) ORDER BY cl.sort, cl.id`, "/registry?cluster=%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }
