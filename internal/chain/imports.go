@@ -29,7 +29,7 @@ var Columns = []tabular.Column{
 }
 
 // Example is a row of the template.
-var Example = []string{"高端装备", "压缩机整机", "中游", "沈鼓集团股份有限公司", "是", "大型离心压缩机干气密封", "是", "关键技术受制于人", "部件", "流体机械"}
+var Example = []string{"高端装备产业链", "压缩机整机", "中游", "沈鼓集团股份有限公司", "是", "大型离心压缩机干气密封", "是", "关键技术受制于人", "部件", "流体机械"}
 
 // RowProblem is one thing wrong with one cell (Row 1: the header).
 type RowProblem struct {

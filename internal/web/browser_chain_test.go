@@ -93,6 +93,7 @@ func TestBrowserChainMap(t *testing.T) {
 	mapPath := fmt.Sprintf("/chains/%d", chainID)
 	b.expectPage(mapPath, "高端装备产业链", "zh-CN")
 	b.run(chromedp.WaitVisible(chromedp.CSS("#chain-graph canvas")))
+	b.screenshot(t.TempDir(), "chain-map.png")
 
 	// Every link, organisation and technology is a node; the leader and
 	// the bottleneck are their own categories.

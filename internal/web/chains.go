@@ -254,3 +254,34 @@ func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, m)
 }
+
+// chainTemplate is the import sheet with the example row and drop-downs
+// for the cells that take fixed words (the chains the map has, 上中下游,
+// 是/否, the 325 model's dimensions and choke points).
+func (s *Server) chainTemplate(w http.ResponseWriter, r *http.Request) error {
+	cs, err := chain.List(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, c := range cs {
+		names = append(names, c.Name)
+	}
+	lists := map[string][]string{"chain": names, "stage": {"上游", "中游", "下游"}, "leader": {"是", "否"}, "bottleneck": {"是", "否"}, "dimension": chain.Dimensions, "choke": chain.Chokes}
+	sh := tabular.Sheet{Name: "产业链图谱", Lists: map[int][]string{}, Notes: map[int]string{}}
+	row := make([]any, len(chain.Example))
+	for i, c := range chain.Columns {
+		sh.Header = append(sh.Header, c.Headers[0])
+		sh.Required = append(sh.Required, c.Required)
+		sh.Widths = append(sh.Widths, 18)
+		sh.Notes[i] = "可用列名 / accepted headers: " + strings.Join(append(c.Headers, c.Key), "、")
+		if l := lists[c.Key]; len(l) > 0 {
+			sh.Lists[i] = l
+		}
+		row[i] = chain.Example[i]
+	}
+	sh.Rows = [][]any{row}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="xinzhi-chain-template.xlsx"`)
+	return tabular.WriteXLSX(w, sh)
+}

@@ -198,7 +198,15 @@ func TestChainImportOverHTTP(t *testing.T) {
 		good := [][]any{{"集成电路产业链", "半导体设备", "中游", "甲企业", "是", "涂胶显影温控", "是", "关键技术受制于人", "部件"}, {"集成电路产业链", "芯片设计", "上游", "", "", "", "", "", ""}}
 		mgr := e.client()
 		mgr.signIn("u-manager", pw)
-		mgr.get("/chains")
+		_, page := mgr.get("/chains")
+		resp, tmpl := mgr.get("/chains/import/template")
+		if !strings.Contains(page, `href="/chains/import/template"`) || resp.StatusCode != 200 {
+			t.Fatalf("the import template: %d", resp.StatusCode)
+		}
+		tt, err := tabular.Read(strings.NewReader(tmpl), int64(len(tmpl)), "t.xlsx", tabular.Limits{})
+		if err != nil || len(tt.Rows) != 1 || strings.TrimSuffix(tt.Header[0], "*") != "产业链" {
+			t.Fatalf("the template reads back as %+v (%v)", tt, err)
+		}
 		resp, body := mgr.send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(append(good, []any{"集成电路产业链", "封装测试", "", "", "", "", "", "", ""})...)}})
 		if resp.StatusCode != 422 || !strings.Contains(body, "导入未执行") || !strings.Contains(body, "新环节须填写环节位置") || !strings.Contains(body, "<td class=\"num\">4</td><td>C</td>") {
 			t.Fatalf("a bad sheet: %d\n%s", resp.StatusCode, body)

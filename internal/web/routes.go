@@ -102,6 +102,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/chains", perm: access.RegistryView, h: s.chainsPage, summary: "industrial chains (产业链创新发展图谱) with their links, organisations, chain leaders and key technologies counted"},
 		{method: "POST", pattern: "/chains", perm: access.ProgramManage, h: s.addChain, summary: "add an industrial chain"},
 		{method: "POST", pattern: "/chains/import", perm: access.ProgramManage, h: s.importChains, summary: "import links, members and key technologies from .xlsx, all or nothing"},
+		{method: "GET", pattern: "/chains/import/template", perm: access.ProgramManage, h: s.chainTemplate, summary: "the chain map's import sheet, with an example row and drop-downs"},
 		{method: "GET", pattern: "/chains/{id}", perm: access.RegistryView, h: s.chainPage, summary: "a chain's map: links upstream to downstream, organisations, leaders, technologies and their records, gaps"},
 		{method: "POST", pattern: "/chains/{id}/links", perm: access.ProgramManage, h: s.saveChainLink, summary: "add or change a link of a chain"},
 		{method: "POST", pattern: "/chains/{id}/members", perm: access.ProgramManage, h: s.saveChainMember, summary: "put an organisation at a link (or mark it chain leader, or take it off)"},
