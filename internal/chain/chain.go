@@ -265,3 +265,33 @@ func status(t Technology) string {
 	}
 	return "none"
 }
+
+// Place is where an organisation stands on the map: a link of a chain.
+type Place struct {
+	ChainID int64  `json:"chain_id"`
+	Chain   string `json:"chain"`
+	LinkID  int64  `json:"link_id"`
+	Link    string `json:"link"`
+	Stage   string `json:"stage"`
+	Leader  bool   `json:"leader"`
+}
+
+// Places lists the links an organisation works at (for its profile), the
+// chains it leads first.
+func Places(ctx context.Context, q store.Querier, orgID int64) ([]Place, error) {
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.name, l.id, l.name, l.stage, m.leader FROM chain_members m
+		JOIN chain_links l ON l.id = m.link_id JOIN chains c ON c.id = l.chain_id WHERE m.organisation_id = ? ORDER BY m.leader DESC, c.name, l.sort, l.id`, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("chain places of %d: %w", orgID, err)
+	}
+	defer rows.Close()
+	var out []Place
+	for rows.Next() {
+		var p Place
+		if err := rows.Scan(&p.ChainID, &p.Chain, &p.LinkID, &p.Link, &p.Stage, &p.Leader); err != nil {
+			return nil, fmt.Errorf("chain places of %d: %w", orgID, err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

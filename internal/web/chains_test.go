@@ -146,6 +146,14 @@ func TestChainsOverHTTP(t *testing.T) {
 		if resp, _ := org.get(base); resp.StatusCode != 403 {
 			t.Errorf("an organisation user reads the map: %d", resp.StatusCode)
 		}
+		// its own profile says where it stands on the map (without a link
+		// to the map it may not read); a reader's profile page links it
+		if _, body := org.get(fmt.Sprintf("/orgs/%d", e.orgA.ID)); !strings.Contains(body, `id="chain-places"`) || !strings.Contains(body, "真空泵整机") || strings.Contains(body, `href="`+base+`"`) {
+			t.Error("the organisation's own profile does not show its place on the chain")
+		}
+		if _, body := viewer.get(fmt.Sprintf("/orgs/%d", e.orgA.ID)); !strings.Contains(body, `href="`+base+`"`) {
+			t.Error("the profile does not link the chain map")
+		}
 		_, body = viewer.get("/api/v1/chains/" + strconv.FormatInt(id, 10))
 		var api chain.Map
 		if err := json.Unmarshal([]byte(body), &api); err != nil {
