@@ -173,6 +173,12 @@ func TestChainsOverHTTP(t *testing.T) {
 		if resp, _ := viewer.get("/api/v1/chains/999999"); resp.StatusCode != 404 {
 			t.Errorf("api, no such chain: %d", resp.StatusCode)
 		}
+		if resp, _ := mgr.post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(uni.ID, 10)}, "remove": {"1"}}); resp.StatusCode != 303 {
+			t.Errorf("take the university off: %d", resp.StatusCode)
+		}
+		if m, _ := chain.Get(ctx, db, id); len(m.Links[0].Members) != 1 {
+			t.Errorf("after taking one off: %+v", m.Links[0].Members)
+		}
 		// last: choosing English is kept on the manager's account
 		en := e.client()
 		en.signIn("u-manager", pw)
