@@ -165,6 +165,11 @@ func TestMap(t *testing.T) {
 		if _, err := chain.Get(ctx, db, c.chain+100); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("a chain that is not there: %v", err)
 		}
+		sum := must(chain.Summary(ctx, db))
+		wantSum := []chain.Tackling{{Dimension: "关键技术受制于人", Total: 1, Ways: map[string]int{"联合攻关": 1}}, {Dimension: "进口产品国产替代", Total: 2, Ways: map[string]int{"揭榜挂帅": 1}, None: 1}}
+		if d := diff(wantSum, sum); d != "" {
+			t.Errorf("325 summary:\n%s", d)
+		}
 		evs := must(audit.List(ctx, db, audit.Filter{Entity: "chain_member", Limit: 10}))
 		if len(evs) != 2 {
 			t.Errorf("audited member writes: %d, want 2", len(evs))

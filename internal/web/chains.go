@@ -18,6 +18,8 @@ import (
 // and the outcome of an import.
 type chainsData struct {
 	Chains   []chain.Chain
+	Tackling []chain.Tackling // the 325 model across the chains
+	Ways     []string
 	Clusters []string
 	Import   *chainImport
 }
@@ -37,7 +39,10 @@ func (s *Server) chainsData(r *http.Request) (*chainsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &chainsData{Chains: cs}
+	d := &chainsData{Chains: cs, Ways: chain.Ways}
+	if d.Tackling, err = chain.Summary(r.Context(), s.db); err != nil {
+		return nil, err
+	}
 	d.Clusters = cat.ClusterNames()
 	return d, nil
 }
@@ -244,7 +249,14 @@ func (s *Server) apiChains(w http.ResponseWriter, r *http.Request) error {
 	if cs == nil {
 		cs = []chain.Chain{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"chains": cs})
+	sum, err := chain.Summary(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	if sum == nil {
+		sum = []chain.Tackling{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"chains": cs, "tackling": sum})
 }
 
 func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) error {

@@ -167,8 +167,16 @@ func TestChainsOverHTTP(t *testing.T) {
 				t.Errorf("api technology: %+v", k)
 			}
 		}
-		if _, body := viewer.get("/api/v1/chains"); !strings.Contains(body, `"name": "高端装备产业链"`) && !strings.Contains(body, `"name":"高端装备产业链"`) {
-			t.Errorf("api list: %s", body)
+		var list struct {
+			Chains   []chain.Chain    `json:"chains"`
+			Tackling []chain.Tackling `json:"tackling"`
+		}
+		_, body = viewer.get("/api/v1/chains")
+		if err := json.Unmarshal([]byte(body), &list); err != nil || len(list.Chains) != 1 || list.Chains[0].Name != "高端装备产业链" || len(list.Tackling) != 2 {
+			t.Errorf("api list: %v %s", err, body)
+		}
+		if _, body := viewer.get("/chains"); !strings.Contains(body, `id="tackling"`) || !strings.Contains(body, "进口产品国产替代") {
+			t.Error("the list page lacks the 325 summary")
 		}
 		if resp, _ := viewer.get("/api/v1/chains/999999"); resp.StatusCode != 404 {
 			t.Errorf("api, no such chain: %d", resp.StatusCode)
