@@ -28,7 +28,7 @@ type demoTech struct {
 	name, link, dimension, choke string
 	bottleneck                   bool
 	records                      int    // the chain's tackling projects addressing it
-	challenge                    string // a challenge's title addressing it
+	record                       string // the title of another record addressing it (a challenge, a transplanted team)
 }
 
 // demoChains are the seven chains the letter names: 沈鼓, 沈飞, 新松, 东软
@@ -40,7 +40,7 @@ var demoChains = []demoChain{
 		[]demoTech{{"干式真空泵转子型线", "压缩机与鼓风机整机", "进口产品国产替代", "整机", true, 3, ""}, {"大型离心压缩机干气密封", "核心零部件", "关键技术受制于人", "部件", true, 4, ""},
 			{"高温合金精密铸造", "特种材料与铸锻件", "关键技术受制于人", "附件", true, 0, ""}, {"设备远程运维平台", "石化与冶金成套应用", "", "", false, 2, ""}}},
 	{"航空航天", "Aerospace", []demoLink{{"航空材料", "upstream", "", 2, true}, {"机载系统与部件", "midstream", "", 3, false}, {"整机制造", "midstream", "沈飞", 2, false}, {"维修与运营服务", "downstream", "", 2, false}},
-		[]demoTech{{"复合材料自动铺丝", "整机制造", "关键技术受制于人", "部件", true, 3, ""}, {"航空发动机叶片增材修复", "维修与运营服务", "进口产品国产替代", "附件", true, 2, ""},
+		[]demoTech{{"复合材料自动铺丝", "整机制造", "关键技术受制于人", "部件", true, 3, "带土移植引进团队01"}, {"航空发动机叶片增材修复", "维修与运营服务", "进口产品国产替代", "附件", true, 2, ""},
 			{"机载高可靠连接器", "机载系统与部件", "进口产品国产替代", "附件", true, 0, ""}}},
 	{"机器人", "Robotics", []demoLink{{"减速器与伺服", "upstream", "", 3, true}, {"本体制造", "midstream", "新松", 3, false}, {"系统集成与应用", "downstream", "", 4, false}},
 		[]demoTech{{"协作机器人力控关节", "本体制造", "关键技术受制于人", "部件", true, 2, "揭榜挂帅：协作机器人力控关节"}, {"精密RV减速器", "减速器与伺服", "进口产品国产替代", "部件", true, 0, ""}}},
@@ -48,7 +48,7 @@ var demoChains = []demoChain{
 		[]demoTech{{"工业软件内核", "基础软件", "关键技术受制于人", "整机", true, 3, ""}, {"工业视觉缺陷检测大模型", "行业数字化应用", "", "", false, 0, "揭榜挂帅：工业视觉缺陷检测大模型"},
 			{"国产数据库内核", "基础软件", "进口产品国产替代", "部件", true, 0, ""}}},
 	{"新能源", "New energy", []demoLink{{"储能材料", "upstream", "", 2, true}, {"燃气轮机与储能装备", "midstream", "燃机", 3, false}, {"电站运营", "downstream", "", 2, false}},
-		[]demoTech{{"磁悬浮飞轮储能轴承", "燃气轮机与储能装备", "关键技术受制于人", "部件", true, 2, "揭榜挂帅：磁悬浮飞轮储能轴承"}, {"重型燃机热端部件", "燃气轮机与储能装备", "进口产品国产替代", "部件", true, 3, ""},
+		[]demoTech{{"磁悬浮飞轮储能轴承", "燃气轮机与储能装备", "关键技术受制于人", "部件", true, 2, "揭榜挂帅：磁悬浮飞轮储能轴承"}, {"重型燃机热端部件", "燃气轮机与储能装备", "进口产品国产替代", "部件", true, 3, "带土移植引进团队02"},
 			{"氢燃料电池质子交换膜", "储能材料", "进口产品国产替代", "附件", true, 0, ""}}},
 	{"集成电路", "Integrated circuits", []demoLink{{"光刻胶与电子化学品", "upstream", "", 0, false}, {"晶圆材料", "upstream", "", 2, true}, {"半导体设备", "midstream", "", 4, false}, {"封装测试", "downstream", "", 2, false}},
 		[]demoTech{{"涂胶显影设备精密温控", "半导体设备", "关键技术受制于人", "部件", true, 3, "揭榜挂帅：涂胶显影设备精密温控模块"}, {"抗辐照微控制器", "封装测试", "关键技术受制于人", "整机", true, 0, "揭榜挂帅：抗辐照微控制器设计验证"},
@@ -124,10 +124,10 @@ func (g *gen) drawChain(tx *store.Tx, rng *rand.Rand, dc demoChain, tackling []i
 			}
 			next++
 		}
-		if dt.challenge != "" {
+		if dt.record != "" {
 			var rec int64
-			if err := tx.QueryRowContext(g.ctx, `SELECT id FROM projects WHERE title = ? ORDER BY id LIMIT 1`, dt.challenge).Scan(&rec); err != nil {
-				return fmt.Errorf("challenge %s: %w", dt.challenge, err)
+			if err := tx.QueryRowContext(g.ctx, `SELECT id FROM projects WHERE title = ? ORDER BY id LIMIT 1`, dt.record).Scan(&rec); err != nil {
+				return fmt.Errorf("record %s: %w", dt.record, err)
 			}
 			if _, err := chain.LinkRecord(g.ctx, tx, t.ID, rec, ""); err != nil {
 				return err
