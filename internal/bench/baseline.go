@@ -227,6 +227,30 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 				WHERE r2.form_id = r.form_id AND r2.organisation_id = r.organisation_id AND a2.accepted_on < ? AND r2.period_end < ?)`
 			args = append(args, endDay, endDay)
 		}
+	case "chains": // chains with organisations at a link and a bottleneck technology
+		q = "SELECT count(*) FROM chains c WHERE 1 = 1"
+		for _, st := range w.Status {
+			if st == "mapped" {
+				q += " AND c.id IN (SELECT l.chain_id FROM chain_links l JOIN chain_members m ON m.link_id = l.id) AND c.id IN (SELECT chain_id FROM key_technologies WHERE bottleneck)"
+			}
+		}
+	case "chain_members": // organisations at a link, once each
+		q = "SELECT count(DISTINCT m.organisation_id) FROM chain_members m JOIN organisations o ON o.id = m.organisation_id WHERE " + in("o.kind", w.Kind)
+		for _, st := range w.Status {
+			if st == "leader" {
+				q += " AND m.leader"
+			}
+		}
+	case "clusters": // each cluster's members with the figure in both years, summed
+		y := w.Year
+		if y == 0 {
+			y = asOf.AddDate(0, 0, 1).Year() - 1
+		}
+		q = `SELECT count(*) FROM (SELECT oc.cluster_id FROM organisation_clusters oc
+			JOIN organisation_figures a ON a.organisation_id = oc.organisation_id AND a.kind = ? AND a.year = ?
+			JOIN organisation_figures b ON b.organisation_id = oc.organisation_id AND b.kind = ? AND b.year = ?
+			GROUP BY oc.cluster_id HAVING sum(b.value) > 0 AND (sum(a.value) - sum(b.value)) * 100 >= sum(b.value) * ?) grown`
+		args = append(args, w.Kind[0], y, w.Kind[0], y-1, w.Growth)
 	default:
 		return 0, fmt.Errorf("%s: no hand-written baseline for model %s", id, d.Model)
 	}

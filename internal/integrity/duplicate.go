@@ -99,7 +99,9 @@ func Similar(ctx context.Context, q store.Querier, text, since string, except in
 			out = append(out, Match{DocID: doc, Score: s})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Score > out[j].Score || (out[i].Score == out[j].Score && out[i].DocID < out[j].DocID) })
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].Score > out[j].Score || (out[i].Score == out[j].Score && out[i].DocID < out[j].DocID)
+	})
 	if len(out) > limit {
 		out = out[:limit]
 	}
@@ -125,7 +127,9 @@ func passages(ctx context.Context, q store.Querier, text string, at map[int64][]
 			pairs = append(pairs, pair{a, p.Pos})
 		}
 	}
-	sort.Slice(pairs, func(i, j int) bool { return pairs[i].a < pairs[j].a || (pairs[i].a == pairs[j].a && pairs[i].b < pairs[j].b) })
+	sort.Slice(pairs, func(i, j int) bool {
+		return pairs[i].a < pairs[j].a || (pairs[i].a == pairs[j].a && pairs[i].b < pairs[j].b)
+	})
 	type span struct{ a0, a1, b0, b1 int }
 	var spans []span
 	for _, p := range pairs {

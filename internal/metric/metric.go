@@ -53,7 +53,7 @@ type Where struct {
 	Stage       []string            `yaml:"stage,omitempty"`       // projects: stages reached (new, cumulative) or held (state); applications: the need's stage (rd, poc …); fund_investments: the investee's (seed …)
 	Kind        []string            `yaml:"kind,omitempty"`        // recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds; products, applications: product kinds; fund_investments: fund kinds
 	Level       []string            `yaml:"level,omitempty"`       // recognitions, outcomes: levels; compute: precisions (FP16 …)
-	Status      []string            `yaml:"status,omitempty"`      // outcomes: problem status; compute: planned, building, operating; applications: pending, approved, declined (as decided by the as-of date)
+	Status      []string            `yaml:"status,omitempty"`      // outcomes: problem status; compute: planned, building, operating; applications: pending, approved, declined (as decided by the as-of date); chains: mapped (links, organisations and key technologies, a bottleneck marked); chain_members: leader
 	Subject     string              `yaml:"subject,omitempty"`     // recognitions: organisation, person, discipline, major
 	Tag         []string            `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags
 	Cluster     []string            `yaml:"cluster,omitempty"`     // likewise: industry clusters
@@ -64,12 +64,13 @@ type Where struct {
 	Data        map[string][]string `yaml:"data,omitempty"`        // projects: form fields holding one of the values (a choice: 认定类别 智能工厂)
 	LastYears   int                 `yaml:"last_years,omitempty"`  // disciplines: opened in the N complete years before the as-of date's year
 	Field       []string            `yaml:"field,omitempty"`       // returns: the form's field whose figures are summed
+	Growth      float64             `yaml:"growth,omitempty"`      // clusters: the least growth, in percent, of the members' summed figure over the year before
 }
 
 // Kinds, models, windows and dimensions the engine knows.
 var (
 	Kinds      = []string{"simple", "ratio", "growth", "derived"}
-	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions", "returns", "datasets", "models", "alliances", "rankings"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions", "returns", "datasets", "models", "alliances", "rankings", "chains", "chain_members", "clusters"}
 	Windows    = []string{"new", "cumulative", "state"}
 	Periods    = []string{"year", "half", "quarter", "month", "all"}
 	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
@@ -303,6 +304,12 @@ func check(d *Definition) []string {
 		}
 		if (d.Model == "organisations" || d.Model == "disciplines") && d.Window != "state" {
 			bad("%s: organisations are counted in a state (window: state)", d.ID)
+		}
+		if (d.Model == "chains" || d.Model == "chain_members" || d.Model == "clusters") && (d.Window != "state" || d.Measure != "count") {
+			bad("%s: the chain map keeps no history: %s are counted in a state (window: state, measure: count)", d.ID, d.Model)
+		}
+		if d.Model == "clusters" && (len(d.Where.Kind) != 1 || d.Where.Growth <= 0) {
+			bad("%s: a clusters indicator names one figure kind (where.kind) and the least growth in percent (where.growth)", d.ID)
 		}
 	case "ratio":
 		if d.Numerator == "" || d.Denominator == "" {

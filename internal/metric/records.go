@@ -57,6 +57,12 @@ var recordSQL = map[string]struct {
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 	"rankings": {[]string{"record.id", "record.title", "record.year", "record.value", "record.day"},
 		`SELECT e.series_id * 10000 + e.year, rs.name, e.year, e.rank, e.published, rs.key FROM ranking_entries e JOIN ranking_series rs ON rs.id = e.series_id WHERE e.series_id * 10000 + e.year IN (%s)`, "/rankings#%s"},
+	"chains": {[]string{"record.id", "record.title", "record.kind"},
+		`SELECT c.id, c.name, COALESCE(cl.name, ''), c.id FROM chains c LEFT JOIN clusters cl ON cl.id = c.cluster_id WHERE c.id IN (%s) ORDER BY c.id`, "/chains/%s"},
+	"chain_members": {[]string{"record.id", "record.organisation", "record.kind", "record.district"},
+		`SELECT o.id, o.name, o.kind, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
+	"clusters": {[]string{"record.id", "record.title"},
+		`SELECT cl.id, cl.name, cl.name FROM clusters cl WHERE cl.id IN (%s) ORDER BY cl.sort, cl.id`, "/registry?cluster=%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }

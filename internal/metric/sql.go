@@ -3,6 +3,7 @@ package metric
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -310,6 +311,30 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		tables = "ranking_entries e JOIN ranking_series rs ON rs.id = e.series_id"
 		q.in("rs.key", w.Kind)
 		q.where("e.published < ? AND e.year = (SELECT max(e2.year) FROM ranking_entries e2 WHERE e2.series_id = e.series_id AND e2.published < ?)", endDay, endDay)
+	case "chains": // chains on the map; mapped: with links, organisations at them and key technologies, a bottleneck among them
+		sel = "c.id, 0, 0"
+		tables = "chains c LEFT JOIN clusters cl ON cl.id = c.cluster_id"
+		if slices.Contains(w.Status, "mapped") {
+			q.where(`EXISTS (SELECT 1 FROM chain_members m JOIN chain_links l ON l.id = m.link_id WHERE l.chain_id = c.id)
+				AND EXISTS (SELECT 1 FROM key_technologies k WHERE k.chain_id = c.id AND k.bottleneck)`)
+		}
+	case "chain_members": // organisations at a chain's link (leader: leading the chain there), once each
+		sel = "o.id, o.id, 0"
+		tables = "chain_members m JOIN organisations o ON o.id = m.organisation_id"
+		if slices.Contains(w.Status, "leader") {
+			q.where("m.leader")
+		}
+		q.in("o.kind", w.Kind)
+		q.orgFilters(w)
+	case "clusters": // clusters whose members' summed figure grew by at least where.growth percent over the year before
+		cur, prev := clusterYear(w, p)
+		sel = "cl.id, 0, 0"
+		tables = `clusters cl JOIN (SELECT oc.cluster_id, sum(a.value) AS cur, sum(b.value) AS prev FROM organisation_clusters oc
+			JOIN organisation_figures a ON a.organisation_id = oc.organisation_id AND a.kind = ? AND a.year = ?
+			JOIN organisation_figures b ON b.organisation_id = oc.organisation_id AND b.kind = ? AND b.year = ?
+			GROUP BY oc.cluster_id) g ON g.cluster_id = cl.id`
+		q.args = append(q.args, w.Kind[0], cur, w.Kind[0], prev)                 // the join's arguments come before the conditions'
+		q.where("g.prev > 0 AND (g.cur - g.prev) * 100 >= g.prev * ?", w.Growth) // no 1.1 factor: 100 × 1.1 is not 110 in floating point
 	case "figures":
 		year := w.Year
 		if year == 0 {
@@ -322,7 +347,7 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 	default:
 		return nil, from, to, fmt.Errorf("unknown model %q", d.Model)
 	}
-	if len(p.District) > 0 {
+	if len(p.District) > 0 && d.Model != "chains" && d.Model != "clusters" { // a chain or a cluster is the city's, in no district
 		q.in(districtOf(d.Model), p.District)
 	}
 	dim, err := q.dimension(p.By, d.Model)
@@ -347,6 +372,18 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		out = append(out, r)
 	}
 	return out, from, to, rows.Err()
+}
+
+// clusterYear is the year a clusters indicator compares and the year
+// before: where.year, else the last year complete on the as-of day (so
+// 2024 as of 2024-12-31 and as of 2025-06-30). Members count when they
+// have the figure in both years (the same scope, 同口径).
+func clusterYear(w Where, p Params) (int, int) {
+	y := w.Year
+	if y == 0 {
+		y = p.AsOf.AddDate(0, 0, 1).Year() - 1
+	}
+	return y, y - 1
 }
 
 func sortedKeys(m map[string][]string) []string {

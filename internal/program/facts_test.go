@@ -23,7 +23,7 @@ var programRecords = regexp.MustCompile(`(?i)program|reaching stage|reached stag
 // with the issue that builds them.
 var notProgramFigures = map[string]string{
 	"ai_robot_docking":                 "docking records: the matching issue",
-	"chain_leaders_driving":            "registry tag 链主",
+	"chain_leaders_driving":            "the chain map: leaders at chain links",
 	"service_providers_selected":       "catalogue of service providers: the markets issue",
 	"graduates_retained_h1":            "periodic returns: the chains issue",
 	"advantage_disciplines":            "registry disciplines",

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/chain"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -31,6 +32,7 @@ type profileData struct {
 	CanEdit      bool
 	Projects     []program.ProjectRow
 	SeeProjects  bool
+	Places       []chain.Place // the chain links it works at
 }
 
 // figureRow is one figure kind across the years.
@@ -67,6 +69,9 @@ func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
 		if d.Disciplines, err = registry.Disciplines(r.Context(), s.db, o.ID); err != nil {
 			return err
 		}
+	}
+	if d.Places, err = chain.Places(r.Context(), s.db, o.ID); err != nil {
+		return err
 	}
 	if s.cfg.Keys != nil && ri.principal.Can(access.PersonView) {
 		d.People, d.PeopleTotal, err = registry.People(r.Context(), s.db, s.cfg.Keys, registry.Scope(ri.principal.OrgScope()),

@@ -86,7 +86,7 @@ var areas = []struct {
 	{"nav.ai", "/ai", access.ProgramView},
 	{"nav.rankings", "/rankings", access.ProgramView},
 	{"nav.integrity", "/integrity", access.ProgramManage},
-	{"nav.chains", "", access.SignedIn},
+	{"nav.chains", "/chains", access.RegistryView},
 	{"nav.talent", "", access.SignedIn},
 	{"nav.universities", "", access.SignedIn},
 	{"nav.cooperation", "", access.SignedIn},

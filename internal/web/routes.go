@@ -118,6 +118,18 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/digital/assess", perm: access.ProgramView, h: s.assess, summary: "score an SME's answers: level, per-dimension chart, what the next level lacks, solutions for weak scenes (nothing stored)"},
 		{method: "GET", pattern: "/compute", perm: access.ProgramView, h: s.computePage, summary: "compute: every centre's capacity by precision and status on a day, totals, vouchers"},
 		{method: "POST", pattern: "/digital/solutions", perm: access.SolutionList, h: s.listSolution, summary: "list a 小快轻准 solution: a provider admitted to the catalogue for itself, a manager for any"},
+		// The chain map lists every organisation at a link and other
+		// organisations' projects against technologies: registry readers
+		// (staff, leaders), not bound roles, read it; managers keep it.
+		{method: "GET", pattern: "/chains", perm: access.RegistryView, h: s.chainsPage, summary: "industrial chains (产业链创新发展图谱) with their links, organisations, chain leaders and key technologies counted"},
+		{method: "POST", pattern: "/chains", perm: access.ProgramManage, h: s.addChain, summary: "add an industrial chain"},
+		{method: "POST", pattern: "/chains/import", perm: access.ProgramManage, h: s.importChains, summary: "import links, members and key technologies from .xlsx, all or nothing"},
+		{method: "GET", pattern: "/chains/import/template", perm: access.ProgramManage, h: s.chainTemplate, summary: "the chain map's import sheet, with an example row and drop-downs"},
+		{method: "GET", pattern: "/chains/{id}", perm: access.RegistryView, h: s.chainPage, summary: "a chain's map: links upstream to downstream, organisations, leaders, technologies and their records, gaps"},
+		{method: "POST", pattern: "/chains/{id}/links", perm: access.ProgramManage, h: s.saveChainLink, summary: "add or change a link of a chain"},
+		{method: "POST", pattern: "/chains/{id}/members", perm: access.ProgramManage, h: s.saveChainMember, summary: "put an organisation at a link (or mark it chain leader, or take it off)"},
+		{method: "POST", pattern: "/chains/{id}/technologies", perm: access.ProgramManage, h: s.saveChainTechnology, summary: "add or change a key technology of a chain"},
+		{method: "POST", pattern: "/chains/{id}/records", perm: access.ProgramManage, h: s.linkChainRecord, summary: "link a record (tackling project, challenge …) to a key technology, by one of the 325 model's five ways"},
 		{method: "POST", pattern: "/compute/capacity", perm: access.ProgramManage, h: s.registerCapacity, summary: "register a compute centre's capacity at a precision, in a status from a date"},
 		{method: "GET", pattern: "/finance", perm: access.ProgramView, h: s.financePage, summary: "science finance: listed products, the green channel, government funds"},
 		{method: "POST", pattern: "/finance/products", perm: access.ProductPublish, h: s.publishProduct, summary: "publish a financial product (a finance user for its institution; a manager for any)"},
@@ -182,6 +194,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/digital/solutions", perm: access.ProgramView, h: s.apiSolutions, api: true, summary: "listed 小快轻准 solutions (?scene)"},
 		{method: "POST", pattern: "/api/v1/digital/solutions", perm: access.SolutionList, h: s.apiListSolution, api: true, summary: "list a 小快轻准 solution (a provider for itself, a manager for any)"},
 		{method: "GET", pattern: "/api/v1/compute", perm: access.ProgramView, h: s.apiCompute, api: true, summary: "the compute register on a day (?as_of), totals by precision and status, vouchers"},
+		{method: "GET", pattern: "/api/v1/chains", perm: access.RegistryView, h: s.apiChains, api: true, summary: "industrial chains with what each map holds, counted"},
+		{method: "GET", pattern: "/api/v1/chains/{id}", perm: access.RegistryView, h: s.apiChain, api: true, summary: "a chain's map: links with organisations and leaders, technologies with their records by way, gaps"},
 		{method: "POST", pattern: "/api/v1/compute/capacity", perm: access.ProgramManage, h: s.apiRegisterCapacity, api: true, summary: "register a compute centre's capacity"},
 		{method: "GET", pattern: "/api/v1/returns", perm: access.ProgramView, h: s.apiReturns, api: true, summary: "periodic-return forms (a unit: those it files) with the last period's standing"},
 		{method: "POST", pattern: "/api/v1/returns", perm: access.ProgramManage, h: s.apiPublishReturnForm, api: true, summary: "publish a periodic-return form (YAML body)"},

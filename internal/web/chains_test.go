@@ -1,0 +1,253 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/chain"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/programs"
+)
+
+// chainRecord seeds an approved tackling project of org, in progress,
+// that solved one problem, and gives its id.
+func chainRecord(t *testing.T, db *store.DB, org int64, title string) int64 {
+	t.Helper()
+	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+		t.Fatal(err)
+	}
+	p, err := program.Latest(ctx, db, "major_equipment_tackling")
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := program.OpenCall(ctx, db, program.Call{TemplateID: p.ID, Key: "met-" + strconv.FormatInt(time.Now().UnixNano(), 36), Name: "攻关", Opens: "2024-01-01", Closes: "2099-12-31"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2024, 3, 1, 2, 0, 0, 0, time.UTC)
+	recs := []program.Seeded{{CallID: call.ID, OrganisationID: org, Title: title, Data: map[string]any{"mode": "龙头企业自主研发", "amount_requested": 1e6},
+		Marks:    []program.Mark{{Stage: "submitted", At: at}, {Stage: "approved", At: at.AddDate(0, 2, 0)}, {Stage: "in_progress", At: at.AddDate(0, 3, 0)}},
+		Outcomes: []program.Outcome{{Kind: "problem", Title: "转子型线", Status: "solved", Day: "2024-12-01"}}}}
+	if err := db.InTx(ctx, func(tx *store.Tx) error { return program.Seed(ctx, tx, recs) }); err != nil {
+		t.Fatal(err)
+	}
+	return recs[0].ID
+}
+
+// TestChainsOverHTTP: a manager builds a chain map through the forms
+// (bad input refused beside its field, in Chinese and English), the map
+// page shows leaders, technologies with their records and the gaps, the
+// API gives the same, and only managers write while bound roles cannot
+// read.
+func TestChainsOverHTTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		uni, _ := registry.Create(ctx, db, registry.Organisation{Name: "东北大学", Kind: "university"})
+		rec := chainRecord(t, db, e.orgA.ID, "华泵一号干式真空泵攻关")
+		mgr := e.client()
+		mgr.signIn("u-manager", pw)
+		mgr.get("/chains")
+		resp, _ := mgr.post("/chains", url.Values{"name": {"高端装备产业链"}, "cluster": {"高端装备"}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("add chain: %d", resp.StatusCode)
+		}
+		id, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSuffix(resp.Header.Get("Location"), "?saved=1"), "/chains/"), 10, 64)
+		base := fmt.Sprintf("/chains/%d", id)
+		if resp, body := mgr.post("/chains", url.Values{"name": {"高端装备产业链"}, "cluster": {"火星"}}); resp.StatusCode != 422 ||
+			!strings.Contains(body, "产业链“高端装备产业链”已存在") || !strings.Contains(body, "没有名为“火星”的产业集群") {
+			t.Fatalf("a chain twice, an unknown cluster: %d", resp.StatusCode)
+		}
+		mgr.get(base)
+		for _, l := range []url.Values{{"name": {"真空泵整机"}, "stage": {"midstream"}, "sort": {"1"}}, {"name": {"半导体制造"}, "stage": {"downstream"}, "sort": {"2"}}} {
+			if resp, body := mgr.post(base+"/links", l); resp.StatusCode != 303 {
+				t.Fatalf("add link %v: %d %s", l, resp.StatusCode, body)
+			}
+		}
+		if resp, body := mgr.post(base+"/links", url.Values{"name": {"x"}, "stage": {"sideways"}, "sort": {"a"}}); resp.StatusCode != 422 ||
+			!strings.Contains(body, "环节位置“sideways”不对") || !strings.Contains(body, "排序须为 0 至 10000 之间的整数") {
+			t.Fatalf("a bad link: %d", resp.StatusCode)
+		}
+		m, err := chain.Get(ctx, db, id)
+		if err != nil || len(m.Links) != 2 {
+			t.Fatalf("links: %v %+v", err, m)
+		}
+		pump := strconv.FormatInt(m.Links[0].ID, 10)
+		if resp, body := mgr.post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(e.orgB.ID, 10)}}); resp.StatusCode != 422 ||
+			!strings.Contains(body, "只有企业、高校和科研院所可以列入产业链环节") {
+			t.Fatalf("a bank at a link: %d", resp.StatusCode)
+		}
+		if resp, body := mgr.post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(uni.ID, 10)}, "leader": {"on"}}); resp.StatusCode != 422 ||
+			!strings.Contains(body, "链主须为企业") {
+			t.Fatalf("a university leading: %d", resp.StatusCode)
+		}
+		for _, org := range []int64{e.orgA.ID, uni.ID} {
+			f := url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(org, 10)}}
+			if org == e.orgA.ID {
+				f.Set("leader", "on")
+			}
+			if resp, _ := mgr.post(base+"/members", f); resp.StatusCode != 303 {
+				t.Fatalf("add member %d: %d", org, resp.StatusCode)
+			}
+		}
+		if resp, body := mgr.post(base+"/technologies", url.Values{"name": {"干泵转子"}, "bottleneck": {"on"}, "dimension": {"受制"}}); resp.StatusCode != 422 ||
+			!strings.Contains(body, "攻关方向“受制”不对") || !strings.Contains(body, "卡脖子技术须填写攻关方向和卡点") {
+			t.Fatalf("a bad technology: %d", resp.StatusCode)
+		}
+		for _, tech := range []url.Values{
+			{"name": {"干泵转子型线"}, "link_id": {pump}, "bottleneck": {"on"}, "dimension": {"进口产品国产替代"}, "choke": {"整机"}},
+			{"name": {"晶圆传输机械手"}, "bottleneck": {"on"}, "dimension": {"关键技术受制于人"}, "choke": {"部件"}},
+		} {
+			if resp, _ := mgr.post(base+"/technologies", tech); resp.StatusCode != 303 {
+				t.Fatalf("add technology %v: %d", tech, resp.StatusCode)
+			}
+		}
+		m, _ = chain.Get(ctx, db, id)
+		var rotor int64
+		for _, k := range m.Technologies {
+			if k.Name == "干泵转子型线" {
+				rotor = k.ID
+			}
+		}
+		if resp, body := mgr.post(base+"/records", url.Values{"technology_id": {strconv.FormatInt(rotor, 10)}, "project_id": {"999999"}}); resp.StatusCode != 422 || !strings.Contains(body, "没有编号为 999999 的项目") {
+			t.Fatalf("no such record: %d", resp.StatusCode)
+		}
+		if resp, _ := mgr.post(base+"/records", url.Values{"technology_id": {strconv.FormatInt(rotor, 10)}, "project_id": {strconv.FormatInt(rec, 10)}}); resp.StatusCode != 303 {
+			t.Fatalf("link record: %d", resp.StatusCode)
+		}
+
+		viewer := e.client()
+		viewer.signIn("u-viewer", pw)
+		_, body := viewer.get(base)
+		for _, want := range []string{"甲企业", "链主", "干泵转子型线", "华泵一号干式真空泵攻关", fmt.Sprintf(`href="/projects/%d"`, rec), "龙头企业自主研发", "已攻克难题",
+			`id="gap-links"`, "半导体制造", `id="gap-techs"`, "晶圆传输机械手", `id="chain-graph"`, "data-map="} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the map page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, `action="`+base+`/links"`) {
+			t.Error("a viewer sees the managers' forms")
+		}
+		if resp, _ := viewer.post(base+"/links", url.Values{"name": {"x"}, "stage": {"upstream"}}); resp.StatusCode != 403 {
+			t.Errorf("a viewer adds a link: %d", resp.StatusCode)
+		}
+		org := e.client()
+		org.signIn("u-org", pw)
+		if resp, _ := org.get(base); resp.StatusCode != 403 {
+			t.Errorf("an organisation user reads the map: %d", resp.StatusCode)
+		}
+		// its own profile says where it stands on the map (without a link
+		// to the map it may not read); a reader's profile page links it
+		if _, body := org.get(fmt.Sprintf("/orgs/%d", e.orgA.ID)); !strings.Contains(body, `id="chain-places"`) || !strings.Contains(body, "真空泵整机") || strings.Contains(body, `href="`+base+`"`) {
+			t.Error("the organisation's own profile does not show its place on the chain")
+		}
+		if _, body := viewer.get(fmt.Sprintf("/orgs/%d", e.orgA.ID)); !strings.Contains(body, `href="`+base+`"`) {
+			t.Error("the profile does not link the chain map")
+		}
+		_, body = viewer.get("/api/v1/chains/" + strconv.FormatInt(id, 10))
+		var api chain.Map
+		if err := json.Unmarshal([]byte(body), &api); err != nil {
+			t.Fatalf("api: %v %s", err, body)
+		}
+		if api.Leaders != 1 || len(api.Gaps.EmptyLinks) != 1 || len(api.Gaps.Idle) != 1 || api.Gaps.Idle[0].Name != "晶圆传输机械手" {
+			t.Errorf("api map: %+v", api)
+		}
+		for _, k := range api.Technologies {
+			if k.Name == "干泵转子型线" && (k.Status != "solved" || k.Ways["龙头企业自主研发"] != 1 || len(k.Records) != 1) {
+				t.Errorf("api technology: %+v", k)
+			}
+		}
+		var list struct {
+			Chains   []chain.Chain    `json:"chains"`
+			Tackling []chain.Tackling `json:"tackling"`
+		}
+		_, body = viewer.get("/api/v1/chains")
+		if err := json.Unmarshal([]byte(body), &list); err != nil || len(list.Chains) != 1 || list.Chains[0].Name != "高端装备产业链" || len(list.Tackling) != 2 {
+			t.Errorf("api list: %v %s", err, body)
+		}
+		if _, body := viewer.get("/chains"); !strings.Contains(body, `id="tackling"`) || !strings.Contains(body, "进口产品国产替代") {
+			t.Error("the list page lacks the 325 summary")
+		}
+		if resp, _ := viewer.get("/api/v1/chains/999999"); resp.StatusCode != 404 {
+			t.Errorf("api, no such chain: %d", resp.StatusCode)
+		}
+		if resp, _ := mgr.post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(uni.ID, 10)}, "remove": {"1"}}); resp.StatusCode != 303 {
+			t.Errorf("take the university off: %d", resp.StatusCode)
+		}
+		if m, _ := chain.Get(ctx, db, id); len(m.Links[0].Members) != 1 {
+			t.Errorf("after taking one off: %+v", m.Links[0].Members)
+		}
+		// last: choosing English is kept on the manager's account
+		en := e.client()
+		en.signIn("u-manager", pw)
+		en.post("/lang", url.Values{"lang": {"en"}})
+		en.get(base)
+		if resp, body := en.post(base+"/technologies", url.Values{"name": {"干泵转子"}, "bottleneck": {"on"}}); resp.StatusCode != 422 ||
+			!strings.Contains(body, "A bottleneck technology needs its dimension and its choke point") {
+			t.Fatalf("a bad technology, in English: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestChainImportOverHTTP: a sheet with one bad row writes nothing and
+// lists the bad cells; the corrected sheet writes everything.
+func TestChainImportOverHTTP(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := chain.AddChain(ctx, tx, chain.NewChain{Name: "集成电路产业链", Cluster: "集成电路"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		xlsx := func(rows ...[]any) string {
+			var buf bytes.Buffer
+			if err := tabular.WriteXLSX(&buf, tabular.Sheet{Name: "图谱", Header: []string{"产业链", "环节", "环节位置", "单位", "链主", "关键技术", "卡脖子", "攻关方向", "卡点"}, Rows: rows}); err != nil {
+				t.Fatal(err)
+			}
+			return buf.String()
+		}
+		good := [][]any{{"集成电路产业链", "半导体设备", "中游", "甲企业", "是", "涂胶显影温控", "是", "关键技术受制于人", "部件"}, {"集成电路产业链", "芯片设计", "上游", "", "", "", "", "", ""}}
+		mgr := e.client()
+		mgr.signIn("u-manager", pw)
+		_, page := mgr.get("/chains")
+		resp, tmpl := mgr.get("/chains/import/template")
+		if !strings.Contains(page, `href="/chains/import/template"`) || resp.StatusCode != 200 {
+			t.Fatalf("the import template: %d", resp.StatusCode)
+		}
+		tt, err := tabular.Read(strings.NewReader(tmpl), int64(len(tmpl)), "t.xlsx", tabular.Limits{})
+		if err != nil || len(tt.Rows) != 1 || strings.TrimSuffix(tt.Header[0], "*") != "产业链" {
+			t.Fatalf("the template reads back as %+v (%v)", tt, err)
+		}
+		resp, body := mgr.send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(append(good, []any{"集成电路产业链", "封装测试", "", "", "", "", "", "", ""})...)}})
+		if resp.StatusCode != 422 || !strings.Contains(body, "导入未执行") || !strings.Contains(body, "新环节须填写环节位置") || !strings.Contains(body, "<td class=\"num\">4</td><td>C</td>") {
+			t.Fatalf("a bad sheet: %d\n%s", resp.StatusCode, body)
+		}
+		if cs, _ := chain.List(ctx, db); cs[0].Links != 0 {
+			t.Fatalf("a refused import wrote %+v", cs[0])
+		}
+		resp, body = mgr.send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(good...)}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "已导入 2 行：环节 2 个、单位 1 个、关键技术 1 项") {
+			t.Fatalf("a good sheet: %d", resp.StatusCode)
+		}
+		if cs, _ := chain.List(ctx, db); cs[0].Links != 2 || cs[0].Leaders != 1 || cs[0].Bottlenecks != 1 {
+			t.Errorf("imported: %+v", cs[0])
+		}
+		viewer := e.client()
+		viewer.signIn("u-"+string(access.Viewer), pw)
+		viewer.get("/chains")
+		if resp, _ := viewer.send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(good...)}}); resp.StatusCode != 403 {
+			t.Errorf("a viewer imports: %d", resp.StatusCode)
+		}
+	})
+}
