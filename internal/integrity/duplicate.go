@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -66,16 +68,32 @@ func Similar(ctx context.Context, q store.Querier, text, since string, except in
 		}
 		at[p.Hash] = append(at[p.Hash], p.Pos)
 	}
+	// Prints found in many kept texts are stock phrases of the genre
+	// (每个申报书都有的套话): they prove nothing and would make every
+	// lookup read long posting lists, so they are left out, of the score too.
+	common, err := commonPrints(ctx, q, hashes)
+	if err != nil {
+		return nil, err
+	}
+	rare := hashes[:0:0]
+	for _, h := range hashes {
+		if !common[h] {
+			rare = append(rare, h)
+		}
+	}
+	if len(rare) == 0 {
+		return nil, nil
+	}
 	shared := map[int64]int{}
-	for start := 0; start < len(hashes); start += 500 {
-		chunk := hashes[start:min(start+500, len(hashes))]
-		args := make([]any, 0, len(chunk)+2)
+	for start := 0; start < len(rare); start += 500 {
+		chunk := rare[start:min(start+500, len(rare))]
+		args := make([]any, 0, len(chunk)+1)
 		for _, h := range chunk {
 			args = append(args, h)
 		}
-		args = append(args, except, since)
-		rows, err := q.QueryContext(ctx, `SELECT p.doc_id, count(DISTINCT p.hash) FROM text_prints p JOIN text_docs d ON d.doc_id = p.doc_id
-			WHERE p.hash IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`) AND p.doc_id <> ? AND d.day >= ? GROUP BY p.doc_id`, args...)
+		args = append(args, except)
+		rows, err := q.QueryContext(ctx, `SELECT doc_id, count(DISTINCT hash) FROM text_prints
+			WHERE hash IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`) AND doc_id <> ? GROUP BY doc_id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("similar texts: %w", err)
 		}
@@ -93,10 +111,20 @@ func Similar(ctx context.Context, q store.Querier, text, since string, except in
 			return nil, err
 		}
 	}
-	var out []Match
+	var cands []Match
 	for doc, n := range shared {
-		if s := float64(n) / float64(len(hashes)); s >= minScore {
-			out = append(out, Match{DocID: doc, Score: s})
+		if s := float64(n) / float64(len(rare)); s >= minScore {
+			cands = append(cands, Match{DocID: doc, Score: s})
+		}
+	}
+	var out []Match
+	for _, m := range cands { // kept within the years asked
+		var day string
+		if err := q.QueryRowContext(ctx, `SELECT day FROM text_docs WHERE doc_id = ?`, m.DocID).Scan(&day); err != nil {
+			return nil, fmt.Errorf("similar text %d: %w", m.DocID, err)
+		}
+		if day >= since {
+			out = append(out, m)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -157,4 +185,107 @@ func passages(ctx context.Context, q store.Querier, text string, at map[int64][]
 		m.Passages = append(m.Passages, Passage{Here: cut(text, ia, len(ra), s.a0, s.a1), There: cut(body, ib, len(rb), s.b0, s.b1)})
 	}
 	return nil
+}
+
+// Decision is a manager's word on a flagged or refused pair: cleared (the
+// record may go on) or upheld (it may not); flagged marks a pair above the
+// review threshold not yet decided.
+type Decision struct {
+	ProjectID int64   `json:"project_id"`
+	OtherID   int64   `json:"other_id"`
+	Score     float64 `json:"score"`
+	Decision  string  `json:"decision"`
+	Note      string  `json:"note,omitempty"`
+	Actor     string  `json:"actor,omitempty"`
+}
+
+// Flag records, in tx, that a record's text passed the review threshold
+// against another (kept until a manager decides).
+func Flag(ctx context.Context, tx *store.Tx, projectID, otherID int64, score float64, at any) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM duplicate_decisions WHERE project_id = ? AND other_id = ?`, projectID, otherID).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO duplicate_decisions (project_id, other_id, score, decision, note, actor, at) VALUES (?, ?, ?, 'flagged', '', '', ?)`, projectID, otherID, score, at)
+	return err
+}
+
+// Decide records a manager's decision on a pair, audited.
+func Decide(ctx context.Context, db *store.DB, d Decision, at any) error {
+	if d.Decision != "cleared" && d.Decision != "upheld" {
+		return problem.Invalid("decision", "integrity.decision_kind")
+	}
+	if len([]rune(strings.TrimSpace(d.Note))) < 2 {
+		return problem.Invalid("note", "returns.note_required")
+	}
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_decisions WHERE project_id = ? AND other_id = ?`, d.ProjectID, d.OtherID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_decisions (project_id, other_id, score, decision, note, actor, at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			d.ProjectID, d.OtherID, d.Score, d.Decision, d.Note, d.Actor, at); err != nil {
+			return fmt.Errorf("duplicate decision: %w", err)
+		}
+		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: d.ProjectID, Action: "duplicate_" + d.Decision, After: d})
+	})
+}
+
+// Decisions lists the decisions and flags on a record's text.
+func Decisions(ctx context.Context, q store.Querier, projectID int64) (map[int64]Decision, error) {
+	rows, err := q.QueryContext(ctx, `SELECT project_id, other_id, score, decision, note, actor FROM duplicate_decisions WHERE project_id = ?`, projectID)
+	if err != nil {
+		return nil, fmt.Errorf("duplicate decisions: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]Decision{}
+	for rows.Next() {
+		var d Decision
+		if err := rows.Scan(&d.ProjectID, &d.OtherID, &d.Score, &d.Decision, &d.Note, &d.Actor); err != nil {
+			return nil, err
+		}
+		out[d.OtherID] = d
+	}
+	return out, rows.Err()
+}
+
+// commonShare is the share of kept texts above which a print is a stock
+// phrase; below commonFloor texts nothing is common yet.
+const (
+	commonShare = 0.02
+	commonFloor = 50
+)
+
+// commonPrints are the hashes kept in more than commonShare of the texts.
+func commonPrints(ctx context.Context, q store.Querier, hashes []int64) (map[int64]bool, error) {
+	var docs int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM text_docs`).Scan(&docs); err != nil {
+		return nil, fmt.Errorf("kept texts: %w", err)
+	}
+	limit := max(commonFloor, int(float64(docs)*commonShare))
+	out := map[int64]bool{}
+	for start := 0; start < len(hashes); start += 500 {
+		chunk := hashes[start:min(start+500, len(hashes))]
+		args := make([]any, 0, len(chunk)+1)
+		for _, h := range chunk {
+			args = append(args, h)
+		}
+		args = append(args, limit)
+		rows, err := q.QueryContext(ctx, `SELECT hash FROM text_prints WHERE hash IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`) GROUP BY hash HAVING count(*) > ?`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("common prints: %w", err)
+		}
+		for rows.Next() {
+			var h int64
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[h] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -145,6 +145,15 @@ func Check(t *Template) []Problem {
 		if tr.Deadline != "" && tr.Deadline != "call_end" && !regexp.MustCompile(`^\d{1,3}d$`).MatchString(tr.Deadline) {
 			add(tr.Line, "program.deadline_invalid", tr.Deadline)
 		}
+		if d := tr.Duplicates; d != nil {
+			ok := len(d.Fields) > 0 && d.Review > 0 && d.Review <= d.Refuse && d.Refuse <= 1 && d.Years >= 1
+			for _, k := range d.Fields {
+				ok = ok && fieldKeys[k]
+			}
+			if !ok {
+				add(tr.Line, "program.duplicates_invalid")
+			}
+		}
 		if tr.Screen != "" && !slices.Contains(integrity.Scopes, tr.Screen) {
 			add(tr.Line, "program.screen_invalid", tr.Screen, strings.Join(integrity.Scopes, ", "))
 		}

@@ -408,6 +408,9 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		if err := screen(ctx, tx, t, pr, tr); err != nil {
 			return err
 		}
+		if err := checkDuplicates(ctx, tx, t, pr, tr); err != nil {
+			return err
+		}
 		set, amount := "", 0.0
 		if tr.Amount != "" {
 			var approved, disbursed float64

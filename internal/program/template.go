@@ -84,7 +84,12 @@ type Transition struct {
 	Amount   string   `yaml:"amount,omitempty"`   // approved or disbursed: the move records that amount of money
 	Grants   *Grant   `yaml:"grants,omitempty"`   // the move grants the applicant a recognition in the registry
 	Screen   string   `yaml:"screen,omitempty"`   // apply, review or award: the move is refused while a sanction of that scope bars anyone the record names
-	Line     int      `yaml:"-"`
+	// Duplicates compares the record's text with the applications of the
+	// last years: above Review it is flagged for a manager, above Refuse
+	// blocked until a manager clears it; the text is then kept for later
+	// comparisons.
+	Duplicates *Duplicates `yaml:"duplicates,omitempty"`
+	Line       int         `yaml:"-"`
 }
 
 // Grant is the recognition a transition gives the applicant: of a kind of
@@ -302,4 +307,12 @@ func (t *Template) Applicable() bool {
 		}
 	}
 	return false
+}
+
+// Duplicates is a transition's duplicate-application check.
+type Duplicates struct {
+	Fields []string `yaml:"fields"` // the text fields (and tables, their text cells) compared
+	Review float64  `yaml:"review"` // share of the text's fingerprints found in one earlier application: flagged
+	Refuse float64  `yaml:"refuse"` // blocked pending a manager's decision
+	Years  int      `yaml:"years"`  // how far back (applications kept in the last N years)
 }
