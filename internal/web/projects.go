@@ -20,6 +20,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/reports"
 )
 
@@ -53,7 +54,10 @@ type projectData struct {
 	// Screening is, for staff, what the integrity register says of the
 	// record's people and organisations where a move ahead screens them.
 	Screening *screeningPanel
-	Parent    *program.ProjectRow
+	// Duplicates is, for staff, the earlier applications the record's text
+	// resembles, with the passages side by side and the decisions taken.
+	Duplicates *duplicatePanel
+	Parent     *program.ProjectRow
 }
 
 // childSection lists one kind of child record (a challenge's bids) and
@@ -200,6 +204,9 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	d.Assess = t.Key == digital.PilotKind && (v.Reach.Staff || v.Reach.Owner)
 	if v.Reach.Staff {
 		if d.Screening, err = s.screeningPanel(r, t, v); err != nil {
+			return d, err
+		}
+		if d.Duplicates, err = s.duplicatePanel(r, t, v); err != nil {
 			return d, err
 		}
 	}
@@ -655,4 +662,68 @@ func (s *Server) screeningPanel(r *http.Request, t *program.Template, v program.
 		return nil, err
 	}
 	return &screeningPanel{Scope: scope, Day: day, Bars: bars, Warns: warns}, nil
+}
+
+// duplicatePanel is the duplicate check of a record whose template checks
+// one, for staff (nil otherwise).
+type duplicatePanel struct {
+	Matches   []integrity.Match
+	Decisions map[int64]integrity.Decision
+	Manager   bool
+}
+
+func (s *Server) duplicatePanel(r *http.Request, t *program.Template, v program.View) (*duplicatePanel, error) {
+	var d *program.Duplicates
+	for _, tr := range t.Transitions {
+		if tr.Duplicates != nil {
+			d = tr.Duplicates
+		}
+	}
+	if d == nil {
+		return nil, nil
+	}
+	pr, err := program.GetProject(r.Context(), s.db, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &duplicatePanel{Manager: v.Reach.Manager}
+	if p.Matches, err = program.SimilarRecords(r.Context(), s.db, t, pr, d); err != nil {
+		return nil, err
+	}
+	p.Decisions, err = integrity.Decisions(r.Context(), s.db, v.ID)
+	return p, err
+}
+
+// decideDuplicate clears or upholds a record's resemblance to another
+// (managers), with the reason.
+func (s *Server) decideDuplicate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	other, err := strconv.ParseInt(r.PathValue("other"), 10, 64)
+	if err != nil {
+		return fmt.Errorf("other %q: %w", r.PathValue("other"), problem.ErrNotFound)
+	}
+	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+		return err
+	}
+	score, _ := strconv.ParseFloat(r.FormValue("score"), 64)
+	err = integrity.Decide(r.Context(), s.db, integrity.Decision{ProjectID: id, OtherID: other, Score: score, Decision: r.FormValue("decision"),
+		Note: r.FormValue("note"), Actor: info(r).principal.Name}, store.Now())
+	if err != nil {
+		var pe *problem.Error
+		if !asProblem(err, &pe) && !errors.Is(err, problem.ErrInvalid) {
+			return err
+		}
+		d, derr := s.projectData(r, nil)
+		if derr != nil {
+			return derr
+		}
+		p := s.newPage(w, r, "project.title", d)
+		p.Flash, p.Bad = problem.Message(err, p.Lang), true
+		return s.render(w, problem.Status(err), "project", p)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d#duplicates", id), http.StatusSeeOther)
+	return nil
 }

@@ -176,6 +176,7 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"add":       func(a, b int) int { return a + b },
 		"neg":       func(a int) int { return -a },
 		"mul":       func(a, b int) int { return a * b },
+		"mulf":      func(a, b float64) float64 { return a * b },
 		"cond":      condition,
 		"num":       formatNumber,
 		"f64":       func(i int64) float64 { return float64(i) },

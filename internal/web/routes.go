@@ -108,6 +108,7 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/returns/{key}/upload", perm: access.ProgramView, h: s.uploadReturn, summary: "read a filled-in spreadsheet into a period's filing (all or nothing)"},
 		{method: "GET", pattern: "/return-filings/{id}", perm: access.ProgramView, h: s.filingPage, summary: "a filing, its history and the actions the caller may take"},
 		{method: "POST", pattern: "/return-filings/{id}/{action}", perm: access.ProgramView, h: s.filingAction, summary: "submit, accept, return or reopen a filing"},
+		{method: "POST", pattern: "/projects/{id}/duplicates/{other}", perm: access.ProgramManage, h: s.decideDuplicate, summary: "clear or uphold a record's resemblance to an earlier application, with the reason"},
 		{method: "POST", pattern: "/projects/{id}/move", perm: access.SignedIn, h: s.moveProject, summary: "take a transition (who may is in the template)"},
 		{method: "GET", pattern: "/projects/{id}/suggestions", perm: access.ProgramView, h: s.suggestionsPage, summary: "candidates the matching engine suggests for a need (a challenge's solvers), with the reasons, and the decisions taken"},
 		{method: "POST", pattern: "/projects/{id}/suggestions/{org}/{decision}", perm: access.ProgramView, h: s.decideSuggestion, summary: "accept (a docking starts) or reject a suggested candidate: the need's owner or a manager"},
