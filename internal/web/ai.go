@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -139,20 +138,8 @@ func (s *Server) importDatasets(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) readDatasets(r *http.Request) (int, error) {
-	file, fh, err := r.FormFile("file")
+	t, err := uploadedSheet(r)
 	if err != nil {
-		return 0, problem.Invalid("file", "returns.file_required")
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
-	if err != nil {
-		return 0, err
-	}
-	t, err := tabular.Read(bytes.NewReader(data), int64(len(data)), fh.Filename, tabular.DefaultLimits)
-	var te *tabular.Error
-	if errors.As(err, &te) {
-		return 0, problem.Invalid("file", "returns.sheet_unreadable", te.Message(info(r).lang))
-	} else if err != nil {
 		return 0, err
 	}
 	cols, hps := tabular.MapHeader(t.Header, datasetColumns)

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 
@@ -286,20 +283,8 @@ func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) readImport(r *http.Request, callID int64) (int, error) {
-	file, fh, err := r.FormFile("file")
+	tb, err := uploadedSheet(r)
 	if err != nil {
-		return 0, problem.Invalid("file", "returns.file_required")
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
-	if err != nil {
-		return 0, err
-	}
-	tb, err := tabular.Read(bytes.NewReader(data), int64(len(data)), fh.Filename, tabular.DefaultLimits)
-	var te *tabular.Error
-	if errors.As(err, &te) {
-		return 0, problem.Invalid("file", "returns.sheet_unreadable", te.Message(info(r).lang))
-	} else if err != nil {
 		return 0, err
 	}
 	return program.ImportRecords(r.Context(), s.db, info(r).principal, callID, tb)

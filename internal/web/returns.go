@@ -1,11 +1,9 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -463,28 +461,14 @@ func (s *Server) uploadReturn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var v returns.Values
-	file, fh, ferr := r.FormFile("file")
-	if ferr != nil {
-		err = problem.Invalid("file", "returns.file_required")
-	} else {
-		defer file.Close()
-		data, rerr := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
-		if rerr != nil {
-			return rerr
+	t, err := uploadedSheet(r)
+	if err == nil {
+		var ps problem.List
+		if v, ps = d.Form.FromTable(t); len(ps) > 0 {
+			err = ps
 		}
-		t, terr := tabular.Read(bytes.NewReader(data), int64(len(data)), fh.Filename, tabular.DefaultLimits)
-		var te *tabular.Error
-		switch {
-		case errors.As(terr, &te):
-			err = problem.Invalid("file", "returns.sheet_unreadable", te.Message(info(r).lang))
-		case terr != nil:
-			return terr
-		default:
-			var ps problem.List
-			if v, ps = d.Form.FromTable(t); len(ps) > 0 {
-				err = ps
-			}
-		}
+	} else if !errors.Is(err, problem.ErrInvalid) {
+		return err
 	}
 	if err == nil {
 		version := 0
