@@ -10,6 +10,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/integrity"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -31,9 +32,32 @@ type Exclusion struct {
 
 // AssignResult says whom an assignment chose and whom it left out.
 type AssignResult struct {
-	Assigned []Reviewer
-	Excluded []Exclusion
-	Short    int // reviewers still missing: the pool had too few without conflicts
+	Assigned   []Reviewer
+	Excluded   []Exclusion
+	Short      int    // reviewers still missing: the pool had too few without conflicts
+	Seed       uint64 // the draw's seed, recorded in the audit event
+	Candidates []int64
+}
+
+// DrawOrder is the order in which a draw takes its candidates: shuffled by
+// the seed, then the least loaded this year first (stable, so ties keep the
+// shuffle). The same candidates, loads and seed give the same order, so a
+// recorded draw can be replayed and checked.
+func DrawOrder(candidates []int64, loads map[int64]int, seed uint64) []int64 {
+	out := append([]int64(nil), candidates...)
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] }) // the shuffle starts from one order whatever the input's
+	rng := rand.New(rand.NewPCG(seed, seed^0x5eedd4a3))
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	sort.SliceStable(out, func(i, j int) bool { return loads[out[i]] < loads[out[j]] })
+	return out
+}
+
+func loadsOf(ids []int64, loads map[int64]int) map[string]int {
+	out := map[string]int{}
+	for _, id := range ids {
+		out[fmt.Sprint(id)] = loads[id]
+	}
+	return out
 }
 
 // Assign draws reviewers for a project's round from the pool until the
@@ -121,14 +145,42 @@ func assign(ctx context.Context, tx *store.Tx, p access.Principal, projectID int
 		if loads[r.UserID] >= t.Review.Cap() {
 			cs = append(cs, Conflict{Reason: ExcludedCap, Detail: fmt.Sprint(loads[r.UserID])})
 		}
+		var subs []integrity.Subject
+		if r.PersonID != 0 {
+			subs = append(subs, integrity.Subject{Kind: "person", ID: r.PersonID})
+		}
+		if r.OrgID != 0 {
+			subs = append(subs, integrity.Subject{Kind: "organisation", ID: r.OrgID})
+		}
+		bars, _, err := integrity.Screen(ctx, tx, subs, "review", now.In(shanghai).Format(time.DateOnly))
+		if err != nil {
+			return res, err
+		}
+		for _, b := range bars {
+			cs = append(cs, Conflict{Reason: ExcludedSanction, Detail: b.Misconduct + " " + b.Decision})
+		}
 		if len(cs) > 0 {
 			res.Excluded = append(res.Excluded, Exclusion{ReviewerID: r.UserID, Reviewer: r.Username, Conflicts: cs})
 			continue
 		}
 		eligible = append(eligible, r)
 	}
-	rand.Shuffle(len(eligible), func(i, j int) { eligible[i], eligible[j] = eligible[j], eligible[i] })
-	sort.SliceStable(eligible, func(i, j int) bool { return loads[eligible[i].UserID] < loads[eligible[j].UserID] })
+	// The draw is seeded and the seed recorded with the candidates in the
+	// audit event: anyone can replay it (DrawOrder) and get the same experts.
+	res.Seed = rand.Uint64()
+	var candidates []int64
+	for _, r := range eligible {
+		candidates = append(candidates, r.UserID)
+	}
+	order := DrawOrder(candidates, loads, res.Seed)
+	byID := map[int64]Reviewer{}
+	for _, r := range eligible {
+		byID[r.UserID] = r
+	}
+	for i, id := range order {
+		eligible[i] = byID[id]
+	}
+	res.Candidates = candidates
 	if len(eligible) > need {
 		eligible = eligible[:need]
 	}
@@ -152,7 +204,7 @@ func assign(ctx context.Context, tx *store.Tx, p access.Principal, projectID int
 		names = append(names, r.Username)
 	}
 	return res, audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: projectID, Action: "assign_reviewers",
-		After: map[string]any{"round": round, "assigned": names, "excluded": res.Excluded, "short": res.Short}})
+		After: map[string]any{"round": round, "assigned": names, "excluded": res.Excluded, "short": res.Short, "seed": fmt.Sprint(res.Seed), "candidates": res.Candidates, "loads": loadsOf(candidates, loads)}})
 }
 
 func conflictDetail(c Conflict) string {

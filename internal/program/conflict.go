@@ -21,6 +21,7 @@ const (
 	ConflictDeclared       = "declared"        // the reviewer declared a relation
 	ConflictAvoid          = "applicant_avoid" // the applicant asked to keep this expert away
 	ExcludedCap            = "cap"             // not a conflict: the expert's yearly cap is reached
+	ExcludedSanction       = "sanction"        // barred from reviewing by a research-integrity sanction
 )
 
 // Conflict is one reason a reviewer may not review a project.
