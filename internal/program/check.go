@@ -145,6 +145,16 @@ func Check(t *Template) []Problem {
 		if tr.Deadline != "" && tr.Deadline != "call_end" && !regexp.MustCompile(`^\d{1,3}d$`).MatchString(tr.Deadline) {
 			add(tr.Line, "program.deadline_invalid", tr.Deadline)
 		}
+		if b := tr.Bars; b != nil {
+			f, ok := t.Field(b.Field)
+			ok = ok && f.Type == "person" && b.Years >= 1 && len(b.Scopes) > 0 && strings.TrimSpace(b.Misconduct) != ""
+			for _, sc := range b.Scopes {
+				ok = ok && slices.Contains(integrity.Scopes, sc)
+			}
+			if !ok {
+				add(tr.Line, "program.bars_invalid", strings.Join(integrity.Scopes, ", "))
+			}
+		}
 		if d := tr.Duplicates; d != nil {
 			ok := len(d.Fields) > 0 && d.Review > 0 && d.Review <= d.Refuse && d.Refuse <= 1 && d.Years >= 1
 			for _, k := range d.Fields {

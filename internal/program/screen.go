@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -89,4 +90,22 @@ func screen(ctx context.Context, q store.Querier, t *Template, pr Project, tr *T
 		return problem.New(problem.ErrConflict, "integrity.barred_more", b.Role, b.Name, b.Misconduct, b.Starts, ends, b.Decision, day, len(bars)-1)
 	}
 	return problem.New(problem.ErrConflict, "integrity.barred", b.Role, b.Name, b.Misconduct, b.Starts, ends, b.Decision, day)
+}
+
+// bar enters the sanction a transition's Bars asks for, in the move's
+// transaction: the person the field names, from today for the years given.
+func bar(ctx context.Context, tx *store.Tx, pr Project, tr *Transition, now time.Time) error {
+	b := tr.Bars
+	if b == nil {
+		return nil
+	}
+	person := personID(pr.Data[b.Field])
+	if person == 0 {
+		return nil
+	}
+	day := now.In(shanghai)
+	_, err := integrity.AddTx(ctx, tx, integrity.Sanction{Subject: "person", SubjectID: person, Misconduct: b.Misconduct, Scopes: b.Scopes,
+		Starts: day.Format(time.DateOnly), Ends: day.AddDate(b.Years, 0, -1).Format(time.DateOnly), Source: "bureau",
+		Decision: fmt.Sprintf("%s #%d %s", pr.Title, pr.ID, tr.Name)})
+	return err
 }

@@ -411,6 +411,9 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		if err := checkDuplicates(ctx, tx, t, pr, tr); err != nil {
 			return err
 		}
+		if err := bar(ctx, tx, pr, tr, Clock()); err != nil {
+			return err
+		}
 		set, amount := "", 0.0
 		if tr.Amount != "" {
 			var approved, disbursed float64

@@ -89,7 +89,11 @@ type Transition struct {
 	// blocked until a manager clears it; the text is then kept for later
 	// comparisons.
 	Duplicates *Duplicates `yaml:"duplicates,omitempty"`
-	Line       int         `yaml:"-"`
+	// Bars enters a sanction in the integrity register for the person a
+	// form field names when the move is taken (a failed acceptance bars the
+	// leader from applying for the configured years).
+	Bars *Bars `yaml:"bars,omitempty"`
+	Line int   `yaml:"-"`
 }
 
 // Grant is the recognition a transition gives the applicant: of a kind of
@@ -315,4 +319,12 @@ type Duplicates struct {
 	Review float64  `yaml:"review"` // share of the text's fingerprints found in one earlier application: flagged
 	Refuse float64  `yaml:"refuse"` // blocked pending a manager's decision
 	Years  int      `yaml:"years"`  // how far back (applications kept in the last N years)
+}
+
+// Bars is the sanction a transition enters.
+type Bars struct {
+	Field      string   `yaml:"field"`      // the person field (the leader)
+	Years      int      `yaml:"years"`      // how long, from the move's day
+	Scopes     []string `yaml:"scopes"`     // apply, review, award
+	Misconduct string   `yaml:"misconduct"` // as the register words it
 }
