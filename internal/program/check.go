@@ -145,6 +145,9 @@ func Check(t *Template) []Problem {
 		if tr.Deadline != "" && tr.Deadline != "call_end" && !regexp.MustCompile(`^\d{1,3}d$`).MatchString(tr.Deadline) {
 			add(tr.Line, "program.deadline_invalid", tr.Deadline)
 		}
+		if tr.Commit && (t.Commitment == nil || t.Commitment.Version == "" || strings.TrimSpace(t.Commitment.Text) == "") {
+			add(tr.Line, "program.commit_without_text")
+		}
 		if b := tr.Bars; b != nil {
 			f, ok := t.Field(b.Field)
 			ok = ok && f.Type == "person" && b.Years >= 1 && len(b.Scopes) > 0 && strings.TrimSpace(b.Misconduct) != ""

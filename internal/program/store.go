@@ -405,6 +405,9 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				return problem.New(problem.ErrInvalid, "project.rule_failed", msg)
 			}
 		}
+		if err := checkCommitted(ctx, tx, t, pr, tr); err != nil {
+			return err
+		}
 		if err := screen(ctx, tx, t, pr, tr); err != nil {
 			return err
 		}

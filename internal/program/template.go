@@ -21,6 +21,16 @@ type Template struct {
 	Transitions []Transition `yaml:"transitions"`
 	Review      *Review      `yaml:"review,omitempty"`
 	Children    []Child      `yaml:"children,omitempty"`
+	// Commitment is the text the applicant unit and the project leader
+	// confirm before a transition marked commit: true (承诺书).
+	Commitment *Commitment `yaml:"commitment,omitempty"`
+}
+
+// Commitment is a program's commitment text, versioned: a confirmation
+// holds for the version confirmed.
+type Commitment struct {
+	Version string `yaml:"version"`
+	Text    string `yaml:"text"`
 }
 
 // Field types a form may use.
@@ -93,7 +103,10 @@ type Transition struct {
 	// form field names when the move is taken (a failed acceptance bars the
 	// leader from applying for the configured years).
 	Bars *Bars `yaml:"bars,omitempty"`
-	Line int   `yaml:"-"`
+	// Commit: the move needs the unit's and the leader's confirmation of
+	// the template's commitment text, current version.
+	Commit bool `yaml:"commit,omitempty"`
+	Line   int  `yaml:"-"`
 }
 
 // Grant is the recognition a transition gives the applicant: of a kind of

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,12 @@ type projectData struct {
 	// Duplicates is, for staff, the earlier applications the record's text
 	// resembles, with the passages side by side and the decisions taken.
 	Duplicates *duplicatePanel
-	Parent     *program.ProjectRow
+	// Commitment is the program's commitment text with the record's
+	// confirmations; CanCommit when the caller is the applicant.
+	Commitment    *program.Commitment
+	Confirmations []program.Confirmation
+	CanCommit     bool
+	Parent        *program.ProjectRow
 }
 
 // childSection lists one kind of child record (a challenge's bids) and
@@ -202,6 +208,12 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	d.Suggest = isNeed && (v.Reach.Staff || v.Reach.Owner)
 	d.Offers = t.Key == "funding_need" && (v.Reach.Staff || v.Reach.Owner)
 	d.Assess = t.Key == digital.PilotKind && (v.Reach.Staff || v.Reach.Owner)
+	if t.Commitment != nil && (v.Reach.Staff || v.Reach.Owner) {
+		d.Commitment, d.CanCommit = t.Commitment, v.Reach.Owner && program.Editable(t, v.Stage)
+		if d.Confirmations, err = program.Confirmations(r.Context(), s.db, v.ID); err != nil {
+			return d, err
+		}
+	}
 	if v.Reach.Staff {
 		if d.Screening, err = s.screeningPanel(r, t, v); err != nil {
 			return d, err
@@ -726,4 +738,36 @@ func (s *Server) decideDuplicate(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d#duplicates", id), http.StatusSeeOther)
 	return nil
+}
+
+// commitProject records the applicant's confirmation of the commitment
+// (as the unit, or for the leader who signed it).
+func (s *Server) commitProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := program.Commit(r.Context(), s.db, info(r).principal, id, r.FormValue("role")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, fmt.Sprintf("/projects/%d#commitment", id), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) apiCommit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var body struct {
+		Role string `json:"role"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<10)).Decode(&body); err != nil {
+		return problem.Invalid("body", "project.bad_body")
+	}
+	c, err := program.Commit(r.Context(), s.db, info(r).principal, id, body.Role)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, c)
 }
