@@ -82,6 +82,9 @@ func Check(t *Template) []Problem {
 	stages := map[string]Stage{}
 	initial := 0
 	for _, s := range t.Stages {
+		if s.Outcome != "" && !slices.Contains([]string{"passed", "closed", "failed", "terminated", "revoked"}, s.Outcome) {
+			add(s.Line, "program.outcome_invalid", s.Outcome)
+		}
 		switch {
 		case !keyRE.MatchString(s.Key):
 			add(s.Line, "program.key_invalid", s.Key)
@@ -362,6 +365,7 @@ func exprEnv(t *Template) map[string]any {
 	env["new_and_active"] = func(any) int { return 0 }
 	env["time_committed"] = func(any) float64 { return 0 }
 	env["applications_in_call"] = func() int { return 0 }
+	env["failures"] = func(any) int { return 0 }
 	return env
 }
 

@@ -15,7 +15,10 @@ var LedgerRoles = []string{"leader", "core", "member"}
 
 // ledgerFuncs are the rule functions that read the ledger; a rule that
 // calls one takes the ledger's locks first.
-var ledgerFuncs = []string{"active_led(", "new_and_active(", "time_committed(", "applications_in_call("}
+var ledgerFuncs = []string{"active_led(", "new_and_active(", "time_committed(", "applications_in_call(", "failures("}
+
+// FailureOutcomes are the stage outcomes that count as a person's failure.
+var FailureOutcomes = []string{"failed", "terminated", "revoked"}
 
 // entry is one person's place on one record.
 type entry struct {
@@ -61,6 +64,12 @@ func ledgerOf(t *Template) map[string]Field {
 // their first stage and not ended (applications pending and projects
 // running), across every program whose form marks its people.
 func entries(ctx context.Context, q store.Querier, person, except int64) ([]entry, error) {
+	return places(ctx, q, person, except, false)
+}
+
+// places lists a person's places on live records (failed false) or on
+// records that ended in a failure (failed true), other than except.
+func places(ctx context.Context, q store.Querier, person, except int64, failed bool) ([]entry, error) {
 	rows, err := q.QueryContext(ctx, `SELECT DISTINCT pp.project_id, pp.role, p.template_id, p.stage, p.data FROM project_parties pp JOIN projects p ON p.id = pp.project_id
 		WHERE pp.person_id = ? AND pp.project_id <> ?`, person, except)
 	if err != nil {
@@ -95,7 +104,7 @@ func entries(ctx context.Context, q store.Querier, person, except int64) ([]entr
 			tpls[h.tid] = t
 		}
 		st, _ := t.Stage(h.stage)
-		if st.Initial || st.Terminal {
+		if ended := contains(FailureOutcomes, st.Outcome); ended != failed || (!failed && (st.Initial || st.Terminal)) {
 			continue
 		}
 		f, ok := ledgerOf(t)[strings.TrimPrefix(h.role, "field:")]
@@ -168,6 +177,14 @@ func ledgerEnv(ctx context.Context, q store.Querier, t *Template, pr Project, en
 			sum += e.time
 		}
 		return sum
+	}
+	env["failures"] = func(p any) int {
+		es, err := places(ctx, q, personID(p), pr.ID, true)
+		if err != nil {
+			*fail = err
+			return 1 << 30
+		}
+		return len(es)
 	}
 	env["applications_in_call"] = func() int {
 		rows, err := q.QueryContext(ctx, `SELECT p.stage, p.template_id FROM projects p WHERE p.call_id = ? AND p.organisation_id = ? AND p.id <> ?`, pr.CallID, pr.OrganisationID, pr.ID)

@@ -33,6 +33,7 @@ stages:
   - {key: draft, name: 草稿, initial: true}
   - {key: submitted, name: 已提交}
   - {key: rejected, name: 不予立项, terminal: true}
+  - {key: failed, name: 验收不通过, terminal: true, outcome: failed}
 transitions:
   - key: submit
     name: 提交
@@ -40,9 +41,10 @@ transitions:
     to: submitted
     by: [owner]
     requires: [title]
-    rule: active_led(leader) < 1 && time_committed(leader) <= 100 && applications_in_call() < 1
-    message: 负责人已主持在研项目、投入时间超过100%，或本单位在本批次已有申报。
+    rule: active_led(leader) < 1 && time_committed(leader) <= 100 && applications_in_call() < 1 && failures(leader) < 1
+    message: 负责人已主持在研项目、投入时间超过100%、有验收不通过的项目，或本单位在本批次已有申报。
   - {key: reject, name: 不予立项, from: submitted, to: rejected, by: ["role:manager"]}
+  - {key: fail, name: 验收不通过, from: submitted, to: failed, by: ["role:manager"]}
 `
 
 // TestLedgerLimits: the limits on concurrent projects, across records, as
@@ -131,6 +133,23 @@ func TestLedgerLimits(t *testing.T) {
 		d := record(o4, as4, map[string]any{"title": "丁", "leader": float64(w), "leader_time": 40.0})
 		if _, err := program.Move(ctx, db, as4, d, "submit", ""); !refused(err) {
 			t.Fatalf("110%% of a person's time: %v", err)
+		}
+
+		// A project that failed counts against its leader from then on
+		// (a rejected application does not: 李主持 led A, rejected, and B).
+		f := person("郑失败")
+		o5, as5 := org()
+		x := record(o5, as5, map[string]any{"title": "戊", "leader": float64(f), "leader_time": 20.0})
+		if _, err := program.Move(ctx, db, as5, x, "submit", ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := program.Move(ctx, db, mgr, x, "fail", ""); err != nil {
+			t.Fatal(err)
+		}
+		o6, as6 := org()
+		y := record(o6, as6, map[string]any{"title": "己", "leader": float64(f), "leader_time": 20.0})
+		if _, err := program.Move(ctx, db, as6, y, "submit", ""); !refused(err) {
+			t.Fatalf("a leader with a failed project: %v", err)
 		}
 
 		// Submissions at once led by one new person: exactly one passes.

@@ -76,7 +76,10 @@ type Stage struct {
 	NameEN   string `yaml:"name_en,omitempty"`
 	Initial  bool   `yaml:"initial,omitempty"`
 	Terminal bool   `yaml:"terminal,omitempty"`
-	Line     int    `yaml:"-"`
+	// Outcome names what a record ending here was: failed, terminated or
+	// revoked count against the people on it (failures(p) in rules).
+	Outcome string `yaml:"outcome,omitempty"`
+	Line    int    `yaml:"-"`
 }
 
 // Transition moves a record from one stage to another.
