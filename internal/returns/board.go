@@ -97,6 +97,7 @@ func Board(ctx context.Context, q store.Querier, f *Form, today time.Time, n int
 		}
 		p = prev(p)
 	}
+	periods = periods[:min(len(periods), n)]
 	codes := make([]string, len(periods))
 	for i, x := range periods {
 		codes[i] = x.String()
@@ -130,7 +131,7 @@ func Board(ctx context.Context, q store.Querier, f *Form, today time.Time, n int
 			cells = append(cells, c)
 		}
 	}
-	return codes[:min(len(codes), n)], cells, nil
+	return codes, cells, nil
 }
 
 func prev(p Period) Period {

@@ -218,8 +218,13 @@ func TestByDistrictAndReminders(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(periods) != 3 || periods[0] != "2025-05" {
-			t.Fatalf("board periods %v", periods)
+		if len(periods) != 3 || periods[0] != "2025-05" || len(cells) != len(periods) {
+			t.Fatalf("board periods %v, %d cells for one unit", periods, len(cells))
+		}
+		// On a period's last day that period has ended and leads the board,
+		// and the board still holds as many periods as asked for.
+		if ps, cs, err := returns.Board(ctx, db, w.stations, day("2025-06-30"), 3); err != nil || len(ps) != 3 || ps[0] != "2025-06" || len(cs) != 3 {
+			t.Errorf("board on 2025-06-30: %v, %d cells (%v)", ps, len(cs), err)
 		}
 		for _, c := range cells {
 			switch c.Period {

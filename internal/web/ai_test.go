@@ -54,7 +54,7 @@ func TestAIAndRankingsOverHTTP(t *testing.T) {
 		if resp, _ := mgr.send("/ai/datasets/import", nil, map[string][2]string{"file": {"目录.csv", good}}); resp.StatusCode != 303 {
 			t.Fatalf("the sheet: %d", resp.StatusCode)
 		}
-		if _, body := org.get("/ai"); !strings.Contains(body, "农药配方数据集") || !strings.Contains(body, "20,318") {
+		if _, body := org.get("/ai"); !strings.Contains(body, "农药配方数据集") || !strings.Contains(body, "20,318") || !strings.Contains(body, "样本数</th>") || strings.Contains(body, "须为正整数") {
 			t.Fatal("the imported catalogue is not on the page")
 		}
 
