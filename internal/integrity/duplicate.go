@@ -1,6 +1,8 @@
 package integrity
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"sort"
@@ -189,14 +191,16 @@ func passages(ctx context.Context, q store.Querier, text string, at map[int64][]
 
 // Decision is a manager's word on a flagged or refused pair: cleared (the
 // record may go on) or upheld (it may not); flagged marks a pair above the
-// review threshold not yet decided.
+// review threshold not yet decided, blocked one above the refusal
+// threshold whose move was refused.
 type Decision struct {
-	ProjectID int64   `json:"project_id"`
-	OtherID   int64   `json:"other_id"`
-	Score     float64 `json:"score"`
-	Decision  string  `json:"decision"`
-	Note      string  `json:"note,omitempty"`
-	Actor     string  `json:"actor,omitempty"`
+	ProjectID int64     `json:"project_id"`
+	OtherID   int64     `json:"other_id"`
+	Score     float64   `json:"score"`
+	Decision  string    `json:"decision"`
+	Note      string    `json:"note,omitempty"`
+	Actor     string    `json:"actor,omitempty"`
+	At        time.Time `json:"at,omitzero"`
 }
 
 // Flag records, in tx, that a record's text passed the review threshold
@@ -208,6 +212,44 @@ func Flag(ctx context.Context, tx *store.Tx, projectID, otherID int64, score flo
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO duplicate_decisions (project_id, other_id, score, decision, note, actor, at) VALUES (?, ?, ?, 'flagged', '', '', ?)`, projectID, otherID, score, at)
 	return err
+}
+
+// Block records that a move was refused because its text passed the
+// refusal threshold against another: the move itself rolled back, so this
+// is written on its own, for the managers' list of pairs to decide. A pair
+// a manager decided keeps the decision.
+func Block(ctx context.Context, tx *store.Tx, projectID, otherID int64, score float64, at any) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM duplicate_decisions WHERE project_id = ? AND other_id = ? AND decision = 'flagged'`, projectID, otherID); err != nil {
+		return fmt.Errorf("block duplicate: %w", err)
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM duplicate_decisions WHERE project_id = ? AND other_id = ?`, projectID, otherID).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO duplicate_decisions (project_id, other_id, score, decision, note, actor, at) VALUES (?, ?, ?, 'blocked', '', '', ?)`, projectID, otherID, score, at); err != nil {
+		return fmt.Errorf("block duplicate: %w", err)
+	}
+	return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: projectID, Action: "duplicate_blocked", After: map[string]any{"other": otherID, "score": score}})
+}
+
+// Pending lists the pairs no manager has decided, across records: blocked
+// first (an applicant is waiting), then flagged, the closest first.
+func Pending(ctx context.Context, q store.Querier, limit int) ([]Decision, error) {
+	rows, err := q.QueryContext(ctx, `SELECT project_id, other_id, score, decision, at FROM duplicate_decisions WHERE decision IN ('blocked', 'flagged')
+		ORDER BY CASE decision WHEN 'blocked' THEN 0 ELSE 1 END, score DESC, project_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pending duplicates: %w", err)
+	}
+	defer rows.Close()
+	var out []Decision
+	for rows.Next() {
+		var d Decision
+		if err := rows.Scan(&d.ProjectID, &d.OtherID, &d.Score, &d.Decision, &d.At); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }
 
 // Decide records a manager's decision on a pair, audited.

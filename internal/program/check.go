@@ -173,8 +173,17 @@ func Check(t *Template) []Problem {
 		if tr.Screen != "" && !slices.Contains(integrity.Scopes, tr.Screen) {
 			add(tr.Line, "program.screen_invalid", tr.Screen, strings.Join(integrity.Scopes, ", "))
 		}
-		if tr.Amount != "" && tr.Amount != "approved" && tr.Amount != "disbursed" {
+		if tr.Amount != "" && tr.Amount != "approved" && tr.Amount != "disbursed" && tr.Amount != "refunded" {
 			add(tr.Line, "program.amount_invalid", tr.Amount)
+		}
+		if tr.Snapshot != "" && !keyRE.MatchString(tr.Snapshot) {
+			add(tr.Line, "program.snapshot_invalid", tr.Snapshot)
+		}
+		if r := tr.Refund; r != nil {
+			f, ok := t.Field(r.Spent)
+			if !(r.Of == "all" && r.Spent == "" || r.Of == "leftover" && ok && f.Type == "money") {
+				add(tr.Line, "program.refund_invalid")
+			}
 		}
 		if g := tr.Grants; g != nil {
 			_, kf := t.Field(g.KindField)
@@ -187,6 +196,7 @@ func Check(t *Template) []Problem {
 			}
 		}
 	}
+	ps = append(ps, checkProgress(t)...)
 	// Every stage must be reachable from the initial one.
 	if start := t.Initial(); start != "" {
 		seen := map[string]bool{start: true}
@@ -350,7 +360,7 @@ func exprEnv(t *Template) map[string]any {
 		// revoked — applicant.has_valid("高新技术企业", call.deadline)
 		"has_valid": func(string, string) bool { return false },
 	}
-	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "stage": ""}
+	env["record"] = map[string]any{"amount_requested": 0.0, "amount_approved": 0.0, "amount_disbursed": 0.0, "amount_refund_due": 0.0, "amount_refunded": 0.0, "stage": ""}
 	env["review"] = map[string]any{"assigned": 0, "submitted": 0, "score": 0.0}                                   // the first round's sheets and aggregated score
 	env["parent"] = map[string]any{"stage": "", "amount_requested": 0.0}                                          // the parent record of a child (a bid's challenge)
 	env["call"] = map[string]any{"key": "", "quota": 0, "budget": 0.0, "opens": "", "closes": "", "deadline": ""} // deadline: closes
@@ -366,6 +376,16 @@ func exprEnv(t *Template) map[string]any {
 	env["time_committed"] = func(any) float64 { return 0 }
 	env["applications_in_call"] = func() int { return 0 }
 	env["failures"] = func(any) int { return 0 }
+	// progress since the contract (see progress.go)
+	for k, f := range map[string]any{
+		"overdue_months": func() int { return 0 },
+		"changes_since":  func(string) int { return 0 },
+		"share_done":     func(string, string) float64 { return 0 },
+	} {
+		if _, ok := env[k]; !ok { // a form field of that name wins
+			env[k] = f
+		}
+	}
 	return env
 }
 

@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -66,11 +67,37 @@ func checkDuplicates(ctx context.Context, tx *store.Tx, t *Template, pr Project,
 	now := Clock()
 	for _, m := range ms {
 		if m.Score >= d.Refuse && decided[m.DocID].Decision != "cleared" { // the manager's page shows the pair from the texts
-			return problem.New(problem.ErrConflict, "integrity.duplicate_refused", m.DocID, fmt.Sprintf("%.0f%%", m.Score*100))
+			return refusal{problem.New(problem.ErrConflict, "integrity.duplicate_refused", m.DocID, fmt.Sprintf("%.0f%%", m.Score*100)), pr.ID, m.DocID, m.Score}
 		}
 		if err := integrity.Flag(ctx, tx, pr.ID, m.DocID, m.Score, now); err != nil {
 			return err
 		}
 	}
 	return integrity.Keep(ctx, tx, pr.ID, t.Key, now.In(shanghai).Format(time.DateOnly), recordText(t, d, pr.Data))
+}
+
+// refusal is a move refused as a duplicate. The move's transaction rolls
+// back; MoveWith then records the pair as blocked on its own, so the
+// managers' list shows who is waiting for a decision.
+type refusal struct {
+	pe             *problem.Error
+	project, other int64
+	score          float64
+}
+
+func (r refusal) Error() string { return r.pe.Error() }
+func (r refusal) Unwrap() error { return r.pe }
+
+// recordRefusal writes the blocked pair of a move refused as a duplicate;
+// err is the move's error, returned as it was (joined with any failure to
+// record).
+func recordRefusal(ctx context.Context, db *store.DB, err error) error {
+	var rf refusal
+	if !errors.As(err, &rf) {
+		return err
+	}
+	if ferr := db.InTx(ctx, func(tx *store.Tx) error { return integrity.Block(ctx, tx, rf.project, rf.other, rf.score, Clock()) }); ferr != nil {
+		return errors.Join(err, ferr)
+	}
+	return err
 }

@@ -90,6 +90,11 @@ func TestDuplicateCheck(t *testing.T) {
 		if !errors.As(err, &pe) || !errors.Is(err, problem.ErrConflict) || !strings.Contains(pe.Message("zh-CN"), fmt.Sprint(first)) {
 			t.Fatalf("a near copy: %v", err)
 		}
+		// The refusal waits on the managers' list, blocked pairs before flagged ones.
+		pend, err := integrity.Pending(ctx, db, 10)
+		if err != nil || len(pend) != 2 || pend[0].ProjectID != c || pend[0].OtherID != first || pend[0].Decision != "blocked" || pend[1].ProjectID != b {
+			t.Fatalf("pending pairs: %+v %v", pend, err)
+		}
 		tpl, _ := program.LoadTemplate(ctx, db, pub.ID)
 		pc, _ := program.GetProject(ctx, db, c)
 		ms, err := program.SimilarRecords(ctx, db, tpl, pc, tpl.Transitions[0].Duplicates)
@@ -102,6 +107,12 @@ func TestDuplicateCheck(t *testing.T) {
 		as := access.Principal{UserID: 3, Roles: []access.Role{access.Org}, OrgID: pc.OrganisationID}
 		if _, err := program.Move(ctx, db, as, c, "submit", ""); err != nil {
 			t.Fatalf("after the manager cleared it: %v", err)
+		}
+		pend, _ = integrity.Pending(ctx, db, 10)
+		for _, p := range pend {
+			if p.Decision == "blocked" || p.ProjectID == c && p.OtherID == first {
+				t.Errorf("pending after the decision: %+v", pend)
+			}
 		}
 		// Different prose sharing only the form's wording, the references
 		// and short stock phrases: nothing flagged.

@@ -92,9 +92,12 @@ func TestProjectLife(t *testing.T) {
 			key string
 			to  string
 		}{{owner, "submit", "submitted"}, {manager, "screen", "screened"}, {manager, "start_review", "review"},
-			{manager, "approve", "approved"}, {owner, "start", "in_progress"}, {manager, "accept", "accepted"}}
+			{manager, "approve", "approved"}, {owner, "start", "in_progress"}, {owner, "apply_acceptance", "acceptance"}, {manager, "accept", "accepted"}}
 		for _, s := range steps {
 			in := program.MoveInput{}
+			if s.key == "start" { // the contract: its indicators and end, all done by acceptance
+				in.Data = map[string]any{"planned_end": "2099-12-31", "milestones": []any{map[string]any{"due": "2099-06-30", "deliverable": "样机", "done": true}}}
+			}
 			if s.key == "approve" {
 				scoreByFreeReviewers(t, db, p.ID, 3)
 				if _, err := program.Move(ctx, db, s.who, p.ID, s.key, ""); !errors.Is(err, problem.ErrInvalid) {
@@ -116,7 +119,7 @@ func TestProjectLife(t *testing.T) {
 			t.Fatalf("approved amount %v", got.AmountApproved)
 		}
 		hist, _ := program.History(ctx, db, p.ID)
-		if len(hist) != 7 || hist[0].To != "draft" || hist[6].To != "accepted" || hist[4].Transition != "approve" {
+		if len(hist) != 8 || hist[0].To != "draft" || hist[7].To != "accepted" || hist[4].Transition != "approve" {
 			t.Fatalf("history: %+v", hist)
 		}
 		// A call that has closed refuses submissions, and says when it closed.

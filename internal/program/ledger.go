@@ -104,7 +104,9 @@ func places(ctx context.Context, q store.Querier, person, except int64, failed b
 			tpls[h.tid] = t
 		}
 		st, _ := t.Stage(h.stage)
-		if ended := contains(FailureOutcomes, st.Outcome); ended != failed || (!failed && (st.Initial || st.Terminal)) {
+		// a stage naming an outcome other than passed has ended the record
+		// (a closed project awaiting its refund holds no one's place)
+		if bad := contains(FailureOutcomes, st.Outcome); bad != failed || (!failed && (st.Initial || st.Terminal || st.Outcome != "" && st.Outcome != "passed")) {
 			continue
 		}
 		f, ok := ledgerOf(t)[strings.TrimPrefix(h.role, "field:")]

@@ -107,6 +107,11 @@ func TestBadTemplatesRefused(t *testing.T) {
 		{"bad actor", strings.Replace(base, "by: [owner]", "by: [\"role:king\"]", 1), 12, "program.by_invalid", "role:king"},
 		{"two initial stages", strings.Replace(base, "terminal: true", "initial: true", 1), 9, "program.initial_count", ""},
 		{"yaml syntax", base + "  - {key: x\n", 12, "program.yaml", ""},
+		{"amount of no kind", strings.Replace(base, "by: [owner]}", "by: [owner], amount: repaid}", 1), 12, "program.amount_invalid", "repaid"},
+		{"leftover without the spent field", strings.Replace(base, "by: [owner]}", "by: [owner], refund: {of: leftover}}", 1), 12, "program.refund_invalid", "leftover"},
+		{"refund of no kind", strings.Replace(base, "by: [owner]}", "by: [owner], refund: {of: half}}", 1), 12, "program.refund_invalid", ""},
+		{"snapshot name", strings.Replace(base, "by: [owner]}", "by: [owner], snapshot: Contract}", 1), 12, "program.snapshot_invalid", "Contract"},
+		{"end on a money field", strings.Replace(base, "type: money", "type: money\n    end: planned", 1), 5, "program.end_invalid", "amount"},
 		{"weights", base + "review:\n  rounds: 1\n  reviewers_per_record: 3\n  aggregate: mean\n  criteria:\n    - {key: a, name: A, weight: 0.5, min: 0, max: 10}\n", 14, "program.weights_sum", ""},
 	}
 	for _, c := range cases {

@@ -63,7 +63,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 	templates := map[int64]*Template{}
 	tmplOfCall := map[int64]int64{}
 	daily := map[[3]string]*[3]int{}
-	var projRows, eventRows, outcomeRows [][]any
+	var projRows, eventRows, outcomeRows, snapRows [][]any
 	var changes []audit.Change
 	now := store.Now()
 	for i := range recs {
@@ -119,6 +119,9 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 				c := counter(daily, t.Key, e.from, day)
 				c[2]++
 			}
+			if tr := transitionByKey(t, e.transition); tr != nil && tr.Snapshot != "" { // the application and contract as seeded
+				snapRows = append(snapRows, []any{pid, tr.Snapshot, tr.Key, string(raw), e.at, "演示数据"})
+			}
 			if tr := transitionByKey(t, e.transition); tr != nil && tr.Grants != nil {
 				if err := grantOn(ctx, tx, tr.Grants, pr, e.at); err != nil {
 					return err
@@ -139,6 +142,9 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 		return err
 	}
 	if err := insertRows(ctx, tx, `project_events (id, project_id, template_id, transition, from_stage, to_stage, at, actor)`, eventRows); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, tx, `project_snapshots (project_id, name, transition, data, at, actor)`, snapRows); err != nil {
 		return err
 	}
 	if err := insertRows(ctx, tx, `project_outcomes (id, project_id, kind, title, field, level, status, day, detail, created_at, created_by)`, outcomeRows); err != nil {

@@ -118,6 +118,8 @@ type Project struct {
 	AmountRequested float64
 	AmountApproved  float64
 	AmountDisbursed float64
+	RefundDue       float64 // money to return (a closed or revoked project)
+	Refunded        float64 // returned so far
 	Version         int
 	ParentID        int64  // a child record's parent (a bid's challenge)
 	ChildKind       string // the parent template's kind of child
@@ -240,8 +242,8 @@ func rollUp(ctx context.Context, tx *store.Tx, program string, projectID, eventI
 func GetProject(ctx context.Context, q store.Querier, id int64) (Project, error) {
 	var p Project
 	var raw string
-	err := q.QueryRowContext(ctx, `SELECT id, call_id, template_id, organisation_id, title, stage, data, amount_requested, amount_approved, amount_disbursed, version, COALESCE(parent_id, 0), child_kind FROM projects WHERE id = ?`, id).
-		Scan(&p.ID, &p.CallID, &p.TemplateID, &p.OrganisationID, &p.Title, &p.Stage, &raw, &p.AmountRequested, &p.AmountApproved, &p.AmountDisbursed, &p.Version, &p.ParentID, &p.ChildKind)
+	err := q.QueryRowContext(ctx, `SELECT id, call_id, template_id, organisation_id, title, stage, data, amount_requested, amount_approved, amount_disbursed, amount_refund_due, amount_refunded, version, COALESCE(parent_id, 0), child_kind FROM projects WHERE id = ?`, id).
+		Scan(&p.ID, &p.CallID, &p.TemplateID, &p.OrganisationID, &p.Title, &p.Stage, &raw, &p.AmountRequested, &p.AmountApproved, &p.AmountDisbursed, &p.RefundDue, &p.Refunded, &p.Version, &p.ParentID, &p.ChildKind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, fmt.Errorf("project %d: %w", id, problem.ErrNotFound)
 	}
@@ -432,17 +434,32 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				return problem.Invalid("amount", "project.amount_over_requested", pr.AmountRequested)
 			case tr.Amount == "disbursed" && (approved > 0 || approves(t)) && disbursed+*in.Amount > approved:
 				return problem.Invalid("amount", "project.amount_over_approved", approved, disbursed)
+			case tr.Amount == "refunded" && *in.Amount > pr.RefundDue-pr.Refunded+0.005:
+				return problem.Invalid("amount", "project.amount_over_refund", pr.RefundDue, pr.Refunded)
 			}
 			amount = *in.Amount
-			if tr.Amount == "approved" {
+			switch tr.Amount {
+			case "approved":
 				set = ", amount_approved = ?"
-			} else {
+			case "disbursed":
 				set = ", amount_disbursed = amount_disbursed + ?"
+			default:
+				set = ", amount_refunded = amount_refunded + ?"
 			}
 		}
+		refund, err := refundDue(ctx, tx, pr, tr)
+		if err != nil {
+			return err
+		}
+		if refund != nil {
+			set += ", amount_refund_due = ?"
+		}
 		args := []any{tr.To, store.Now()}
-		if set != "" {
+		if tr.Amount != "" {
 			args = append(args, amount)
+		}
+		if refund != nil {
+			args = append(args, *refund)
 		}
 		if in.Data != nil {
 			raw, err := json.Marshal(pr.Data)
@@ -480,6 +497,14 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		if tr.Amount != "" {
 			after["amount_"+tr.Amount] = amount
 		}
+		if refund != nil {
+			after["amount_refund_due"] = *refund
+		}
+		if tr.Snapshot != "" {
+			if err := snapshot(ctx, tx, p, pr, tr); err != nil {
+				return err
+			}
+		}
 		for k, v := range in.Data {
 			after[k] = v
 		}
@@ -490,7 +515,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		}
 		return audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: pr.ID, Action: tr.Key, Before: map[string]any{"stage": from}, After: after})
 	})
-	return out, err
+	return out, recordRefusal(ctx, db, err)
 }
 
 func contains(xs []string, x string) bool {
@@ -608,6 +633,11 @@ func ruleEnv(ctx context.Context, q store.Querier, t *Template, pr Project) (map
 	env["record"].(map[string]any)["stage"] = pr.Stage
 	env["record"].(map[string]any)["amount_approved"] = pr.AmountApproved
 	env["record"].(map[string]any)["amount_disbursed"] = pr.AmountDisbursed
+	env["record"].(map[string]any)["amount_refund_due"] = pr.RefundDue
+	env["record"].(map[string]any)["amount_refunded"] = pr.Refunded
+	if err := progressEnv(ctx, q, t, pr, env); err != nil {
+		return nil, err
+	}
 	if len(t.Children) > 0 {
 		rows, err := q.QueryContext(ctx, `SELECT c.child_kind, COUNT(*) FROM projects c JOIN program_templates ct ON ct.id = c.template_id
 			WHERE c.parent_id = ? AND c.stage <> 'draft' GROUP BY c.child_kind`, pr.ID)

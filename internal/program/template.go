@@ -24,6 +24,10 @@ type Template struct {
 	// Commitment is the text the applicant unit and the project leader
 	// confirm before a transition marked commit: true (承诺书).
 	Commitment *Commitment `yaml:"commitment,omitempty"`
+	// Compare names two snapshots (see Transition.Snapshot) whose
+	// difference the record's page shows: [application, contract] puts the
+	// contract's task indicators beside the application's.
+	Compare []string `yaml:"compare,omitempty"`
 }
 
 // Commitment is a program's commitment text, versioned: a confirmation
@@ -66,7 +70,14 @@ type Field struct {
 	// that person commits.
 	Ledger     string `yaml:"ledger,omitempty"`
 	LedgerTime string `yaml:"ledger_time,omitempty"`
-	Line       int    `yaml:"-"`
+	// End (a date field): the record's planned end, or its delayed end as
+	// an approved extension sets it; overdue_months() counts from the
+	// delayed end when there is one.
+	End string `yaml:"end,omitempty"`
+	// Progress: the field (or column) reports how the work stands, it is
+	// not a term of the contract; changes to it are not contract changes.
+	Progress bool `yaml:"progress,omitempty"`
+	Line     int  `yaml:"-"`
 }
 
 // Stage is a state a record can be in.
@@ -94,7 +105,7 @@ type Transition struct {
 	Message  string   `yaml:"message,omitempty"`  // shown when the rule does not hold
 	Requires []string `yaml:"requires,omitempty"` // form fields that must be filled at this point
 	Deadline string   `yaml:"deadline,omitempty"` // call_end, or a duration after entering the stage: 30d
-	Amount   string   `yaml:"amount,omitempty"`   // approved or disbursed: the move records that amount of money
+	Amount   string   `yaml:"amount,omitempty"`   // approved, disbursed or refunded: the move records that amount of money
 	Grants   *Grant   `yaml:"grants,omitempty"`   // the move grants the applicant a recognition in the registry
 	Screen   string   `yaml:"screen,omitempty"`   // apply, review or award: the move is refused while a sanction of that scope bars anyone the record names
 	// Duplicates compares the record's text with the applications of the
@@ -109,7 +120,21 @@ type Transition struct {
 	// Commit: the move needs the unit's and the leader's confirmation of
 	// the template's commitment text, current version.
 	Commit bool `yaml:"commit,omitempty"`
-	Line   int  `yaml:"-"`
+	// Snapshot keeps the form as it stands after the move under this name
+	// (application, contract): the latest of a name is the version in force,
+	// and changes_since(name) in rules counts the fields changed after it.
+	Snapshot string `yaml:"snapshot,omitempty"`
+	// Refund: the move makes money due back, all that was paid (revoked)
+	// or the leftover, paid less the amount a form field says was spent
+	// (closed early).
+	Refund *Refund `yaml:"refund,omitempty"`
+	Line   int     `yaml:"-"`
+}
+
+// Refund says what a move makes due back to the bureau.
+type Refund struct {
+	Of    string `yaml:"of"`              // all or leftover
+	Spent string `yaml:"spent,omitempty"` // for leftover: the money field holding what was spent of the public funds
 }
 
 // Grant is the recognition a transition gives the applicant: of a kind of

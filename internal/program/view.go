@@ -113,6 +113,8 @@ type View struct {
 	AmountRequested float64        `json:"amount_requested"`
 	AmountApproved  float64        `json:"amount_approved"`
 	AmountDisbursed float64        `json:"amount_disbursed"`
+	AmountRefundDue float64        `json:"amount_refund_due,omitempty"`
+	AmountRefunded  float64        `json:"amount_refunded,omitempty"`
 	Outcomes        []Outcome      `json:"outcomes"`
 	Deadlines       []Deadline     `json:"deadlines,omitempty"`
 	ParentID        int64          `json:"parent_id,omitempty"`
@@ -151,7 +153,7 @@ func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) 
 		return View{}, err
 	}
 	v := View{ID: pr.ID, Program: t.Key, ProgramName: t.Name, TemplateVersion: t.Version, CallID: c.ID, Call: c.Name,
-		Title: pr.Title, Stage: pr.Stage, AmountRequested: pr.AmountRequested, AmountApproved: pr.AmountApproved, AmountDisbursed: pr.AmountDisbursed, Blind: reach.Blind, Version: pr.Version,
+		Title: pr.Title, Stage: pr.Stage, AmountRequested: pr.AmountRequested, AmountApproved: pr.AmountApproved, AmountDisbursed: pr.AmountDisbursed, AmountRefundDue: pr.RefundDue, AmountRefunded: pr.Refunded, Blind: reach.Blind, Version: pr.Version,
 		Reach: reach, Template: t, Project: pr, Data: map[string]any{}, ParentID: pr.ParentID, ChildKind: pr.ChildKind}
 	if v.Attachments, err = Attachments(ctx, q, pr.ID); err != nil {
 		return v, err

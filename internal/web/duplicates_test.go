@@ -54,6 +54,11 @@ func TestDuplicatesOverHTTP(t *testing.T) {
 		}
 		mgr := e.client()
 		mgr.signIn("u-manager", pw)
+		// The register's page lists the blocked submission, linking to its record.
+		_, body = mgr.get("/integrity")
+		if i := strings.Index(body, `id="pending-duplicates"`); i < 0 || !strings.Contains(body[i:], fmt.Sprintf(`data-pair="%d-%d"`, copyRec.ID, first.ID)) || !strings.Contains(body[i:], "提交被拦截") {
+			t.Fatal("the blocked submission is not on the managers' list")
+		}
 		_, body = mgr.get(fmt.Sprintf("/projects/%d", copyRec.ID))
 		if !strings.Contains(body, `id="duplicates"`) || !strings.Contains(body, fmt.Sprintf(`data-other="%d"`, first.ID)) || !strings.Contains(body, "摆线轮磨削精度控制") {
 			t.Fatal("the manager does not see the shared passages")
@@ -67,6 +72,9 @@ func TestDuplicatesOverHTTP(t *testing.T) {
 		org.get(fmt.Sprintf("/projects/%d", copyRec.ID))
 		if resp, _ := org.post(fmt.Sprintf("/projects/%d/move", copyRec.ID), url.Values{"transition": {"submit"}}); resp.StatusCode != 303 {
 			t.Fatalf("submit after clearing: %d", resp.StatusCode)
+		}
+		if _, body = mgr.get("/integrity"); strings.Contains(body, fmt.Sprintf(`data-pair="%d-%d"`, copyRec.ID, first.ID)) {
+			t.Error("a decided pair is still on the list")
 		}
 	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/integrity"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
 
 // integrityData is the register page.
@@ -17,6 +19,9 @@ type integrityData struct {
 	Scopes    []string
 	Sources   []string
 	Day       string
+	// Pending are the duplicate pairs no manager has decided, across
+	// records: refused moves first, then flags.
+	Pending []pendingPair
 }
 
 func (s *Server) integrityData(r *http.Request) (*integrityData, error) {
@@ -24,7 +29,35 @@ func (s *Server) integrityData(r *http.Request) (*integrityData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &integrityData{Sanctions: ss, Scopes: integrity.Scopes, Sources: integrity.Sources, Day: s.dataDay()}, nil
+	d := &integrityData{Sanctions: ss, Scopes: integrity.Scopes, Sources: integrity.Sources, Day: s.dataDay()}
+	ps, err := integrity.Pending(r.Context(), s.db, 200)
+	if err != nil {
+		return nil, err
+	}
+	titles := map[int64]string{}
+	title := func(id int64) string {
+		if t, ok := titles[id]; ok {
+			return t
+		}
+		pr, err := program.GetProject(r.Context(), s.db, id)
+		if err != nil {
+			return fmt.Sprint("#", id)
+		}
+		titles[id] = pr.Title
+		return pr.Title
+	}
+	for _, p := range ps {
+		d.Pending = append(d.Pending, pendingPair{ProjectID: p.ProjectID, OtherID: p.OtherID, Score: p.Score, State: p.Decision, Title: title(p.ProjectID), OtherTitle: title(p.OtherID),
+			At: p.At.In(shanghai).Format("2006-01-02 15:04")})
+	}
+	return d, nil
+}
+
+// pendingPair is a duplicate pair waiting for a manager's decision.
+type pendingPair struct {
+	ProjectID, OtherID           int64
+	Score                        float64
+	State, Title, OtherTitle, At string
 }
 
 func (s *Server) integrityPage(w http.ResponseWriter, r *http.Request) error {

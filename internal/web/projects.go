@@ -64,6 +64,9 @@ type projectData struct {
 	Confirmations []program.Confirmation
 	CanCommit     bool
 	Parent        *program.ProjectRow
+	// Progress is how a project stands against its contract, for staff
+	// and the applicant.
+	Progress *progressPanel
 }
 
 // childSection lists one kind of child record (a challenge's bids) and
@@ -211,6 +214,11 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	if t.Commitment != nil && (v.Reach.Staff || v.Reach.Owner) {
 		d.Commitment, d.CanCommit = t.Commitment, v.Reach.Owner && program.Editable(t, v.Stage)
 		if d.Confirmations, err = program.Confirmations(r.Context(), s.db, v.ID); err != nil {
+			return d, err
+		}
+	}
+	if (v.Reach.Staff || v.Reach.Owner) && !v.Blind {
+		if d.Progress, err = s.progressPanel(r, v); err != nil {
 			return d, err
 		}
 	}
