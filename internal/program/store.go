@@ -172,6 +172,9 @@ func createProjectAt(ctx context.Context, tx *store.Tx, p Project, now time.Time
 	if err := appendEventAt(ctx, tx, t.Key, p.ID, "create", "", p.Stage, "", now); err != nil {
 		return p, err
 	}
+	if err := syncParties(ctx, tx, t, p.ID, data); err != nil { // the people it names enter the ledger
+		return p, err
+	}
 	return p, audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: p.ID, Action: "create", After: map[string]any{"call": callID, "organisation": orgID, "stage": p.Stage}})
 }
 
@@ -479,6 +482,11 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		}
 		if err := appendEvent(ctx, tx, t.Key, pr.ID, tr.Key, pr.Stage, tr.To, note); err != nil {
 			return err
+		}
+		if in.Data != nil { // data given with the move may name other people
+			if err := syncParties(ctx, tx, t, pr.ID, pr.Data); err != nil {
+				return err
+			}
 		}
 		from := pr.Stage
 		pr.Stage, pr.Version = tr.To, pr.Version+1
