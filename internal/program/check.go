@@ -381,6 +381,7 @@ func exprEnv(t *Template) map[string]any {
 		"overdue_months": func() int { return 0 },
 		"changes_since":  func(string) int { return 0 },
 		"share_done":     func(string, string) float64 { return 0 },
+		"taken":          func(string) int { return 0 },
 	} {
 		if _, ok := env[k]; !ok { // a form field of that name wins
 			env[k] = f

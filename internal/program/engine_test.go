@@ -92,9 +92,25 @@ func TestProjectLife(t *testing.T) {
 			key string
 			to  string
 		}{{owner, "submit", "submitted"}, {manager, "screen", "screened"}, {manager, "start_review", "review"},
-			{manager, "approve", "approved"}, {owner, "start", "in_progress"}, {owner, "apply_acceptance", "acceptance"}, {manager, "accept", "accepted"}}
+			{manager, "approve", "approved"}, {owner, "start", "in_progress"}, {manager, "pay", "in_progress"},
+			{owner, "apply_midterm", "midterm"}, {manager, "midterm_pass", "in_progress"}, {manager, "pay", "in_progress"},
+			{owner, "apply_acceptance", "acceptance"}, {manager, "accept", "accepted"}}
+		tranche := 0
 		for _, s := range steps {
 			in := program.MoveInput{}
+			if s.key == "pay" { // 60% after the contract (not a yuan more), the rest after the mid-term check
+				tranche++
+				amount := 1.5e6
+				if tranche == 1 {
+					over := 1.5e6 + 1
+					if _, err := program.MoveWith(ctx, db, s.who, p.ID, s.key, program.MoveInput{Amount: &over}); !errors.Is(err, problem.ErrInvalid) {
+						t.Fatalf("a first tranche over 60%%: %v", err)
+					}
+				} else {
+					amount = 1e6
+				}
+				in.Amount = &amount
+			}
 			if s.key == "start" { // the contract: its indicators and end, all done by acceptance
 				in.Data = map[string]any{"planned_end": "2099-12-31", "milestones": []any{map[string]any{"due": "2099-06-30", "deliverable": "样机", "done": true}}}
 			}
@@ -119,7 +135,7 @@ func TestProjectLife(t *testing.T) {
 			t.Fatalf("approved amount %v", got.AmountApproved)
 		}
 		hist, _ := program.History(ctx, db, p.ID)
-		if len(hist) != 8 || hist[0].To != "draft" || hist[7].To != "accepted" || hist[4].Transition != "approve" {
+		if len(hist) != 12 || hist[0].To != "draft" || hist[11].To != "accepted" || hist[4].Transition != "approve" {
 			t.Fatalf("history: %+v", hist)
 		}
 		// A call that has closed refuses submissions, and says when it closed.

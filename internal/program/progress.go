@@ -165,7 +165,8 @@ func EndOf(t *Template, data map[string]any) string {
 // time); changes_since(name): fields changed after the latest snapshot of
 // that name (changes_since("contract") counts the changes no approved
 // change covers); share_done(table, column): the share in per cent of the
-// table's rows whose boolean column is ticked.
+// table's rows whose boolean column is ticked; taken(key): how many times
+// the record took that transition (a tranche after the mid-term check).
 func progressEnv(ctx context.Context, q store.Querier, t *Template, pr Project, env map[string]any) error {
 	today := Clock().In(shanghai).Format(time.DateOnly)
 	set := func(k string, f any) { // a form field of that name wins
@@ -187,6 +188,22 @@ func progressEnv(ctx context.Context, q store.Querier, t *Template, pr Project, 
 			return 0
 		}
 		return len(ChangedFields(t, s.Data, pr.Data))
+	})
+	var events []Event
+	if pr.ID != 0 {
+		var err error
+		if events, err = History(ctx, q, pr.ID); err != nil {
+			return err
+		}
+	}
+	set("taken", func(key string) int {
+		n := 0
+		for _, e := range events {
+			if e.Transition == key {
+				n++
+			}
+		}
+		return n
 	})
 	set("share_done", func(table, column string) float64 {
 		rows, _ := pr.Data[table].([]any)
