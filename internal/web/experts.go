@@ -50,6 +50,23 @@ func (s *Server) expertsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "experts", p)
 }
 
+// apiExperts lists the pool.
+func (s *Server) apiExperts(w http.ResponseWriter, r *http.Request) error {
+	es, err := program.Experts(r.Context(), s.db)
+	if err != nil {
+		return err
+	}
+	if es == nil {
+		es = []program.Expert{}
+	}
+	for i := range es {
+		if es[i].Fields == nil {
+			es[i].Fields = []string{}
+		}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": es})
+}
+
 // setExpertFields replaces an expert's technology fields (comma or 、
 // separated).
 func (s *Server) setExpertFields(w http.ResponseWriter, r *http.Request) error {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -68,6 +69,18 @@ func TestExpertPoolOverHTTP(t *testing.T) {
 			t.Fatal("the page does not show the removal and the fields")
 		}
 
+		resp, body := mgr.get("/api/v1/experts")
+		var pool struct {
+			Items []program.Expert `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(body), &pool); resp.StatusCode != 200 || err != nil {
+			t.Fatalf("the pool by API: %d %v", resp.StatusCode, err)
+		}
+		for _, x := range pool.Items {
+			if x.UserID == second.ID && (x.Removed == nil || x.Removed.Reason != "连续两次无故缺席" || strings.Join(x.Fields, ",") != "人工智能,集成电路") {
+				t.Errorf("the pool by API shows %+v", x)
+			}
+		}
 		// A record in review: the draw takes the one expert left in the pool.
 		if _, err := program.Publish(ctx, db, []byte(expertProgram)); err != nil {
 			t.Fatal(err)
@@ -130,6 +143,9 @@ func TestExpertPoolOverHTTP(t *testing.T) {
 		org.signIn("u-org", pw)
 		if resp, _ := org.get("/experts"); resp.StatusCode != 403 {
 			t.Errorf("an organisation's user opens the pool: %d", resp.StatusCode)
+		}
+		if resp, _ := org.get("/api/v1/experts"); resp.StatusCode != 403 {
+			t.Errorf("an organisation's user reads the pool by API: %d", resp.StatusCode)
 		}
 		if resp, _ := org.post(rate, url.Values{"rating": {"1"}}); resp.StatusCode != 403 {
 			t.Errorf("an organisation's user rates: %d", resp.StatusCode)

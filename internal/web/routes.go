@@ -214,6 +214,7 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/return-filings/{id}/{action}", perm: access.ProgramView, h: s.apiFilingAction, api: true, summary: "submit (the unit), accept or return (managers), reopen for correction; body {\"note\": \"…\"}"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
 		{method: "GET", pattern: "/api/v1/sanctions", perm: access.ProgramManage, h: s.apiSanctions, api: true, summary: "the research-integrity register"},
+		{method: "GET", pattern: "/api/v1/experts", perm: access.ProgramManage, h: s.apiExperts, api: true, summary: "the expert pool: fields, reviews this year, cap, mean rating, removals"},
 		{method: "POST", pattern: "/api/v1/sanctions", perm: access.ProgramManage, h: s.apiAddSanction, api: true, summary: "enter a sanction (a national or provincial list entry, or this bureau's decision)"},
 		{method: "GET", pattern: "/api/v1/infrastructure", perm: access.ProgramView, h: s.apiInfra, api: true, summary: "5G base stations in service (latest month), private networks by industry, platforms by level"},
 		{method: "GET", pattern: "/api/v1/ai", perm: access.ProgramView, h: s.apiAI, api: true, summary: "AI elements on the data day: data sets, models, alliances with members"},
