@@ -37,6 +37,8 @@ type AssignResult struct {
 	Short      int    // reviewers still missing: the pool had too few without conflicts
 	Seed       uint64 // the draw's seed, recorded in the audit event
 	Candidates []int64
+	Field      string // the record's value of the template's review.field, when it has one
+	OffField   int    // experts of the pool left out before the draw: their fields do not include Field
 }
 
 // DrawOrder is the order in which a draw takes its candidates: shuffled by
@@ -120,6 +122,31 @@ func assign(ctx context.Context, tx *store.Tx, p access.Principal, projectID int
 	if err != nil {
 		return res, err
 	}
+	// A template that matches on a field draws only the experts of the
+	// record's field. The others are left out before the draw (not logged
+	// as exclusions one by one: in a city's pool they are most experts),
+	// so the candidates recorded are the experts of the field and the draw
+	// replays from them.
+	var fieldValue string
+	offField := 0
+	if k := t.Review.Field; k != "" {
+		if v, ok := pr.Data[k]; ok && v != nil {
+			fieldValue = strings.TrimSpace(fmt.Sprint(v))
+		}
+		fields, err := allExpertFields(ctx, tx)
+		if err != nil {
+			return res, err
+		}
+		kept := pool[:0]
+		for _, r := range pool {
+			if fieldMatches(fields[r.UserID], fieldValue) {
+				kept = append(kept, r)
+			} else {
+				offField++
+			}
+		}
+		pool = kept
+	}
 	now := store.Now()
 	orgs, err := ProjectOrganisations(ctx, tx, projectID)
 	if err != nil {
@@ -199,12 +226,16 @@ func assign(ctx context.Context, tx *store.Tx, p access.Principal, projectID int
 		}
 	}
 	res.Assigned = eligible
+	res.Field, res.OffField = fieldValue, offField
 	var names []string
 	for _, r := range eligible {
 		names = append(names, r.Username)
 	}
-	return res, audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: projectID, Action: "assign_reviewers",
-		After: map[string]any{"round": round, "assigned": names, "excluded": res.Excluded, "short": res.Short, "seed": fmt.Sprint(res.Seed), "candidates": res.Candidates, "loads": loadsOf(candidates, loads)}})
+	after := map[string]any{"round": round, "assigned": names, "excluded": res.Excluded, "short": res.Short, "seed": fmt.Sprint(res.Seed), "candidates": res.Candidates, "loads": loadsOf(candidates, loads)}
+	if t.Review.Field != "" {
+		after["field"], after["field_value"], after["off_field"] = t.Review.Field, fieldValue, offField
+	}
+	return res, audit.Append(ctx, tx, audit.Change{Entity: "project", EntityID: projectID, Action: "assign_reviewers", After: after})
 }
 
 func conflictDetail(c Conflict) string {
@@ -285,6 +316,11 @@ func Override(ctx context.Context, db *store.DB, p access.Principal, projectID i
 		}
 		if isReviewer == 0 {
 			return problem.Invalid("reviewer", "review.not_reviewer")
+		}
+		if out, err := isRemoved(ctx, tx, reviewerID); err != nil {
+			return err
+		} else if out {
+			return problem.Invalid("reviewer", "expert.removed")
 		}
 		r, err := loadReviewer(ctx, tx, reviewerID)
 		if err != nil {

@@ -222,6 +222,11 @@ func Check(t *Template) []Problem {
 		if _, ok := stages[t.Review.ReviewStage()]; !ok {
 			add(t.Review.Line, "program.review_stage", t.Review.ReviewStage())
 		}
+		if k := t.Review.Field; k != "" {
+			if f, ok := t.Field(k); !ok || f.Type != "choice" && f.Type != "text" {
+				add(t.Review.Line, "program.review_field", k)
+			}
+		}
 	}
 	for _, c := range t.Children {
 		if !keyRE.MatchString(c.Key) || !keyRE.MatchString(c.Template) {

@@ -238,10 +238,11 @@ func loadReviewer(ctx context.Context, q store.Querier, id int64) (Reviewer, err
 	return r, nil
 }
 
-// Pool lists the enabled accounts holding the reviewer role.
+// Pool lists the enabled accounts holding the reviewer role, less the
+// experts a manager removed from the pool (see experts.go).
 func Pool(ctx context.Context, q store.Querier) ([]Reviewer, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+reviewerColumns+` FROM users u JOIN user_roles ur ON ur.user_id = u.id
-		WHERE ur.role = 'reviewer' AND u.disabled = ? ORDER BY u.id`, false)
+		WHERE ur.role = 'reviewer' AND u.disabled = ? AND NOT EXISTS (SELECT 1 FROM expert_removals x WHERE x.user_id = u.id) ORDER BY u.id`, false)
 	if err != nil {
 		return nil, fmt.Errorf("reviewer pool: %w", err)
 	}

@@ -159,6 +159,7 @@ type Review struct {
 	Stage              string      `yaml:"stage,omitempty"`          // the stage in which reviewers score; "review" when omitted
 	ConflictYears      int         `yaml:"conflict_years,omitempty"` // a former employer within this many years is a conflict; 3 when omitted
 	CapPerYear         int         `yaml:"cap_per_year,omitempty"`   // reviews one expert takes in a year; 10 when omitted
+	Field              string      `yaml:"field,omitempty"`          // a choice or text field: only experts whose fields include the record's value of it are drawn
 	Line               int         `yaml:"-"`
 }
 

@@ -159,6 +159,8 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 		p.Flash = p.T("form.saved")
 	case q.Get("moved") != "":
 		p.Flash = p.T("project.moved", stageLabel(d.View.Template, q.Get("moved"), p.Lang))
+	case q.Get("short") != "" && q.Get("field") != "":
+		p.Flash = p.T("experts.short_field", q.Get("field"), q.Get("short"))
 	case q.Get("short") != "":
 		p.Flash = p.T("review.short", q.Get("short"))
 	case q.Get("assigned") == "1":
@@ -169,6 +171,8 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 		p.Flash = p.T("outcome.added")
 	case q.Get("withdrawn") == "1":
 		p.Flash = p.T("review.withdrawn")
+	case q.Get("rated") == "1":
+		p.Flash = p.T("experts.rated")
 	}
 	return s.render(w, http.StatusOK, "project", p)
 }

@@ -86,6 +86,7 @@ var areas = []struct {
 	{"nav.ai", "/ai", access.ProgramView},
 	{"nav.rankings", "/rankings", access.ProgramView},
 	{"nav.integrity", "/integrity", access.ProgramManage},
+	{"nav.experts", "/experts", access.ProgramManage},
 	{"nav.chains", "/chains", access.RegistryView},
 	{"nav.talent", "", access.SignedIn},
 	{"nav.universities", "", access.SignedIn},

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -25,6 +26,7 @@ type reviewPanel struct {
 	Result      program.Result
 	Pool        []program.Reviewer
 	Mine        *program.Assignment
+	Ratings     map[int64]program.Rating // a manager's rating of each submitted review, by assignment
 }
 
 type criterionRow struct {
@@ -63,6 +65,9 @@ func (s *Server) reviewPanel(r *http.Request, v program.View) (*reviewPanel, err
 			rp.Exclusions = append(rp.Exclusions, exclusionRow{Reviewer: x.Reviewer, Reasons: strings.Join(reasons, "；")})
 		}
 		if rp.Manager {
+			if rp.Ratings, err = program.ProjectRatings(ctx, s.db, v.ID); err != nil {
+				return nil, err
+			}
 			pool, err := program.Pool(ctx, s.db)
 			if err != nil {
 				return nil, err
@@ -134,7 +139,11 @@ func (s *Server) assignReviewers(w http.ResponseWriter, r *http.Request) error {
 		return s.projectError(w, r, err)
 	}
 	if res.Short > 0 {
-		http.Redirect(w, r, fmt.Sprintf("/projects/%d?short=%d", id, res.Short), http.StatusSeeOther)
+		field := ""
+		if res.Field != "" {
+			field = "&field=" + url.QueryEscape(res.Field)
+		}
+		http.Redirect(w, r, fmt.Sprintf("/projects/%d?short=%d%s", id, res.Short, field), http.StatusSeeOther)
 		return nil
 	}
 	return backToProject(w, r, id, "assigned")
