@@ -287,9 +287,51 @@ func RemoveExpert(ctx context.Context, db *store.DB, p access.Principal, userID 
 			}
 			return fmt.Errorf("remove expert %d: %w", userID, err)
 		}
-		return audit.Append(ctx, tx, audit.Change{Entity: "expert", EntityID: userID, Action: "remove",
-			After: map[string]any{"expert": name, "reason": reason}})
+		if err := audit.Append(ctx, tx, audit.Change{Entity: "expert", EntityID: userID, Action: "remove",
+			After: map[string]any{"expert": name, "reason": reason}}); err != nil {
+			return err
+		}
+		return withdrawOpen(ctx, tx, userID, reason)
 	})
+}
+
+// withdrawOpen takes a removed expert off the reviews not yet submitted and
+// draws a replacement for each, as a decline would.
+func withdrawOpen(ctx context.Context, tx *store.Tx, userID int64, reason string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT id, project_id, round FROM review_assignments WHERE reviewer_id = ? AND status = ? ORDER BY id`, userID, Assigned)
+	if err != nil {
+		return fmt.Errorf("open reviews of %d: %w", userID, err)
+	}
+	type open struct {
+		id, project int64
+		round       int
+	}
+	var opens []open
+	for rows.Next() {
+		var o open
+		if err := rows.Scan(&o.id, &o.project, &o.round); err != nil {
+			rows.Close()
+			return err
+		}
+		opens = append(opens, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	sys := access.Principal{Name: "system:replacement", Roles: []access.Role{access.Manager}}
+	for _, o := range opens {
+		if _, err := tx.ExecContext(ctx, `UPDATE review_assignments SET status = ?, declined_reason = ?, version = version + 1 WHERE id = ?`, Withdrawn, "移出专家库："+reason, o.id); err != nil {
+			return fmt.Errorf("withdraw review %d: %w", o.id, err)
+		}
+		if err := audit.Append(ctx, tx, audit.Change{Entity: "review_assignment", EntityID: o.id, Action: "withdraw", After: map[string]any{"reason": "expert removed: " + reason}}); err != nil {
+			return err
+		}
+		if _, err := assign(ctx, tx, sys, o.project, o.round); err != nil && !errors.Is(err, problem.ErrConflict) {
+			return err // a record that has since closed needs no replacement
+		}
+	}
+	return nil
 }
 
 // ReinstateExpert puts a removed expert back into the pool, with a reason

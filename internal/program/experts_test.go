@@ -127,6 +127,31 @@ func TestRemovedExpertNeverDrawn(t *testing.T) {
 	})
 }
 
+// TestRemovalReplacesOpenReviews: removing an expert who holds a review
+// not yet submitted withdraws it and draws a replacement at once.
+func TestRemovalReplacesOpenReviews(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := buildReviewWorld(t, db, 6) // seven experts without a conflict, five drawn
+		if _, err := program.Assign(ctx, db, w.manager, w.project.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := liveReviewers(t, db, w.project.ID)
+		busy := before[0]
+		if err := program.RemoveExpert(ctx, db, w.manager, busy, "评审中泄露申报材料"); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := liveReviewers(t, db, w.project.ID)
+		if slices.Contains(after, busy) || len(after) != len(before) {
+			t.Errorf("after removing %d: live reviewers %v, were %v", busy, after, before)
+		}
+		var st string
+		if err := db.QueryRowContext(ctx, `SELECT status FROM review_assignments WHERE project_id = ? AND reviewer_id = ?`, w.project.ID, busy).Scan(&st); err != nil || st != program.Withdrawn {
+			t.Errorf("the removed expert's open review is %q (%v), want withdrawn", st, err)
+		}
+	})
+}
+
 const fieldReview = `key: t_field
 name: 按领域评审
 version: 1
