@@ -104,9 +104,7 @@ func places(ctx context.Context, q store.Querier, person, except int64, failed b
 			tpls[h.tid] = t
 		}
 		st, _ := t.Stage(h.stage)
-		// a stage naming an outcome other than passed has ended the record
-		// (a closed project awaiting its refund holds no one's place)
-		if bad := contains(FailureOutcomes, st.Outcome); bad != failed || (!failed && (st.Initial || st.Terminal || st.Outcome != "" && st.Outcome != "passed")) {
+		if bad := contains(FailureOutcomes, st.Outcome); bad != failed || (!failed && !live(st)) {
 			continue
 		}
 		f, ok := ledgerOf(t)[strings.TrimPrefix(h.role, "field:")]
@@ -233,6 +231,13 @@ func lockLedger(ctx context.Context, tx *store.Tx, t *Template, pr Project, rule
 		}
 	}
 	return nil
+}
+
+// live: a record in this stage holds its people's places: past its first
+// stage and not ended. A stage naming an outcome other than passed has
+// ended the record (a closed project awaiting its refund holds no place).
+func live(st Stage) bool {
+	return !st.Initial && !st.Terminal && (st.Outcome == "" || st.Outcome == "passed")
 }
 
 func usesLedger(rule string) bool {

@@ -74,8 +74,19 @@ func TestShippedLedgerAcrossLevels(t *testing.T) {
 		if !errors.As(err, &pe) || pe.Key != "project.rule_failed" || !strings.Contains(pe.Message("zh-CN"), "少于2项") {
 			t.Fatalf("a third project led at once: %v", err)
 		}
+		l, err := program.LedgerOf(ctx, db, leader.ID)
+		if err != nil || len(l.Places) != 3 || l.ActiveLed != 2 || l.TimeCommitted != 40 || l.Places[0].Live { // the refused second application stays a draft, not live
+			t.Fatalf("the ledger: %+v %v", l, err)
+		}
+		nat := l.Places[len(l.Places)-1] // newest first: the national project is the older
+		if nat.Program != "national_project" || nat.Role != "leader" || !nat.Live || nat.PlannedEnd != "2027-12-31" || nat.Start == "" {
+			t.Errorf("the national project's place: %+v", nat)
+		}
 		if _, err := program.Move(ctx, db, mgr, np.ID, "complete", ""); err != nil {
 			t.Fatal(err)
+		}
+		if l, _ := program.LedgerOf(ctx, db, leader.ID); l.ActiveLed != 1 || l.Places[len(l.Places)-1].Live {
+			t.Errorf("after completion: %+v", l)
 		}
 		if _, err := lead("第三项市级专项"); err != nil {
 			t.Errorf("after the national project was completed: %v", err)

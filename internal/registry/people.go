@@ -326,3 +326,18 @@ func People(ctx context.Context, db *store.DB, keys *seal.Keyring, scope Scope, 
 	}
 	return out, total, nil
 }
+
+// PersonByID loads a person, masked: what a page about the person's work
+// may show.
+func PersonByID(ctx context.Context, q store.Querier, keys *seal.Keyring, id int64) (Person, error) {
+	p, err := scanPerson(q.QueryRowContext(ctx, `SELECT `+personColumns+` FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
+		WHERE p.id = ?`, id), keys)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, fmt.Errorf("person %d: %w", id, problem.ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("person %d: %w", id, err)
+	}
+	p.Mask()
+	return p, nil
+}

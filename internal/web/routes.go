@@ -64,6 +64,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/admin/catalogues", perm: access.CatalogueEdit, h: s.cataloguePage, summary: "tags and clusters"},
 		{method: "POST", pattern: "/admin/catalogues/{table}", perm: access.CatalogueEdit, h: s.catalogueSave, summary: "add or rename a tag or cluster"},
 		{method: "GET", pattern: "/people", perm: access.PersonView, h: s.peoplePage, summary: "people (personal data masked)"},
+		{method: "GET", pattern: "/people/{id}/ledger", perm: access.ProgramManage, h: s.ledgerPage, summary: "a person's places on projects of every program, as limit rules count them"},
 
 		// Programs, calls, records and review. Object-level reach over a
 		// record is decided by program.ReachOf for every route that names one.
@@ -177,6 +178,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/organizations", perm: access.OrgOwnView, h: s.apiOrganisations, api: true, summary: "organisations the caller may see, filtered and searched"},
 		{method: "GET", pattern: "/api/v1/organizations/{id}", perm: access.OrgOwnView, h: s.apiOrganisation, api: true, summary: "one organisation"},
 		{method: "GET", pattern: "/api/v1/people", perm: access.PersonView, h: s.apiPeople, api: true, summary: "people, personal data masked unless revealed"},
+		{method: "GET", pattern: "/api/v1/people/{id}/ledger", perm: access.ProgramManage, h: s.apiLedger, api: true, summary: "a person's ledger of projects across programs"},
 		{method: "GET", pattern: "/api/v1/programs", perm: access.SignedIn, h: s.apiPrograms, api: true, summary: "published programs, latest versions"},
 		{method: "POST", pattern: "/api/v1/programs", perm: access.ProgramManage, h: s.apiPublish, api: true, summary: "publish a template (YAML body); ?dry_run=true previews"},
 		{method: "GET", pattern: "/api/v1/calls", perm: access.ProgramView, h: s.apiCalls, api: true, summary: "calls, by program"},
