@@ -64,6 +64,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 	tmplOfCall := map[int64]int64{}
 	daily := map[[3]string]*[3]int{}
 	var projRows, eventRows, outcomeRows, snapRows [][]any
+	orgNames := map[int64]string{}
 	var changes []audit.Change
 	now := store.Now()
 	for i := range recs {
@@ -103,6 +104,11 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 		title, _ := r.Data[t.TitleField()].(string)
 		if title == "" {
 			title = r.Title // a template without a title field: the loader names the record
+		}
+		if title == "" {
+			if title, err = defaultTitle(ctx, tx, t, r.OrganisationID, orgNames); err != nil {
+				return err
+			}
 		}
 		last := evs[len(evs)-1]
 		projRows = append(projRows, []any{pid, r.CallID, tid, r.OrganisationID, title, last.to, string(raw), number(r.Data["amount_requested"]),

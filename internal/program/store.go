@@ -137,6 +137,25 @@ func CreateProject(ctx context.Context, db *store.DB, callID, orgID int64, data 
 	return p, err
 }
 
+// defaultTitle names a record whose form has no text to name it by: the
+// applicant and the program (沈阳某某公司 · 中小企业数字化转型试点).
+// names caches organisations' names across calls; nil for none.
+func defaultTitle(ctx context.Context, q store.Querier, t *Template, orgID int64, names map[int64]string) (string, error) {
+	name, ok := names[orgID]
+	if !ok {
+		if err := q.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = ?`, orgID).Scan(&name); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return "", fmt.Errorf("name of organisation %d: %w", orgID, err)
+		}
+		if names != nil {
+			names[orgID] = name
+		}
+	}
+	if name == "" {
+		return t.Name, nil
+	}
+	return name + " · " + t.Name, nil
+}
+
 // createProject inserts p in its template's initial stage. A child record
 // names its template and parent; any other takes its call's template.
 func createProject(ctx context.Context, tx *store.Tx, p Project) (Project, error) {
@@ -159,6 +178,11 @@ func createProjectAt(ctx context.Context, tx *store.Tx, p Project, now time.Time
 	}
 	p.Stage = t.Initial()
 	p.Title, _ = data[t.TitleField()].(string)
+	if p.Title == "" && t.TitleField() == "" { // a form without a text field: named for its applicant
+		if p.Title, err = defaultTitle(ctx, tx, t, orgID, nil); err != nil {
+			return p, err
+		}
+	}
 	p.AmountRequested = number(data["amount_requested"])
 	raw, err := json.Marshal(data)
 	if err != nil {
