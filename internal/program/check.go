@@ -269,6 +269,9 @@ func checkField(f Field, seen map[string]bool) []Problem {
 	if !known {
 		add("program.type_unknown", f.Type, f.Key, strings.Join(FieldTypes, ", "))
 	}
+	if len(f.OptionsEN) > 0 && len(f.OptionsEN) != len(f.Options) {
+		add("program.options_en_count", f.Key, len(f.Options), len(f.OptionsEN))
+	}
 	if (f.Type == "choice" || f.Type == "multichoice") && len(f.Options) == 0 {
 		add("program.options_required", f.Key)
 	}

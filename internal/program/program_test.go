@@ -111,6 +111,7 @@ func TestBadTemplatesRefused(t *testing.T) {
 		{"leftover without the spent field", strings.Replace(base, "by: [owner]}", "by: [owner], refund: {of: leftover}}", 1), 12, "program.refund_invalid", "leftover"},
 		{"refund of no kind", strings.Replace(base, "by: [owner]}", "by: [owner], refund: {of: half}}", 1), 12, "program.refund_invalid", ""},
 		{"snapshot name", strings.Replace(base, "by: [owner]}", "by: [owner], snapshot: Contract}", 1), 12, "program.snapshot_invalid", "Contract"},
+		{"options_en not one per option", strings.Replace(base, "type: money", "type: choice\n    options: [甲, 乙]\n    options_en: [A]", 1), 5, "program.options_en_count", "options_en"},
 		{"end on a money field", strings.Replace(base, "type: money", "type: money\n    end: planned", 1), 5, "program.end_invalid", "amount"},
 		{"weights", base + "review:\n  rounds: 1\n  reviewers_per_record: 3\n  aggregate: mean\n  criteria:\n    - {key: a, name: A, weight: 0.5, min: 0, max: 10}\n", 14, "program.weights_sum", ""},
 	}

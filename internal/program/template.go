@@ -52,9 +52,12 @@ type Field struct {
 	Min      *float64 `yaml:"min,omitempty"`
 	Max      *float64 `yaml:"max,omitempty"`
 	Options  []string `yaml:"options,omitempty"`
-	Columns  []Field  `yaml:"columns,omitempty"` // for a table
-	Help     string   `yaml:"help,omitempty"`
-	Public   bool     `yaml:"public,omitempty"` // may be published as open data; fields are private unless they say so
+	// OptionsEN names the options in English, in the same order; the
+	// stored value stays the Chinese option.
+	OptionsEN []string `yaml:"options_en,omitempty"`
+	Columns   []Field  `yaml:"columns,omitempty"` // for a table
+	Help      string   `yaml:"help,omitempty"`
+	Public    bool     `yaml:"public,omitempty"` // may be published as open data; fields are private unless they say so
 	// Unique: no two records of the program hold the same value (with the
 	// fields of UniqueWith) outside the stages of UniqueExcept; checked when
 	// a record moves into any other stage (one contract funded once).
@@ -323,6 +326,19 @@ func (t *Template) Child(key string) (Child, bool) {
 		}
 	}
 	return Child{}, false
+}
+
+// OptionLabel is how an option of the field reads in lang: its English
+// name on English pages when the template gives one, else the value.
+func (f Field) OptionLabel(v, lang string) string {
+	if lang == "en" && len(f.OptionsEN) == len(f.Options) {
+		for i, o := range f.Options {
+			if o == v {
+				return f.OptionsEN[i]
+			}
+		}
+	}
+	return v
 }
 
 // TitleField is the form field that names a record: "title" when the form

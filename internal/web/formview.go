@@ -23,6 +23,7 @@ type formField struct {
 	Value                  string
 	Values                 []string
 	Options                []string
+	Labels                 []string // the options as they read in the page's language
 	Columns                []formColumn
 	Rows                   [][]string // table cells, with blank rows to fill when editable
 	Err                    string
@@ -135,13 +136,25 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 		if lang == i18n.EN && f.LabelEN != "" {
 			ff.Label = f.LabelEN
 		}
+		for _, o := range f.Options {
+			ff.Labels = append(ff.Labels, f.OptionLabel(o, lang))
+		}
 		v := data[f.Key]
 		switch f.Type {
 		case "multichoice":
 			if xs, ok := v.([]any); ok {
 				for _, x := range xs {
-					ff.Values = append(ff.Values, fmt.Sprint(x))
+					if editable { // the ticked values, matched to the boxes
+						ff.Values = append(ff.Values, fmt.Sprint(x))
+					} else {
+						ff.Values = append(ff.Values, f.OptionLabel(fmt.Sprint(x), lang))
+					}
 				}
+			}
+		case "choice":
+			ff.Value = display(v)
+			if !editable {
+				ff.Value = f.OptionLabel(ff.Value, lang)
 			}
 		case "table":
 			for _, c := range f.Columns {
@@ -159,6 +172,9 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 					cells[i] = display(m[c.Key])
 					if name, ok := x.Names[cells[i]]; ok && c.Type == "organisation" {
 						cells[i] = name
+					}
+					if !editable && c.Type == "choice" {
+						cells[i] = c.OptionLabel(cells[i], lang)
 					}
 				}
 				ff.Rows = append(ff.Rows, cells)
