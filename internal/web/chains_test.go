@@ -191,6 +191,12 @@ func TestChainsOverHTTP(t *testing.T) {
 		en := e.client()
 		en.signIn("u-manager", pw)
 		en.post("/lang", url.Values{"lang": {"en"}})
+		if _, body := en.get("/chains"); !strings.Contains(body, "Joint tackling") || strings.Contains(body, ">联合攻关<") {
+			t.Error("the five ways are not named in English on the English page")
+		}
+		if _, body := en.get("/digital"); !strings.Contains(body, "Product design") || !strings.Contains(body, `value="产品设计"`) {
+			t.Error("the scenes are not named in English (with their Chinese values kept)")
+		}
 		en.get(base)
 		if resp, body := en.post(base+"/technologies", url.Values{"name": {"干泵转子"}, "bottleneck": {"on"}}); resp.StatusCode != 422 ||
 			!strings.Contains(body, "A bottleneck technology needs its dimension and its choke point") {

@@ -174,15 +174,24 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"safeHTML":  func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
 		"languages": func() []string { return i18n.Supported },
 		"list":      func(xs ...string) []string { return xs },
-		"add":       func(a, b int) int { return a + b },
-		"neg":       func(a int) int { return -a },
-		"mul":       func(a, b int) int { return a * b },
-		"mulf":      func(a, b float64) float64 { return a * b },
-		"cond":      condition,
-		"num":       formatNumber,
-		"f64":       func(i int64) float64 { return float64(i) },
-		"today":     today,
-		"figure":    displayValue,
+		// term names a fixed term of the bureau's vocabularies (scenes, the
+		// 325 model, the five ways) in lang; data outside the glossary
+		// reads as it was written.
+		"term": func(lang, s string) string {
+			if i18n.Has("term." + s) {
+				return i18n.T(lang, "term."+s)
+			}
+			return s
+		},
+		"add":    func(a, b int) int { return a + b },
+		"neg":    func(a int) int { return -a },
+		"mul":    func(a, b int) int { return a * b },
+		"mulf":   func(a, b float64) float64 { return a * b },
+		"cond":   condition,
+		"num":    formatNumber,
+		"f64":    func(i int64) float64 { return float64(i) },
+		"today":  today,
+		"figure": displayValue,
 		"isoTime": func(s string) string {
 			t, err := time.Parse(time.RFC3339, s)
 			if err != nil {
