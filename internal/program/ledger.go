@@ -67,30 +67,38 @@ func entries(ctx context.Context, q store.Querier, person, except int64) ([]entr
 	return places(ctx, q, person, except, false)
 }
 
-// places lists a person's places on live records (failed false) or on
-// records that ended in a failure (failed true), other than except.
-func places(ctx context.Context, q store.Querier, person, except int64, failed bool) ([]entry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT pp.project_id, pp.role, p.template_id, p.stage, p.data FROM project_parties pp JOIN projects p ON p.id = pp.project_id
-		WHERE pp.person_id = ? AND pp.project_id <> ?`, person, except)
+// hit is one row of a person's parties: a place on a record by way of a
+// form field (role "field:KEY").
+type hit struct {
+	id, tid                  int64
+	role, stage, data, title string
+}
+
+// personHits lists the records that name a person, other than except
+// (0: none), newest first.
+func personHits(ctx context.Context, q store.Querier, person, except int64) ([]hit, error) {
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT pp.project_id, pp.role, p.template_id, p.stage, p.data, p.title FROM project_parties pp JOIN projects p ON p.id = pp.project_id
+		WHERE pp.person_id = ? AND pp.project_id <> ? ORDER BY pp.project_id DESC`, person, except)
 	if err != nil {
 		return nil, fmt.Errorf("ledger of person %d: %w", person, err)
 	}
-	type hit struct {
-		id, tid     int64
-		role, stage string
-		data        string
-	}
+	defer rows.Close()
 	var hits []hit
 	for rows.Next() {
 		var h hit
-		if err := rows.Scan(&h.id, &h.role, &h.tid, &h.stage, &h.data); err != nil {
-			rows.Close()
+		if err := rows.Scan(&h.id, &h.role, &h.tid, &h.stage, &h.data, &h.title); err != nil {
 			return nil, err
 		}
 		hits = append(hits, h)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	return hits, rows.Err()
+}
+
+// places lists a person's places on live records (failed false) or on
+// records that ended in a failure (failed true), other than except.
+func places(ctx context.Context, q store.Querier, person, except int64, failed bool) ([]entry, error) {
+	hits, err := personHits(ctx, q, person, except)
+	if err != nil {
 		return nil, err
 	}
 	tpls := map[int64]*Template{}

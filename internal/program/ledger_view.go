@@ -3,7 +3,6 @@ package program
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -43,26 +42,8 @@ type PersonLedger struct {
 // marks its people (city, provincial and national), newest first.
 func LedgerOf(ctx context.Context, q store.Querier, person int64) (PersonLedger, error) {
 	out := PersonLedger{PersonID: person, Places: []Place{}}
-	rows, err := q.QueryContext(ctx, `SELECT DISTINCT pp.project_id, pp.role, p.template_id, p.stage, p.data, p.title FROM project_parties pp JOIN projects p ON p.id = pp.project_id
-		WHERE pp.person_id = ? ORDER BY pp.project_id DESC`, person)
+	hits, err := personHits(ctx, q, person, 0)
 	if err != nil {
-		return out, fmt.Errorf("ledger of person %d: %w", person, err)
-	}
-	type hit struct {
-		id, tid                  int64
-		role, stage, data, title string
-	}
-	var hits []hit
-	for rows.Next() {
-		var h hit
-		if err := rows.Scan(&h.id, &h.role, &h.tid, &h.stage, &h.data, &h.title); err != nil {
-			rows.Close()
-			return out, err
-		}
-		hits = append(hits, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return out, err
 	}
 	tpls := map[int64]*Template{}
