@@ -115,8 +115,30 @@ func T(lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return msg
 	}
+	for i, a := range args {
+		if t, ok := a.(Text); ok {
+			args = append([]any(nil), args...) // the caller's slice stays as it was
+			args[i] = t.In(lang)
+		}
+	}
 	return fmt.Sprintf(msg, args...)
 }
+
+// Text is a message argument given in both languages (a template's rule
+// message): it reads in the message's language, Chinese when English is
+// missing.
+type Text struct{ ZH, EN string }
+
+// In is the text in lang.
+func (t Text) In(lang string) string {
+	if Normalize(lang) == EN && t.EN != "" {
+		return t.EN
+	}
+	return t.ZH
+}
+
+// String is the Chinese text (logs and errors).
+func (t Text) String() string { return t.ZH }
 
 // Has reports whether key exists in the Chinese catalogue.
 func Has(key string) bool {

@@ -157,7 +157,7 @@ func TestAcceptanceOutcomes(t *testing.T) {
 			}
 		}
 		move := func(r rec, key string, amount *float64) error {
-			_, err := program.MoveWith(ctx, db, mgr, r.id, key, program.MoveInput{Amount: amount})
+			_, err := program.MoveWith(ctx, db, mgr, r.id, key, program.MoveInput{Amount: amount, Note: "验收专家组意见"})
 			return err
 		}
 		ahead := today.AddDate(0, 3, 0).Format(time.DateOnly)
@@ -239,6 +239,9 @@ func TestAcceptanceOutcomes(t *testing.T) {
 		report(c, map[string]any{"tasks": withDone(contract, true, true, true, true)})
 		if err := move(c, "pass", nil); !errors.Is(err, problem.ErrInvalid) {
 			t.Fatalf("passed a year late: %v", err)
+		}
+		if _, err := program.Move(ctx, db, mgr, c.id, "fail", " "); !errors.Is(err, problem.ErrInvalid) {
+			t.Fatalf("a failure without a reason: %v", err)
 		}
 		if err := move(c, "fail", nil); err != nil {
 			t.Fatalf("fail: %v", err)

@@ -143,7 +143,7 @@ func TestLedgerLimits(t *testing.T) {
 		if _, err := program.Move(ctx, db, as5, x, "submit", ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := program.Move(ctx, db, mgr, x, "fail", ""); err != nil {
+		if _, err := program.Move(ctx, db, mgr, x, "fail", "验收专家组结论：主要指标未完成"); err != nil {
 			t.Fatal(err)
 		}
 		o6, as6 := org()

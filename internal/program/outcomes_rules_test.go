@@ -115,7 +115,7 @@ func TestMoneyRulesAsData(t *testing.T) {
 			t.Errorf("60%% public money: %v", err)
 		}
 		move := func(id int64, key string, amount *float64) error {
-			_, err := program.MoveWith(ctx, db, mgr, id, key, program.MoveInput{Amount: amount})
+			_, err := program.MoveWith(ctx, db, mgr, id, key, program.MoveInput{Amount: amount, Note: "检查意见"})
 			return err
 		}
 		amt := func(x float64) *float64 { return &x }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -356,7 +357,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			return problem.New(problem.ErrInvalid, "project.transition_unknown", key)
 		}
 		if !contains(tr.From, pr.Stage) {
-			return problem.New(problem.ErrConflict, "project.wrong_stage", tr.Name, pr.Stage)
+			return problem.New(problem.ErrConflict, "project.wrong_stage", tr.named(), pr.Stage)
 		}
 		if in.Data != nil {
 			if ps := CheckData(t, in.Data, false); len(ps) > 0 {
@@ -376,7 +377,10 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			return err
 		}
 		if !ok {
-			return problem.New(problem.ErrForbidden, "project.not_allowed", tr.Name)
+			return problem.New(problem.ErrForbidden, "project.not_allowed", tr.named())
+		}
+		if t.Grave(tr) && strings.TrimSpace(note) == "" {
+			return problem.Invalid("note", "project.reason_required", tr.named())
 		}
 		if tr.Deadline == "call_end" && pr.ParentID != 0 {
 			if err := childrenOpen(ctx, tx, pr); err != nil {
@@ -388,7 +392,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				return err
 			}
 			if d, ok := due(*tr, c, time.Time{}); ok && store.Now().After(d.Due) {
-				return problem.New(problem.ErrConflict, "project.deadline_passed", tr.Name, c.Closes)
+				return problem.New(problem.ErrConflict, "project.deadline_passed", tr.named(), c.Closes)
 			}
 		}
 		var missing []string
@@ -431,7 +435,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				if msg == "" {
 					msg = tr.Rule
 				}
-				return problem.New(problem.ErrInvalid, "project.rule_failed", msg)
+				return problem.New(problem.ErrInvalid, "project.rule_failed", i18n.Text{ZH: msg, EN: tr.MessageEN})
 			}
 		}
 		if err := checkCommitted(ctx, tx, t, pr, tr); err != nil {
@@ -454,7 +458,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			}
 			switch {
 			case in.Amount == nil:
-				return problem.Invalid("amount", "project.amount_required", tr.Name)
+				return problem.Invalid("amount", "project.amount_required", tr.named())
 			case *in.Amount < 0 || math.IsNaN(*in.Amount) || math.IsInf(*in.Amount, 0):
 				return problem.Invalid("amount", "call.negative")
 			case tr.Amount == "approved" && pr.AmountRequested > 0 && *in.Amount > pr.AmountRequested:

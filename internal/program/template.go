@@ -7,6 +7,8 @@ package program
 
 import (
 	"go.yaml.in/yaml/v3"
+
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 )
 
 // Template is one version of a program.
@@ -98,19 +100,20 @@ type Stage struct {
 
 // Transition moves a record from one stage to another.
 type Transition struct {
-	Key      string   `yaml:"key"`
-	Name     string   `yaml:"name"`
-	NameEN   string   `yaml:"name_en,omitempty"`
-	From     []string `yaml:"from"`
-	To       string   `yaml:"to"`
-	By       []string `yaml:"by"`                 // role:ROLE, owner, reviewer
-	Rule     string   `yaml:"rule,omitempty"`     // must hold, an expression over the record and its applicant
-	Message  string   `yaml:"message,omitempty"`  // shown when the rule does not hold
-	Requires []string `yaml:"requires,omitempty"` // form fields that must be filled at this point
-	Deadline string   `yaml:"deadline,omitempty"` // call_end, or a duration after entering the stage: 30d
-	Amount   string   `yaml:"amount,omitempty"`   // approved, disbursed or refunded: the move records that amount of money
-	Grants   *Grant   `yaml:"grants,omitempty"`   // the move grants the applicant a recognition in the registry
-	Screen   string   `yaml:"screen,omitempty"`   // apply, review or award: the move is refused while a sanction of that scope bars anyone the record names
+	Key       string   `yaml:"key"`
+	Name      string   `yaml:"name"`
+	NameEN    string   `yaml:"name_en,omitempty"`
+	From      []string `yaml:"from"`
+	To        string   `yaml:"to"`
+	By        []string `yaml:"by"`                   // role:ROLE, owner, reviewer
+	Rule      string   `yaml:"rule,omitempty"`       // must hold, an expression over the record and its applicant
+	Message   string   `yaml:"message,omitempty"`    // shown when the rule does not hold
+	MessageEN string   `yaml:"message_en,omitempty"` // the message on English pages
+	Requires  []string `yaml:"requires,omitempty"`   // form fields that must be filled at this point
+	Deadline  string   `yaml:"deadline,omitempty"`   // call_end, or a duration after entering the stage: 30d
+	Amount    string   `yaml:"amount,omitempty"`     // approved, disbursed or refunded: the move records that amount of money
+	Grants    *Grant   `yaml:"grants,omitempty"`     // the move grants the applicant a recognition in the registry
+	Screen    string   `yaml:"screen,omitempty"`     // apply, review or award: the move is refused while a sanction of that scope bars anyone the record names
 	// Duplicates compares the record's text with the applications of the
 	// last years: above Review it is flagged for a manager, above Refuse
 	// blocked until a manager clears it; the text is then kept for later
@@ -386,3 +389,14 @@ type Bars struct {
 	Scopes     []string `yaml:"scopes"`     // apply, review, award
 	Misconduct string   `yaml:"misconduct"` // as the register words it
 }
+
+// Grave reports whether a transition has consequences that cannot be
+// taken back by another move: it bars someone, makes money due back, or
+// ends the record in a failure. Such a move needs a reason.
+func (t *Template) Grave(tr *Transition) bool {
+	st, _ := t.Stage(tr.To)
+	return tr.Bars != nil || tr.Refund != nil || contains(FailureOutcomes, st.Outcome)
+}
+
+// named is the transition's name in both languages, for messages.
+func (tr *Transition) named() i18n.Text { return i18n.Text{ZH: tr.Name, EN: tr.NameEN} }

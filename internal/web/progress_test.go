@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -98,11 +99,20 @@ func TestProgressPanel(t *testing.T) {
 				t.Errorf("%s: progress columns shown as contract terms", who)
 			}
 		}
-		if _, err := program.Move(ctx, db, mgr, pr.ID, "revoke", ""); err != nil {
-			t.Fatal(err)
-		}
+		// Revoking is grave: its button asks for a confirmation, and the
+		// move wants a reason.
 		c := e.client()
 		c.signIn("u-manager", pw)
+		if _, body := c.get(page); !strings.Contains(body, `class="btn btn-danger" type="submit" name="transition" value="revoke" data-confirm=`) {
+			t.Error("the revoke button is not marked grave")
+		}
+		if resp, body := c.post(page+"/move", url.Values{"transition": {"revoke"}, "note": {""}}); resp.StatusCode != 422 || !strings.Contains(body, "写明理由") {
+			t.Fatalf("revoke without a reason: %d", resp.StatusCode)
+		}
+		c.get(page)
+		if resp, _ := c.post(page+"/move", url.Values{"transition": {"revoke"}, "note": {"任务书执行严重滞后"}}); resp.StatusCode != 303 {
+			t.Fatalf("revoke with a reason: %d", resp.StatusCode)
+		}
 		if _, body := c.get(page); !strings.Contains(body, "应退回资金 50 元，已退回 0 元") {
 			t.Error("the refund due is not on the page")
 		}

@@ -87,6 +87,7 @@ type deadlineRow struct {
 type moveButton struct {
 	Key, Label string
 	Amount     string // approved or disbursed: the move asks for an amount
+	Grave      bool   // bars someone, makes money due back or fails the record: asks a reason and a confirmation
 }
 
 type historyRow struct {
@@ -254,7 +255,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 				ok = true
 			}
 			if ok {
-				d.Moves = append(d.Moves, moveButton{Key: tr.Key, Label: transitionLabel(tr, lang), Amount: tr.Amount})
+				d.Moves = append(d.Moves, moveButton{Key: tr.Key, Label: transitionLabel(tr, lang), Amount: tr.Amount, Grave: t.Grave(&tr)})
 				d.AsksAmount = d.AsksAmount || tr.Amount != ""
 				break
 			}
@@ -378,6 +379,7 @@ func (s *Server) moveProject(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "project.title", d)
 	p.Flash = pe.Message(p.Lang)
 	p.Bad = true
+	p.Form["note"], p.Form["amount"] = r.FormValue("note"), r.FormValue("amount") // kept, to be fixed
 	return s.render(w, problem.Status(err), "project", p)
 }
 

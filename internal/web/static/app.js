@@ -42,12 +42,15 @@
     }, 150);
   });
 
-  // ---- Confirmation: <form data-confirm="Really delete?"> ----
+  // ---- Confirmation: <form data-confirm="Really delete?">, or on the button pressed ----
   // Delegated on document, so forms swapped in by htmx are covered too.
   document.addEventListener('submit', function (ev) {
     var form = ev.target;
-    if (!(form instanceof HTMLFormElement) || !form.hasAttribute('data-confirm')) return;
-    if (!window.confirm(form.dataset.confirm)) {
+    if (!(form instanceof HTMLFormElement)) return;
+    // a button may ask on its own (a grave move among ordinary ones)
+    var msg = (ev.submitter && ev.submitter.dataset && ev.submitter.dataset.confirm) || form.dataset.confirm;
+    if (!msg) return;
+    if (!window.confirm(msg)) {
       ev.preventDefault();
       ev.stopImmediatePropagation();
     }
