@@ -145,6 +145,9 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 	}
 	if d.Manager {
 		for _, tr := range t.Transitions {
+			if tr.Amount != "" || t.Grave(&tr) { // an amount per record, or a reason per record: one by one on its page
+				continue
+			}
 			for _, by := range tr.By {
 				if by == "role:manager" {
 					d.Moves = append(d.Moves, tr)

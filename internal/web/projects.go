@@ -152,6 +152,9 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(w, r, "project.title", d)
+	if t := d.View.Title; t != "" && !d.View.Blind && !i18n.Has(t) { // the tab names the record
+		p.Title = t
+	}
 	q := r.URL.Query()
 	switch {
 	case q.Get("docked") == "1":
