@@ -59,6 +59,7 @@ type Field struct {
 	OptionsEN []string `yaml:"options_en,omitempty"`
 	Columns   []Field  `yaml:"columns,omitempty"` // for a table
 	Help      string   `yaml:"help,omitempty"`
+	HelpEN    string   `yaml:"help_en,omitempty"`
 	Public    bool     `yaml:"public,omitempty"` // may be published as open data; fields are private unless they say so
 	// Unique: no two records of the program hold the same value (with the
 	// fields of UniqueWith) outside the stages of UniqueExcept; checked when

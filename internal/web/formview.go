@@ -136,6 +136,9 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 		if lang == i18n.EN && f.LabelEN != "" {
 			ff.Label = f.LabelEN
 		}
+		if lang == i18n.EN && f.HelpEN != "" {
+			ff.Help = f.HelpEN
+		}
 		for _, o := range f.Options {
 			ff.Labels = append(ff.Labels, f.OptionLabel(o, lang))
 		}
