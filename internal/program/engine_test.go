@@ -79,7 +79,8 @@ func TestProjectLife(t *testing.T) {
 		// The rule: requested funding may not exceed own funding.
 		_, err = program.Move(ctx, db, owner, p.ID, "submit", "")
 		var pe *problem.Error
-		if !errors.As(err, &pe) || pe.Key != "project.rule_failed" || !strings.Contains(pe.Message("zh-CN"), "不得超过自筹资金") {
+		if !errors.As(err, &pe) || pe.Key != "project.rule_failed" || !strings.Contains(pe.Message("zh-CN"), "不得超过自筹资金") ||
+			!strings.Contains(pe.Message("en"), "must not exceed the applicant's own funding") || strings.Contains(pe.Message("en"), "自筹") || !strings.Contains(pe.Message("zh-CN"), "自筹") {
 			t.Fatalf("rule-blocked submit: %v", err)
 		}
 		if got, _ := program.GetProject(ctx, db, p.ID); got.Stage != "draft" {
