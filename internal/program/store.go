@@ -460,7 +460,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			case in.Amount == nil:
 				return problem.Invalid("amount", "project.amount_required", tr.named())
 			case *in.Amount < 0 || math.IsNaN(*in.Amount) || math.IsInf(*in.Amount, 0):
-				return problem.Invalid("amount", "call.negative")
+				return problem.Invalid("amount", "project.amount_negative")
 			case tr.Amount == "approved" && pr.AmountRequested > 0 && *in.Amount > pr.AmountRequested:
 				return problem.Invalid("amount", "project.amount_over_requested", pr.AmountRequested)
 			case tr.Amount == "disbursed" && (approved > 0 || approves(t)) && disbursed+*in.Amount > approved:
