@@ -144,6 +144,16 @@ func TestProjectLife(t *testing.T) {
 		if len(hist) != 12 || hist[0].To != "draft" || hist[11].To != "accepted" || hist[4].Transition != "approve" {
 			t.Fatalf("history: %+v", hist)
 		}
+		// each tranche stands in the history with its amount and day
+		var paid []float64
+		for _, e := range hist {
+			if e.Transition == "pay" && e.Amount != nil {
+				paid = append(paid, *e.Amount)
+			}
+		}
+		if len(paid) != 2 || paid[0] != 1.5e6 || paid[1] != 1e6 || hist[4].Amount == nil || *hist[4].Amount != 2.5e6 {
+			t.Errorf("amounts in the history: %v (approval %v)", paid, hist[4].Amount)
+		}
 		// A call that has closed refuses submissions, and says when it closed.
 		closed, err := program.OpenCall(ctx, db, program.Call{TemplateID: call.TemplateID, Key: "msp-2024", Name: "2024年重大科技专项", Opens: "2024-03-01", Closes: "2024-04-30"})
 		if err != nil {

@@ -289,11 +289,12 @@ type Event struct {
 	At         time.Time `json:"at"`
 	Actor      string    `json:"actor,omitempty"`
 	Note       string    `json:"note,omitempty"`
+	Amount     *float64  `json:"amount,omitempty"` // what the move approved, paid or took back
 }
 
 // History lists a project's stage events in order.
 func History(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
-	rows, err := q.QueryContext(ctx, `SELECT transition, from_stage, to_stage, at, actor, note FROM project_events WHERE project_id = ? ORDER BY id`, id)
+	rows, err := q.QueryContext(ctx, `SELECT transition, from_stage, to_stage, at, actor, note, amount FROM project_events WHERE project_id = ? ORDER BY id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("load history: %w", err)
 	}
@@ -301,8 +302,12 @@ func History(ctx context.Context, q store.Querier, id int64) ([]Event, error) {
 	var out []Event
 	for rows.Next() {
 		var e Event
-		if err := rows.Scan(&e.Transition, &e.From, &e.To, &e.At, &e.Actor, &e.Note); err != nil {
+		var amount sql.NullFloat64
+		if err := rows.Scan(&e.Transition, &e.From, &e.To, &e.At, &e.Actor, &e.Note, &amount); err != nil {
 			return nil, err
+		}
+		if amount.Valid {
+			e.Amount = &amount.Float64
 		}
 		out = append(out, e)
 	}
@@ -510,6 +515,11 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		}
 		if err := appendEvent(ctx, tx, t.Key, pr.ID, tr.Key, pr.Stage, tr.To, note); err != nil {
 			return err
+		}
+		if tr.Amount != "" { // the event just written is the record's newest: the row is ours until commit
+			if _, err := tx.ExecContext(ctx, `UPDATE project_events SET amount = ? WHERE id = (SELECT max(id) FROM project_events WHERE project_id = ?)`, amount, pr.ID); err != nil {
+				return fmt.Errorf("amount of the move: %w", err)
+			}
 		}
 		if in.Data != nil { // data given with the move may name other people
 			if err := syncParties(ctx, tx, t, pr.ID, pr.Data); err != nil {

@@ -103,8 +103,12 @@ func TestProgressPanel(t *testing.T) {
 		// move wants a reason.
 		c := e.client()
 		c.signIn("u-manager", pw)
-		if _, body := c.get(page); !strings.Contains(body, `class="btn btn-danger" type="submit" name="transition" value="revoke" data-confirm=`) {
+		_, body := c.get(page)
+		if !strings.Contains(body, `class="btn btn-danger" type="submit" name="transition" value="revoke" data-confirm=`) {
 			t.Error("the revoke button is not marked grave")
+		}
+		if i := strings.Index(body, `id="history"`); i < 0 || !strings.Contains(body[i:], `<span class="num">50 元</span>`) {
+			t.Error("the tranche's amount is not in the history")
 		}
 		if resp, body := c.post(page+"/move", url.Values{"transition": {"revoke"}, "note": {""}}); resp.StatusCode != 422 || !strings.Contains(body, "写明理由") {
 			t.Fatalf("revoke without a reason: %d", resp.StatusCode)
