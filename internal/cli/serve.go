@@ -108,7 +108,7 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 		if f.scale < 1 || f.scale > 1000 {
 			return fmt.Errorf("--scale %d: give a number from 1 to 1000 (城市倍数须在 1 至 1000 之间)", f.scale)
 		}
-		sum, err := democity.Load(actx, db, democity.Options{Programs: programs.Files, Indexer: seg, Scale: f.scale,
+		sum, err := democity.Load(actx, db, democity.Options{Programs: programs.Files, Indexer: seg, Keys: keys, Scale: f.scale,
 			Progress: progressBar(env.Stderr, "载入演示城市 Loading the demo city")})
 		if err != nil {
 			return err
@@ -201,10 +201,14 @@ func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr 
 	}
 	for i := 1; i <= 4; i++ {
 		name := fmt.Sprintf("demo-expert-%d", i)
-		if _, err := a.UserByName(ctx, name); errors.Is(err, problem.ErrNotFound) {
-			if _, err := a.CreateUser(ctx, auth.NewUser{Username: name, DisplayName: fmt.Sprintf("演示·专家%d", i), Password: demoPassword, Roles: []access.Role{access.Reviewer}}); err != nil {
-				return fmt.Errorf("demo expert: %w", err)
-			}
+		u, err := a.UserByName(ctx, name)
+		if errors.Is(err, problem.ErrNotFound) {
+			_, err = a.CreateUser(ctx, auth.NewUser{Username: name, DisplayName: fmt.Sprintf("演示·专家%d", i), Password: demoPassword, Roles: []access.Role{access.Reviewer}})
+		} else if err == nil { // an expert of the demo city's pool: give it the demo password
+			err = a.SetPassword(ctx, u.ID, demoPassword, false)
+		}
+		if err != nil {
+			return fmt.Errorf("demo expert: %w", err)
 		}
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)

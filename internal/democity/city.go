@@ -18,6 +18,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -30,14 +31,15 @@ type Options struct {
 	Seed     uint64           // the random seed; the same seed writes the same city
 	Scale    int              // how many times the city is multiplied (0, 1: once); copies add enterprises and records, the named ones and the universities once
 	Indexer  registry.Indexer // search terms for organisations; nil writes none
+	Keys     *seal.Keyring    // seals the people's ID numbers and phones; nil writes people without them
 	Programs fs.FS            // the shipped templates to publish first
 	Progress func(done, total int)
 }
 
 // Summary counts what a load wrote.
 type Summary struct {
-	Organisations, Projects, Disciplines int
-	Skipped                              bool // the city was already there
+	Organisations, Projects, Disciplines, People int
+	Skipped                                      bool // the city was already there
 }
 
 // Steps is the number of progress steps of a load.
@@ -69,6 +71,13 @@ type gen struct {
 	lastID                                              int64     // the last record flush wrote
 	sme                                                 [][]int64 // the SME sets, drawn once per copy (smeSets)
 	firstOrg                                            int64     // the first organisation of the copy being written
+	// the city's people (persons.go), drawn from a stream of their own
+	prng        *rand.Rand
+	staff       map[int64][]int64 // organisation → its people
+	idTaken     map[string]bool   // ID numbers given (their first 17 characters)
+	personField map[int64]string  // person → field
+	personName  map[int64]string  // person → name
+	pool        []expert          // the expert pool, demo reviewers first
 }
 
 // Load writes the demo city into db unless it is already there.
@@ -82,7 +91,8 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		opt.Seed = 20250630
 	}
 	g := &gen{ctx: ctx, db: db, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5eed)),
-		named: map[string]int64{}, tmpl: map[string]*program.Template{}, tmplID: map[string]int64{}, calls: map[string]int64{}}
+		prng: rand.New(rand.NewPCG(opt.Seed^0x7e0e1e, opt.Seed)), staff: map[int64][]int64{}, idTaken: map[string]bool{},
+		named: map[string]int64{}, personField: map[int64]string{}, personName: map[int64]string{}, tmpl: map[string]*program.Template{}, tmplID: map[string]int64{}, calls: map[string]int64{}}
 	if opt.Programs != nil {
 		if _, err := program.PublishShipped(ctx, db, opt.Programs); err != nil {
 			return g.sum, fmt.Errorf("demo city: publish programs: %w", err)
@@ -94,11 +104,11 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		parts := []struct {
 			name string
 			fn   func() error
-		}{{"organisations", g.organisations}, {"figures", g.figures}, {"universities", g.universities}, {"compute", g.compute},
-			{"programs", g.programs}, {"background", g.background}, {"returns", g.periodicReturns}, {"ai", g.aiElements},
+		}{{"organisations", g.organisations}, {"people", g.people}, {"figures", g.figures}, {"universities", g.universities}, {"compute", g.compute},
+			{"experts", g.experts}, {"programs", g.programs}, {"reviews", g.reviews}, {"background", g.background}, {"returns", g.periodicReturns}, {"ai", g.aiElements},
 			{"cooperation", g.cooperationAndNetworks}, {"chains", g.chains}, {"integrity", g.integrityRegister}}
 		for _, part := range parts {
-			if g.copy > 0 && (part.name == "universities" || part.name == "compute" || part.name == "returns" || part.name == "ai" || part.name == "cooperation" || part.name == "chains" || part.name == "integrity") {
+			if g.copy > 0 && (part.name == "universities" || part.name == "experts" || part.name == "reviews" || part.name == "compute" || part.name == "returns" || part.name == "ai" || part.name == "cooperation" || part.name == "chains" || part.name == "integrity") {
 				continue // a copy: more enterprises and their records; the named, the universities, the compute centres, the returns, the AI elements, the cooperation records and the chain map once
 			}
 			if err := part.fn(); err != nil {
@@ -220,6 +230,10 @@ func (g *gen) record(key string, s program.Seeded) error {
 			return err
 		}
 	}
+	if s.Data == nil {
+		s.Data = map[string]any{}
+	}
+	g.fillPeople(key, s.OrganisationID, s.Data)
 	data := map[string]any{}
 	for k, v := range s.Data {
 		if _, ok := t.Field(k); ok { // decoration a template lacks is left out

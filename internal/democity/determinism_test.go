@@ -20,6 +20,8 @@ func digest(t *testing.T, db *store.DB) string {
 		`SELECT id, name, COALESCE(credit_code, ''), district, size FROM organisations ORDER BY id`,
 		`SELECT id, organisation_id, title, stage, amount_approved, amount_disbursed FROM projects ORDER BY id`,
 		`SELECT id, project_id, to_stage, at FROM project_events ORDER BY id`,
+		`SELECT id, name, organisation_id, gender, birth_year, degree, title, COALESCE(talent_level, '') FROM people ORDER BY id`,
+		`SELECT person_id, organisation_id, started, ended FROM person_employment ORDER BY person_id, organisation_id, started`,
 	} {
 		rows, err := db.QueryContext(context.Background(), q)
 		if err != nil {

@@ -78,7 +78,8 @@ func TestDemoCity(t *testing.T) {
 		t.Skip("loads the whole demo city")
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		sum, err := democity.Load(context.Background(), db, democity.Options{Programs: programs.Files})
+		keys := testKeys(t)
+		sum, err := democity.Load(context.Background(), db, democity.Options{Programs: programs.Files, Keys: keys})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,6 +90,8 @@ func TestDemoCity(t *testing.T) {
 		t.Run("letter", func(t *testing.T) { checkLetter(t, db) })
 		t.Run("named", func(t *testing.T) { checkNamed(t, db) })
 		t.Run("brief", func(t *testing.T) { checkBrief(t, db) })
+		t.Run("people", func(t *testing.T) { checkPeople(t, db, keys) })
+		t.Run("experts", func(t *testing.T) { checkExperts(t, db) })
 	})
 }
 

@@ -215,15 +215,20 @@ func (g *gen) organisations() error {
 	return nil
 }
 
-// insertOrgs writes new organisations in one transaction and sets their ids.
+// insertOrgs writes new organisations in one transaction, sets their ids
+// and gives them their staff.
 func (g *gen) insertOrgs(orgs []registry.Organisation) error {
-	return g.db.InTx(g.ctx, func(tx *store.Tx) error {
+	err := g.db.InTx(g.ctx, func(tx *store.Tx) error {
 		cat, err := registry.LoadCatalogue(g.ctx, tx)
 		if err != nil {
 			return err
 		}
 		return registry.InsertOrganisations(g.ctx, tx, g.opt.Indexer, cat, orgs)
 	})
+	if err != nil {
+		return err
+	}
+	return g.staffOrgs(orgs)
 }
 
 func (g *gen) smeTags() []string {

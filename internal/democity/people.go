@@ -2,6 +2,9 @@ package democity
 
 import (
 	"fmt"
+
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 // talents: the young scholars (5 distinguished, 11 excellent in 2025), 510
@@ -53,14 +56,23 @@ func (g *gen) talents() error {
 		}{fmt.Sprintf("带土移植引进团队%02d", i+1), pick(g, append(append([]int64{}, g.large...), g.smes[:300]...))})
 	}
 	for _, t := range teams {
-		s := rec(t.org, t.title, data{"amount_requested": 5000000.0}, g.marks("approved", "2023-06-01", "2024-06-28", "in_progress", "2024-07-01", "2025-05-30"))
+		d, err := g.team(t.org, 5000000.0)
+		if err != nil {
+			return err
+		}
+		s := rec(t.org, t.title, d, g.marks("approved", "2023-06-01", "2024-06-28", "in_progress", "2024-07-01", "2025-05-30"))
 		s.Approved = 3000000
 		if err := g.record("transplant_team", s); err != nil {
 			return err
 		}
 	}
 	for i := 0; i < 3; i++ {
-		s := rec(pick(g, g.large), fmt.Sprintf("带土移植待签约团队%02d", i+1), data{"amount_requested": 4000000.0}, g.marks("approved", "2025-03-03", h1To))
+		org := pick(g, g.large)
+		d, err := g.team(org, 4000000.0)
+		if err != nil {
+			return err
+		}
+		s := rec(org, fmt.Sprintf("带土移植待签约团队%02d", i+1), d, g.marks("approved", "2025-03-03", h1To))
 		s.Approved = 2000000
 		if err := g.record("transplant_team", s); err != nil {
 			return err
@@ -68,25 +80,51 @@ func (g *gen) talents() error {
 	}
 	employers := append(append(append([]int64{}, g.large...), g.unis...), g.smes[:500]...)
 	fields := []string{"高端装备", "集成电路", "新能源", "航空航天", "新一代信息技术", "生物医药", "人工智能"}
+	type certified struct {
+		person, org int64
+		cert        string
+	}
+	var talents []certified // the talents certified, with their certificates, for the services they ask for
+	var levels []registry.TalentLevel
 	for _, b := range []struct {
 		n        int
 		from, to string
-	}{{250, h1From, h1To}, {230, "2024-07-01", "2024-12-27"}} {
+	}{{230, "2024-07-01", "2024-12-27"}, {250, h1From, h1To}} {
 		for i := 0; i < b.n; i++ {
-			s := rec(pick(g, employers), "", data{"category": pick(g, []string{"C类 地方级领军人才", "D类 拔尖人才", "E类 青年骨干人才"}),
+			cat := pick(g, []string{"C类 地方级领军人才", "D类 拔尖人才", "E类 青年骨干人才"})
+			org := pick(g, employers)
+			person := g.staffOf(org)
+			s := rec(org, "", data{"talent": float64(person), "category": cat,
 				"path": pick(g, []string{"目录认定", "薪酬认定", "业绩贡献认定", "企业自主评价"}), "field": pick(g, fields)}, g.marks("certified", b.from, b.to))
 			if err := g.record("talent_certification", s); err != nil {
 				return err
 			}
+			cert := fmt.Sprintf("沈人才证〔%s〕%04d号", b.from[:4], len(talents)+1)
+			talents = append(talents, certified{person, org, cert})
+			levels = append(levels, registry.TalentLevel{PersonID: person, Level: cat[:1]})
 		}
 	}
+	if err := g.flush(); err != nil {
+		return err
+	}
+	if err := g.db.InTx(g.ctx, func(tx *store.Tx) error { return registry.SetTalentLevels(g.ctx, tx, levels) }); err != nil {
+		return fmt.Errorf("talent levels: %w", err)
+	}
 	services := []string{"子女入学", "医疗保障", "住房安居", "配偶就业", "落户", "交通出行"}
+	units := map[string]string{"子女入学": "市教育局", "医疗保障": "市卫生健康委", "住房安居": "市住房和城乡建设局", "配偶就业": "市人力资源和社会保障局",
+		"落户": "市公安局", "交通出行": "市交通运输局"}
 	for i := 0; i < 9650; i++ {
 		m := g.marks("done", h1From, h1To)
 		if i >= 9500 {
 			m = g.marks("accepted", "2025-06-16", h1To)
 		}
-		s := rec(pick(g, employers), "", data{"service_type": pick(g, services), "details": "高层次人才服务（演示）"}, m)
+		t := talents[i%230] // the talents certified in 2024 and their families ask again and again
+		st := pick(g, services)
+		d := data{"talent": float64(t.person), "certificate_no": t.cert, "service_type": st, "details": "高层次人才" + st + "服务（演示）"}
+		if i < 9500 {
+			d["result"] = "已转" + units[st] + "，按人才服务政策办结"
+		}
+		s := rec(t.org, "", d, m)
 		s.Created = m[0].At.AddDate(0, 0, -5)
 		if err := g.record("talent_service", s); err != nil {
 			return err
@@ -211,4 +249,25 @@ func (g *gen) investment() error {
 		}
 	}
 	return nil
+}
+
+// team is a transplanted team's form data: its leader and three to six
+// core members, people who came with the team and joined the host, and the
+// support asked.
+func (g *gen) team(org int64, asked float64) (data, error) {
+	duties := []string{"技术负责人", "工艺研发", "产品设计", "测试验证", "产业化推进", "知识产权"}
+	host := orgRow{id: org, kind: "enterprise", size: "large"}
+	ps := make([]registry.Person, 4+g.prng.IntN(4))
+	for i := range ps {
+		ps[i] = g.newPerson(host)
+	}
+	ps[0].Degree, ps[0].Title = "博士", "正高级工程师"
+	if err := g.insertPeople(ps); err != nil {
+		return nil, err
+	}
+	var members []any
+	for i, p := range ps[1:] {
+		members = append(members, map[string]any{"person": float64(p.ID), "duty": duties[i%len(duties)]})
+	}
+	return data{"amount_requested": asked, "team_size": float64(len(ps)), "members": members, "team_leader": float64(ps[0].ID)}, nil
 }

@@ -87,7 +87,9 @@ func (g *gen) equipment() error {
 		}
 	}
 	for i := 0; i < 12; i++ { // still under review on 30 June
-		if err := g.record("major_equipment_tackling", rec(pick(g, g.large), fmt.Sprintf("重大技术装备攻关申报（待评审%02d）", i+1), data{"amount_requested": 3000000.0},
+		chain := chains[i%len(chains)]
+		if err := g.record("major_equipment_tackling", rec(pick(g, g.large), fmt.Sprintf("%s重大技术装备攻关申报（待评审%02d）", chain, i+1),
+			data{"chain": chain, "dimension": "关键技术受制于人", "link": "部件", "mode": "联合攻关", "amount_requested": 3000000.0},
 			g.marks("review", "2025-05-06", "2025-06-20"))); err != nil {
 			return err
 		}

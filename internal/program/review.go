@@ -153,29 +153,10 @@ func SubmitScores(ctx context.Context, db *store.DB, p access.Principal, assignm
 		if t.Review == nil || pr.Stage != t.Review.ReviewStage() {
 			return problem.New(problem.ErrConflict, "review.not_in_review")
 		}
-		var fields problem.List
-		total, weights := 0.0, 0.0
-		for _, c := range t.Review.Criteria {
-			v, ok := s.Scores[c.Key]
-			switch {
-			case !ok || math.IsNaN(v):
-				fields = append(fields, problem.Invalid("score_"+c.Key, "review.score_missing", c.Name))
-			case v < c.Min || v > c.Max:
-				fields = append(fields, problem.Invalid("score_"+c.Key, "review.score_range", c.Name, c.Min, c.Max))
-			default:
-				total += c.Weight * (v - c.Min) / (c.Max - c.Min) * 100
-				weights += c.Weight
-			}
-		}
-		for k := range s.Scores {
-			if _, ok := t.Review.Criterion(k); !ok {
-				fields = append(fields, problem.Invalid("score_"+k, "review.score_unknown", k))
-			}
-		}
+		total, fields := scoreTotal(t.Review, s.Scores)
 		if len(fields) > 0 {
 			return fields
 		}
-		total = math.Round(total/weights*100) / 100
 		res, err := tx.ExecContext(ctx, `UPDATE review_assignments SET status = ?, total = ?, comment = ?, submitted_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			Submitted, total, strings.TrimSpace(s.Comment), store.Now(), a.ID, s.Version)
 		if err != nil {
@@ -200,6 +181,35 @@ func SubmitScores(ctx context.Context, db *store.DB, p access.Principal, assignm
 		return err
 	})
 	return out, err
+}
+
+// scoreTotal is the weighted total, out of 100, of one reviewer's scores,
+// or the problems with them: a criterion missing or out of its range, a
+// score for no criterion.
+func scoreTotal(r *Review, scores map[string]float64) (float64, problem.List) {
+	var fields problem.List
+	total, weights := 0.0, 0.0
+	for _, c := range r.Criteria {
+		v, ok := scores[c.Key]
+		switch {
+		case !ok || math.IsNaN(v):
+			fields = append(fields, problem.Invalid("score_"+c.Key, "review.score_missing", c.Name))
+		case v < c.Min || v > c.Max:
+			fields = append(fields, problem.Invalid("score_"+c.Key, "review.score_range", c.Name, c.Min, c.Max))
+		default:
+			total += c.Weight * (v - c.Min) / (c.Max - c.Min) * 100
+			weights += c.Weight
+		}
+	}
+	for k := range scores {
+		if _, ok := r.Criterion(k); !ok {
+			fields = append(fields, problem.Invalid("score_"+k, "review.score_unknown", k))
+		}
+	}
+	if len(fields) > 0 || weights == 0 {
+		return 0, fields
+	}
+	return math.Round(total/weights*100) / 100, nil
 }
 
 // Decline turns an assignment down. When conflict is set the reviewer

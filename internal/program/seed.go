@@ -63,7 +63,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 	templates := map[int64]*Template{}
 	tmplOfCall := map[int64]int64{}
 	daily := map[[3]string]*[3]int{}
-	var projRows, eventRows, outcomeRows, snapRows [][]any
+	var projRows, eventRows, outcomeRows, snapRows, partyRows [][]any
 	orgNames := map[int64]string{}
 	var changes []audit.Change
 	now := store.Now()
@@ -113,6 +113,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 		last := evs[len(evs)-1]
 		projRows = append(projRows, []any{pid, r.CallID, tid, r.OrganisationID, title, last.to, string(raw), number(r.Data["amount_requested"]),
 			r.Approved, r.Disbursed, evs[0].at, last.at, nullID(r.ParentID), r.ChildKind})
+		partyRows = append(partyRows, seedParties(t, pid, r.Data)...)
 		reached := map[string]bool{}
 		pr := Project{ID: pid, OrganisationID: r.OrganisationID, Data: r.Data}
 		for _, e := range evs {
@@ -151,6 +152,9 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 		return err
 	}
 	if err := insertRows(ctx, tx, `project_snapshots (project_id, name, transition, data, at, actor)`, snapRows); err != nil {
+		return err
+	}
+	if err := insertRows(ctx, tx, `project_parties (project_id, organisation_id, person_id, role)`, partyRows); err != nil {
 		return err
 	}
 	if err := insertRows(ctx, tx, `project_outcomes (id, project_id, kind, title, field, level, status, day, detail, created_at, created_by)`, outcomeRows); err != nil {

@@ -65,7 +65,8 @@ func Specs() map[ImportKind]Spec {
 			col("degree", false, "最高学位", "学位", "学历"),
 			col("field", false, "研究领域", "专业领域", "领域"),
 			col("talent_level", false, "人才层次", "人才类别"),
-		}, []string{"张三", "21010219900101XXXX", "男", "13800000000", "zhangsan@example.com", "91210100MA0XXXXXX1", "博士", "机器人控制", "E"}},
+			col("title", false, "职称", "专业技术职称"),
+		}, []string{"张三", "21010219900101XXXX", "男", "13800000000", "zhangsan@example.com", "91210100MA0XXXXXX1", "博士", "机器人控制", "E", "高级工程师"}},
 		ImportDisciplines: {ImportDisciplines, []tabular.Column{
 			col("university", true, "高校统一社会信用代码", "高校信用代码"),
 			col("kind", true, "类别"),

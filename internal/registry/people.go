@@ -39,6 +39,7 @@ type Person struct {
 	Organisation   string    `json:"organisation,omitempty"`
 	Degree         string    `json:"degree,omitempty"`
 	Field          string    `json:"field,omitempty"`
+	Title          string    `json:"title,omitempty"` // 职称
 	TalentLevel    string    `json:"talent_level,omitempty"`
 	Masked         bool      `json:"masked"`
 	UpdatedAt      time.Time `json:"updated_at"`
@@ -121,6 +122,7 @@ func CheckPerson(raw Raw, today time.Time, orgByCode func(string) (int64, bool),
 		p.Degree = d
 	}
 	p.Field = strings.TrimSpace(raw["field"])
+	p.Title = strings.TrimSpace(raw["title"])
 	if l := strings.TrimSpace(raw["talent_level"]); l != "" {
 		l = strings.TrimSuffix(strings.ToUpper(l), "类")
 		if !levels[l] {
@@ -189,8 +191,8 @@ func UpsertPerson(ctx context.Context, tx *store.Tx, keys *seal.Keyring, p Perso
 	switch {
 	case errors.Is(err, problem.ErrNotFound):
 		err = tx.QueryRowContext(ctx, `INSERT INTO people (name, id_number_sealed, id_number_index, gender, birth_year, phone_sealed, email_sealed,
-			organisation_id, degree, field, talent_level, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.Name, sealedID, idx, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, level, now, now).Scan(&p.ID)
+			organisation_id, degree, field, title, talent_level, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.Name, sealedID, idx, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, now).Scan(&p.ID)
 		if err != nil {
 			return p, "", fmt.Errorf("insert person: %w", err)
 		}
@@ -204,8 +206,8 @@ func UpsertPerson(ctx context.Context, tx *store.Tx, keys *seal.Keyring, p Perso
 		return cur, Unchanged, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE people SET name = ?, id_number_sealed = ?, gender = ?, birth_year = ?, phone_sealed = ?, email_sealed = ?,
-		organisation_id = ?, degree = ?, field = ?, talent_level = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
-		p.Name, sealedID, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, level, now, p.ID); err != nil {
+		organisation_id = ?, degree = ?, field = ?, title = ?, talent_level = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
+		p.Name, sealedID, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, p.ID); err != nil {
 		return p, "", fmt.Errorf("update person %d: %w", p.ID, err)
 	}
 	p.Version = cur.Version + 1
@@ -214,7 +216,7 @@ func UpsertPerson(ctx context.Context, tx *store.Tx, keys *seal.Keyring, p Perso
 
 func samePerson(a, b Person) bool {
 	return a.Name == b.Name && a.IDNumber == b.IDNumber && a.Gender == b.Gender && a.BirthYear == b.BirthYear && a.Phone == b.Phone &&
-		a.Email == b.Email && a.OrganisationID == b.OrganisationID && a.Degree == b.Degree && a.Field == b.Field && a.TalentLevel == b.TalentLevel
+		a.Email == b.Email && a.OrganisationID == b.OrganisationID && a.Degree == b.Degree && a.Field == b.Field && a.Title == b.Title && a.TalentLevel == b.TalentLevel
 }
 
 // auditView keeps personal data out of the audit log: masked forms only.
@@ -225,13 +227,13 @@ func (p Person) auditView() Person {
 }
 
 const personColumns = `p.id, p.name, p.id_number_sealed, p.gender, COALESCE(p.birth_year, 0), p.phone_sealed, p.email_sealed,
-	COALESCE(p.organisation_id, 0), COALESCE(o.name, ''), p.degree, p.field, COALESCE(p.talent_level, ''), p.updated_at, p.version`
+	COALESCE(p.organisation_id, 0), COALESCE(o.name, ''), p.degree, p.field, p.title, COALESCE(p.talent_level, ''), p.updated_at, p.version`
 
 func scanPerson(row interface{ Scan(...any) error }, keys *seal.Keyring) (Person, error) {
 	var p Person
 	var id, phone, email string
 	if err := row.Scan(&p.ID, &p.Name, &id, &p.Gender, &p.BirthYear, &phone, &email, &p.OrganisationID, &p.Organisation,
-		&p.Degree, &p.Field, &p.TalentLevel, &p.UpdatedAt, &p.Version); err != nil {
+		&p.Degree, &p.Field, &p.Title, &p.TalentLevel, &p.UpdatedAt, &p.Version); err != nil {
 		return p, err
 	}
 	var err error
