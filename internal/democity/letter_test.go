@@ -92,6 +92,7 @@ func TestDemoCity(t *testing.T) {
 		t.Run("brief", func(t *testing.T) { checkBrief(t, db) })
 		t.Run("people", func(t *testing.T) { checkPeople(t, db, keys) })
 		t.Run("experts", func(t *testing.T) { checkExperts(t, db) })
+		t.Run("disciplines", func(t *testing.T) { checkDisciplines(t, db) })
 	})
 }
 

@@ -187,3 +187,25 @@ func checkExperts(t *testing.T, db *store.DB) {
 		t.Errorf("%d records in review with three scores in", n)
 	}
 }
+
+// checkDisciplines: a university's disciplines and majors fit what it
+// teaches: no traditional medicine or fine arts at 东北大学, nothing but
+// music at the conservatory; disciplines carry their codes.
+func checkDisciplines(t *testing.T, db *store.DB) {
+	for _, c := range []struct {
+		uni, name string
+		want      bool
+	}{{"东北大学", "中医学", false}, {"东北大学", "美术", false}, {"东北大学", "控制科学与工程", true}, {"鲁迅美术学院", "冶金工程", false}} {
+		n := count(t, db, `SELECT COUNT(*) FROM disciplines d JOIN organisations o ON o.id = d.organisation_id WHERE o.name = ? AND d.name = ?`, c.uni, c.name)
+		if (n > 0) != c.want {
+			t.Errorf("%s has %s: %d, want %v", c.uni, c.name, n, c.want)
+		}
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM disciplines d JOIN organisations o ON o.id = d.organisation_id
+		WHERE o.name = '沈阳音乐学院' AND d.kind = 'discipline' AND d.name <> '音乐'`); n != 0 {
+		t.Errorf("the conservatory has %d disciplines other than music", n)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM disciplines WHERE kind = 'discipline' AND code = ''`); n != 0 {
+		t.Errorf("%d disciplines without a code", n)
+	}
+}

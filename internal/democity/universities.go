@@ -2,6 +2,7 @@ package democity
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -17,7 +18,10 @@ var (
 		"电子信息工程", "土木工程", "建筑学", "化学工程与工艺", "应用化学", "药学", "临床医学", "护理学", "农学", "植物保护", "园艺", "动物医学",
 		"食品科学与工程", "环境工程", "冶金工程", "金属材料工程", "测控技术与仪器", "车辆工程", "飞行器设计与工程", "工业工程", "工商管理", "会计学",
 		"国际经济与贸易", "法学", "汉语言文学", "英语", "数学与应用数学", "物理学", "统计学", "视觉传达设计", "音乐表演", "体育教育", "新闻学",
-		"能源与动力工程", "安全工程", "交通运输", "物流管理", "市场营销", "财务管理", "信息管理与信息系统", "生物工程", "制药工程", "中药学"}
+		"能源与动力工程", "安全工程", "交通运输", "物流管理", "市场营销", "财务管理", "信息管理与信息系统", "生物工程", "制药工程", "中药学",
+		"美术学", "绘画", "雕塑", "环境设计", "产品设计", "音乐学", "作曲与作曲技术理论", "舞蹈表演", "运动训练", "社会体育指导与管理", "医学检验技术",
+		"预防医学", "麻醉学", "中医学", "针灸推拿学", "中西医临床医学", "广播电视学", "播音与主持艺术", "广告学", "网络与新媒体", "药物制剂",
+		"中药制药", "工程管理", "城乡规划", "风景园林", "给排水科学与工程", "建筑环境与能源应用工程", "口腔医学", "医学影像学"}
 	newQualityMajors = []string{"智能制造工程", "机器人工程", "人工智能", "数据科学与大数据技术", "集成电路设计与集成系统", "新能源科学与工程",
 		"储能科学与工程", "智能感知工程", "微电子科学与工程", "智能建造", "低空技术与工程", "智慧农业", "虚拟现实技术", "区块链工程",
 		"网络空间安全", "智能医学工程", "氢能科学与工程", "智能车辆工程", "智能装备与系统", "航空智能制造技术", "智能材料与结构",
@@ -36,15 +40,40 @@ var (
 // national and 125 provincial first-class majors among the older ones.
 func (g *gen) universities() error {
 	taken := map[string]bool{} // university|name
-	next := func(pool []string, uni int64) string {
-		for tries := 0; tries < 500; tries++ {
-			n := pick(g, pool)
-			if !taken[fmt.Sprint(uni, "|", n)] {
-				taken[fmt.Sprint(uni, "|", n)] = true
-				return n
+	name := map[int64]string{}
+	for i, u := range g.unis {
+		name[u] = universityNames[i]
+	}
+	// next is a discipline or major of pool that fits the university's
+	// families and it does not have yet; "" when there is none.
+	next := func(pool []string, fam map[string]string, uni int64) string {
+		var fit []string
+		for _, n := range pool {
+			if strings.Contains(uniFamilies[name[uni]], fam[n]) && !taken[fmt.Sprint(uni, "|", n)] {
+				fit = append(fit, n)
 			}
 		}
-		panic("democity: discipline pool exhausted")
+		if len(fit) == 0 {
+			return ""
+		}
+		n := pick(g, fit)
+		taken[fmt.Sprint(uni, "|", n)] = true
+		return n
+	}
+	// draw adds n disciplines or majors, each at a university drawn by
+	// choose among those it fits.
+	draw := func(n int, pool []string, fam map[string]string, choose func() int64, mk func(u int64, name string, i int) registry.Discipline) []registry.Discipline {
+		var out []registry.Discipline
+		for tries := 0; len(out) < n; tries++ {
+			if tries > 100000 {
+				panic("democity: the universities' disciplines are exhausted")
+			}
+			u := choose()
+			if d := next(pool, fam, u); d != "" {
+				out = append(out, mk(u, d, len(out)))
+			}
+		}
+		return out
 	}
 	neu := g.named["东北大学"]
 	// the spread of advantage disciplines: the large universities hold more
@@ -54,32 +83,30 @@ func (g *gen) universities() error {
 		}
 		return g.unis[g.rng.IntN(12)]
 	}
-	var advantage, older []registry.Discipline
-	var all []*registry.Discipline
-	for i := 0; i < 63; i++ {
-		u := weight()
-		advantage = append(advantage, registry.Discipline{OrganisationID: u, Kind: "discipline", Name: next(disciplinePool, u), Tags: "优势学科"})
-	}
-	var others []registry.Discipline
-	for i := 0; i < 40; i++ {
-		u := pick(g, g.unis)
-		others = append(others, registry.Discipline{OrganisationID: u, Kind: "discipline", Name: next(disciplinePool, u)})
-	}
-	for i := 0; i < 300; i++ {
-		u := pick(g, g.unis)
-		older = append(older, registry.Discipline{OrganisationID: u, Kind: "major", Name: next(majorPool, u), Opened: 1985 + g.rng.IntN(37)})
-	}
-	var fresh []registry.Discipline
-	for i := 0; i < 59; i++ {
-		u := pick(g, g.unis)
-		d := registry.Discipline{OrganisationID: u, Kind: "major", Opened: 2022 + i%3}
-		if i < 25 {
-			d.Name, d.Tags = next(newQualityMajors, u), "新质生产力"
-		} else {
-			d.Name = next(otherNewMajors, u)
+	anyUni := func() int64 { return pick(g, g.unis) }
+	discipline := func(tags string) func(u int64, n string, _ int) registry.Discipline {
+		return func(u int64, n string, _ int) registry.Discipline {
+			return registry.Discipline{OrganisationID: u, Kind: "discipline", Code: disciplineCodes[n], Name: n, Tags: tags}
 		}
-		fresh = append(fresh, d)
 	}
+	// The three world first-class disciplines are 东北大学's.
+	var advantage []registry.Discipline
+	for _, n := range []string{"控制科学与工程", "冶金工程", "材料科学与工程"} {
+		taken[fmt.Sprint(neu, "|", n)] = true
+		advantage = append(advantage, discipline("优势学科")(neu, n, 0))
+	}
+	advantage = append(advantage, draw(60, disciplinePool, disciplineFamily, weight, discipline("优势学科"))...)
+	others := draw(40, disciplinePool, disciplineFamily, anyUni, discipline(""))
+	older := draw(300, majorPool, majorFamily, anyUni, func(u int64, n string, _ int) registry.Discipline {
+		return registry.Discipline{OrganisationID: u, Kind: "major", Name: n, Opened: 1985 + g.rng.IntN(37)}
+	})
+	fresh := draw(25, newQualityMajors, majorFamily, anyUni, func(u int64, n string, i int) registry.Discipline {
+		return registry.Discipline{OrganisationID: u, Kind: "major", Opened: 2022 + i%3, Name: n, Tags: "新质生产力"}
+	})
+	fresh = append(fresh, draw(34, otherNewMajors, majorFamily, anyUni, func(u int64, n string, i int) registry.Discipline {
+		return registry.Discipline{OrganisationID: u, Kind: "major", Opened: 2022 + (i+25)%3, Name: n}
+	})...)
+	var all []*registry.Discipline
 	for _, set := range [][]registry.Discipline{advantage, others, older, fresh} {
 		for i := range set {
 			all = append(all, &set[i])
