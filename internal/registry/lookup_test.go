@@ -6,8 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
+	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 )
@@ -95,8 +95,8 @@ func TestLookup(t *testing.T) {
 		}{
 			{"沈阳第000", 5, []string{"沈阳第0000精密制造有限公司", "沈阳第0001精密制造有限公司", "沈阳第0002精密制造有限公司", "沈阳第0003精密制造有限公司", "沈阳第0004精密制造有限公司"}, 5},
 			{"沈阳第1199", 20, []string{"沈阳第1199精密制造有限公司"}, 1},
-			{"新松", 20, []string{"沈阳新松机器人自动化股份有限公司"}, 1},    // in the middle of the name, through the index of terms
-			{"沈阳新松", 20, []string{"沈阳新松机器人自动化股份有限公司"}, 1},  // a prefix
+			{"新松", 20, []string{"沈阳新松机器人自动化股份有限公司"}, 1},            // in the middle of the name, through the index of terms
+			{"沈阳新松", 20, []string{"沈阳新松机器人自动化股份有限公司"}, 1},          // a prefix
 			{"91210112ma00000", 3, []string{"沈阳第0000精密制造有限公司"}, 3}, // a credit code's start, any case
 			{"912101007155744627", 20, []string{"沈阳新松机器人自动化股份有限公司"}, 1},
 			{"沈阳", 0, nil, 20}, // the default limit
