@@ -7,14 +7,12 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
-	"github.com/xinzhi-platform/xinzhi/internal/registry"
 )
 
 // tokensData is the data of the API tokens page.
 type tokensData struct {
 	Tokens []auth.Token
 	Users  []auth.User // for unlocking accounts (security administrator)
-	Orgs   []registry.Organisation
 	Secret string
 	Roles  []access.Role
 }
@@ -28,14 +26,13 @@ func (s *Server) tokensData(r *http.Request) (tokensData, error) {
 	if err != nil {
 		return tokensData{}, err
 	}
-	orgs, err := s.orgChoices(r)
 	var roles []access.Role
 	for _, ro := range access.Roles {
 		if !ro.Admin() {
 			roles = append(roles, ro)
 		}
 	}
-	return tokensData{Tokens: toks, Users: users, Orgs: orgs, Roles: roles}, err
+	return tokensData{Tokens: toks, Users: users, Roles: roles}, nil
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {
@@ -52,7 +49,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(w, r, "tokens.title", d)
-	org, err := formInt(r, "org_id")
+	org, err := s.formOrg(r)
 	if err != nil {
 		return s.formError(w, r, "tokens", p, err)
 	}

@@ -135,7 +135,7 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	uploads, ps, done := formUploads(r, t)
+	uploads, ps, done := s.formUploads(r, t)
 	defer done()
 	if ps = append(ps, s.resolveRefs(r.Context(), t, b.Data)...); len(ps) > 0 {
 		return ps
@@ -169,7 +169,7 @@ func (s *Server) apiSaveProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	uploads, ps, done := formUploads(r, v.Template)
+	uploads, ps, done := s.formUploads(r, v.Template)
 	defer done()
 	if ps = append(ps, s.resolveRefs(r.Context(), v.Template, b.Data)...); len(ps) > 0 {
 		return ps
@@ -218,7 +218,7 @@ func (s *Server) apiAddChild(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	uploads, ps, done := formUploads(r, pub.Template)
+	uploads, ps, done := s.formUploads(r, pub.Template)
 	defer done()
 	if ps = append(ps, s.resolveRefs(r.Context(), pub.Template, b.Data)...); len(ps) > 0 {
 		return ps

@@ -18,3 +18,6 @@ CREATE TABLE pending_uploads (
 );
 CREATE INDEX pending_uploads_user ON pending_uploads(user_id);
 CREATE INDEX pending_uploads_created ON pending_uploads(created_at);
+-- A content is removed when neither an attachment nor a pending file uses it.
+CREATE INDEX attachments_sha256 ON attachments(sha256);
+CREATE INDEX pending_uploads_sha256 ON pending_uploads(sha256);
