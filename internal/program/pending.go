@@ -45,8 +45,10 @@ func (f Files) KeepPending(ctx context.Context, db *store.DB, userID int64, file
 	if err := f.write(p.sum, file.Content); err != nil {
 		return p, err
 	}
-	err := db.QueryRowContext(ctx, `INSERT INTO pending_uploads (user_id, field, name, sha256, size, mime, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		userID, p.Field, p.Name, p.sum, p.Size, p.MIME, store.Now()).Scan(&p.ID)
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO pending_uploads (user_id, field, name, sha256, size, mime, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			userID, p.Field, p.Name, p.sum, p.Size, p.MIME, store.Now()).Scan(&p.ID)
+	})
 	if err != nil {
 		return p, fmt.Errorf("keep upload: %w", err)
 	}
@@ -79,7 +81,9 @@ func (f Files) TakePending(ctx context.Context, db *store.DB, userID, id int64, 
 func (f Files) DropPending(ctx context.Context, db *store.DB, userID int64, ids []int64) error {
 	for _, id := range ids {
 		var sum string
-		err := db.QueryRowContext(ctx, `DELETE FROM pending_uploads WHERE id = ? AND user_id = ? RETURNING sha256`, id, userID).Scan(&sum)
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.QueryRowContext(ctx, `DELETE FROM pending_uploads WHERE id = ? AND user_id = ? RETURNING sha256`, id, userID).Scan(&sum)
+		})
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -95,22 +99,24 @@ func (f Files) DropPending(ctx context.Context, db *store.DB, userID int64, ids 
 
 // prunePending drops pending files older than PendingFor.
 func (f Files) prunePending(ctx context.Context, db *store.DB) error {
-	rows, err := db.QueryContext(ctx, `DELETE FROM pending_uploads WHERE created_at <= ? RETURNING sha256`, store.Now().Add(-PendingFor))
-	if err != nil {
-		return fmt.Errorf("prune pending uploads: %w", err)
-	}
 	var sums []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, `DELETE FROM pending_uploads WHERE created_at <= ? RETURNING sha256`, store.Now().Add(-PendingFor))
+		if err != nil {
 			return err
 		}
-		sums = append(sums, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				return err
+			}
+			sums = append(sums, s)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return fmt.Errorf("prune pending uploads: %w", err)
 	}
 	for _, s := range sums {
 		if err := f.removeUnused(ctx, db, s); err != nil {
