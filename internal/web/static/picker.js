@@ -29,7 +29,7 @@
     input.setAttribute('aria-autocomplete', 'list');
     input.setAttribute('aria-expanded', 'false');
     input.setAttribute('aria-controls', list.id);
-    var items = [], active = -1, chosen = input.value, seq = 0, timer = null;
+    var items = [], active = -1, chosen = input.value, seq = 0, timer = null, picked = false;
 
     function close() {
       list.hidden = true;
@@ -120,7 +120,7 @@
           if (open && items.length) mark(Math.max(active - 1, 0));
           break;
         case 'Enter':
-          if (open && active >= 0) { ev.preventDefault(); choose(active); }
+          if (open && active >= 0) { ev.preventDefault(); choose(active); picked = true; }
           break;
         case 'Escape':
           if (open) { ev.preventDefault(); close(); }
@@ -130,6 +130,13 @@
           break;
       }
     });
+    // The Enter that chose must not also submit the form (its keypress,
+    // where a browser or a driver sends one after a cancelled keydown).
+    input.addEventListener('keypress', function (ev) {
+      if (ev.key === 'Enter' && picked) ev.preventDefault();
+      picked = false;
+    });
+    input.addEventListener('keyup', function () { picked = false; });
     input.addEventListener('blur', function () { setTimeout(close, 100); });
   }
 
