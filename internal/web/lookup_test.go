@@ -272,3 +272,57 @@ func TestRefusedFormKeepsNamesAndFile(t *testing.T) {
 		_ = http.StatusOK
 	})
 }
+
+// TestUserFormOrganisationPicker: an account is bound to any organisation
+// of the registry (not only the first thousand by name) by its name or
+// credit code, and its page shows the organisation by name.
+func TestUserFormOrganisationPicker(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		pickerCity(t, e)
+		late, err := registry.Save(ctx, db, e.seg, nil, registry.Organisation{Name: "鼎新后来者科技有限公司", Kind: "enterprise", CreditCode: "91210112MA0Y8XW12K"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := e.client()
+		c.signIn("u-sysadmin", pw)
+		_, body := c.get("/admin/users")
+		if !strings.Contains(body, `data-picker="organisations"`) || strings.Contains(body, "<option value=\""+fmt.Sprint(e.orgA.ID)+"\"") {
+			t.Fatal("the account form still lists organisations in a drop-down")
+		}
+		cases := []struct {
+			name, username, orgName, orgID string
+			status                         int
+			want                           int64
+			msg                            string
+		}{
+			{"by name", "bound-1", "鼎新后来者科技有限公司", "", http.StatusCreated, late.ID, ""},
+			{"by credit code", "bound-2", "91210112ma0y8xw12k", "", http.StatusCreated, late.ID, ""},
+			{"chosen from the list", "bound-3", "乙银行", fmt.Sprint(e.orgB.ID), http.StatusCreated, e.orgB.ID, ""},
+			{"a stale id is not trusted over the name", "bound-4", "乙银行", fmt.Sprint(late.ID), http.StatusCreated, e.orgB.ID, ""},
+			{"unknown", "bound-5", "没有这家", "", http.StatusUnprocessableEntity, 0, "登记库中找不到“没有这家”"},
+		}
+		for _, tc := range cases {
+			form := url.Values{"username": {tc.username}, "roles": {"org"}, "org_name": {tc.orgName}, "org_id": {tc.orgID}}
+			resp, body := c.post("/admin/users", form)
+			if resp.StatusCode != tc.status || (tc.msg != "" && !strings.Contains(body, tc.msg)) {
+				t.Errorf("%s: %d", tc.name, resp.StatusCode)
+				continue
+			}
+			if tc.msg != "" {
+				if !strings.Contains(body, `value="没有这家"`) {
+					t.Errorf("%s: what was typed is not kept", tc.name)
+				}
+				continue
+			}
+			u, err := e.auth.UserByName(ctx, tc.username)
+			if err != nil || u.OrgID != tc.want {
+				t.Errorf("%s: bound to %d, want %d (%v)", tc.name, u.OrgID, tc.want, err)
+			}
+		}
+		u, _ := e.auth.UserByName(ctx, "bound-1")
+		if _, body := c.get(fmt.Sprintf("/admin/users/%d", u.ID)); !strings.Contains(body, `value="鼎新后来者科技有限公司"`) || !strings.Contains(body, fmt.Sprintf(`name="org_id" value="%d"`, late.ID)) {
+			t.Error("the account page does not show its organisation by name")
+		}
+	})
+}
