@@ -142,7 +142,9 @@ func TestBrowserPicker(t *testing.T) {
 	if got, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("#f-leader-list"))); !strings.Contains(got, "210*************3X") || strings.Contains(got, "21010219800101123X") {
 		t.Errorf("the people list must show masked ID numbers: %q", got)
 	}
-	b.run(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.Enter))
+	b.run(chromedp.KeyEvent(kb.ArrowDown))
+	b.screenshot(t.TempDir(), "picker-people.png")
+	b.run(chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.Enter))
 	if value("#f-leader") != "王振东" || value(`input[name="leader.id"]`) != fmt.Sprint(leader.ID) {
 		t.Fatalf("leader chosen: %q id %q", value("#f-leader"), value(`input[name="leader.id"]`))
 	}

@@ -149,7 +149,7 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 				ff.Value = name
 			}
 			if ff.Help == "" && editable {
-				ff.Help = i18n.T(lang, "form."+f.Type+"_hint")
+				ff.Help = i18n.T(lang, map[string]string{"organisation": "form.org_hint", "person": "form.person_hint"}[f.Type])
 			}
 		case "money":
 			ff.Value = display(v)

@@ -191,6 +191,9 @@ func TestRefusedFormKeepsNamesAndFile(t *testing.T) {
 		if !strings.Contains(body, `data-picker="people"`) || !strings.Contains(body, `data-picker="organisations"`) || strings.Contains(body, `name="leader" value="" inputmode`) {
 			t.Fatal("the form has no pickers")
 		}
+		if !strings.Contains(body, "输入姓名，从列表中选择") || !strings.Contains(body, "输入单位名称、其中的词或统一社会信用代码") || strings.Contains(body, "form.") {
+			t.Error("the pickers' hints are missing or untranslated")
+		}
 		leader, partner := fmt.Sprint(people["王振东"].ID), fmt.Sprint(e.orgB.ID)
 		form := url.Values{"title": {"减速器"}, "amount_requested": {"一百万"},
 			"leader": {"王振东"}, "leader.id": {leader}, "partner": {"乙银行"}, "partner.id": {partner},
