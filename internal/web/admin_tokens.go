@@ -7,14 +7,16 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
 )
 
 // tokensData is the data of the API tokens page.
 type tokensData struct {
-	Tokens []auth.Token
-	Users  []auth.User // for unlocking accounts (security administrator)
-	Secret string
-	Roles  []access.Role
+	Tokens   []auth.Token
+	OrgNames map[int64]string // the tokens' organisations by id
+	Users    []auth.User      // for unlocking accounts (security administrator)
+	Secret   string
+	Roles    []access.Role
 }
 
 func (s *Server) tokensData(r *http.Request) (tokensData, error) {
@@ -32,7 +34,14 @@ func (s *Server) tokensData(r *http.Request) (tokensData, error) {
 			roles = append(roles, ro)
 		}
 	}
-	return tokensData{Tokens: toks, Users: users, Roles: roles}, nil
+	var ids []int64
+	for _, tk := range toks {
+		if tk.OrgID > 0 {
+			ids = append(ids, tk.OrgID)
+		}
+	}
+	names, err := registry.OrgNames(r.Context(), s.db, ids)
+	return tokensData{Tokens: toks, OrgNames: names, Users: users, Roles: roles}, err
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {

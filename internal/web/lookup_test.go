@@ -272,7 +272,6 @@ func TestRefusedFormKeepsNamesAndFile(t *testing.T) {
 		if resp, body := org.send(apply, url.Values{"title": {"别人"}, "leader": {"王振华"}}, nil); resp.StatusCode != 422 || !strings.Contains(body, "登记库中找不到“王振华”") {
 			t.Errorf("another organisation's person by name: %d", resp.StatusCode)
 		}
-		_ = http.StatusOK
 	})
 }
 
@@ -326,6 +325,14 @@ func TestUserFormOrganisationPicker(t *testing.T) {
 		u, _ := e.auth.UserByName(ctx, "bound-1")
 		if _, body := c.get(fmt.Sprintf("/admin/users/%d", u.ID)); !strings.Contains(body, `value="鼎新后来者科技有限公司"`) || !strings.Contains(body, fmt.Sprintf(`name="org_id" value="%d"`, late.ID)) {
 			t.Error("the account page does not show its organisation by name")
+		}
+		// A token is bound the same way, and listed with the name.
+		sec := e.client()
+		sec.signIn("u-secadmin", pw)
+		sec.get("/admin/tokens")
+		resp, body := sec.post("/admin/tokens", url.Values{"name": {"late-feed"}, "role": {"org"}, "org_name": {"鼎新后来者科技有限公司"}, "expires": {"30d"}})
+		if resp.StatusCode != http.StatusCreated || !strings.Contains(body, "<td>鼎新后来者科技有限公司</td>") {
+			t.Errorf("token bound by name: %d", resp.StatusCode)
 		}
 	})
 }
