@@ -11,8 +11,8 @@
     if (input.dataset.pickerReady) return;
     input.dataset.pickerReady = '1';
     var wrap = input.closest('.picker');
-    var hidden = wrap && wrap.querySelector('input[type="hidden"]');
-    if (!hidden) return;
+    if (!wrap) return;
+    var hidden = wrap.querySelector('input[type="hidden"]'); // none: the name alone is sent
     var id = input.id || ('picker-' + (++n));
     input.id = id;
     var list = document.createElement('ul');
@@ -52,7 +52,7 @@
       var it = items[i];
       if (!it) return;
       input.value = chosen = it.name;
-      hidden.value = String(it.id);
+      if (hidden) hidden.value = String(it.id);
       close();
       input.dispatchEvent(new Event('change', { bubbles: true }));
     }
@@ -103,7 +103,7 @@
     }
 
     input.addEventListener('input', function () {
-      if (input.value !== chosen) hidden.value = ''; // typed over the choice
+      if (hidden && input.value !== chosen) hidden.value = ''; // typed over the choice
       clearTimeout(timer);
       timer = setTimeout(search, 150);
     });
