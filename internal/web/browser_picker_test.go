@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -160,8 +162,34 @@ func TestBrowserPicker(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A refused form keeps the names chosen and the file.
+	plan := filepath.Join(t.TempDir(), "实施方案.pdf")
+	if err := os.WriteFile(plan, pdf, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.run(chromedp.SendKeys(chromedp.ID("f-amount_requested"), "一百万"), chromedp.SetUploadFiles(chromedp.ID("f-plan"), []string{plan}))
+	if _, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`#project-form button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+	b.run(chromedp.WaitVisible(chromedp.ID("f-plan-kept")))
+	for _, p := range b.takeProblems() { // the refusal's 422 is expected, nothing else
+		if !strings.Contains(p, "status of 422") {
+			t.Errorf("the browser reported: %s", p)
+		}
+	}
+	b.screenshot(t.TempDir(), "picker-refused.png")
+	if value("#f-leader") != "王振东" || value(`input[name="leader.id"]`) != fmt.Sprint(leader.ID) || value("#f-partner") != partner.Name {
+		t.Fatalf("the refused form lost the names: %q %q", value("#f-leader"), value("#f-partner"))
+	}
+	if got, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("f-plan-kept"))); !strings.Contains(got, "实施方案.pdf") {
+		t.Errorf("the kept file is not offered: %q", got)
+	}
+	b.run(chromedp.SetValue(chromedp.ID("f-amount_requested"), "1,000,000"))
 	b.click(`#project-form button[type="submit"]`)
 	b.expectPage("/projects/1", "协作机器人减速器", "zh-CN")
+	if got, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("project-form"))); !strings.Contains(got, "实施方案.pdf") {
+		t.Error("the kept file was not attached")
+	}
 	b.click(`#moves button[value="submit"]`)
 	got, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("#project-data")))
 	if err != nil {
