@@ -7,7 +7,7 @@
 -- who sent it to re-use on the next submission (the content lives with the
 -- attachments, under its hash).
 CREATE TABLE pending_uploads (
-	id INTEGER PRIMARY KEY,
+	id INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused: a stale form cannot name a newer file
 	user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
 	field TEXT NOT NULL,
 	name TEXT NOT NULL,
