@@ -11,6 +11,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
 )
 
 // formField is one field of a program's form, ready to render as an input
@@ -201,7 +202,7 @@ func (s *Server) readForm(r *http.Request, t *program.Template) (map[string]any,
 	values, refs := s.resolvePickers(r, t)
 	data, ps := program.FromForm(t, values)
 	ps = append(refs, ps...)
-	ps = append(ps, s.resolveRefs(r.Context(), t, data)...) // ids that name no one
+	ps = append(ps, s.resolveRefs(r.Context(), t, data, registry.Scope(info(r).principal.OrgScope()))...) // ids that name no one
 	uploads, bad, done := s.formUploads(r, t)
 	return data, uploads, append(ps, bad...), done
 }

@@ -272,6 +272,23 @@ func TestRefusedFormKeepsNamesAndFile(t *testing.T) {
 		if resp, body := org.send(apply, url.Values{"title": {"别人"}, "leader": {"王振华"}}, nil); resp.StatusCode != 422 || !strings.Contains(body, "登记库中找不到“王振华”") {
 			t.Errorf("another organisation's person by name: %d", resp.StatusCode)
 		}
+
+		// The API reads names the same way.
+		api := fmt.Sprintf("/api/v1/calls/%d/projects", call.ID)
+		for _, c := range []struct {
+			body   string
+			status int
+			msg    string
+		}{
+			{`{"data": {"title": "接口", "leader": "李明"}}`, 422, "改填身份证号"},
+			{`{"data": {"title": "接口", "partner": "99999"}}`, 422, "99999"},
+			{`{"data": {"title": "接口", "leader": "王振东", "partner": "乙银行", "team": [{"member": "210102198001011268", "unit": "912101007155744627"}]}}`, 201, `"leader": ` + leader},
+		} {
+			resp, body := org.raw("POST", api, "application/json", []byte(c.body))
+			if resp.StatusCode != c.status || !strings.Contains(body, c.msg) {
+				t.Errorf("API %s: %d %s", c.body, resp.StatusCode, body)
+			}
+		}
 	})
 }
 
