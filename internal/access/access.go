@@ -85,18 +85,19 @@ const (
 	ReportIssue    Permission = "report.issue"    // issue (freeze) reports
 	ProductPublish Permission = "product.publish" // publish financial products (own institution only, for finance users)
 	SolutionList   Permission = "solution.list"   // list 小快轻准 solutions (own organisation only, for organisation users)
+	OrgLookup      Permission = "org.lookup"      // find an organisation by name or credit code to name it in a form (names, districts and codes only)
 )
 
 // grants is the catalogue: what each role may do.
 var grants = map[Role][]Permission{
-	SysAdmin: {UserView, UserManage, SystemView},
-	SecAdmin: {UserView, TokenManage, SessionAdmin},
+	SysAdmin: {UserView, UserManage, SystemView, OrgLookup},
+	SecAdmin: {UserView, TokenManage, SessionAdmin, OrgLookup},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish, SolutionList},
+	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish, SolutionList, OrgLookup},
 	Reviewer: {OrgOwnView, ReviewDo},
-	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, SolutionList},
-	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, ProductPublish},
-	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView, ProgramView},
+	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, SolutionList, OrgLookup},
+	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, ProductPublish, OrgLookup},
+	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView, ProgramView, OrgLookup},
 }
 
 // Permissions lists every permission in the catalogue, sorted, including the

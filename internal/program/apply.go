@@ -32,6 +32,9 @@ type Upload struct {
 	Field string
 	Name  string
 	Body  io.Reader
+	// PendingID is the pending file (of a form sent before and refused)
+	// this upload sends again, or 0.
+	PendingID int64
 }
 
 // Apply starts an application of the caller's organisation in an open call,

@@ -12,11 +12,11 @@ import (
 
 // tokensData is the data of the API tokens page.
 type tokensData struct {
-	Tokens []auth.Token
-	Users  []auth.User // for unlocking accounts (security administrator)
-	Orgs   []registry.Organisation
-	Secret string
-	Roles  []access.Role
+	Tokens   []auth.Token
+	OrgNames map[int64]string // the tokens' organisations by id
+	Users    []auth.User      // for unlocking accounts (security administrator)
+	Secret   string
+	Roles    []access.Role
 }
 
 func (s *Server) tokensData(r *http.Request) (tokensData, error) {
@@ -28,14 +28,20 @@ func (s *Server) tokensData(r *http.Request) (tokensData, error) {
 	if err != nil {
 		return tokensData{}, err
 	}
-	orgs, err := s.orgChoices(r)
 	var roles []access.Role
 	for _, ro := range access.Roles {
 		if !ro.Admin() {
 			roles = append(roles, ro)
 		}
 	}
-	return tokensData{Tokens: toks, Users: users, Orgs: orgs, Roles: roles}, err
+	var ids []int64
+	for _, tk := range toks {
+		if tk.OrgID > 0 {
+			ids = append(ids, tk.OrgID)
+		}
+	}
+	names, err := registry.OrgNames(r.Context(), s.db, ids)
+	return tokensData{Tokens: toks, OrgNames: names, Users: users, Roles: roles}, err
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {
@@ -52,7 +58,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(w, r, "tokens.title", d)
-	org, err := formInt(r, "org_id")
+	org, err := s.formOrg(r)
 	if err != nil {
 		return s.formError(w, r, "tokens", p, err)
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
-	"github.com/xinzhi-platform/xinzhi/internal/registry"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -16,7 +15,8 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // usersData is the data of the accounts page.
 type usersData struct {
 	Users   []auth.User
-	Orgs    []registry.Organisation
+	OrgName string // the organisation picker's text (none on a new account)
+	OrgRef  string
 	Created *auth.User
 	OneTime string
 }
@@ -26,8 +26,7 @@ func (s *Server) usersData(r *http.Request) (usersData, error) {
 	if err != nil {
 		return usersData{}, err
 	}
-	orgs, err := s.orgChoices(r)
-	return usersData{Users: users, Orgs: orgs}, err
+	return usersData{Users: users}, nil
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
@@ -69,7 +68,7 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(w, r, "users.title", &d)
-	org, err := formInt(r, "org_id")
+	org, err := s.formOrg(r)
 	if err != nil {
 		return s.formError(w, r, "users", p, err)
 	}
@@ -91,7 +90,8 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
 // userData is the data of one account's page.
 type userData struct {
 	U       auth.User
-	Orgs    []registry.Organisation
+	OrgName string // the account's organisation, for the picker
+	OrgRef  string
 	OneTime string
 }
 
@@ -104,8 +104,11 @@ func (s *Server) loadUserData(r *http.Request) (userData, error) {
 	if err != nil {
 		return userData{}, err
 	}
-	orgs, err := s.orgChoices(r)
-	return userData{U: u, Orgs: orgs}, err
+	d := userData{U: u, OrgName: s.orgName(r.Context(), u.OrgID)}
+	if u.OrgID > 0 {
+		d.OrgRef = itoa(u.OrgID)
+	}
+	return d, nil
 }
 
 func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
@@ -126,7 +129,7 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(w, r, "user.title", d)
-	org, err := formInt(r, "org_id")
+	org, err := s.formOrg(r)
 	if err != nil {
 		return s.formError(w, r, "user", p, err)
 	}

@@ -62,10 +62,12 @@ func readProjectBody(w http.ResponseWriter, r *http.Request) (projectBody, error
 	return b, nil
 }
 
-// resolveRefs turns the organisations a body names by credit code or name
-// into ids, and refuses references to organisations or people that do not
-// exist, field by field.
-func (s *Server) resolveRefs(ctx context.Context, t *program.Template, data map[string]any) problem.List {
+// resolveRefs turns the organisations and people a body names by text (an
+// organisation's credit code or full name, a person's ID number or name
+// within the caller's scope; several of one name refused) into ids, and
+// refuses references to organisations or people that do not exist, field
+// by field.
+func (s *Server) resolveRefs(ctx context.Context, t *program.Template, data map[string]any, scope registry.Scope) problem.List {
 	var ps problem.List
 	check := func(kind, name string, v any) any {
 		switch x := v.(type) {
@@ -77,19 +79,18 @@ func (s *Server) resolveRefs(ctx context.Context, t *program.Template, data map[
 			}
 			return x
 		case string:
-			if kind != "organisation" || strings.TrimSpace(x) == "" {
+			if strings.TrimSpace(x) == "" {
 				return x // the form check names the wrong type
 			}
-			raw := strings.TrimSpace(x)
-			o, err := registry.ByCreditCode(ctx, s.db, strings.ToUpper(raw))
-			if err != nil {
-				o, err = registry.ByName(ctx, s.db, raw)
-			}
-			if err != nil {
-				ps = append(ps, problem.Invalid(name, "form.org_unknown", raw))
+			id, pe := s.resolveRef(ctx, kind, name, x, "", scope)
+			if pe != nil {
+				ps = append(ps, pe)
 				return x
 			}
-			return float64(o.ID)
+			if ok, err := s.refExists(ctx, kind, id); err != nil || !ok { // a number given as text
+				ps = append(ps, problem.Invalid(name, "form.ref_unknown", x))
+			}
+			return float64(id)
 		}
 		return v
 	}
@@ -135,9 +136,9 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	uploads, ps, done := formUploads(r, t)
+	uploads, ps, done := s.formUploads(r, t)
 	defer done()
-	if ps = append(ps, s.resolveRefs(r.Context(), t, b.Data)...); len(ps) > 0 {
+	if ps = append(ps, s.resolveRefs(r.Context(), t, b.Data, registry.Scope(info(r).principal.OrgScope()))...); len(ps) > 0 {
 		return ps
 	}
 	var pr program.Project
@@ -169,9 +170,9 @@ func (s *Server) apiSaveProject(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	uploads, ps, done := formUploads(r, v.Template)
+	uploads, ps, done := s.formUploads(r, v.Template)
 	defer done()
-	if ps = append(ps, s.resolveRefs(r.Context(), v.Template, b.Data)...); len(ps) > 0 {
+	if ps = append(ps, s.resolveRefs(r.Context(), v.Template, b.Data, registry.Scope(info(r).principal.OrgScope()))...); len(ps) > 0 {
 		return ps
 	}
 	if _, err := program.SaveData(r.Context(), s.db, s.cfg.Files, p, id, b.Data, uploads, b.Version); err != nil {
@@ -218,9 +219,9 @@ func (s *Server) apiAddChild(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	uploads, ps, done := formUploads(r, pub.Template)
+	uploads, ps, done := s.formUploads(r, pub.Template)
 	defer done()
-	if ps = append(ps, s.resolveRefs(r.Context(), pub.Template, b.Data)...); len(ps) > 0 {
+	if ps = append(ps, s.resolveRefs(r.Context(), pub.Template, b.Data, registry.Scope(info(r).principal.OrgScope()))...); len(ps) > 0 {
 		return ps
 	}
 	child, err := program.AddChild(r.Context(), s.db, s.cfg.Files, info(r).principal, id, c.Key, b.Data, uploads)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"sort"
@@ -28,95 +27,25 @@ type formField struct {
 	Rows                   [][]string // table cells, with blank rows to fill when editable
 	Err                    string
 	File                   *program.Attachment
+	// Ref is the id an organisation or person field holds (Value shows its
+	// name), Lookup the picker's kind; RowRefs are a table's ids by cell.
+	Ref     string
+	Lookup  string
+	RowRefs [][]string
+	// Pending is a file sent with a refused form and kept for the next try.
+	Pending *program.Pending
 }
 
-type formColumn struct{ Key, Label, Type string }
+type formColumn struct{ Key, Label, Type, Lookup string }
 
 // formExtra is what a form shows beyond the stored data: what was typed
-// (after a refusal), names for organisation ids, and file fields whose
-// upload must be chosen again.
+// (after a refusal), names for organisation and person ids (by refKey),
+// file fields whose upload must be chosen again and uploads kept.
 type formExtra struct {
-	Raw    url.Values
-	Names  map[string]string
-	Resend map[string]bool
-}
-
-// resolveOrgs lets organisation fields (and table columns) be filled with a
-// full name or a credit code: each is looked up in the registry and
-// replaced by its id; one not found is refused beside its field.
-func (s *Server) resolveOrgs(r *http.Request, t *program.Template) problem.List {
-	var ps problem.List
-	lookup := func(name, label string) {
-		raw := strings.TrimSpace(r.Form.Get(name))
-		if raw == "" {
-			return
-		}
-		if _, err := strconv.ParseInt(raw, 10, 64); err == nil {
-			return
-		}
-		o, err := registry.ByCreditCode(r.Context(), s.db, strings.ToUpper(raw))
-		if err != nil {
-			o, err = registry.ByName(r.Context(), s.db, raw)
-		}
-		if err != nil {
-			ps = append(ps, problem.Invalid(name, "form.org_unknown", raw))
-			r.Form.Del(name)
-			return
-		}
-		r.Form.Set(name, strconv.FormatInt(o.ID, 10))
-	}
-	for _, f := range t.Form {
-		switch f.Type {
-		case "organisation":
-			lookup(f.Key, f.Label)
-		case "table":
-			for _, c := range f.Columns {
-				if c.Type != "organisation" {
-					continue
-				}
-				for n := 0; n < 200; n++ {
-					name := fmt.Sprintf("%s.%d.%s", f.Key, n, c.Key)
-					if _, ok := r.Form[name]; !ok {
-						break
-					}
-					lookup(name, c.Label)
-				}
-			}
-		}
-	}
-	return ps
-}
-
-// orgNames names the organisations a record's organisation fields hold,
-// and those of its tables' organisation columns (an agreement's parties).
-func (s *Server) orgNames(r *http.Request, t *program.Template, data map[string]any) map[string]string {
-	out := map[string]string{}
-	name := func(v any) {
-		id, ok := v.(float64)
-		if _, seen := out[display(v)]; !ok || seen {
-			return
-		}
-		if o, err := registry.Get(r.Context(), s.db, 0, int64(id)); err == nil {
-			out[display(id)] = o.Name
-		}
-	}
-	for _, f := range t.Form {
-		switch f.Type {
-		case "organisation":
-			name(data[f.Key])
-		case "table":
-			rows, _ := data[f.Key].([]any)
-			for _, row := range rows {
-				m, _ := row.(map[string]any)
-				for _, c := range f.Columns {
-					if c.Type == "organisation" {
-						name(m[c.Key])
-					}
-				}
-			}
-		}
-	}
-	return out
+	Raw     url.Values
+	Names   map[string]string
+	Resend  map[string]bool
+	Pending map[string]*program.Pending
 }
 
 // formFields lays out t's form over data; errs holds messages by field
@@ -165,26 +94,34 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 				if lang == i18n.EN && c.LabelEN != "" {
 					label = c.LabelEN
 				}
-				ff.Columns = append(ff.Columns, formColumn{Key: c.Key, Label: label, Type: c.Type})
+				ff.Columns = append(ff.Columns, formColumn{Key: c.Key, Label: label, Type: c.Type, Lookup: lookupOf(c.Type)})
 			}
 			rows, _ := v.([]any)
 			for _, r := range rows {
 				m, _ := r.(map[string]any)
 				cells := make([]string, len(f.Columns))
+				refs := make([]string, len(f.Columns))
 				for i, c := range f.Columns {
 					cells[i] = display(m[c.Key])
-					if name, ok := x.Names[cells[i]]; ok && c.Type == "organisation" {
-						cells[i] = name
+					if lookupOf(c.Type) != "" {
+						if _, isID := m[c.Key].(float64); isID {
+							refs[i] = cells[i]
+						}
+						if name, ok := x.Names[refKey(c.Type, m[c.Key])]; ok {
+							cells[i] = name
+						}
 					}
 					if !editable && c.Type == "choice" {
 						cells[i] = c.OptionLabel(cells[i], lang)
 					}
 				}
 				ff.Rows = append(ff.Rows, cells)
+				ff.RowRefs = append(ff.RowRefs, refs)
 			}
 			if editable {
 				for range 3 {
 					ff.Rows = append(ff.Rows, make([]string, len(f.Columns)))
+					ff.RowRefs = append(ff.RowRefs, make([]string, len(f.Columns)))
 				}
 			}
 			var msgs []string
@@ -204,13 +141,16 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 					ff.File = &files[i]
 				}
 			}
-		case "organisation":
-			ff.Value = display(v)
-			if name, ok := x.Names[ff.Value]; ok {
+		case "organisation", "person":
+			ff.Value, ff.Lookup = display(v), lookupOf(f.Type)
+			if _, isID := v.(float64); isID {
+				ff.Ref = ff.Value
+			}
+			if name, ok := x.Names[refKey(f.Type, v)]; ok {
 				ff.Value = name
 			}
-			if ff.Help == "" {
-				ff.Help = i18n.T(lang, "form.org_hint")
+			if ff.Help == "" && editable {
+				ff.Help = i18n.T(lang, map[string]string{"organisation": "form.org_hint", "person": "form.person_hint"}[f.Type])
 			}
 		case "money":
 			ff.Value = display(v)
@@ -225,7 +165,10 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 		if ff.Value == "" && x.Raw != nil && f.Type != "multichoice" && f.Type != "table" && f.Type != "file" {
 			ff.Value = x.Raw.Get(f.Key) // what was typed, kept to be fixed
 		}
-		if f.Type == "file" && ff.Err == "" && x.Resend[f.Key] {
+		if f.Type == "file" {
+			ff.Pending = x.Pending[f.Key]
+		}
+		if f.Type == "file" && ff.Err == "" && x.Resend[f.Key] && ff.Pending == nil {
 			ff.Err = i18n.T(lang, "attachment.reselect")
 		}
 		out = append(out, ff)
@@ -256,46 +199,12 @@ func display(v any) string {
 // files): the typed data, the files sent for file fields, and the problems.
 // The caller closes the files with the returned function.
 func (s *Server) readForm(r *http.Request, t *program.Template) (map[string]any, []program.Upload, problem.List, func()) {
-	refs := s.resolveOrgs(r, t)
-	data, ps := program.FromForm(t, r.Form)
+	values, refs := s.resolvePickers(r, t)
+	data, ps := program.FromForm(t, values)
 	ps = append(refs, ps...)
-	ps = append(ps, s.resolveRefs(r.Context(), t, data)...) // ids that name no one
-	uploads, bad, done := formUploads(r, t)
+	ps = append(ps, s.resolveRefs(r.Context(), t, data, registry.Scope(info(r).principal.OrgScope()))...) // ids that name no one
+	uploads, bad, done := s.formUploads(r, t)
 	return data, uploads, append(ps, bad...), done
-}
-
-// formUploads opens the files a multipart request sends for t's file
-// fields; done closes them.
-func formUploads(r *http.Request, t *program.Template) ([]program.Upload, problem.List, func()) {
-	var uploads []program.Upload
-	var open []multipart.File
-	var ps problem.List
-	done := func() {
-		for _, f := range open {
-			f.Close()
-		}
-	}
-	if r.MultipartForm == nil {
-		return nil, nil, done
-	}
-	for _, f := range t.Form {
-		if f.Type != "file" {
-			continue
-		}
-		for _, fh := range r.MultipartForm.File[f.Key] {
-			if fh.Size == 0 && fh.Filename == "" {
-				continue
-			}
-			body, err := fh.Open()
-			if err != nil {
-				ps = append(ps, problem.Invalid(f.Key, "import.upload_failed"))
-				continue
-			}
-			open = append(open, body)
-			uploads = append(uploads, program.Upload{Field: f.Key, Name: fh.Filename, Body: body})
-		}
-	}
-	return uploads, ps, done
 }
 
 // errorsByField turns a problem list into messages by field in lang.

@@ -173,10 +173,3 @@ func (s *Server) requestedOrg(r *http.Request) (registry.Organisation, error) {
 	}
 	return registry.Get(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), id)
 }
-
-// orgChoices lists organisations for a drop-down (binding accounts and
-// tokens); the first thousand by name.
-func (s *Server) orgChoices(r *http.Request) ([]registry.Organisation, error) {
-	p, err := registry.List(r.Context(), s.db, 0, registry.Filter{PerPage: 1000})
-	return p.Items, err
-}

@@ -171,8 +171,8 @@ func TestProgramFlowAndBlindReview(t *testing.T) {
 			"team.0.name": {"张三"}, "team.0.role": {"负责人"}, "team.0.unit": {"乙银行"}, "team.1.role": {"没有姓名"}}
 		resp, body = org.send("/calls/"+call+"/apply", form, map[string][2]string{"plan": {"plan.pdf", "MZ\x90\x00 not a pdf"}})
 		if resp.StatusCode != 422 || !strings.Contains(body, "须为数字") || !strings.Contains(body, "登记库中找不到“不存在的研究院”") ||
-			!strings.Contains(body, `value="一百万"`) || !strings.Contains(body, "重新选择文件") {
-			t.Fatalf("bad application: %d (want the number and the unknown partner refused, what was typed kept, the file asked for again)", resp.StatusCode)
+			!strings.Contains(body, `value="一百万"`) || !strings.Contains(body, "不接受这种文件") || !strings.Contains(body, `value="不存在的研究院"`) {
+			t.Fatalf("bad application: %d (want the number, the unknown partner and the disguised file refused, what was typed kept)", resp.StatusCode)
 		}
 		form.Set("partner", e.orgB.Name) // by name
 		form.Set("amount_requested", "1,200,000")

@@ -60,7 +60,8 @@ func (s *Server) progressPanel(r *http.Request, v program.View) (*progressPanel,
 				fc.Label = f.Field.LabelEN
 			}
 			if f.Field.Type != "table" {
-				fc.Before, fc.After = shown(t, f.Field.Key, f.Before, lang), shown(t, f.Field.Key, f.After, lang)
+				fc.Before = shown(t, f.Field.Key, f.Before, lang, s.refNames(r, t, map[string]any{f.Field.Key: f.Before}))
+				fc.After = shown(t, f.Field.Key, f.After, lang, s.refNames(r, t, map[string]any{f.Field.Key: f.After}))
 			}
 			cv.Fields = append(cv.Fields, fc)
 		}
@@ -78,9 +79,10 @@ func snapName(name, lang string) string {
 	return name
 }
 
-// shown is a field's value as the form shows it.
-func shown(t *program.Template, key string, v any, lang string) string {
-	for _, f := range formFields(t, map[string]any{key: v}, nil, lang, nil, false, false) {
+// shown is a field's value as the form shows it (an organisation or a
+// person by name).
+func shown(t *program.Template, key string, v any, lang string, names map[string]string) string {
+	for _, f := range formFields(t, map[string]any{key: v}, nil, lang, nil, false, false, formExtra{Names: names}) {
 		if f.Key == key {
 			if len(f.Values) > 0 {
 				return strings.Join(f.Values, "、")

@@ -131,14 +131,17 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		lang := info(r).lang
+		errs := errorsByField(err, lang)
+		kept := s.keepUploads(r, uploads, errs)
 		d := projectData{New: true, Call: c, Editable: true, Action: fmt.Sprintf("/calls/%d/apply", c.ID),
-			Fields: formFields(t, data, errorsByField(err, lang), lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.orgNames(r, t, data)})}
+			Fields: formFields(t, data, errs, lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, t, data), Pending: kept})}
 		d.View.Template = t
 		p := s.newPage(w, r, "project.apply", d)
 		p.Flash = p.T("form.fix_below")
 		p.Bad = true
 		return s.render(w, http.StatusUnprocessableEntity, "project", p)
 	}
+	s.dropPending(r, uploads)
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", pr.ID), http.StatusSeeOther)
 	return nil
 }
@@ -212,7 +215,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	}
 	var names map[string]string
 	if !v.Blind {
-		names = s.orgNames(r, t, v.Data)
+		names = s.refNames(r, t, v.Data)
 	}
 	d.Fields = formFields(t, v.Data, errs, lang, v.Attachments, d.Editable, v.Blind, formExtra{Names: names})
 	_, isNeed := match.Needs[t.Key]
@@ -321,6 +324,7 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
 		err = ps
 	}
 	if err == nil {
+		s.dropPending(r, uploads)
 		http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", id), http.StatusSeeOther)
 		return nil
 	}
@@ -334,7 +338,8 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
 		return derr
 	}
 	if errors.Is(err, problem.ErrInvalid) {
-		d.Fields = formFields(v.Template, data, errs, lang, v.Attachments, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.orgNames(r, v.Template, data)}) // what was typed, to fix
+		kept := s.keepUploads(r, uploads, errs)
+		d.Fields = formFields(v.Template, data, errs, lang, v.Attachments, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, v.Template, data), Pending: kept}) // what was typed, to fix
 	}
 	p := s.newPage(w, r, "project.title", d)
 	p.Flash = problem.Message(err, lang)
@@ -479,10 +484,10 @@ func (s *Server) childKind(r *http.Request, parentID int64) (program.View, progr
 
 // childPage is the form for a new child record (a bid on a challenge).
 func (s *Server) childPage(w http.ResponseWriter, r *http.Request) error {
-	return s.childForm(w, r, nil, nil, http.StatusOK)
+	return s.childForm(w, r, nil, nil, nil, http.StatusOK)
 }
 
-func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[string]any, err error, status int) error {
+func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[string]any, uploads []program.Upload, err error, status int) error {
 	id, perr := pathID(r)
 	if perr != nil {
 		return perr
@@ -492,8 +497,13 @@ func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[stri
 		return lerr
 	}
 	lang := info(r).lang
+	errs := errorsByField(err, lang)
+	x := formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, pub.Template, data)}
+	if err != nil {
+		x.Pending = s.keepUploads(r, uploads, errs)
+	}
 	d := projectData{New: true, Editable: true, Action: fmt.Sprintf("/projects/%d/children/%s", id, c.Key),
-		Fields: formFields(pub.Template, data, errorsByField(err, lang), lang, nil, true, false, formExtra{Raw: r.Form}), Parent: &program.ProjectRow{ID: parent.ID, Title: parent.Title}}
+		Fields: formFields(pub.Template, data, errs, lang, nil, true, false, x), Parent: &program.ProjectRow{ID: parent.ID, Title: parent.Title}}
 	d.View.Template = pub.Template
 	d.Call.Name = parent.Title
 	p := s.newPage(w, r, "project.apply", d)
@@ -528,10 +538,11 @@ func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		var pe *problem.Error
 		if errors.Is(err, problem.ErrInvalid) || asProblem(err, &pe) {
-			return s.childForm(w, r, data, err, problem.Status(err))
+			return s.childForm(w, r, data, uploads, err, problem.Status(err))
 		}
 		return err
 	}
+	s.dropPending(r, uploads)
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", child.ID), http.StatusSeeOther)
 	return nil
 }
@@ -612,13 +623,16 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		lang := info(r).lang
+		errs := errorsByField(err, lang)
+		kept := s.keepUploads(r, uploads, errs)
 		d := projectData{New: true, Register: true, Call: c, Editable: true, Action: fmt.Sprintf("/calls/%d/register", c.ID),
-			Fields: formFields(t, data, errorsByField(err, lang), lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads)})}
+			Fields: formFields(t, data, errs, lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, t, data), Pending: kept})}
 		d.View.Template = t
 		p := s.newPage(w, r, "project.register", d)
 		p.Flash, p.Bad = p.T("form.fix_below"), true
 		return s.render(w, http.StatusUnprocessableEntity, "project", p)
 	}
+	s.dropPending(r, uploads)
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", pr.ID), http.StatusSeeOther)
 	return nil
 }

@@ -178,6 +178,8 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/organizations", perm: access.OrgOwnView, h: s.apiOrganisations, api: true, summary: "organisations the caller may see, filtered and searched"},
 		{method: "GET", pattern: "/api/v1/organizations/{id}", perm: access.OrgOwnView, h: s.apiOrganisation, api: true, summary: "one organisation"},
 		{method: "GET", pattern: "/api/v1/people", perm: access.PersonView, h: s.apiPeople, api: true, summary: "people, personal data masked unless revealed"},
+		{method: "GET", pattern: "/api/v1/lookup/organisations", perm: access.OrgLookup, h: s.apiLookupOrganisations, api: true, summary: "organisations for a picker: name or credit code starting with q, or a name holding q; ?q=&limit=1..50 (names, districts, codes)"},
+		{method: "GET", pattern: "/api/v1/lookup/people", perm: access.PersonView, h: s.apiLookupPeople, api: true, summary: "people the caller may see for a picker: name starting with q, employer and masked ID number; ?q=&limit=1..50"},
 		{method: "GET", pattern: "/api/v1/people/{id}/ledger", perm: access.ProgramManage, h: s.apiLedger, api: true, summary: "a person's ledger of projects across programs"},
 		{method: "GET", pattern: "/api/v1/programs", perm: access.SignedIn, h: s.apiPrograms, api: true, summary: "published programs, latest versions"},
 		{method: "POST", pattern: "/api/v1/programs", perm: access.ProgramManage, h: s.apiPublish, api: true, summary: "publish a template (YAML body); ?dry_run=true previews"},
