@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -169,9 +168,10 @@ type metricData struct {
 	Result  metric.Result
 	Records metric.Records
 	Chart   string
-	Query   string
+	Export  string // the export link: the same date, period, district and breakdown
 	Dims    []string
 	Parts   []partRow
+	Groups  []partRow // the breakdown, in the chart's order
 }
 
 type partRow struct {
@@ -213,21 +213,25 @@ func (s *Server) evalRequest(r *http.Request) (*metricData, error) {
 		d.Parts = append(d.Parts, partRow{ID: k, Name: name, Value: v})
 	}
 	sort.Slice(d.Parts, func(i, j int) bool { return d.Parts[i].ID < d.Parts[j].ID })
-	q := url.Values{}
+	q := kept(r.URL.Query(), "by", "district")
 	q.Set("as_of", res.AsOf)
 	if !p.From.IsZero() {
 		q.Set("from", p.From.Format(time.DateOnly))
 	}
-	d.Query = q.Encode()
+	d.Export = link("/indicators/"+def.ID+"/export", q)
 	if len(res.Groups) > 0 {
 		keys := make([]string, 0, len(res.Groups))
 		for k := range res.Groups {
 			keys = append(keys, k)
 		}
-		sort.Slice(keys, func(i, j int) bool { return res.Groups[keys[i]] > res.Groups[keys[j]] })
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := res.Groups[keys[i]], res.Groups[keys[j]]
+			return a > b || (a == b && keys[i] < keys[j]) // ties in a fixed order, so page and export agree
+		})
 		labels, vals := make([]string, len(keys)), make([]float64, len(keys))
 		for i, k := range keys {
 			labels[i], vals[i] = groupLabel(p.By, k, info(r).lang), res.Groups[k]
+			d.Groups = append(d.Groups, partRow{ID: k, Name: labels[i], Value: vals[i]})
 		}
 		opt := map[string]any{
 			"tooltip": map[string]any{"trigger": "axis"},
@@ -289,6 +293,13 @@ func (s *Server) metricExport(w http.ResponseWriter, r *http.Request) error {
 		recs.Rows = append(recs.Rows, cells)
 	}
 	sheets := []tabular.Sheet{def}
+	if len(d.Groups) > 0 { // the breakdown the page charts, in its order
+		by := tabular.Sheet{Name: T("metric.breakdown"), Header: []string{T("metric.dim." + d.Result.By), T("metric.value")}}
+		for _, g := range d.Groups {
+			by.Rows = append(by.Rows, []any{g.Name, g.Value})
+		}
+		sheets = append(sheets, by)
+	}
 	if len(recs.Header) > 0 {
 		sheets = append(sheets, recs)
 	}
