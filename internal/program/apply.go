@@ -181,9 +181,11 @@ func writeData(ctx context.Context, tx *store.Tx, id int64, data map[string]any,
 	if err != nil {
 		return err
 	}
+	// A form without a text field keeps the name it was given when created
+	// (its applicant and program): saving it must not blank the title.
 	title, _ := data[t.TitleField()].(string)
-	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		string(raw), title, number(data["amount_requested"]), store.Now(), id, version)
+	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = CASE WHEN ? THEN title ELSE ? END, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		string(raw), t.TitleField() == "", title, number(data["amount_requested"]), store.Now(), id, version)
 	if err != nil {
 		return fmt.Errorf("save project %d: %w", id, err)
 	}

@@ -1,6 +1,7 @@
 package program
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -530,7 +531,15 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		pr.Stage, pr.Version = tr.To, pr.Version+1
 		out = pr
 		if p.OrgID != pr.OrganisationID {
-			if err := Notify(ctx, tx, Notice{OrganisationID: pr.OrganisationID, ProjectID: pr.ID, Kind: "project_moved", Args: []any{pr.Title, tr.Name, tr.NameEN}}); err != nil {
+			title := pr.Title
+			if title == "" { // a draft whose title field is still empty: named for its applicant
+				if title, err = defaultTitle(ctx, tx, t, pr.OrganisationID, nil); err != nil {
+					return err
+				}
+			}
+			// Args: the record, the move in Chinese, the move in English; each
+			// language's message picks its own by index.
+			if err := Notify(ctx, tx, Notice{OrganisationID: pr.OrganisationID, ProjectID: pr.ID, Kind: "project_moved", Args: []any{title, tr.Name, cmp.Or(tr.NameEN, tr.Name)}}); err != nil {
 				return err
 			}
 		}
