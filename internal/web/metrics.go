@@ -236,7 +236,7 @@ func (s *Server) evalRequest(r *http.Request) (*metricData, error) {
 		opt := map[string]any{
 			"tooltip": map[string]any{"trigger": "axis"},
 			"grid":    map[string]any{"left": 20, "right": 20, "top": 30, "bottom": 30, "containLabel": true},
-			"xAxis":   map[string]any{"type": "category", "data": labels, "axisLabel": map[string]any{"interval": 0, "rotate": 30}},
+			"xAxis":   chartCategoryAxis(labels),
 			"yAxis":   map[string]any{"type": "value", "name": d.Unit},
 			"series":  []any{map[string]any{"type": "bar", "data": vals, "name": d.Name}},
 		}
@@ -360,7 +360,7 @@ type areaData struct {
 	District  string
 	Districts []districtOption
 	Rows      []areaRow
-	Chart     string
+	Charts    []chart // now against a year before, one chart per unit
 }
 
 type districtOption struct{ Code, Name string }
@@ -397,8 +397,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if p.AsOf.IsZero() {
 		p.AsOf = store.Now().In(shanghai)
 	}
-	var names []string
-	var now, before []float64
+	var bars []chartRow
 	for _, def := range s.indicators.All() {
 		if def.Area != n {
 			continue
@@ -425,23 +424,10 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 			row.Change = strconv.FormatFloat(metric.Round1((cur.Value-prev.Value)/prev.Value*100), 'f', 1, 64) + "%"
 		}
 		d.Rows = append(d.Rows, row)
-		if unit != "%" && unit != "元" {
-			names, now, before = append(names, name), append(now, cur.Value), append(before, prev.Value)
-		}
+		bars = append(bars, chartRow{Name: name, Unit: unit, Values: []float64{cur.Value, prev.Value}})
 	}
-	if len(names) > 0 {
-		opt := map[string]any{
-			"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 0},
-			"grid":  map[string]any{"left": 20, "right": 20, "top": 36, "bottom": 20, "containLabel": true},
-			"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "category", "data": names},
-			"series": []any{map[string]any{"type": "bar", "name": i18n.T(lang, "cockpit.now"), "data": now},
-				map[string]any{"type": "bar", "name": i18n.T(lang, "cockpit.year_before"), "data": before}},
-		}
-		b, err := json.Marshal(opt)
-		if err != nil {
-			return err
-		}
-		d.Chart = string(b)
+	if d.Charts, err = comparisonCharts(bars, []string{i18n.T(lang, "cockpit.now"), i18n.T(lang, "cockpit.year_before")}); err != nil {
+		return err
 	}
 	return s.render(w, http.StatusOK, "area", s.newPage(w, r, "cockpit.area."+strconv.Itoa(n), d))
 }
