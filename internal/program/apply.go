@@ -16,8 +16,8 @@ import (
 // GetCall reads a call.
 func GetCall(ctx context.Context, q store.Querier, id int64) (Call, error) {
 	var c Call
-	err := q.QueryRowContext(ctx, `SELECT id, template_id, key, name, opens, closes, quota, budget FROM calls WHERE id = ?`, id).
-		Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.Opens, &c.Closes, &c.Quota, &c.Budget)
+	err := q.QueryRowContext(ctx, `SELECT id, template_id, key, name, name_en, opens, closes, quota, budget FROM calls WHERE id = ?`, id).
+		Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.NameEN, &c.Opens, &c.Closes, &c.Quota, &c.Budget)
 	if err != nil {
 		return c, fmt.Errorf("call %d: %w", id, problem.ErrNotFound)
 	}

@@ -192,7 +192,7 @@ func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
 		}
 		return x * scale
 	}
-	c := program.Call{TemplateID: pub.ID, Key: r.FormValue("key"), Name: r.FormValue("name"),
+	c := program.Call{TemplateID: pub.ID, Key: r.FormValue("key"), Name: r.FormValue("name"), NameEN: r.FormValue("name_en"),
 		Opens: r.FormValue("opens"), Closes: r.FormValue("closes"), Quota: int(num("quota", 1)), Budget: num("budget", 1e4)}
 	if all := append(bad, program.CheckCall(c)...); len(all) > 0 {
 		err = all
