@@ -73,6 +73,8 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Programs = append(d.Programs, row)
 	}
+	// By the name the reader sees: pinyin on Chinese pages.
+	i18n.SortByName(d.Programs, func(p programRow) string { return p.Label })
 	if d.Applicant {
 		if d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{Scope: pr.OrgScope()}); err != nil {
 			return err
@@ -81,6 +83,7 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.All = progs
+		i18n.SortByName(d.All, func(p program.Summary) string { return d.Names[p.Key] })
 	}
 	p := s.newPage(w, r, "programs.title", d)
 	if k := r.URL.Query().Get("published"); k != "" {
