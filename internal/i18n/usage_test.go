@@ -38,7 +38,8 @@ func wants(key string) (n int, indexed bool) {
 
 // goUses finds calls in the Go sources under root: i18n.T(lang, "key", …),
 // problem.New(kind, "key", …), problem.Invalid(field, "key", …) and the
-// pages' p.T("key", …).
+// pages' p.T("key", …); and notices, Notice{Kind: "k", Args: …}, which
+// read as message notice.k.
 func goUses(t *testing.T, root string) []use {
 	var out []use
 	fset := token.NewFileSet()
@@ -51,6 +52,30 @@ func goUses(t *testing.T, root string) []use {
 			return err
 		}
 		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.CompositeLit); ok { // Notice{Kind: "k", Args: []any{…}}: message notice.k
+				kind, args := "", -1
+				for _, e := range lit.Elts {
+					kv, ok := e.(*ast.KeyValueExpr)
+					if !ok {
+						continue
+					}
+					switch k, _ := kv.Key.(*ast.Ident); {
+					case k == nil:
+					case k.Name == "Kind":
+						if b, ok := kv.Value.(*ast.BasicLit); ok && b.Kind == token.STRING {
+							kind, _ = strconv.Unquote(b.Value)
+						}
+					case k.Name == "Args":
+						if a, ok := kv.Value.(*ast.CompositeLit); ok {
+							args = len(a.Elts)
+						}
+					}
+				}
+				if kind != "" && args >= 0 {
+					out = append(out, use{where: fset.Position(lit.Pos()).String(), key: "notice." + kind, args: args})
+				}
+				return true
+			}
 			call, ok := n.(*ast.CallExpr)
 			if !ok || call.Ellipsis.IsValid() {
 				return true
