@@ -71,6 +71,16 @@ func TestMoveNoticeNamesRecordAndMove(t *testing.T) {
 		if len(ns) == 0 || ns[0].Kind != "project_moved" {
 			t.Fatalf("notices: %+v", ns)
 		}
+		// A notice written before the fix: no title, two names.
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			return program.Notify(ctx, tx, program.Notice{OrganisationID: o.ID, ProjectID: pr.ID, Kind: "project_moved", Args: []any{"", "签订合作协议", "Sign agreement"}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		old, _ := program.Notices(ctx, db, 0, o.ID, 1)
+		if got, want := i18n.T(i18n.ZH, "notice."+old[0].Kind, old[0].Args...), "“"+title+"”已办理：签订合作协议。"; got != want {
+			t.Errorf("an old notice reads %q, want %q", got, want)
+		}
 		for lang, want := range map[string]string{i18n.ZH: "“" + title + "”已办理：签订合作协议。", i18n.EN: title + ": Sign agreement."} {
 			if got := i18n.T(lang, "notice."+ns[0].Kind, ns[0].Args...); got != want || strings.Contains(got, "%!") {
 				t.Errorf("%s notice reads %q, want %q", lang, got, want)
