@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -50,6 +51,7 @@ type ProjectFilter struct {
 	ParentID       int64 // the children of one record
 	Scope          int64
 	Limit          int
+	All            bool // no limit: every record (exports)
 }
 
 // ProjectRow is a project in a list.
@@ -121,7 +123,10 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		conds, args = append(conds, "p.organisation_id = ?"), append(args, f.OrganisationID)
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 5000 {
+	switch {
+	case f.All: // an export: every record f selects
+		limit = math.MaxInt32
+	case limit <= 0 || limit > 5000:
 		limit = 200
 	}
 	where := strings.Join(conds, " AND ")
