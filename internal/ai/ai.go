@@ -278,7 +278,7 @@ type Alliance struct {
 // day.
 func Alliances(ctx context.Context, q store.Querier, day string) ([]Alliance, error) {
 	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, (SELECT count(*) FROM alliance_members m WHERE m.alliance_id = o.id AND m.joined <= ? AND (m.left_on = '' OR m.left_on > ?))
-		FROM organisations o WHERE o.kind = 'alliance' ORDER BY o.name`, day, day)
+		FROM organisations o WHERE o.kind = 'alliance' ORDER BY o.name_key, o.name`, day, day)
 	if err != nil {
 		return nil, fmt.Errorf("alliances: %w", err)
 	}

@@ -310,10 +310,20 @@ func seedDemoPrograms(ctx context.Context, db *store.DB) error {
 			continue
 		}
 		c := program.Call{TemplateID: p.ID, Key: strings.ReplaceAll(p.Key, "_", "-") + "-demo", Name: p.Name + "（演示批次）",
-			Opens: now.AddDate(0, -1, 0).Format(time.DateOnly), Closes: now.AddDate(0, 2, 0).Format(time.DateOnly)}
+			NameEN: demoCallNameEN(ctx, db, p.Key), Opens: now.AddDate(0, -1, 0).Format(time.DateOnly), Closes: now.AddDate(0, 2, 0).Format(time.DateOnly)}
 		if _, err := program.OpenCall(ctx, db, c); err != nil {
 			return fmt.Errorf("demo call of %s: %w", p.Key, err)
 		}
 	}
 	return nil
+}
+
+// demoCallNameEN names a program's demo call in English ("" when the
+// program has no English name: English pages then show the Chinese).
+func demoCallNameEN(ctx context.Context, db *store.DB, key string) string {
+	pub, err := program.Latest(ctx, db, key)
+	if err != nil || pub.Template.NameEN == "" {
+		return ""
+	}
+	return pub.Template.NameEN + " (demo call)"
 }

@@ -112,7 +112,7 @@ func Of(ctx context.Context, q store.Querier, orgID int64) ([]Capacity, error) {
 // centre, precision and status.
 func InForce(ctx context.Context, q store.Querier, day string) ([]Capacity, error) {
 	rows, err := q.QueryContext(ctx, `SELECT x.id, x.organisation_id, x.phase, x.precision, x.pflops, x.status, x.national_network, x.since, x.until, x.price, x.chips, o.name
-		FROM compute_capacity x JOIN organisations o ON o.id = x.organisation_id WHERE x.since <= ? AND (x.until = '' OR x.until > ?) ORDER BY o.name, x.precision, x.status, x.id`, day, day)
+		FROM compute_capacity x JOIN organisations o ON o.id = x.organisation_id WHERE x.since <= ? AND (x.until = '' OR x.until > ?) ORDER BY o.name_key, o.name, x.precision, x.status, x.id`, day, day)
 	if err != nil {
 		return nil, fmt.Errorf("compute capacity in force: %w", err)
 	}

@@ -126,7 +126,7 @@ func Solutions(ctx context.Context, q store.Querier, day, scene string) ([]Solut
 		where = append(where, "(',' || x.scenes || ',') LIKE ?")
 		args = append(args, "%,"+scene+",%")
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+solutionCols+` FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE `+strings.Join(where, " AND ")+` ORDER BY o.name, x.name, x.id`, args...)
+	rows, err := q.QueryContext(ctx, `SELECT `+solutionCols+` FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE `+strings.Join(where, " AND ")+` ORDER BY o.name_key, o.name, x.name, x.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("digital: solutions: %w", err)
 	}

@@ -140,6 +140,12 @@ func (t Text) In(lang string) string {
 // String is the Chinese text (logs and errors).
 func (t Text) String() string { return t.ZH }
 
+// Pick is a catalogue entry's name in lang: the English name on English
+// pages when there is one, the Chinese otherwise.
+func Pick(lang, zh, en string) string {
+	return Text{ZH: zh, EN: en}.In(lang)
+}
+
 // Has reports whether key exists in the Chinese catalogue.
 func Has(key string) bool {
 	once.Do(load)

@@ -37,3 +37,17 @@ func TestAcceptLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestPick(t *testing.T) {
+	cases := []struct{ lang, zh, en, want string }{
+		{ZH, "高新技术企业", "High-tech enterprise", "高新技术企业"},
+		{EN, "高新技术企业", "High-tech enterprise", "High-tech enterprise"},
+		{"en-US", "高新技术企业", "High-tech enterprise", "High-tech enterprise"},
+		{EN, "2025年第一批", "", "2025年第一批"}, // no English given: the Chinese stays
+	}
+	for _, c := range cases {
+		if got := Pick(c.lang, c.zh, c.en); got != c.want {
+			t.Errorf("Pick(%q, %q, %q) = %q, want %q", c.lang, c.zh, c.en, got, c.want)
+		}
+	}
+}

@@ -16,8 +16,8 @@ import (
 // GetCall reads a call.
 func GetCall(ctx context.Context, q store.Querier, id int64) (Call, error) {
 	var c Call
-	err := q.QueryRowContext(ctx, `SELECT id, template_id, key, name, opens, closes, quota, budget FROM calls WHERE id = ?`, id).
-		Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.Opens, &c.Closes, &c.Quota, &c.Budget)
+	err := q.QueryRowContext(ctx, `SELECT id, template_id, key, name, name_en, opens, closes, quota, budget FROM calls WHERE id = ?`, id).
+		Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.NameEN, &c.Opens, &c.Closes, &c.Quota, &c.Budget)
 	if err != nil {
 		return c, fmt.Errorf("call %d: %w", id, problem.ErrNotFound)
 	}
@@ -184,9 +184,11 @@ func writeData(ctx context.Context, tx *store.Tx, id int64, data map[string]any,
 	if err != nil {
 		return err
 	}
+	// A form without a text field keeps the name it was given when created
+	// (its applicant and program): saving it must not blank the title.
 	title, _ := data[t.TitleField()].(string)
-	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		string(raw), title, number(data["amount_requested"]), store.Now(), id, version)
+	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = CASE WHEN ? THEN title ELSE ? END, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		string(raw), t.TitleField() == "", title, number(data["amount_requested"]), store.Now(), id, version)
 	if err != nil {
 		return fmt.Errorf("save project %d: %w", id, err)
 	}

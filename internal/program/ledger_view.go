@@ -11,20 +11,21 @@ import (
 
 // Place is one person's place on one record, as the ledger shows it.
 type Place struct {
-	ProjectID   int64   `json:"project_id"`
-	Title       string  `json:"title"`
-	Program     string  `json:"program"`
-	ProgramName string  `json:"program_name"`
-	Role        string  `json:"role"` // leader, core, member
-	Time        float64 `json:"time"` // per cent committed
-	Stage       string  `json:"stage"`
-	StageName   string  `json:"stage_name"`
-	Outcome     string  `json:"outcome,omitempty"`
-	Live        bool    `json:"live"`           // counts against the limits
-	Start       string  `json:"start"`          // the day it left its first stage
-	PlannedEnd  string  `json:"planned_end"`    // from the form's end: planned field
-	DelayedEnd  string  `json:"delayed_end"`    // from end: delayed, once approved
-	Overdue     int     `json:"overdue_months"` // months past the end in force, live records only
+	ProjectID     int64   `json:"project_id"`
+	Title         string  `json:"title"`
+	Program       string  `json:"program"`
+	ProgramName   string  `json:"program_name"`
+	ProgramNameEN string  `json:"program_name_en,omitempty"`
+	Role          string  `json:"role"` // leader, core, member
+	Time          float64 `json:"time"` // per cent committed
+	Stage         string  `json:"stage"`
+	StageName     string  `json:"stage_name"`
+	Outcome       string  `json:"outcome,omitempty"`
+	Live          bool    `json:"live"`           // counts against the limits
+	Start         string  `json:"start"`          // the day it left its first stage
+	PlannedEnd    string  `json:"planned_end"`    // from the form's end: planned field
+	DelayedEnd    string  `json:"delayed_end"`    // from end: delayed, once approved
+	Overdue       int     `json:"overdue_months"` // months past the end in force, live records only
 }
 
 // PersonLedger is everything one person holds across programs, with the
@@ -63,7 +64,7 @@ func LedgerOf(ctx context.Context, q store.Querier, person int64) (PersonLedger,
 		data := map[string]any{}
 		_ = json.Unmarshal([]byte(h.data), &data)
 		st, _ := t.Stage(h.stage)
-		pl := Place{ProjectID: h.id, Title: h.title, Program: t.Key, ProgramName: t.Name, Role: f.Ledger, Time: timeOf(t, data, person),
+		pl := Place{ProjectID: h.id, Title: h.title, Program: t.Key, ProgramName: t.Name, ProgramNameEN: t.NameEN, Role: f.Ledger, Time: timeOf(t, data, person),
 			Stage: h.stage, StageName: st.Name, Outcome: st.Outcome, Live: live(st)}
 		for _, ff := range t.Form {
 			v, _ := data[ff.Key].(string)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -50,6 +51,7 @@ type ProjectFilter struct {
 	ParentID       int64 // the children of one record
 	Scope          int64
 	Limit          int
+	All            bool // no limit: every record (exports)
 }
 
 // ProjectRow is a project in a list.
@@ -65,7 +67,9 @@ type ProjectRow struct {
 	StageName       string  `json:"stage_name"`
 	StageNameEN     string  `json:"stage_name_en,omitempty"`
 	CallName        string  `json:"call_name"`
+	CallNameEN      string  `json:"call_name_en,omitempty"`
 	ProgramName     string  `json:"program_name"`
+	ProgramNameEN   string  `json:"program_name_en,omitempty"`
 	AmountRequested float64 `json:"amount_requested"`
 	ChildKind       string  `json:"child_kind,omitempty"`
 	templateID      int64
@@ -119,7 +123,10 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		conds, args = append(conds, "p.organisation_id = ?"), append(args, f.OrganisationID)
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 5000 {
+	switch {
+	case f.All: // an export: every record f selects
+		limit = math.MaxInt32
+	case limit <= 0 || limit > 5000:
 		limit = 200
 	}
 	where := strings.Join(conds, " AND ")
@@ -143,7 +150,7 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		}
 		where = "p.id IN (" + strings.Join(parts, " UNION ALL ") + ")"
 	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, c.name, t.name, p.template_id
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, c.name, c.name_en, t.name, p.template_id
 		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN calls c ON c.id = p.call_id JOIN organisations o ON o.id = p.organisation_id
 		WHERE %s ORDER BY p.id DESC LIMIT %d`, where, limit), args...)
 	if err != nil {
@@ -153,7 +160,7 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 	out := []ProjectRow{}
 	for rows.Next() {
 		var r ProjectRow
-		if err := rows.Scan(&r.ID, &r.Program, &r.Version, &r.Call, &r.OrganisationID, &r.Organisation, &r.Title, &r.Stage, &r.AmountRequested, &r.ChildKind, &r.CallName, &r.ProgramName, &r.templateID); err != nil {
+		if err := rows.Scan(&r.ID, &r.Program, &r.Version, &r.Call, &r.OrganisationID, &r.Organisation, &r.Title, &r.Stage, &r.AmountRequested, &r.ChildKind, &r.CallName, &r.CallNameEN, &r.ProgramName, &r.templateID); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -175,6 +182,7 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		if st, ok := t.Stage(out[i].Stage); ok {
 			out[i].StageName, out[i].StageNameEN = st.Name, st.NameEN
 		}
+		out[i].ProgramNameEN = t.NameEN
 	}
 	return out, nil
 }
@@ -182,15 +190,16 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 // CallRow is a call in a list, with its program and how many records it has.
 type CallRow struct {
 	Call
-	Program     string `json:"program"`
-	ProgramName string `json:"program_name"`
-	Version     int    `json:"template_version"`
-	Records     int    `json:"records"`
+	Program       string `json:"program"`
+	ProgramName   string `json:"program_name"`
+	ProgramNameEN string `json:"program_name_en,omitempty"`
+	Version       int    `json:"template_version"`
+	Records       int    `json:"records"`
 }
 
 // Calls lists calls, newest first; program narrows to one template key.
 func Calls(ctx context.Context, q store.Querier, program string) ([]CallRow, error) {
-	rows, err := q.QueryContext(ctx, `SELECT c.id, c.template_id, c.key, c.name, c.opens, c.closes, c.quota, c.budget, t.key, t.name, t.version,
+	rows, err := q.QueryContext(ctx, `SELECT c.id, c.template_id, c.key, c.name, c.name_en, c.opens, c.closes, c.quota, c.budget, t.key, t.name, t.version,
 		(SELECT count(*) FROM projects p WHERE p.call_id = c.id)
 		FROM calls c JOIN program_templates t ON t.id = c.template_id WHERE (? = '' OR t.key = ?) ORDER BY c.opens DESC, c.id DESC`, program, program)
 	if err != nil {
@@ -200,12 +209,28 @@ func Calls(ctx context.Context, q store.Querier, program string) ([]CallRow, err
 	out := []CallRow{}
 	for rows.Next() {
 		var c CallRow
-		if err := rows.Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.Opens, &c.Closes, &c.Quota, &c.Budget, &c.Program, &c.ProgramName, &c.Version, &c.Records); err != nil {
+		if err := rows.Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.NameEN, &c.Opens, &c.Closes, &c.Quota, &c.Budget, &c.Program, &c.ProgramName, &c.Version, &c.Records); err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	names := map[int64]string{} // template id → its English name
+	for i := range out {
+		en, ok := names[out[i].TemplateID]
+		if !ok {
+			t, err := LoadTemplate(ctx, q, out[i].TemplateID)
+			if err != nil {
+				return nil, err
+			}
+			en, names[out[i].TemplateID] = t.NameEN, t.NameEN
+		}
+		out[i].ProgramNameEN = en
+	}
+	return out, nil
 }
 
 // Latest is the newest published version of a program.

@@ -47,8 +47,9 @@ func nullID(id int64) any {
 // Notices lists the newest notices for a user (theirs and their
 // organisation's).
 func Notices(ctx context.Context, q store.Querier, userID, orgID int64, limit int) ([]Notice, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, COALESCE(project_id, 0), kind, args, created_at, read_at IS NOT NULL FROM notifications
-		WHERE user_id = ? OR organisation_id = ? ORDER BY id DESC LIMIT ?`, userID, orgID, limit)
+	rows, err := q.QueryContext(ctx, `SELECT n.id, COALESCE(n.project_id, 0), n.kind, n.args, n.created_at, n.read_at IS NOT NULL, COALESCE(p.title, '')
+		FROM notifications n LEFT JOIN projects p ON p.id = n.project_id
+		WHERE n.user_id = ? OR n.organisation_id = ? ORDER BY n.id DESC LIMIT ?`, userID, orgID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("notices: %w", err)
 	}
@@ -56,11 +57,14 @@ func Notices(ctx context.Context, q store.Querier, userID, orgID int64, limit in
 	out := []Notice{}
 	for rows.Next() {
 		var n Notice
-		var args string
-		if err := rows.Scan(&n.ID, &n.ProjectID, &n.Kind, &args, &n.CreatedAt, &n.Read); err != nil {
+		var args, title string
+		if err := rows.Scan(&n.ID, &n.ProjectID, &n.Kind, &args, &n.CreatedAt, &n.Read, &title); err != nil {
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(args), &n.Args)
+		if n.ProjectID != 0 && len(n.Args) > 0 && n.Args[0] == "" && title != "" {
+			n.Args[0] = title // a notice written while the record's title was blank names it as it is now
+		}
 		out = append(out, n)
 	}
 	return out, rows.Err()

@@ -1,6 +1,7 @@
 package program
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -75,7 +76,8 @@ type Call struct {
 	TemplateID int64   `json:"template_id"`
 	Key        string  `json:"key"`
 	Name       string  `json:"name"`
-	Opens      string  `json:"opens"` // YYYY-MM-DD
+	NameEN     string  `json:"name_en,omitempty"` // empty: the Chinese name on English pages too
+	Opens      string  `json:"opens"`             // YYYY-MM-DD
 	Closes     string  `json:"closes"`
 	Quota      int     `json:"quota"`
 	Budget     float64 `json:"budget"`
@@ -83,13 +85,13 @@ type Call struct {
 
 // OpenCall stores a call.
 func OpenCall(ctx context.Context, db *store.DB, c Call) (Call, error) {
-	c.Key, c.Name = strings.TrimSpace(c.Key), strings.TrimSpace(c.Name)
+	c.Key, c.Name, c.NameEN = strings.TrimSpace(c.Key), strings.TrimSpace(c.Name), strings.TrimSpace(c.NameEN)
 	if ps := CheckCall(c); len(ps) > 0 {
 		return c, ps
 	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO calls (template_id, key, name, opens, closes, quota, budget, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.TemplateID, c.Key, c.Name, c.Opens, c.Closes, c.Quota, c.Budget, store.Now()).Scan(&c.ID); err != nil {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO calls (template_id, key, name, name_en, opens, closes, quota, budget, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, c.TemplateID, c.Key, c.Name, c.NameEN, c.Opens, c.Closes, c.Quota, c.Budget, store.Now()).Scan(&c.ID); err != nil {
 			if store.IsUniqueViolation(err) {
 				return problem.Invalid("key", "call.key_taken", c.Key)
 			}
@@ -530,7 +532,15 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 		pr.Stage, pr.Version = tr.To, pr.Version+1
 		out = pr
 		if p.OrgID != pr.OrganisationID {
-			if err := Notify(ctx, tx, Notice{OrganisationID: pr.OrganisationID, ProjectID: pr.ID, Kind: "project_moved", Args: []any{pr.Title, tr.Name, tr.NameEN}}); err != nil {
+			title := pr.Title
+			if title == "" { // a draft whose title field is still empty: named for its applicant
+				if title, err = defaultTitle(ctx, tx, t, pr.OrganisationID, nil); err != nil {
+					return err
+				}
+			}
+			// Args: the record, the move in Chinese, the move in English; each
+			// language's message picks its own by index.
+			if err := Notify(ctx, tx, Notice{OrganisationID: pr.OrganisationID, ProjectID: pr.ID, Kind: "project_moved", Args: []any{title, tr.Name, cmp.Or(tr.NameEN, tr.Name)}}); err != nil {
 				return err
 			}
 		}

@@ -103,6 +103,7 @@ type View struct {
 	TemplateVersion int            `json:"template_version"`
 	CallID          int64          `json:"call_id"`
 	Call            string         `json:"call"`
+	CallEN          string         `json:"call_en,omitempty"`
 	Title           string         `json:"title"`
 	Stage           string         `json:"stage"`
 	Organisation    *OrgRef        `json:"organisation,omitempty"`
@@ -152,7 +153,7 @@ func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) 
 	if err != nil {
 		return View{}, err
 	}
-	v := View{ID: pr.ID, Program: t.Key, ProgramName: t.Name, TemplateVersion: t.Version, CallID: c.ID, Call: c.Name,
+	v := View{ID: pr.ID, Program: t.Key, ProgramName: t.Name, TemplateVersion: t.Version, CallID: c.ID, Call: c.Name, CallEN: c.NameEN,
 		Title: pr.Title, Stage: pr.Stage, AmountRequested: pr.AmountRequested, AmountApproved: pr.AmountApproved, AmountDisbursed: pr.AmountDisbursed, AmountRefundDue: pr.RefundDue, AmountRefunded: pr.Refunded, Blind: reach.Blind, Version: pr.Version,
 		Reach: reach, Template: t, Project: pr, Data: map[string]any{}, ParentID: pr.ParentID, ChildKind: pr.ChildKind}
 	if v.Attachments, err = Attachments(ctx, q, pr.ID); err != nil {

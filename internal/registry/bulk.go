@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -88,11 +89,11 @@ func InsertPeople(ctx context.Context, tx *store.Tx, keys *seal.Keyring, ps []Pe
 			if p.TalentLevel != "" {
 				level = p.TalentLevel
 			}
-			vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			args = append(args, p.Name, sealedID, idx, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, now)
+			vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, p.Name, sealedID, idx, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, now, i18n.SortKey(p.Name))
 		}
 		rows, err := tx.QueryContext(ctx, `INSERT INTO people (name, id_number_sealed, id_number_index, gender, birth_year, phone_sealed, email_sealed,
-			organisation_id, degree, field, title, talent_level, created_at, updated_at) VALUES `+strings.Join(vals, ", ")+` RETURNING id`, args...)
+			organisation_id, degree, field, title, talent_level, created_at, updated_at, name_key) VALUES `+strings.Join(vals, ", ")+` RETURNING id`, args...)
 		if err != nil {
 			return fmt.Errorf("insert people: %w", err)
 		}

@@ -33,7 +33,7 @@ type Page struct {
 }
 
 var sorts = map[string]string{
-	"name": "o.name, o.id", "-name": "o.name DESC, o.id DESC",
+	"name": "o.name_key, o.id", "-name": "o.name_key DESC, o.id DESC", // by pinyin: name_key is i18n.SortKey(name)
 	"founded": "o.founded, o.id", "-founded": "o.founded DESC, o.id DESC",
 	"updated": "o.updated_at, o.id", "-updated": "o.updated_at DESC, o.id DESC",
 }
@@ -92,6 +92,11 @@ func List(ctx context.Context, q store.Querier, scope Scope, f Filter) (Page, er
 	order, ok := sorts[f.Sort]
 	if !ok {
 		order = sorts["name"]
+	}
+	if f.Sort == "" || f.Sort == "name" || f.Sort == "-name" || !ok {
+		if err := fillNameKeys(ctx, q, "organisations"); err != nil {
+			return p, err
+		}
 	}
 	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT `+orgColumns+` FROM organisations o WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
 		w, order, p.PerPage, (p.Page-1)*p.PerPage), args...)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -127,8 +128,8 @@ func write(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Orga
 		outcome = Created
 		o.CreatedAt, o.Version = now, 1
 		err := tx.QueryRowContext(ctx, `INSERT INTO organisations (credit_code, name, former_names, kind, district, address, founded, size,
-			description, parent_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			code, o.Name, former, o.Kind, o.District, o.Address, o.Founded, o.Size, o.Description, parent, now, now).Scan(&o.ID)
+			description, parent_id, created_at, updated_at, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			code, o.Name, former, o.Kind, o.District, o.Address, o.Founded, o.Size, o.Description, parent, now, now, i18n.SortKey(o.Name)).Scan(&o.ID)
 		if store.IsUniqueViolation(err) {
 			return o, "", problem.Invalid("credit_code", "org.code_taken", o.CreditCode)
 		}
@@ -142,9 +143,9 @@ func write(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, o Orga
 		}
 		before = &cur
 		res, err := tx.ExecContext(ctx, `UPDATE organisations SET credit_code = ?, name = ?, former_names = ?, kind = ?, district = ?,
-			address = ?, founded = ?, size = ?, description = ?, parent_id = ?, updated_at = ?, version = version + 1
+			address = ?, founded = ?, size = ?, description = ?, parent_id = ?, updated_at = ?, name_key = ?, version = version + 1
 			WHERE id = ? AND version = ?`,
-			code, o.Name, former, o.Kind, o.District, o.Address, o.Founded, o.Size, o.Description, parent, now, o.ID, o.Version)
+			code, o.Name, former, o.Kind, o.District, o.Address, o.Founded, o.Size, o.Description, parent, now, i18n.SortKey(o.Name), o.ID, o.Version)
 		if store.IsUniqueViolation(err) {
 			return o, "", problem.Invalid("credit_code", "org.code_taken", o.CreditCode)
 		}
@@ -261,13 +262,13 @@ func Create(ctx context.Context, db *store.DB, o Organisation) (Organisation, er
 // statements for the whole batch, with one audit event each.
 func insertNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, orgs []Organisation) error {
 	now := store.Now()
-	const orgCols = 12
+	const orgCols = 13
 	for start := 0; start < len(orgs); start += 200 {
 		chunk := orgs[start:min(start+200, len(orgs))]
 		vals := make([]string, len(chunk))
 		args := make([]any, 0, orgCols*len(chunk))
 		for i, o := range chunk {
-			vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 			var code, parent any
 			if o.CreditCode != "" {
 				code = o.CreditCode
@@ -276,10 +277,10 @@ func insertNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, or
 				parent = o.ParentID
 			}
 			args = append(args, code, o.Name, strings.Join(o.FormerNames, "\n"), o.Kind, o.District, o.Address, o.Founded, o.Size,
-				o.Description, parent, now, now)
+				o.Description, parent, now, now, i18n.SortKey(o.Name))
 		}
 		rows, err := tx.QueryContext(ctx, `INSERT INTO organisations (credit_code, name, former_names, kind, district, address, founded, size,
-			description, parent_id, created_at, updated_at) VALUES `+strings.Join(vals, ", ")+` RETURNING id, COALESCE(credit_code, '')`, args...)
+			description, parent_id, created_at, updated_at, name_key) VALUES `+strings.Join(vals, ", ")+` RETURNING id, COALESCE(credit_code, '')`, args...)
 		if err != nil {
 			if store.IsUniqueViolation(err) {
 				return problem.New(problem.ErrConflict, "import.code_appeared")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
@@ -191,8 +192,8 @@ func UpsertPerson(ctx context.Context, tx *store.Tx, keys *seal.Keyring, p Perso
 	switch {
 	case errors.Is(err, problem.ErrNotFound):
 		err = tx.QueryRowContext(ctx, `INSERT INTO people (name, id_number_sealed, id_number_index, gender, birth_year, phone_sealed, email_sealed,
-			organisation_id, degree, field, title, talent_level, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			p.Name, sealedID, idx, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, now).Scan(&p.ID)
+			organisation_id, degree, field, title, talent_level, created_at, updated_at, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			p.Name, sealedID, idx, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, now, i18n.SortKey(p.Name)).Scan(&p.ID)
 		if err != nil {
 			return p, "", fmt.Errorf("insert person: %w", err)
 		}
@@ -206,8 +207,8 @@ func UpsertPerson(ctx context.Context, tx *store.Tx, keys *seal.Keyring, p Perso
 		return cur, Unchanged, nil
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE people SET name = ?, id_number_sealed = ?, gender = ?, birth_year = ?, phone_sealed = ?, email_sealed = ?,
-		organisation_id = ?, degree = ?, field = ?, title = ?, talent_level = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
-		p.Name, sealedID, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, p.ID); err != nil {
+		organisation_id = ?, degree = ?, field = ?, title = ?, talent_level = ?, updated_at = ?, name_key = ?, version = version + 1 WHERE id = ?`,
+		p.Name, sealedID, p.Gender, birth, sealedPhone, sealedEmail, org, p.Degree, p.Field, p.Title, level, now, i18n.SortKey(p.Name), p.ID); err != nil {
 		return p, "", fmt.Errorf("update person %d: %w", p.ID, err)
 	}
 	p.Version = cur.Version + 1
@@ -298,8 +299,11 @@ func People(ctx context.Context, db *store.DB, keys *seal.Keyring, scope Scope, 
 		per = 50
 	}
 	page := max(f.Page, 1)
+	if err := fillNameKeys(ctx, db, "people"); err != nil {
+		return nil, 0, err
+	}
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT `+personColumns+` FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-		WHERE %s ORDER BY p.name, p.id LIMIT %d OFFSET %d`, where, per, (page-1)*per), args...)
+		WHERE %s ORDER BY p.name_key, p.id LIMIT %d OFFSET %d`, where, per, (page-1)*per), args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list people: %w", err)
 	}

@@ -36,15 +36,16 @@ type Figure struct {
 
 // Recognition is a title or level granted to an organisation or a person.
 type Recognition struct {
-	ID        int64  `json:"id"`
-	Kind      string `json:"kind"`
-	KindName  string `json:"kind_name,omitempty"`
-	Level     string `json:"level,omitempty"`
-	Subject   string `json:"subject"` // organisation, person, discipline, major
-	SubjectID int64  `json:"subject_id"`
-	Authority string `json:"authority,omitempty"`
-	Granted   string `json:"granted"`
-	Revoked   string `json:"revoked,omitempty"`
+	ID         int64  `json:"id"`
+	Kind       string `json:"kind"`
+	KindName   string `json:"kind_name,omitempty"`
+	KindNameEN string `json:"kind_name_en,omitempty"`
+	Level      string `json:"level,omitempty"`
+	Subject    string `json:"subject"` // organisation, person, discipline, major
+	SubjectID  int64  `json:"subject_id"`
+	Authority  string `json:"authority,omitempty"`
+	Granted    string `json:"granted"`
+	Revoked    string `json:"revoked,omitempty"`
 	// ValidUntil is the last day a qualification is valid (a high-tech
 	// enterprise certificate runs three years); empty: no end.
 	ValidUntil string `json:"valid_until,omitempty"`
@@ -226,12 +227,12 @@ func Figures(ctx context.Context, q store.Querier, orgID int64) ([]Figure, error
 }
 
 type recognitionKind struct {
-	key, name, subject string
-	levels             []string
+	key, name, nameEN, subject string
+	levels                     []string
 }
 
 func recognitionKinds(ctx context.Context, q store.Querier) ([]recognitionKind, error) {
-	rows, err := q.QueryContext(ctx, `SELECT key, name, subject, levels FROM recognition_kinds ORDER BY key`)
+	rows, err := q.QueryContext(ctx, `SELECT key, name, name_en, subject, levels FROM recognition_kinds ORDER BY key`)
 	if err != nil {
 		return nil, fmt.Errorf("load recognition kinds: %w", err)
 	}
@@ -240,7 +241,7 @@ func recognitionKinds(ctx context.Context, q store.Querier) ([]recognitionKind, 
 	for rows.Next() {
 		var k recognitionKind
 		var levels string
-		if err := rows.Scan(&k.key, &k.name, &k.subject, &levels); err != nil {
+		if err := rows.Scan(&k.key, &k.name, &k.nameEN, &k.subject, &levels); err != nil {
 			return nil, err
 		}
 		if levels != "" {
@@ -387,7 +388,7 @@ func upsertRecognition(ctx context.Context, tx *store.Tx, rec Recognition) (stri
 
 // Recognitions lists the recognitions of one subject, newest first.
 func Recognitions(ctx context.Context, q store.Querier, subject string, id int64) ([]Recognition, error) {
-	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, k.name, r.level, r.subject, r.subject_id, r.authority, r.granted, r.revoked, r.valid_until, r.note
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, k.name, k.name_en, r.level, r.subject, r.subject_id, r.authority, r.granted, r.revoked, r.valid_until, r.note
 		FROM recognitions r JOIN recognition_kinds k ON k.key = r.kind WHERE r.subject = ? AND r.subject_id = ? ORDER BY r.granted DESC, r.id`, subject, id)
 	if err != nil {
 		return nil, fmt.Errorf("load recognitions: %w", err)
@@ -396,7 +397,7 @@ func Recognitions(ctx context.Context, q store.Querier, subject string, id int64
 	var out []Recognition
 	for rows.Next() {
 		var r Recognition
-		if err := rows.Scan(&r.ID, &r.Kind, &r.KindName, &r.Level, &r.Subject, &r.SubjectID, &r.Authority, &r.Granted, &r.Revoked, &r.ValidUntil, &r.Note); err != nil {
+		if err := rows.Scan(&r.ID, &r.Kind, &r.KindName, &r.KindNameEN, &r.Level, &r.Subject, &r.SubjectID, &r.Authority, &r.Granted, &r.Revoked, &r.ValidUntil, &r.Note); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -431,7 +432,7 @@ func RecognitionKinds(ctx context.Context, q store.Querier) ([]Named, error) {
 	}
 	out := make([]Named, len(ks))
 	for i, k := range ks {
-		out[i] = Named{Key: k.key, Name: k.name}
+		out[i] = Named{Key: k.key, Name: k.name, NameEN: k.nameEN}
 	}
 	return out, nil
 }

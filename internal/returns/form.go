@@ -265,7 +265,7 @@ func AddUnit(ctx context.Context, db *store.DB, f *Form, orgID int64) error {
 
 // Units lists the organisations that must file the form.
 func Units(ctx context.Context, q store.Querier, f *Form) ([]Unit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name FROM return_units u JOIN organisations o ON o.id = u.organisation_id WHERE u.form_id = ? ORDER BY o.name`, f.ID)
+	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name FROM return_units u JOIN organisations o ON o.id = u.organisation_id WHERE u.form_id = ? ORDER BY o.name_key, o.name`, f.ID)
 	if err != nil {
 		return nil, fmt.Errorf("return units: %w", err)
 	}

@@ -15,7 +15,12 @@ type auditData struct {
 	Filter audit.Filter
 	Next   int64 // id to page back from, 0 when there is no older page
 	Report *audit.Report
+	// Links that keep the page's filter, built with net/url.
+	Export, Older string
 }
+
+// auditFilterKeys are the query parameters of the log's filter.
+var auditFilterKeys = []string{"actor", "entity", "action", "outcome", "from", "to"}
 
 func auditFilter(r *http.Request) audit.Filter {
 	q := r.URL.Query()
@@ -38,12 +43,14 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := auditData{Events: evs, Filter: f}
+	q := kept(r.URL.Query(), auditFilterKeys...)
+	d := auditData{Events: evs, Filter: f, Export: link("/admin/audit/export", q)}
 	if len(evs) == f.Limit {
 		d.Next = evs[len(evs)-1].ID
+		d.Older = link("/admin/audit", q, "before", strconv.FormatInt(d.Next, 10))
 	}
 	p := s.newPage(w, r, "audit.title", d)
-	for _, k := range []string{"actor", "entity", "action", "outcome", "from", "to"} {
+	for _, k := range auditFilterKeys {
 		p.Form[k] = r.URL.Query().Get(k)
 	}
 	return s.render(w, http.StatusOK, "audit", p)
@@ -92,5 +99,5 @@ func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "audit", s.newPage(w, r, "audit.title", auditData{Events: evs, Filter: f, Report: &rep}))
+	return s.render(w, http.StatusOK, "audit", s.newPage(w, r, "audit.title", auditData{Events: evs, Filter: f, Report: &rep, Export: "/admin/audit/export"}))
 }

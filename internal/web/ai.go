@@ -269,7 +269,7 @@ func (s *Server) rankingsData(r *http.Request) (*rankingsData, error) {
 			years = append(years, strconv.Itoa(e.Year))
 			ranks = append(ranks, e.Rank)
 		}
-		b, _ := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": map[string]any{"type": "category", "data": years},
+		b, _ := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": chartCategoryAxis(years),
 			"yAxis": map[string]any{"type": "value", "inverse": true, "minInterval": 1}, "series": []any{map[string]any{"type": "line", "name": x.Name, "data": ranks, "label": map[string]any{"show": true}}}})
 		d.Series = append(d.Series, rankingView{x, x.Rising(), string(b)})
 	}

@@ -48,6 +48,14 @@ func TestBoardSaysWhenCut(t *testing.T) {
 	if !strings.Contains(body, "此处显示最新的 2 条记录，本批次共 3 条") {
 		t.Errorf("the board does not say it is cut:\n%s", body)
 	}
+	// The export gives every record of the call, not only those drawn.
+	resp, data := m.get(fmt.Sprintf("/calls/%d/export", c.ID))
+	if resp.StatusCode != 200 {
+		t.Fatalf("export: %d", resp.StatusCode)
+	}
+	if got := sheetColumn(t, []byte(data), "x.xlsx", "", 0); len(got) != 3 {
+		t.Errorf("the export of a cut board has records %q, want all 3", got)
+	}
 	web.SetBoardMax(5)
 	if _, body := m.get(fmt.Sprintf("/calls/%d", c.ID)); strings.Contains(body, "此处显示最新的") {
 		t.Error("a whole board says it is cut")

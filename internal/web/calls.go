@@ -95,7 +95,11 @@ func transitionLabel(tr program.Transition, lang string) string {
 	return tr.Name
 }
 
-func (s *Server) board(r *http.Request) (*boardData, error) {
+func (s *Server) board(r *http.Request) (*boardData, error) { return s.boardOf(r, false) }
+
+// boardOf is a call's board; all draws every record (the export), not the
+// newest boardMax.
+func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 	ctx := r.Context()
 	c, t, err := s.loadCall(r)
 	if err != nil {
@@ -109,7 +113,7 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Scope: pr.OrgScope()})
 		return d, err
 	}
-	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Limit: boardMax})
+	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Limit: boardMax, All: all})
 	if err != nil {
 		return nil, err
 	}
@@ -227,9 +231,10 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "call", s.newPage(w, r, "call.title", d))
 }
 
-// callExport writes a call's records, with scores and ranks, as .xlsx.
+// callExport writes a call's records, with scores and ranks, as .xlsx: all
+// of them, in the board's order, though the board draws only the newest.
 func (s *Server) callExport(w http.ResponseWriter, r *http.Request) error {
-	d, err := s.board(r)
+	d, err := s.boardOf(r, true)
 	if err != nil {
 		return err
 	}

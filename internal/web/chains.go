@@ -21,6 +21,7 @@ type chainsData struct {
 	Tackling []chain.Tackling // the 325 model across the chains
 	Ways     []string
 	Clusters []string
+	Cat      *registry.Catalogue // names clusters in the page's language
 	Import   *chainImport
 }
 
@@ -39,7 +40,7 @@ func (s *Server) chainsData(r *http.Request) (*chainsData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &chainsData{Chains: cs, Ways: chain.Ways}
+	d := &chainsData{Chains: cs, Ways: chain.Ways, Cat: cat}
 	if d.Tackling, err = chain.Summary(r.Context(), s.db); err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func (s *Server) financeData(r *http.Request) (*financeData, error) {
 	}
 	d.MayPublish = pr.Can(access.ProgramManage) || pr.Has(access.Finance)
 	if pr.Can(access.ProgramManage) {
-		rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM organisations WHERE kind IN ('bank', 'guarantor', 'insurer', 'fund') ORDER BY name`)
+		rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM organisations WHERE kind IN ('bank', 'guarantor', 'insurer', 'fund') ORDER BY name_key, name`)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -68,8 +69,16 @@ func (s *Server) infraData(r *http.Request) (*infraData, error) {
 		for _, m := range months {
 			built = append(built, totals[m]["built"])
 		}
-		b, _ := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": map[string]any{"type": "category", "data": months},
-			"yAxis": map[string]any{"type": "value"}, "series": []any{map[string]any{"type": "bar", "name": "built", "data": built}}})
+		fieldName := func(key string) (string, string) {
+			fd, _ := f.Field(key)
+			if info(r).lang == "en" && fd.NameEN != "" {
+				return fd.NameEN, cmp.Or(fd.UnitEN, fd.Unit)
+			}
+			return cmp.Or(fd.Name, key), fd.Unit
+		}
+		name, unit := fieldName("built")
+		b, _ := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": chartCategoryAxis(months),
+			"yAxis": map[string]any{"type": "value", "name": unit}, "series": []any{map[string]any{"type": "bar", "name": name, "data": built}}})
 		d.ByMonth = string(b)
 		dist, period, err := returns.ByDistrict(ctx, s.db, f, "in_service", day)
 		if err != nil {
@@ -82,8 +91,10 @@ func (s *Server) infraData(r *http.Request) (*infraData, error) {
 			names, vals = append(names, x.Name), append(vals, x.Value)
 			d.InService += x.Value
 		}
-		b, _ = json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": map[string]any{"type": "value"},
-			"yAxis": map[string]any{"type": "category", "data": names}, "grid": map[string]any{"left": 80}, "series": []any{map[string]any{"type": "bar", "name": "in_service", "data": vals}}})
+		name, unit = fieldName("in_service")
+		b, _ = json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": map[string]any{"type": "value", "name": unit},
+			"yAxis": map[string]any{"type": "category", "data": names, "axisLabel": map[string]any{"interval": 0}}, // every district named
+			"grid":  map[string]any{"left": 20, "right": 30, "containLabel": true}, "series": []any{map[string]any{"type": "bar", "name": name, "data": vals}}})
 		d.ByDist = string(b)
 	case !errors.Is(err, problem.ErrNotFound):
 		return nil, err

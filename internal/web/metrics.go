@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"net/http"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -169,9 +168,10 @@ type metricData struct {
 	Result  metric.Result
 	Records metric.Records
 	Chart   string
-	Query   string
+	Export  string // the export link: the same date, period, district and breakdown
 	Dims    []string
 	Parts   []partRow
+	Groups  []partRow // the breakdown, in the chart's order
 }
 
 type partRow struct {
@@ -213,26 +213,30 @@ func (s *Server) evalRequest(r *http.Request) (*metricData, error) {
 		d.Parts = append(d.Parts, partRow{ID: k, Name: name, Value: v})
 	}
 	sort.Slice(d.Parts, func(i, j int) bool { return d.Parts[i].ID < d.Parts[j].ID })
-	q := url.Values{}
+	q := kept(r.URL.Query(), "by", "district")
 	q.Set("as_of", res.AsOf)
 	if !p.From.IsZero() {
 		q.Set("from", p.From.Format(time.DateOnly))
 	}
-	d.Query = q.Encode()
+	d.Export = link("/indicators/"+def.ID+"/export", q)
 	if len(res.Groups) > 0 {
 		keys := make([]string, 0, len(res.Groups))
 		for k := range res.Groups {
 			keys = append(keys, k)
 		}
-		sort.Slice(keys, func(i, j int) bool { return res.Groups[keys[i]] > res.Groups[keys[j]] })
+		sort.Slice(keys, func(i, j int) bool {
+			a, b := res.Groups[keys[i]], res.Groups[keys[j]]
+			return a > b || (a == b && keys[i] < keys[j]) // ties in a fixed order, so page and export agree
+		})
 		labels, vals := make([]string, len(keys)), make([]float64, len(keys))
 		for i, k := range keys {
 			labels[i], vals[i] = groupLabel(p.By, k, info(r).lang), res.Groups[k]
+			d.Groups = append(d.Groups, partRow{ID: k, Name: labels[i], Value: vals[i]})
 		}
 		opt := map[string]any{
 			"tooltip": map[string]any{"trigger": "axis"},
 			"grid":    map[string]any{"left": 20, "right": 20, "top": 30, "bottom": 30, "containLabel": true},
-			"xAxis":   map[string]any{"type": "category", "data": labels, "axisLabel": map[string]any{"interval": 0, "rotate": 30}},
+			"xAxis":   chartCategoryAxis(labels),
 			"yAxis":   map[string]any{"type": "value", "name": d.Unit},
 			"series":  []any{map[string]any{"type": "bar", "data": vals, "name": d.Name}},
 		}
@@ -289,6 +293,13 @@ func (s *Server) metricExport(w http.ResponseWriter, r *http.Request) error {
 		recs.Rows = append(recs.Rows, cells)
 	}
 	sheets := []tabular.Sheet{def}
+	if len(d.Groups) > 0 { // the breakdown the page charts, in its order
+		by := tabular.Sheet{Name: T("metric.breakdown"), Header: []string{T("metric.dim." + d.Result.By), T("metric.value")}}
+		for _, g := range d.Groups {
+			by.Rows = append(by.Rows, []any{g.Name, g.Value})
+		}
+		sheets = append(sheets, by)
+	}
 	if len(recs.Header) > 0 {
 		sheets = append(sheets, recs)
 	}
@@ -349,7 +360,7 @@ type areaData struct {
 	District  string
 	Districts []districtOption
 	Rows      []areaRow
-	Chart     string
+	Charts    []chart // now against a year before, one chart per unit
 }
 
 type districtOption struct{ Code, Name string }
@@ -386,8 +397,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if p.AsOf.IsZero() {
 		p.AsOf = store.Now().In(shanghai)
 	}
-	var names []string
-	var now, before []float64
+	var bars []chartRow
 	for _, def := range s.indicators.All() {
 		if def.Area != n {
 			continue
@@ -414,23 +424,10 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 			row.Change = strconv.FormatFloat(metric.Round1((cur.Value-prev.Value)/prev.Value*100), 'f', 1, 64) + "%"
 		}
 		d.Rows = append(d.Rows, row)
-		if unit != "%" && unit != "元" {
-			names, now, before = append(names, name), append(now, cur.Value), append(before, prev.Value)
-		}
+		bars = append(bars, chartRow{Name: name, Unit: unit, Values: []float64{cur.Value, prev.Value}})
 	}
-	if len(names) > 0 {
-		opt := map[string]any{
-			"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 0},
-			"grid":  map[string]any{"left": 20, "right": 20, "top": 36, "bottom": 20, "containLabel": true},
-			"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "category", "data": names},
-			"series": []any{map[string]any{"type": "bar", "name": i18n.T(lang, "cockpit.now"), "data": now},
-				map[string]any{"type": "bar", "name": i18n.T(lang, "cockpit.year_before"), "data": before}},
-		}
-		b, err := json.Marshal(opt)
-		if err != nil {
-			return err
-		}
-		d.Chart = string(b)
+	if d.Charts, err = comparisonCharts(bars, []string{i18n.T(lang, "cockpit.now"), i18n.T(lang, "cockpit.year_before")}); err != nil {
+		return err
 	}
 	return s.render(w, http.StatusOK, "area", s.newPage(w, r, "cockpit.area."+strconv.Itoa(n), d))
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
 
 func (s *Server) publisher() opendata.Publisher {
@@ -68,10 +69,15 @@ func (s *Server) challengesPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var field program.Field // the form's field of fields, to name its options in the page's language
+	if pub, err := program.Latest(r.Context(), s.db, "challenge"); err == nil {
+		field, _ = pub.Template.Field("field")
+	}
 	var rows []challengeRow
 	for _, rel := range pkg.Releases {
 		c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Bidding}
 		c.Field, _ = rel.Extra["field"].(string)
+		c.Field = field.OptionLabel(c.Field, info(r).lang)
 		c.Bounty, _ = rel.Extra["bounty"].(float64)
 		c.Deadline, _ = rel.Extra["bid_deadline"].(string)
 		c.Term, _ = rel.Extra["term_months"].(float64)

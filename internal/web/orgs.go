@@ -162,7 +162,7 @@ func (s *Server) profileFigures(r *http.Request, d *profileData) error {
 		"tooltip": map[string]any{"trigger": "axis"},
 		"legend":  map[string]any{"data": legend, "top": 0, "type": "scroll"},
 		"grid":    map[string]any{"left": 70, "right": 20, "top": 48, "bottom": 30, "containLabel": true},
-		"xAxis":   map[string]any{"type": "category", "data": labels},
+		"xAxis":   chartCategoryAxis(labels),
 		"yAxis":   map[string]any{"type": "value", "name": "万元"},
 		"series":  ser,
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"net/http"
 	"runtime"
@@ -21,7 +20,7 @@ type cockpitData struct {
 	Orgs    float64
 	AsOf    string
 	Figures []indicatorRow
-	Trend   string // ECharts option
+	Trends  []chart // the trend, no axis mixing units
 	Overdue []overdueRow
 }
 
@@ -81,7 +80,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 		end = store.Now().In(shanghai)
 	}
 	var years []string
-	var series []any
+	var series []chartSeries
 	for i := 4; i >= 0; i-- {
 		years = append(years, strconv.Itoa(end.Year()-i))
 	}
@@ -90,7 +89,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			continue
 		}
-		name, _ := label(def, info(r).lang)
+		name, unit := label(def, info(r).lang)
 		var vals []float64
 		for i := 4; i >= 0; i-- {
 			asOf := time.Date(end.Year()-i, 12, 31, 0, 0, 0, 0, shanghai)
@@ -103,16 +102,10 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 			}
 			vals = append(vals, res.Value)
 		}
-		series = append(series, map[string]any{"type": "line", "name": name, "data": vals})
+		series = append(series, chartSeries{Type: "line", Name: name, Unit: unit, Data: vals})
 	}
-	if len(series) > 0 {
-		b, err := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 0},
-			"grid":  map[string]any{"left": 20, "right": 20, "top": 40, "bottom": 20, "containLabel": true},
-			"xAxis": map[string]any{"type": "category", "data": years}, "yAxis": map[string]any{"type": "value"}, "series": series})
-		if err != nil {
-			return err
-		}
-		d.Trend = string(b)
+	if d.Trends, err = seriesCharts(years, series); err != nil {
+		return err
 	}
 	return s.render(w, http.StatusOK, "cockpit", s.newPage(w, r, "cockpit.title", d))
 }

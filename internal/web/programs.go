@@ -73,6 +73,8 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Programs = append(d.Programs, row)
 	}
+	// By the name the reader sees: pinyin on Chinese pages.
+	i18n.SortByName(d.Programs, func(p programRow) string { return p.Label })
 	if d.Applicant {
 		if d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{Scope: pr.OrgScope()}); err != nil {
 			return err
@@ -81,6 +83,7 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		d.All = progs
+		i18n.SortByName(d.All, func(p program.Summary) string { return d.Names[p.Key] })
 	}
 	p := s.newPage(w, r, "programs.title", d)
 	if k := r.URL.Query().Get("published"); k != "" {
@@ -192,7 +195,7 @@ func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
 		}
 		return x * scale
 	}
-	c := program.Call{TemplateID: pub.ID, Key: r.FormValue("key"), Name: r.FormValue("name"),
+	c := program.Call{TemplateID: pub.ID, Key: r.FormValue("key"), Name: r.FormValue("name"), NameEN: r.FormValue("name_en"),
 		Opens: r.FormValue("opens"), Closes: r.FormValue("closes"), Quota: int(num("quota", 1)), Budget: num("budget", 1e4)}
 	if all := append(bad, program.CheckCall(c)...); len(all) > 0 {
 		err = all

@@ -20,12 +20,18 @@ type registryData struct {
 	Kinds     []string
 	RecKinds  []registry.Named
 	Years     []int
-	Query     string // the filter as a query string, for export and paging links
 	Pages     int
+	// Links that keep the page's filter, search and sort, built with net/url.
+	ExportXLSX, ExportCSV, Prev, Next string
 }
 
-// orgFilter reads the list filter from the query string.
-func (s *Server) orgFilter(r *http.Request) (registry.Filter, string) {
+// orgFilterKeys are the query parameters that choose and order the list;
+// export links carry all of them, paging links these and per_page.
+var orgFilterKeys = []string{"q", "kind", "district", "cluster", "tag", "recognition", "figure", "year", "min", "sort"}
+
+// orgFilter reads the list filter from the query string, and returns the
+// parameters that make it, for links that must show the same list.
+func (s *Server) orgFilter(r *http.Request) (registry.Filter, url.Values) {
 	q := r.URL.Query()
 	f := registry.Filter{Kind: q.Get("kind"), District: q.Get("district"), Cluster: q.Get("cluster"), Tag: q.Get("tag"),
 		Recognition: q.Get("recognition"), Sort: q.Get("sort")}
@@ -44,13 +50,7 @@ func (s *Server) orgFilter(r *http.Request) (registry.Filter, string) {
 			f.Terms = []string{text}
 		}
 	}
-	keep := url.Values{}
-	for _, k := range []string{"q", "kind", "district", "cluster", "tag", "recognition", "figure", "year", "min", "sort"} {
-		if v := q.Get(k); v != "" {
-			keep.Set(k, v)
-		}
-	}
-	return f, keep.Encode()
+	return f, kept(q, orgFilterKeys...)
 }
 
 func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) error {
@@ -67,8 +67,19 @@ func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := registryData{Page: page, Filter: f, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, RecKinds: recs, Query: query,
-		Pages: (page.Total + page.PerPage - 1) / page.PerPage}
+	d := registryData{Page: page, Filter: f, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, RecKinds: recs,
+		Pages:      (page.Total + page.PerPage - 1) / page.PerPage,
+		ExportXLSX: link("/registry/export", query, "format", "xlsx"),
+		ExportCSV:  link("/registry/export", query, "format", "csv")}
+	if pp := r.URL.Query().Get("per_page"); pp != "" {
+		query.Set("per_page", pp)
+	}
+	if page.Page > 1 {
+		d.Prev = link("/registry", query, "page", strconv.Itoa(page.Page-1))
+	}
+	if page.Page < d.Pages {
+		d.Next = link("/registry", query, "page", strconv.Itoa(page.Page+1))
+	}
 	for y := time.Now().In(shanghai).Year(); y >= 2018; y-- {
 		d.Years = append(d.Years, y)
 	}

@@ -183,6 +183,9 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			}
 			return s
 		},
+		// pick names a catalogue entry (tag, recognition, program, call) in
+		// lang: its English name on English pages, else its Chinese one.
+		"pick":   func(lang, zh, en string) string { return i18n.Pick(lang, zh, en) },
 		"add":    func(a, b int) int { return a + b },
 		"neg":    func(a int) int { return -a },
 		"mul":    func(a, b int) int { return a * b },

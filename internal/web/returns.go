@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -118,7 +117,7 @@ type returnFormData struct {
 	Units   []returns.Unit
 	Periods []string
 	Rows    []returnBoardRow
-	Chart   string
+	Charts  []chart
 	Day     string
 }
 
@@ -167,32 +166,35 @@ func (s *Server) returnFormData(r *http.Request) (*returnFormData, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.Chart = returnChart(f, periods, totals, info(r).lang)
+		d.Charts = returnChart(f, periods, totals, info(r).lang)
 	}
 	return d, nil
 }
 
-// returnChart draws each field's total by period, oldest first.
-func returnChart(f *returns.Form, periods []string, totals map[string]map[string]float64, lang string) string {
+// returnChart draws each field's total by period, oldest first; fields in
+// different units do not share an axis.
+func returnChart(f *returns.Form, periods []string, totals map[string]map[string]float64, lang string) []chart {
 	var xs []string
 	for i := len(periods) - 1; i >= 0; i-- {
 		xs = append(xs, periods[i])
 	}
-	var series []any
+	var series []chartSeries
 	for _, fd := range f.Fields {
-		name := fd.Name
+		name, unit := fd.Name, fd.Unit
 		if lang == "en" && fd.NameEN != "" {
 			name = fd.NameEN
+		}
+		if lang == "en" && fd.UnitEN != "" {
+			unit = fd.UnitEN
 		}
 		var ys []float64
 		for _, p := range xs {
 			ys = append(ys, totals[p][fd.Key])
 		}
-		series = append(series, map[string]any{"type": "bar", "name": name, "data": ys})
+		series = append(series, chartSeries{Name: name, Unit: unit, Data: ys})
 	}
-	b, _ := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{}, "xAxis": map[string]any{"type": "category", "data": xs},
-		"yAxis": map[string]any{"type": "value"}, "series": series})
-	return string(b)
+	charts, _ := seriesCharts(xs, series) // plain data marshals
+	return charts
 }
 
 func (s *Server) returnFormPage(w http.ResponseWriter, r *http.Request) error {

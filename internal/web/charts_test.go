@@ -1,0 +1,138 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+)
+
+// axisUnits checks an emitted option: every series sits on a value axis
+// named for its unit, no axis carries two units, and every category axis
+// shows all its labels. unitOf gives a series' (or category's) unit.
+func axisUnits(t *testing.T, option string, unitOf map[string]string) {
+	t.Helper()
+	var opt struct {
+		X, Y   json.RawMessage
+		Series []struct {
+			Name       string
+			YAxisIndex int
+		}
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(option), &raw); err != nil {
+		t.Fatal(err)
+	}
+	json.Unmarshal([]byte(option), &opt)
+	type axis struct {
+		Type, Name string
+		Data       []string
+		AxisLabel  struct{ Interval *int }
+	}
+	axes := func(m json.RawMessage) []axis {
+		var one axis
+		if json.Unmarshal(m, &one) == nil {
+			return []axis{one}
+		}
+		var many []axis
+		if err := json.Unmarshal(m, &many); err != nil {
+			t.Fatal(err)
+		}
+		return many
+	}
+	xs, ys := axes(raw["xAxis"]), axes(raw["yAxis"])
+	for _, a := range append(append([]axis{}, xs...), ys...) {
+		if a.Type == "category" && (a.AxisLabel.Interval == nil || *a.AxisLabel.Interval != 0) {
+			t.Errorf("a category axis may hide labels: %+v", a)
+		}
+	}
+	if ys[0].Type == "category" { // horizontal bars: the categories carry the units
+		seen := map[string]bool{}
+		for _, c := range ys[0].Data {
+			seen[unitOf[c]] = true
+			if unitOf[c] != xs[0].Name {
+				t.Errorf("%s (%s) on an axis in %s", c, unitOf[c], xs[0].Name)
+			}
+		}
+		if len(seen) > 1 {
+			t.Errorf("one axis mixes units %v", seen)
+		}
+		return
+	}
+	on := map[int]map[string]bool{}
+	for _, s := range opt.Series {
+		if on[s.YAxisIndex] == nil {
+			on[s.YAxisIndex] = map[string]bool{}
+		}
+		on[s.YAxisIndex][unitOf[s.Name]] = true
+		if s.YAxisIndex >= len(ys) || ys[s.YAxisIndex].Name != unitOf[s.Name] {
+			t.Errorf("series %s (%s) on axis %d of %+v", s.Name, unitOf[s.Name], s.YAxisIndex, ys)
+		}
+	}
+	for i, us := range on {
+		if len(us) > 1 {
+			t.Errorf("axis %d mixes units %v", i, us)
+		}
+	}
+}
+
+func TestChartsNeverMixUnitsOnAnAxis(t *testing.T) {
+	years := []string{"2021", "2022", "2023", "2024", "2025"}
+	all := []chartSeries{
+		{Name: "高校毕业生留沈", Unit: "人", Data: []float64{80000, 85000, 90000, 95000, 98621}},
+		{Name: "技术合同", Unit: "项", Data: []float64{10, 12, 14, 16, 18}},
+		{Name: "研发投入", Unit: "万元", Data: []float64{300, 320, 350, 380, 400}},
+		{Name: "专利授权", Unit: "件", Data: []float64{40, 42, 45, 50, 55}},
+		{Name: "新型研发机构", Unit: "项", Data: []float64{1, 2, 3, 4, 5}},
+	}
+	unitOf := map[string]string{}
+	for _, s := range all {
+		unitOf[s.Name] = s.Unit
+	}
+	cases := []struct {
+		name   string
+		series []chartSeries
+		charts int
+	}{
+		{"one unit", []chartSeries{all[1], all[4]}, 1},
+		{"two units share a chart, one axis each", []chartSeries{all[0], all[1], all[4]}, 1},
+		{"four units, four charts", all, 4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			charts, err := seriesCharts(years, c.series)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(charts) != c.charts {
+				t.Fatalf("%d charts, want %d", len(charts), c.charts)
+			}
+			for _, ch := range charts {
+				axisUnits(t, ch.Option, unitOf)
+			}
+		})
+	}
+	t.Run("comparison by unit", func(t *testing.T) {
+		var rows []chartRow
+		for _, s := range all {
+			rows = append(rows, chartRow{Name: s.Name, Unit: s.Unit, Values: []float64{s.Data[4], s.Data[3]}})
+		}
+		charts, err := comparisonCharts(rows, []string{"本期", "上年同期"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(charts) != 4 {
+			t.Fatalf("%d charts, want one per unit (4)", len(charts))
+		}
+		for _, ch := range charts {
+			axisUnits(t, ch.Option, unitOf)
+		}
+	})
+	t.Run("district labels all shown", func(t *testing.T) {
+		var names []string
+		for i := range 13 {
+			names = append(names, fmt.Sprintf("区%d", i))
+		}
+		b, _ := json.Marshal(map[string]any{"xAxis": chartCategoryAxis(names), "yAxis": map[string]any{"type": "value", "name": "家"}})
+		axisUnits(t, string(b), nil)
+	})
+}
