@@ -1,6 +1,7 @@
 package program
 
 import (
+	"database/sql"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -181,9 +182,19 @@ func writeData(ctx context.Context, tx *store.Tx, id int64, data map[string]any,
 	if err != nil {
 		return err
 	}
+	if t.TitleField() == "" { // a form without a title keeps the name it was given
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			string(raw), t.AmountOf(data), store.Now(), id, version)
+		return savedOne(res, err, id)
+	}
 	title, _ := data[t.TitleField()].(string)
 	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		string(raw), title, number(data["amount_requested"]), store.Now(), id, version)
+		string(raw), title, t.AmountOf(data), store.Now(), id, version)
+	return savedOne(res, err, id)
+}
+
+// savedOne checks that a save changed the one record of the version read.
+func savedOne(res sql.Result, err error, id int64) error {
 	if err != nil {
 		return fmt.Errorf("save project %d: %w", id, err)
 	}

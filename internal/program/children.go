@@ -103,7 +103,15 @@ func AddChild(ctx context.Context, db *store.DB, files Files, p access.Principal
 	if org == 0 {
 		org = parent.OrganisationID
 	}
-	return createWithFiles(ctx, db, files, pub.Template, Project{CallID: parent.CallID, TemplateID: pub.ID, OrganisationID: org, Data: data, ParentID: parent.ID, ChildKind: kind}, got,
+	var title string // a child whose form has no title is named after its parent and its maker: 揭榜挂帅：… · 东北大学
+	if pub.Template.TitleField() == "" {
+		var name string
+		if err := db.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = ?`, org).Scan(&name); err != nil {
+			return Project{}, fmt.Errorf("name of organisation %d: %w", org, err)
+		}
+		title = parent.Title + " · " + name
+	}
+	return createWithFiles(ctx, db, files, pub.Template, Project{CallID: parent.CallID, TemplateID: pub.ID, OrganisationID: org, Title: title, Data: data, ParentID: parent.ID, ChildKind: kind}, got,
 		func(tx *store.Tx, pr Project) error {
 			if org == parent.OrganisationID {
 				return nil

@@ -64,7 +64,7 @@ type ProjectRow struct {
 	Stage           string  `json:"stage"`
 	StageName       string  `json:"stage_name"`
 	StageNameEN     string  `json:"stage_name_en,omitempty"`
-	CallName        string  `json:"call_name"`
+	CallName        string  `json:"call_name"` // a child record's: its parent's title (the challenge a bid answers)
 	ProgramName     string  `json:"program_name"`
 	AmountRequested float64 `json:"amount_requested"`
 	ChildKind       string  `json:"child_kind,omitempty"`
@@ -143,8 +143,9 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		}
 		where = "p.id IN (" + strings.Join(parts, " UNION ALL ") + ")"
 	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, c.name, t.name, p.template_id
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, COALESCE(pp.title, c.name), t.name, p.template_id
 		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN calls c ON c.id = p.call_id JOIN organisations o ON o.id = p.organisation_id
+		LEFT JOIN projects pp ON pp.id = p.parent_id
 		WHERE %s ORDER BY p.id DESC LIMIT %d`, where, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)

@@ -122,7 +122,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 			}
 		}
 		last := evs[len(evs)-1]
-		projRows = append(projRows, []any{pid, r.CallID, tid, r.OrganisationID, title, last.to, string(raw), number(r.Data["amount_requested"]),
+		projRows = append(projRows, []any{pid, r.CallID, tid, r.OrganisationID, title, last.to, string(raw), t.AmountOf(r.Data),
 			r.Approved, r.Disbursed, evs[0].at, last.at, nullID(r.ParentID), r.ChildKind})
 		reached := map[string]bool{}
 		pr := Project{ID: pid, OrganisationID: r.OrganisationID, Data: r.Data}
