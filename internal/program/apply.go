@@ -1,8 +1,8 @@
 package program
 
 import (
-	"database/sql"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
