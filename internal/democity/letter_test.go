@@ -89,6 +89,10 @@ func TestDemoCity(t *testing.T) {
 		t.Run("letter", func(t *testing.T) { checkLetter(t, db) })
 		t.Run("named", func(t *testing.T) { checkNamed(t, db) })
 		t.Run("brief", func(t *testing.T) { checkBrief(t, db) })
+		t.Run("money", func(t *testing.T) { checkMoney(t, db) })
+		t.Run("challenges", func(t *testing.T) { checkChallenges(t, db) })
+		t.Run("finance", func(t *testing.T) { checkFinance(t, db) })
+		t.Run("names", func(t *testing.T) { checkNames(t, db) })
 	})
 }
 

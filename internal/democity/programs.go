@@ -59,6 +59,7 @@ func (g *gen) equipment() error {
 				data{"chain": pick(g, chains), "dimension": "关键技术受制于人", "link": "整机", "mode": "联合攻关", "amount_requested": 5000000.0},
 				g.marks("submitted", from, to, "approved", fmt.Sprintf("%d-08-01", y), fmt.Sprintf("%d-10-31", y), "in_progress", fmt.Sprintf("%d-11-15", y), fmt.Sprintf("%d-12-20", y)))
 			s.Approved = 3000000
+			g.equipmentTranches(&s)
 			if y < 2025 && solved < 120 {
 				s.Outcomes = g.problems(2, fmt.Sprintf("%d-01-01", y+1), "2025-06-20")
 				solved += 2
@@ -72,6 +73,7 @@ func (g *gen) equipment() error {
 	hb := rec(g.named["沈鼓"], "华泵一号干式真空泵攻关", data{"chain": "高端装备", "dimension": "进口产品国产替代", "link": "整机", "mode": "龙头企业自主研发", "amount_requested": 5000000.0},
 		g.marks("submitted", "2023-03-01", "2023-03-31", "approved", "2023-06-01", "2023-06-30", "in_progress", "2023-07-03", "2023-07-31"))
 	hb.Approved = 4000000
+	g.equipmentTranches(&hb)
 	hb.Outcomes = []program.Outcome{{Kind: "evaluation", Title: "“华泵一号”达到国际先进水平", Level: "国际先进", Day: "2025-03-18"},
 		{Kind: "problem", Title: "干式真空干泵转子型线设计", Field: "干式真空干泵", Status: "solved", Day: "2024-11-20"}}
 	if err := g.record("major_equipment_tackling", hb); err != nil {
@@ -106,6 +108,7 @@ func (g *gen) specialProjects() error {
 	for i, t := range titles {
 		s := rec(owners[i], t, data{"field": fields[i], "amount_requested": 10000000.0}, g.marks("submitted", "2024-12-01", "2024-12-31", "approved", h1From, h1To))
 		s.Approved = 8000000
+		g.specialHistory(&s)
 		if err := g.record("major_special_project", s); err != nil {
 			return err
 		}
@@ -120,6 +123,7 @@ func (g *gen) specialProjects() error {
 					"in_progress", fmt.Sprintf("%d-07-01", y), fmt.Sprintf("%d-08-31", y)))
 			s.Data["field"] = pick(g, []string{"新能源", "集成电路", "高端装备", "航空航天", "机器人"})
 			s.Approved = 6000000
+			g.specialHistory(&s)
 			n := left / (27 - ((y-2022)*9 + i))
 			left -= n
 			s.Outcomes = g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25")
