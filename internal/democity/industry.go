@@ -143,7 +143,7 @@ func (g *gen) finance() error {
 	phases := []string{"技术研发", "概念验证", "中试", "产业化"}
 	var cases []supportCase
 	for i, o := range []int64{g.named["中科晶益"], g.named["亿方联创"], pick(g, g.smes), pick(g, g.smes)} {
-		s := rec(o, fmt.Sprintf("拨投结合支持案例%d", i+1), data{"phase": phases[i], "amount_requested": 5000000.0, "instruments": []any{"拨投结合（先投后股）", "科技信贷"}},
+		s := rec(o, caseTitles[i], data{"phase": phases[i], "amount_requested": 5000000.0, "instruments": []any{"拨投结合（先投后股）", "科技信贷"}},
 			g.marks("approved", "2024-09-02", "2025-05-30"))
 		c := g.caseHistory(&s, i)
 		id, err := g.recordNow("finance_support_case", s)

@@ -51,12 +51,17 @@ func (g *gen) problems(n int, from, to string) []program.Outcome {
 func (g *gen) equipment() error {
 	chains := []string{"新能源", "集成电路", "高端装备", "节能环保", "航空航天", "新一代信息技术", "机器人"}
 	solved := 0
+	tt := g.titler("equipment")
 	for _, yn := range [][2]int{{2022, 40}, {2023, 48}, {2024, 55}} {
 		y, n := yn[0], yn[1]
 		for i := 0; i < n; i++ {
 			from, to := fmt.Sprintf("%d-03-01", y), fmt.Sprintf("%d-06-30", y)
-			s := rec(pick(g, g.large), fmt.Sprintf("%s重大技术装备攻关（%d-%03d）", pick(g, chains), y, i+1),
-				data{"chain": pick(g, chains), "dimension": "关键技术受制于人", "link": "整机", "mode": "联合攻关", "amount_requested": 5000000.0},
+			owner := pick(g, g.large)
+			_ = pick(g, chains) // drawn once for the title; the record's chain names it now
+			chain := pick(g, chains)
+			title, item := tt.name(equipmentItems[chain], equipmentSuffixes)
+			s := rec(owner, title,
+				data{"chain": chain, "equipment": item, "dimension": "关键技术受制于人", "link": "整机", "mode": "联合攻关", "amount_requested": 5000000.0},
 				g.marks("submitted", from, to, "approved", fmt.Sprintf("%d-08-01", y), fmt.Sprintf("%d-10-31", y), "in_progress", fmt.Sprintf("%d-11-15", y), fmt.Sprintf("%d-12-20", y)))
 			s.Approved = 3000000
 			g.equipmentTranches(&s)
@@ -80,8 +85,12 @@ func (g *gen) equipment() error {
 		return err
 	}
 	for i := 0; i < 61; i++ {
-		s := rec(pick(g, g.large), fmt.Sprintf("%s重大技术装备攻关（2025-%03d）", pick(g, chains), i+1),
-			data{"chain": pick(g, chains), "dimension": "进口产品国产替代", "link": "部件", "mode": "龙头企业自主研发", "amount_requested": 4000000.0},
+		owner := pick(g, g.large)
+		_ = pick(g, chains)
+		chain := pick(g, chains)
+		title, item := tt.name(equipmentItems[chain], equipmentSuffixes)
+		s := rec(owner, title,
+			data{"chain": chain, "equipment": item, "dimension": "进口产品国产替代", "link": "部件", "mode": "龙头企业自主研发", "amount_requested": 4000000.0},
 			g.marks("submitted", "2024-11-01", "2024-12-31", "approved", h1From, h1To))
 		s.Approved = 2500000
 		if err := g.record("major_equipment_tackling", s); err != nil {
@@ -89,7 +98,7 @@ func (g *gen) equipment() error {
 		}
 	}
 	for i := 0; i < 12; i++ { // still under review on 30 June
-		if err := g.record("major_equipment_tackling", rec(pick(g, g.large), fmt.Sprintf("重大技术装备攻关申报（待评审%02d）", i+1), data{"amount_requested": 3000000.0},
+		if err := g.record("major_equipment_tackling", rec(pick(g, g.large), first(tt.name(equipmentItems[chains[i%len(chains)]], equipmentSuffixes)), data{"amount_requested": 3000000.0},
 			g.marks("review", "2025-05-06", "2025-06-20"))); err != nil {
 			return err
 		}
@@ -116,12 +125,15 @@ func (g *gen) specialProjects() error {
 	// earlier special projects: 2022–2024, 9 a year, most of the solved
 	// problems come from them
 	left := 265 - g.solvedSoFar - 12 // challenges solve 12
+	st := g.titler("special")
 	for y := 2022; y <= 2024; y++ {
 		for i := 0; i < 9; i++ {
 			s := rec(pick(g, g.large), fmt.Sprintf("%d年度重大科技专项%02d", y, i+1), data{"amount_requested": 10000000.0},
 				g.marks("submitted", fmt.Sprintf("%d-02-01", y), fmt.Sprintf("%d-03-31", y), "approved", fmt.Sprintf("%d-05-01", y), fmt.Sprintf("%d-06-30", y),
 					"in_progress", fmt.Sprintf("%d-07-01", y), fmt.Sprintf("%d-08-31", y)))
-			s.Data["field"] = pick(g, []string{"新能源", "集成电路", "高端装备", "航空航天", "机器人"})
+			field := pick(g, []string{"新能源", "集成电路", "高端装备", "航空航天", "机器人"})
+			s.Data["field"] = field
+			s.Title, _ = st.name(specialTopics[field], specialSuffixes)
 			s.Approved = 6000000
 			g.specialHistory(&s)
 			n := left / (27 - ((y-2022)*9 + i))
@@ -134,3 +146,6 @@ func (g *gen) specialProjects() error {
 	}
 	return nil
 }
+
+// first is the first of two.
+func first(a, _ string) string { return a }
