@@ -1,6 +1,7 @@
 package democity
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -15,17 +16,23 @@ type topic struct {
 
 // topics are the 2024 challenge lists' problems, by field.
 var topics = map[string][]topic{
-	"集成电路": {{"刻蚀机射频电源国产化", [][2]string{{"输出功率", "≥3千瓦"}, {"功率稳定度", "≤±1%"}, {"平均无故障时间", "≥5000小时"}}},
+	"集成电路": {{"晶圆减薄设备空气静压主轴", [][2]string{{"主轴径向跳动", "≤0.5微米"}, {"最高转速", "≥6000转/分"}}},
+		{"刻蚀机射频电源国产化", [][2]string{{"输出功率", "≥3千瓦"}, {"功率稳定度", "≤±1%"}, {"平均无故障时间", "≥5000小时"}}},
 		{"高纯电子特气纯化工艺", [][2]string{{"产品纯度", "≥99.9999%"}, {"金属杂质含量", "≤1ppb"}}}},
-	"高端装备": {{"大型离心压缩机转子动平衡在线检测", [][2]string{{"不平衡量检测精度", "≤0.1克·毫米/千克"}, {"单次检测时间", "≤15分钟"}}},
+	"高端装备": {{"超高压柱塞泵长寿命配流副", [][2]string{{"额定压力", "≥42兆帕"}, {"寿命", "≥1万小时"}}},
+		{"大型离心压缩机转子动平衡在线检测", [][2]string{{"不平衡量检测精度", "≤0.1克·毫米/千克"}, {"单次检测时间", "≤15分钟"}}},
 		{"五轴数控机床热误差实时补偿", [][2]string{{"热误差补偿后定位精度", "≤5微米"}, {"连续加工时长", "≥8小时"}}}},
-	"新能源": {{"兆瓦级飞轮储能阵列协同控制", [][2]string{{"单阵列功率", "≥1兆瓦"}, {"响应时间", "≤20毫秒"}, {"循环寿命", "≥100万次"}}},
+	"新能源": {{"风电主轴承滚子表面强化", [][2]string{{"接触疲劳寿命", "≥20年"}, {"表面硬度", "≥60HRC"}}},
+		{"兆瓦级飞轮储能阵列协同控制", [][2]string{{"单阵列功率", "≥1兆瓦"}, {"响应时间", "≤20毫秒"}, {"循环寿命", "≥100万次"}}},
 		{"质子交换膜电解槽金属双极板", [][2]string{{"接触电阻", "≤5毫欧·平方厘米"}, {"耐腐蚀寿命", "≥4万小时"}}}},
-	"机器人": {{"重载AGV高精度定位导航", [][2]string{{"额定载荷", "≥10吨"}, {"定位精度", "≤±5毫米"}}},
+	"机器人": {{"焊接机器人焊缝实时跟踪", [][2]string{{"跟踪精度", "≤±0.2毫米"}, {"焊接速度", "≥1.2米/分"}}},
+		{"重载AGV高精度定位导航", [][2]string{{"额定载荷", "≥10吨"}, {"定位精度", "≤±5毫米"}}},
 		{"协作机器人谐波减速器寿命提升", [][2]string{{"额定寿命", "≥1万小时"}, {"传动精度", "≤30角秒"}}}},
-	"人工智能": {{"焊缝缺陷视觉检测算法", [][2]string{{"缺陷检出率", "≥99%"}, {"误报率", "≤1%"}, {"单帧检测时间", "≤50毫秒"}}},
+	"人工智能": {{"工艺参数智能优化大模型", [][2]string{{"良率提升", "≥3个百分点"}, {"模型推理时延", "≤200毫秒"}}},
+		{"焊缝缺陷视觉检测算法", [][2]string{{"缺陷检出率", "≥99%"}, {"误报率", "≤1%"}, {"单帧检测时间", "≤50毫秒"}}},
 		{"旋转设备故障预测性维护模型", [][2]string{{"故障提前预警时间", "≥72小时"}, {"预警准确率", "≥95%"}}}},
-	"航空航天": {{"航空发动机叶片精密铸造缺陷控制", [][2]string{{"叶片合格率", "≥92%"}, {"疏松缺陷等级", "≤1级"}}},
+	"航空航天": {{"航空复合材料构件无损检测", [][2]string{{"最小可检缺陷", "≤1毫米"}, {"检测效率", "≥2平方米/小时"}}},
+		{"航空发动机叶片精密铸造缺陷控制", [][2]string{{"叶片合格率", "≥92%"}, {"疏松缺陷等级", "≤1级"}}},
 		{"钛合金薄壁件数控加工变形控制", [][2]string{{"加工变形量", "≤0.05毫米"}, {"表面粗糙度Ra", "≤0.8微米"}}}},
 }
 
@@ -127,4 +134,40 @@ func (g *gen) openBids(parent, owner, call int64, title, field string, bounty fl
 		}
 	}
 	return nil
+}
+
+// topicOf is an unused topic of field (a field's lists name different
+// problems), r choosing.
+func topicOf(r *rand.Rand, field string, used map[string]bool) topic {
+	ts := topics[field]
+	for _, i := range r.Perm(len(ts)) {
+		if !used[ts[i].title] {
+			used[ts[i].title] = true
+			return ts[i]
+		}
+	}
+	return ts[r.IntN(len(ts))]
+}
+
+// fieldOwner is a large enterprise of the field's cluster to publish a
+// list, r choosing; else owner.
+func (g *gen) fieldOwner(r *rand.Rand, field string, owner int64) (int64, error) {
+	rows, err := g.db.QueryContext(g.ctx, `SELECT o.id FROM organisations o JOIN organisation_clusters oc ON oc.organisation_id = o.id JOIN clusters c ON c.id = oc.cluster_id
+WHERE c.name = ? AND o.kind = 'enterprise' AND o.size = 'large' AND o.id >= ? ORDER BY o.id`, field, g.firstOrg)
+	if err != nil {
+		return 0, fmt.Errorf("owners of %s: %w", field, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil || len(ids) == 0 {
+		return owner, err
+	}
+	return ids[r.IntN(len(ids))], nil
 }

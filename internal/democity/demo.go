@@ -62,9 +62,10 @@ func (g *gen) demoAccounts() error {
 	}
 	staff := access.Principal{Name: "demo", Roles: []access.Role{access.Manager}}
 	stages := []string{"技术研发", "概念验证", "中试", "中试", "技术研发"}
+	tt := g.titler("demo needs")
 	for i, stage := range stages {
 		org := g.smes[r.IntN(len(g.smes))]
-		title := fmt.Sprintf("%s阶段融资需求（示例银行%d）", stage, i+1)
+		title := first(tt.name(needItems, []string{"融资需求", "流动资金需求"}))
 		if i == 0 {
 			org, title = ent, "数控装备中试线建设融资需求"
 		}

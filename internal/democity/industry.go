@@ -16,6 +16,7 @@ import (
 func (g *gen) challenges() error {
 	fields := []string{"集成电路", "高端装备", "新能源", "机器人", "人工智能", "航空航天"}
 	var plans []matchPlan
+	used := map[string]bool{}
 	call2024, err := g.call("challenge", 2024)
 	if err != nil {
 		return err
@@ -26,7 +27,10 @@ func (g *gen) challenges() error {
 		field := pick(g, fields)
 		m := g.marks("published", "2024-03-01", "2024-04-30", "in_progress", "2024-07-01", "2024-08-30")
 		r := g.sub("challenge2024|" + fmt.Sprint(i))
-		tp := topics[field][r.IntN(len(topics[field]))]
+		tp := topicOf(r, field, used)
+		if owner, err = g.fieldOwner(r, field, owner); err != nil {
+			return err
+		}
 		title := fmt.Sprintf("2024年揭榜挂帅：%s", tp.title)
 		published, started := m[0].At, m[1].At
 		gap := started.Sub(published)
@@ -68,6 +72,8 @@ func (g *gen) challenges() error {
 		org := pick(g, g.large)
 		if o.short != "" {
 			org = g.named[o.short]
+		} else if org, err = g.fieldOwner(g.sub("owner|"+o.title), o.field, org); err != nil {
+			return err
 		}
 		title := "揭榜挂帅：" + o.title
 		m := g.marks("published", h1From, "2025-03-31")

@@ -11,7 +11,9 @@ type titler struct {
 	seen map[string]int
 }
 
-func (g *gen) titler(key string) *titler { return &titler{r: g.sub("titles|" + key), seen: map[string]int{}} }
+func (g *gen) titler(key string) *titler {
+	return &titler{r: g.sub("titles|" + key), seen: map[string]int{}}
+}
 
 var phases = []string{"", "（二期）", "（三期）", "（四期）", "（五期）", "（六期）"}
 
