@@ -146,6 +146,13 @@ func (g *gen) specialHistory(s *program.Seeded) {
 		}
 	}
 	s.Marks = append(s.Marks, marks...)
+	paid := 0.0
+	for _, m := range marks {
+		paid += m.Amount
+	}
+	if paid > 0 {
+		s.Data["spent"] = yuan(paid * 0.8) // most of what was paid is spent
+	}
 }
 
 // equipmentTranches: a major equipment project is paid 40% on its task
