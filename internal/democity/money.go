@@ -121,6 +121,11 @@ func (g *gen) specialHistory(s *program.Seeded) {
 	end := start.AddDate(3, 0, 0)
 	s.Data["planned_end"] = end.Format(time.DateOnly)
 	s.Data["milestones"] = g.milestones(r, field, start)
+	for _, m := range s.Data["milestones"].([]any) { // a milestone done stands among the project's outcomes too
+		if row := m.(map[string]any); row["done"] == true {
+			s.Outcomes = append(s.Outcomes, program.Outcome{Kind: "milestone", Title: row["deliverable"].(string), Field: field, Day: row["due"].(string)})
+		}
+	}
 	s.Data["summary"] = fmt.Sprintf("围绕%s领域“%s”关键核心技术，由企业牵头联合高校院所攻关，按任务书分阶段考核。", field, s.Title)
 	s.Data["self_funding"] = number(s.Data["amount_requested"]) * 1.5
 	if start.After(asOfEnd) {

@@ -69,6 +69,14 @@ FROM projects p JOIN program_templates t ON t.id = p.template_id WHERE t.key = '
 	if n < 30 || passed < 10 {
 		t.Errorf("%d special projects, %d past their mid-term check", n, passed)
 	}
+	var reached int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM project_outcomes o JOIN projects p ON p.id = o.project_id JOIN program_templates t ON t.id = p.template_id
+WHERE t.key = 'major_special_project' AND o.kind = 'milestone'`).Scan(&reached); err != nil {
+		t.Fatal(err)
+	}
+	if reached < 2*passed {
+		t.Errorf("%d milestones reached among the special projects' outcomes", reached)
+	}
 }
 
 // checkChallenges: every contracted challenge says what it needs and pays

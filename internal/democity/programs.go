@@ -138,7 +138,7 @@ func (g *gen) specialProjects() error {
 			g.specialHistory(&s)
 			n := left / (27 - ((y-2022)*9 + i))
 			left -= n
-			s.Outcomes = g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25")
+			s.Outcomes = append(s.Outcomes, g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25")...)
 			if err := g.record("major_special_project", s); err != nil {
 				return err
 			}
