@@ -285,8 +285,8 @@ func TestBrowserChallenge(t *testing.T) {
 	// milestone and accepts the result.
 	signIn("manager")
 	b.navigate(ts.URL + recordPath(challenge))
-	if got := text("#children-bids"); !strings.Contains(got, "东北大学") || !strings.Contains(got, "已揭榜") {
-		t.Fatalf("the challenge's bids: %q", got)
+	if got := text("#children-bids"); !strings.Contains(got, "东北大学") || !strings.Contains(got, "已揭榜") || !strings.Contains(got, "2,800,000") || !strings.Contains(got, title+" · 东北大学") {
+		t.Fatalf("the challenge's bids (named after the challenge and the bidder, with the quote): %q", got)
 	}
 	move("close_bidding", "揭榜截止")
 	b.click(fmt.Sprintf(`#children-bids a[href="/projects/%d"]`, bid))
