@@ -41,7 +41,7 @@ func (g *gen) challenges() error {
 		term := 18 + 6*r.IntN(3)
 		s := rec(owner, title, challengeData(field, tp.title, tp.indicators, bounty, closed.AddDate(0, 0, -1), term),
 			[]program.Mark{m[0], {Stage: "bidding_closed", At: closed}, {Stage: "selected", At: selected}, {Stage: "contracted", At: contracted}, m[1]})
-		s.Outcomes = g.problems([]int{2, 2, 1, 1, 2, 1, 2, 1}[i], "2024-10-01", "2025-06-20")
+		s.Outcomes = fit(field, g.problems([]int{2, 2, 1, 1, 2, 1, 2, 1}[i], "2024-10-01", "2025-06-20"))
 		g.solvedSoFar += []int{2, 2, 1, 1, 2, 1, 2, 1}[i]
 		id, err := g.recordNow("challenge", s)
 		if err != nil {

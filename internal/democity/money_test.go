@@ -69,6 +69,14 @@ FROM projects p JOIN program_templates t ON t.id = p.template_id WHERE t.key = '
 	if n < 30 || passed < 10 {
 		t.Errorf("%d special projects, %d past their mid-term check", n, passed)
 	}
+	var astray int // a problem solved outside the project's field: a 新能源 project solving 航空发动机部件
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM project_outcomes o JOIN projects p ON p.id = o.project_id JOIN program_templates t ON t.id = p.template_id
+WHERE t.key IN ('major_special_project', 'challenge') AND o.kind = 'problem' AND p.data LIKE '%"field":"新能源"%' AND o.field NOT IN ('新能源储能', '智能网联汽车')`).Scan(&astray); err != nil {
+		t.Fatal(err)
+	}
+	if astray != 0 {
+		t.Errorf("%d problems of 新能源 projects in other fields", astray)
+	}
 	var reached int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM project_outcomes o JOIN projects p ON p.id = o.project_id JOIN program_templates t ON t.id = p.template_id
 WHERE t.key = 'major_special_project' AND o.kind = 'milestone'`).Scan(&reached); err != nil {

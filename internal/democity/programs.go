@@ -66,7 +66,7 @@ func (g *gen) equipment() error {
 			s.Approved = 3000000
 			g.equipmentTranches(&s)
 			if y < 2025 && solved < 120 {
-				s.Outcomes = g.problems(2, fmt.Sprintf("%d-01-01", y+1), "2025-06-20")
+				s.Outcomes = fit(chain, g.problems(2, fmt.Sprintf("%d-01-01", y+1), "2025-06-20"))
 				solved += 2
 			}
 			if err := g.record("major_equipment_tackling", s); err != nil {
@@ -138,7 +138,7 @@ func (g *gen) specialProjects() error {
 			g.specialHistory(&s)
 			n := left / (27 - ((y-2022)*9 + i))
 			left -= n
-			s.Outcomes = append(s.Outcomes, g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25")...)
+			s.Outcomes = append(s.Outcomes, fit(field, g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25"))...)
 			if err := g.record("major_special_project", s); err != nil {
 				return err
 			}

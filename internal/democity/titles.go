@@ -2,6 +2,10 @@ package democity
 
 import (
 	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
 
 // titler names records from word lists, a name taken twice getting its
@@ -56,3 +60,30 @@ var needItems = []string{"新型传感器样机试制", "工业软件模块研�
 
 // caseTitles are the 拨投贷担 support cases.
 var caseTitles = []string{"高精密晶圆研磨材料中试项目", "EDA底座工具链概念验证项目", "固态储能材料中试项目", "工业视觉检测装备产业化项目"}
+
+// problemFieldsOf are the technology fields of the problems a project of
+// a cluster solves.
+var problemFieldsOf = map[string][]string{
+	"集成电路": {"半导体设备"}, "高端装备": {"智能钻铣设备", "干式真空干泵", "高端数控机床"}, "机器人": {"工业机器人", "智能钻铣设备"},
+	"新能源": {"新能源储能", "智能网联汽车"}, "航空航天": {"航空发动机部件"}, "节能环保": {"干式真空干泵", "新能源储能"},
+	"新一代信息技术": {"智能网联汽车", "工业机器人"}, "人工智能": {"智能网联汽车", "工业机器人"},
+}
+
+// fit moves problems drawn in any field into the fields of the project's
+// cluster, the same draw always to the same field, so the city's draws stay
+// as they were.
+func fit(cluster string, out []program.Outcome) []program.Outcome {
+	fs := problemFieldsOf[cluster]
+	if len(fs) == 0 {
+		return out
+	}
+	for i, o := range out {
+		if o.Kind != "problem" {
+			continue
+		}
+		to := fs[slices.Index(problemFields, o.Field)%len(fs)]
+		out[i].Title = strings.Replace(o.Title, o.Field, to, 1)
+		out[i].Field = to
+	}
+	return out
+}
