@@ -52,7 +52,7 @@ var solverNames = map[string][]string{
 func (g *gen) solvers(r *rand.Rand, field string, n int, owner int64) (ids []int64, names []string) {
 	var pool []string
 	for _, s := range solverNames[field] {
-		if g.named[s] != owner {
+		if id, ok := g.named[s]; ok && id != owner {
 			pool = append(pool, s)
 		}
 	}

@@ -56,8 +56,8 @@ func (g *gen) challengeMatches(plans []matchPlan) error {
 			ds = append(ds, decision{p.challenge, c, id, "accepted", "研究方向与榜单需求契合，已有相关成果", at})
 		}
 		for _, cand := range solverNames[p.field] {
-			id := g.named[cand]
-			if !slices.Contains(p.contacted, id) && id != p.owner {
+			id, ok := g.named[cand]
+			if ok && !slices.Contains(p.contacted, id) && id != p.owner {
 				ds = append(ds, decision{p.challenge, id, 0, "rejected", "团队近期任务饱和，暂不对接", at.Add(20 * time.Minute)})
 				break
 			}
