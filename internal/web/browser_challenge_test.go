@@ -268,8 +268,8 @@ func TestBrowserChallenge(t *testing.T) {
 	b.click(`#project-form button[type="submit"]`)
 	bid := idAt()
 	stage("草稿")
-	if got := text("main"); !strings.Contains(got, title) {
-		t.Fatalf("the bid does not name its challenge: %q", got)
+	if got := text("main"); !strings.Contains(got, title) || strings.Contains(text(".page-header"), "2025年揭榜挂帅榜单征集") {
+		t.Fatalf("the bid does not name its challenge, or names the call in its place: %q", got)
 	}
 	move("submit", "已揭榜")
 	if got := text("#project-data"); !strings.Contains(got, "东北大学-诚信承诺书.pdf") {
