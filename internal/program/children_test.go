@@ -194,5 +194,24 @@ func TestShippedBidNamedAndPriced(t *testing.T) {
 		if err != nil || len(rows) != 1 || rows[0].CallName != ch[0].Title || rows[0].AmountRequested != 2.6e6 {
 			t.Errorf("listed: %+v (%v)", rows, err)
 		}
+		// a support case's leg is named for its instrument
+		fc, err := program.Latest(ctx, db, "finance_support_case")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fcall, err := program.OpenCall(ctx, db, program.Call{TemplateID: fc.ID, Key: "fc-2025", Name: "2025年度拨投贷担", Opens: "2025-01-01", Closes: "2025-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := []program.Seeded{{CallID: fcall.ID, OrganisationID: owner.ID, Title: "涂胶显影设备中试项目", Data: map[string]any{"phase": "中试"},
+			Marks: []program.Mark{{Stage: "approved", At: time.Now().Add(-time.Hour)}}}}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return program.Seed(ctx, tx, cs) }); err != nil {
+			t.Fatal(err)
+		}
+		manager := access.Principal{UserID: 9, Name: "manager", Roles: []access.Role{access.Manager}}
+		leg, err := program.AddChild(ctx, db, program.Files{}, manager, cs[0].ID, "legs", map[string]any{"instrument": "贷款", "institution": float64(solver.ID), "amount_requested": 2e6}, nil)
+		if err != nil || leg.Title != "涂胶显影设备中试项目 · 贷款" || leg.AmountRequested != 2e6 || leg.OrganisationID != owner.ID {
+			t.Errorf("leg: %q, amount %v, organisation %d (%v)", leg.Title, leg.AmountRequested, leg.OrganisationID, err)
+		}
 	})
 }
