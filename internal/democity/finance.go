@@ -78,11 +78,12 @@ func (g *gen) scienceFinance() error {
 	staff := access.Principal{Name: "demo", Roles: []access.Role{access.Manager}}
 	stageNames := []string{"技术研发", "概念验证", "中试", "产业化"}
 	sent := 0
+	tt := g.titler("needs")
 	for i := 0; i < 60; i++ {
 		stage := stageNames[i%4]
 		amount := float64(5+g.rng.IntN(60)) * 1e5
 		posted := g.in("2024-03-01", "2025-06-10")
-		s := rec(pick(g, g.smes), fmt.Sprintf("%s环节融资需求%02d", stage, i+1), data{"stage": stage, "amount_requested": amount, "collateral": pick(g, []string{"信用", "信用", "知识产权质押", "应收账款"}),
+		s := rec(pick(g, g.smes), first(tt.name(needItems, []string{"融资需求", "资金需求", "贷款需求"})), data{"stage": stage, "amount_requested": amount, "collateral": pick(g, []string{"信用", "信用", "知识产权质押", "应收账款"}),
 			"purpose": stage + "阶段的资金需求：研发投入、样机试制与中试验证"}, nil)
 		s.Marks = append(s.Marks, program.Mark{Stage: "posted", At: posted})
 		id, err := g.recordNow("funding_need", s)

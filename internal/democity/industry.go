@@ -2,54 +2,116 @@ package democity
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
 
 // challenges: 8 challenge lists published in 2024 (solved, 12 problems in
-// all) and 6 in the first half of 2025, three of them by 芯源, 四十七所 and
-// 微控, whose bidders are docking.
+// all), each contracted with one of the fitting solvers that bid, and 6 in
+// the first half of 2025, three of them by 芯源, 四十七所 and 微控, whose
+// bidders are docking. What the lists say and their bids are drawn from
+// sources of their own (sub), so the city's other records stay as they
+// were.
 func (g *gen) challenges() error {
 	fields := []string{"集成电路", "高端装备", "新能源", "机器人", "人工智能", "航空航天"}
+	var plans []matchPlan
+	used := map[string]bool{}
+	call2024, err := g.call("challenge", 2024)
+	if err != nil {
+		return err
+	}
 	for i := 0; i < 8; i++ {
-		s := rec(pick(g, g.large), fmt.Sprintf("2024年揭榜挂帅：%s关键技术榜单%d", pick(g, fields), i+1), data{"field": pick(g, fields), "amount_requested": 5000000.0},
-			g.marks("published", "2024-03-01", "2024-04-30", "in_progress", "2024-07-01", "2024-08-30"))
-		s.Outcomes = g.problems([]int{2, 2, 1, 1, 2, 1, 2, 1}[i], "2024-10-01", "2025-06-20")
-		g.solvedSoFar += []int{2, 2, 1, 1, 2, 1, 2, 1}[i]
-		if err := g.record("challenge", s); err != nil {
+		owner := pick(g, g.large)
+		_ = pick(g, fields) // the title's field once; the list's field names it now
+		field := pick(g, fields)
+		m := g.marks("published", "2024-03-01", "2024-04-30", "in_progress", "2024-07-01", "2024-08-30")
+		r := g.sub("challenge2024|" + fmt.Sprint(i))
+		tp := topicOf(r, field, used)
+		if owner, err = g.fieldOwner(r, field, owner); err != nil {
 			return err
 		}
+		title := fmt.Sprintf("2024年揭榜挂帅：%s", tp.title)
+		published, started := m[0].At, m[1].At
+		gap := started.Sub(published)
+		closed := workday(published.Add(gap * 4 / 10))
+		selected := workday(published.Add(gap * 6 / 10))
+		contracted := workday(published.Add(gap * 8 / 10))
+		bounty := float64(300+50*r.IntN(10)) * 1e4
+		term := 18 + 6*r.IntN(3)
+		s := rec(owner, title, challengeData(field, tp.title, tp.indicators, bounty, closed.AddDate(0, 0, -1), term),
+			[]program.Mark{m[0], {Stage: "bidding_closed", At: closed}, {Stage: "selected", At: selected}, {Stage: "contracted", At: contracted}, m[1]})
+		s.Outcomes = fit(field, g.problems([]int{2, 2, 1, 1, 2, 1, 2, 1}[i], "2024-10-01", "2025-06-20"))
+		g.solvedSoFar += []int{2, 2, 1, 1, 2, 1, 2, 1}[i]
+		id, err := g.recordNow("challenge", s)
+		if err != nil {
+			return err
+		}
+		ids, win, err := g.contractedBids(id, owner, call2024, title, field, bounty, term, published, closed, selected, contracted)
+		if err != nil {
+			return err
+		}
+		lost := ids[(win+1)%len(ids)]
+		plans = append(plans, matchPlan{challenge: id, owner: owner, title: title, field: field, published: published,
+			contacted: []int64{ids[win], lost}, ends: []string{"agreement", "declined"}, endAt: []time.Time{contracted.Add(-time.Hour), selected.Add(-time.Hour)}})
+	}
+	call2025, err := g.call("challenge", 2025)
+	if err != nil {
+		return err
 	}
 	owners := []struct {
 		short, title, field string
-	}{{"芯源", "涂胶显影设备精密温控模块", "集成电路"}, {"四十七所", "抗辐照微控制器设计验证", "集成电路"}, {"微控", "磁悬浮飞轮储能轴承", "新能源"},
-		{"", "大型铸件智能检测", "高端装备"}, {"", "协作机器人力控关节", "机器人"}, {"", "工业视觉缺陷检测大模型", "人工智能"}}
+		ind                 [][2]string
+	}{{"芯源", "涂胶显影设备精密温控模块", "集成电路", [][2]string{{"温控精度", "±0.02℃"}, {"升降温速率", "≥2℃/秒"}}},
+		{"四十七所", "抗辐照微控制器设计验证", "集成电路", [][2]string{{"抗总剂量辐照", "≥100千拉德"}, {"单粒子闩锁阈值", "≥75兆电子伏·平方厘米/毫克"}}},
+		{"微控", "磁悬浮飞轮储能轴承", "新能源", [][2]string{{"转子额定转速", "≥30000转/分"}, {"轴承功耗", "≤200瓦"}}},
+		{"", "大型铸件智能检测", "高端装备", [][2]string{{"缺陷识别准确率", "≥98%"}, {"单件检测时间", "≤10分钟"}}},
+		{"", "协作机器人力控关节", "机器人", [][2]string{{"力矩控制精度", "≤0.1牛·米"}, {"关节响应带宽", "≥200赫兹"}}},
+		{"", "工业视觉缺陷检测大模型", "人工智能", [][2]string{{"缺陷类别覆盖", "≥50类"}, {"检出率", "≥99%"}}}}
 	for _, o := range owners {
 		org := pick(g, g.large)
 		if o.short != "" {
 			org = g.named[o.short]
+		} else if org, err = g.fieldOwner(g.sub("owner|"+o.title), o.field, org); err != nil {
+			return err
 		}
-		s := rec(org, "揭榜挂帅："+o.title, data{"field": o.field, "amount_requested": 3000000.0}, g.marks("published", h1From, "2025-03-31"))
+		title := "揭榜挂帅：" + o.title
+		m := g.marks("published", h1From, "2025-03-31")
+		deadline := day("2025-04-30")
+		if o.short == "" { // still taking bids on 30 June
+			deadline = day("2025-07-31")
+		}
+		s := rec(org, title, challengeData(o.field, o.title, o.ind, 3000000, deadline, 24), m)
+		if o.short != "" {
+			s.Marks = append(s.Marks, program.Mark{Stage: "bidding_closed", At: day("2025-04-30").Add(17*time.Hour + 30*time.Minute)})
+		}
 		id, err := g.recordNow("challenge", s)
 		if err != nil {
 			return err
 		}
 		if o.short == "" {
+			if err := g.openBids(id, org, call2025, title, o.field, 3000000, m[0].At); err != nil {
+				return err
+			}
 			continue
 		}
+		ids, names := g.solvers(g.sub("bids|"+title), o.field, 2, org)
 		for b := 0; b < 2; b++ {
-			bidder := pick(g, g.unis)
+			_ = pick(g, g.unis) // the bidders were drawn here once; they fit the field now
 			if b == 1 {
-				bidder = pick(g, g.institutes[2:])
+				_ = pick(g, g.institutes[2:])
 			}
-			bid := program.Seeded{OrganisationID: bidder, ParentID: id, Title: "揭榜：" + o.title, ChildKind: "bids", TemplateKey: "challenge_bid", CallID: g.calls["challenge|2025"],
-				Data: data{"solution": "针对" + o.title + "的联合攻关方案", "quoted_amount": 2800000.0}, Marks: g.marks("submitted", "2025-04-01", "2025-04-30", "docking", "2025-05-06", "2025-06-20")}
-			if err := g.record("challenge_bid", bid); err != nil {
+			marks := g.marks("submitted", "2025-04-01", "2025-04-30", "docking", "2025-05-06", "2025-06-20")
+			if err := g.record("challenge_bid", bid(id, call2025, ids[b], title, names[b], 2800000, 24, marks)); err != nil {
 				return err
 			}
 		}
+		plans = append(plans, matchPlan{challenge: id, owner: org, title: title, field: o.field, published: m[0].At, contacted: ids, ends: []string{"meeting", "meeting"}, endAt: make([]time.Time, 2)})
 	}
-	return g.dockings()
+	if err := g.dockings(); err != nil {
+		return err
+	}
+	return g.challengeMatches(plans)
 }
 
 // recommendations: 299 projects recommended to the province in the first
@@ -81,20 +143,32 @@ func (g *gen) recommendations() error {
 	return nil
 }
 
-// finance: four 拨投贷担 support cases approved.
+// finance: four 拨投贷担 support cases approved, each with its legs (a
+// grant to convert, a loan, a guarantee) once the institutions are there.
 func (g *gen) finance() error {
 	phases := []string{"技术研发", "概念验证", "中试", "产业化"}
+	var cases []supportCase
 	for i, o := range []int64{g.named["中科晶益"], g.named["亿方联创"], pick(g, g.smes), pick(g, g.smes)} {
-		s := rec(o, fmt.Sprintf("拨投结合支持案例%d", i+1), data{"phase": phases[i], "amount_requested": 5000000.0, "instruments": []any{"拨投结合（先投后股）", "科技信贷"}},
+		s := rec(o, caseTitles[i], data{"phase": phases[i], "amount_requested": 5000000.0, "instruments": []any{"拨投结合（先投后股）", "科技信贷"}},
 			g.marks("approved", "2024-09-02", "2025-05-30"))
-		if err := g.record("finance_support_case", s); err != nil {
+		c := g.caseHistory(&s, i)
+		id, err := g.recordNow("finance_support_case", s)
+		if err != nil {
 			return err
 		}
+		c.id = id
+		cases = append(cases, c)
 	}
 	if err := g.flush(); err != nil {
 		return err
 	}
-	return g.scienceFinance()
+	if err := g.scienceFinance(); err != nil {
+		return err
+	}
+	if err := g.financeLegs(cases); err != nil {
+		return err
+	}
+	return g.demoAccounts()
 }
 
 // green: 54 enterprises applied for provincial green manufacturing in the

@@ -51,16 +51,22 @@ func (g *gen) problems(n int, from, to string) []program.Outcome {
 func (g *gen) equipment() error {
 	chains := []string{"新能源", "集成电路", "高端装备", "节能环保", "航空航天", "新一代信息技术", "机器人"}
 	solved := 0
+	tt := g.titler("equipment")
 	for _, yn := range [][2]int{{2022, 40}, {2023, 48}, {2024, 55}} {
 		y, n := yn[0], yn[1]
 		for i := 0; i < n; i++ {
 			from, to := fmt.Sprintf("%d-03-01", y), fmt.Sprintf("%d-06-30", y)
-			s := rec(pick(g, g.large), fmt.Sprintf("%s重大技术装备攻关（%d-%03d）", pick(g, chains), y, i+1),
-				data{"chain": pick(g, chains), "dimension": "关键技术受制于人", "link": "整机", "mode": "联合攻关", "amount_requested": 5000000.0},
+			owner := pick(g, g.large)
+			_ = pick(g, chains) // drawn once for the title; the record's chain names it now
+			chain := pick(g, chains)
+			title, item := tt.name(equipmentItems[chain], equipmentSuffixes)
+			s := rec(owner, title,
+				data{"chain": chain, "equipment": item, "dimension": "关键技术受制于人", "link": "整机", "mode": "联合攻关", "amount_requested": 5000000.0},
 				g.marks("submitted", from, to, "approved", fmt.Sprintf("%d-08-01", y), fmt.Sprintf("%d-10-31", y), "in_progress", fmt.Sprintf("%d-11-15", y), fmt.Sprintf("%d-12-20", y)))
 			s.Approved = 3000000
+			g.equipmentTranches(&s)
 			if y < 2025 && solved < 120 {
-				s.Outcomes = g.problems(2, fmt.Sprintf("%d-01-01", y+1), "2025-06-20")
+				s.Outcomes = fit(chain, g.problems(2, fmt.Sprintf("%d-01-01", y+1), "2025-06-20"))
 				solved += 2
 			}
 			if err := g.record("major_equipment_tackling", s); err != nil {
@@ -72,14 +78,19 @@ func (g *gen) equipment() error {
 	hb := rec(g.named["沈鼓"], "华泵一号干式真空泵攻关", data{"chain": "高端装备", "dimension": "进口产品国产替代", "link": "整机", "mode": "龙头企业自主研发", "amount_requested": 5000000.0},
 		g.marks("submitted", "2023-03-01", "2023-03-31", "approved", "2023-06-01", "2023-06-30", "in_progress", "2023-07-03", "2023-07-31"))
 	hb.Approved = 4000000
+	g.equipmentTranches(&hb)
 	hb.Outcomes = []program.Outcome{{Kind: "evaluation", Title: "“华泵一号”达到国际先进水平", Level: "国际先进", Day: "2025-03-18"},
 		{Kind: "problem", Title: "干式真空干泵转子型线设计", Field: "干式真空干泵", Status: "solved", Day: "2024-11-20"}}
 	if err := g.record("major_equipment_tackling", hb); err != nil {
 		return err
 	}
 	for i := 0; i < 61; i++ {
-		s := rec(pick(g, g.large), fmt.Sprintf("%s重大技术装备攻关（2025-%03d）", pick(g, chains), i+1),
-			data{"chain": pick(g, chains), "dimension": "进口产品国产替代", "link": "部件", "mode": "龙头企业自主研发", "amount_requested": 4000000.0},
+		owner := pick(g, g.large)
+		_ = pick(g, chains)
+		chain := pick(g, chains)
+		title, item := tt.name(equipmentItems[chain], equipmentSuffixes)
+		s := rec(owner, title,
+			data{"chain": chain, "equipment": item, "dimension": "进口产品国产替代", "link": "部件", "mode": "龙头企业自主研发", "amount_requested": 4000000.0},
 			g.marks("submitted", "2024-11-01", "2024-12-31", "approved", h1From, h1To))
 		s.Approved = 2500000
 		if err := g.record("major_equipment_tackling", s); err != nil {
@@ -88,7 +99,7 @@ func (g *gen) equipment() error {
 	}
 	for i := 0; i < 12; i++ { // still under review on 30 June
 		chain := chains[i%len(chains)]
-		if err := g.record("major_equipment_tackling", rec(pick(g, g.large), fmt.Sprintf("%s重大技术装备攻关申报（待评审%02d）", chain, i+1),
+		if err := g.record("major_equipment_tackling", rec(pick(g, g.large), first(tt.name(equipmentItems[chain], equipmentSuffixes)),
 			data{"chain": chain, "dimension": "关键技术受制于人", "link": "部件", "mode": "联合攻关", "amount_requested": 3000000.0},
 			g.marks("review", "2025-05-06", "2025-06-20"))); err != nil {
 			return err
@@ -108,6 +119,7 @@ func (g *gen) specialProjects() error {
 	for i, t := range titles {
 		s := rec(owners[i], t, data{"field": fields[i], "amount_requested": 10000000.0}, g.marks("submitted", "2024-12-01", "2024-12-31", "approved", h1From, h1To))
 		s.Approved = 8000000
+		g.specialHistory(&s)
 		if err := g.record("major_special_project", s); err != nil {
 			return err
 		}
@@ -115,16 +127,20 @@ func (g *gen) specialProjects() error {
 	// earlier special projects: 2022–2024, 9 a year, most of the solved
 	// problems come from them
 	left := 265 - g.solvedSoFar - 12 // challenges solve 12
+	st := g.titler("special")
 	for y := 2022; y <= 2024; y++ {
 		for i := 0; i < 9; i++ {
 			s := rec(pick(g, g.large), fmt.Sprintf("%d年度重大科技专项%02d", y, i+1), data{"amount_requested": 10000000.0},
 				g.marks("submitted", fmt.Sprintf("%d-02-01", y), fmt.Sprintf("%d-03-31", y), "approved", fmt.Sprintf("%d-05-01", y), fmt.Sprintf("%d-06-30", y),
 					"in_progress", fmt.Sprintf("%d-07-01", y), fmt.Sprintf("%d-08-31", y)))
-			s.Data["field"] = pick(g, []string{"新能源", "集成电路", "高端装备", "航空航天", "机器人"})
+			field := pick(g, []string{"新能源", "集成电路", "高端装备", "航空航天", "机器人"})
+			s.Data["field"] = field
+			s.Title, _ = st.name(specialTopics[field], specialSuffixes)
 			s.Approved = 6000000
+			g.specialHistory(&s)
 			n := left / (27 - ((y-2022)*9 + i))
 			left -= n
-			s.Outcomes = g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25")
+			s.Outcomes = append(s.Outcomes, fit(field, g.problems(n, fmt.Sprintf("%d-09-01", y), "2025-06-25"))...)
 			if err := g.record("major_special_project", s); err != nil {
 				return err
 			}
@@ -132,3 +148,6 @@ func (g *gen) specialProjects() error {
 	}
 	return nil
 }
+
+// first is the first of two.
+func first(a, _ string) string { return a }

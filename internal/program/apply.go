@@ -2,6 +2,7 @@ package program
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -184,11 +185,19 @@ func writeData(ctx context.Context, tx *store.Tx, id int64, data map[string]any,
 	if err != nil {
 		return err
 	}
-	// A form without a text field keeps the name it was given when created
-	// (its applicant and program): saving it must not blank the title.
+	if t.TitleField() == "" { // a form without a title keeps the name it was given
+		res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+			string(raw), t.AmountOf(data), store.Now(), id, version)
+		return savedOne(res, err, id)
+	}
 	title, _ := data[t.TitleField()].(string)
-	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = CASE WHEN ? THEN title ELSE ? END, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		string(raw), t.TitleField() == "", title, number(data["amount_requested"]), store.Now(), id, version)
+	res, err := tx.ExecContext(ctx, `UPDATE projects SET data = ?, title = ?, amount_requested = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
+		string(raw), title, t.AmountOf(data), store.Now(), id, version)
+	return savedOne(res, err, id)
+}
+
+// savedOne checks that a save changed the one record of the version read.
+func savedOne(res sql.Result, err error, id int64) error {
 	if err != nil {
 		return fmt.Errorf("save project %d: %w", id, err)
 	}

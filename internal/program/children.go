@@ -103,11 +103,34 @@ func AddChild(ctx context.Context, db *store.DB, files Files, p access.Principal
 	if org == 0 {
 		org = parent.OrganisationID
 	}
-	return createWithFiles(ctx, db, files, pub.Template, Project{CallID: parent.CallID, TemplateID: pub.ID, OrganisationID: org, Data: data, ParentID: parent.ID, ChildKind: kind}, got,
+	var title string
+	if pub.Template.TitleField() == "" {
+		if title, err = childTitle(ctx, db, pub.Template, parent, org, data); err != nil {
+			return Project{}, err
+		}
+	}
+	return createWithFiles(ctx, db, files, pub.Template, Project{CallID: parent.CallID, TemplateID: pub.ID, OrganisationID: org, Title: title, Data: data, ParentID: parent.ID, ChildKind: kind}, got,
 		func(tx *store.Tx, pr Project) error {
 			if org == parent.OrganisationID {
 				return nil
 			}
 			return Notify(ctx, tx, Notice{OrganisationID: parent.OrganisationID, ProjectID: parent.ID, Kind: "child_added", Args: []any{parent.Title, c.Name}})
 		})
+}
+
+// childTitle names a child whose form has no title after its parent and
+// what tells it from its siblings: the first required choice it makes (a
+// leg's instrument: 项目 · 贷款), else its organisation (a bid's bidder:
+// 揭榜挂帅：… · 东北大学).
+func childTitle(ctx context.Context, q store.Querier, t *Template, parent Project, org int64, data map[string]any) (string, error) {
+	for _, f := range t.Form {
+		if v, ok := data[f.Key].(string); ok && f.Type == "choice" && f.Required && v != "" {
+			return parent.Title + " · " + v, nil
+		}
+	}
+	var name string
+	if err := q.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = ?`, org).Scan(&name); err != nil {
+		return "", fmt.Errorf("name of organisation %d: %w", org, err)
+	}
+	return parent.Title + " · " + name, nil
 }

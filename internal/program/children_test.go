@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -11,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/programs"
 )
 
 const parentTemplate = `key: t_challenge
@@ -135,6 +137,81 @@ func TestChildren(t *testing.T) {
 		kids, err := program.Projects(ctx, db, program.ProjectFilter{ParentID: ch.ID})
 		if err != nil || len(kids) != 2 {
 			t.Fatalf("children: %d %v", len(kids), err)
+		}
+	})
+}
+
+// TestShippedBidNamedAndPriced: a bid on a shipped challenge, whose form
+// has no title, is named after the challenge and its bidder, keeps that
+// name when it is saved again, lists its quote as its amount and its
+// challenge where other records list their call.
+func TestShippedBidNamedAndPriced(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+			t.Fatal(err)
+		}
+		owner, err := registry.Create(ctx, db, registry.Organisation{Name: "沈阳芯源微电子设备股份有限公司", Kind: "enterprise"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		solver, err := registry.Create(ctx, db, registry.Organisation{Name: "东北大学", Kind: "university"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pub, err := program.Latest(ctx, db, "challenge")
+		if err != nil {
+			t.Fatal(err)
+		}
+		call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "ch-2025", Name: "2025年度揭榜挂帅", Opens: "2025-01-01", Closes: "2025-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ch := []program.Seeded{{CallID: call.ID, OrganisationID: owner.ID, Title: "揭榜挂帅：涂胶显影设备精密温控模块",
+			Data:  map[string]any{"field": "集成电路", "bounty": 3e6},
+			Marks: []program.Mark{{Stage: "published", At: time.Now().Add(-time.Hour)}}}}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return program.Seed(ctx, tx, ch) }); err != nil {
+			t.Fatal(err)
+		}
+		user := access.Principal{UserID: 7, Name: "neu", Roles: []access.Role{access.Org}, OrgID: solver.ID}
+		bid, err := program.AddChild(ctx, db, program.Files{}, user, ch[0].ID, "bids", map[string]any{"solution": "温控方案", "quoted_amount": 2.8e6, "term_months": 18.0}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const want = "揭榜挂帅：涂胶显影设备精密温控模块 · 东北大学"
+		if bid.Title != want || bid.AmountRequested != 2.8e6 || bid.CallID != call.ID {
+			t.Errorf("bid: %q, amount %v, call %d", bid.Title, bid.AmountRequested, bid.CallID)
+		}
+		saved, err := program.SaveData(ctx, db, program.Files{}, user, bid.ID, map[string]any{"solution": "温控方案（修订）", "quoted_amount": 2.6e6, "term_months": 18.0}, nil, bid.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := program.GetProject(ctx, db, saved.ID)
+		if err != nil || got.Title != want || got.AmountRequested != 2.6e6 {
+			t.Errorf("saved bid: %q, amount %v (%v)", got.Title, got.AmountRequested, err)
+		}
+		rows, err := program.Projects(ctx, db, program.ProjectFilter{ParentID: ch[0].ID})
+		if err != nil || len(rows) != 1 || rows[0].CallName != ch[0].Title || rows[0].AmountRequested != 2.6e6 {
+			t.Errorf("listed: %+v (%v)", rows, err)
+		}
+		// a support case's leg is named for its instrument
+		fc, err := program.Latest(ctx, db, "finance_support_case")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fcall, err := program.OpenCall(ctx, db, program.Call{TemplateID: fc.ID, Key: "fc-2025", Name: "2025年度拨投贷担", Opens: "2025-01-01", Closes: "2025-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs := []program.Seeded{{CallID: fcall.ID, OrganisationID: owner.ID, Title: "涂胶显影设备中试项目", Data: map[string]any{"phase": "中试"},
+			Marks: []program.Mark{{Stage: "approved", At: time.Now().Add(-time.Hour)}}}}
+		if err := db.InTx(ctx, func(tx *store.Tx) error { return program.Seed(ctx, tx, cs) }); err != nil {
+			t.Fatal(err)
+		}
+		manager := access.Principal{UserID: 9, Name: "manager", Roles: []access.Role{access.Manager}}
+		leg, err := program.AddChild(ctx, db, program.Files{}, manager, cs[0].ID, "legs", map[string]any{"instrument": "贷款", "institution": float64(solver.ID), "amount_requested": 2e6}, nil)
+		if err != nil || leg.Title != "涂胶显影设备中试项目 · 贷款" || leg.AmountRequested != 2e6 || leg.OrganisationID != owner.ID {
+			t.Errorf("leg: %q, amount %v, organisation %d (%v)", leg.Title, leg.AmountRequested, leg.OrganisationID, err)
 		}
 	})
 }

@@ -66,7 +66,7 @@ type ProjectRow struct {
 	Stage           string  `json:"stage"`
 	StageName       string  `json:"stage_name"`
 	StageNameEN     string  `json:"stage_name_en,omitempty"`
-	CallName        string  `json:"call_name"`
+	CallName        string  `json:"call_name"` // a child record's: its parent's title (the challenge a bid answers)
 	CallNameEN      string  `json:"call_name_en,omitempty"`
 	ProgramName     string  `json:"program_name"`
 	ProgramNameEN   string  `json:"program_name_en,omitempty"`
@@ -150,8 +150,9 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		}
 		where = "p.id IN (" + strings.Join(parts, " UNION ALL ") + ")"
 	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, c.name, c.name_en, t.name, p.template_id
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT p.id, t.key, t.version, c.key, p.organisation_id, o.name, p.title, p.stage, p.amount_requested, p.child_kind, COALESCE(pp.title, c.name), CASE WHEN pp.id IS NULL THEN c.name_en ELSE '' END, t.name, p.template_id
 		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN calls c ON c.id = p.call_id JOIN organisations o ON o.id = p.organisation_id
+		LEFT JOIN projects pp ON pp.id = p.parent_id
 		WHERE %s ORDER BY p.id DESC LIMIT %d`, where, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)

@@ -37,3 +37,18 @@ func TestCompareNamesSnapshotsTaken(t *testing.T) {
 		t.Fatalf("compare of two snapshots taken: %v", err)
 	}
 }
+
+// TestAmountNamesAMoneyField: a template's amount names one of its money
+// fields.
+func TestAmountNamesAMoneyField(t *testing.T) {
+	for _, c := range []struct {
+		amount string
+		ok     bool
+	}{{"amount", true}, {"nothing", false}} {
+		_, err := Parse([]byte(base + "amount: " + c.amount + "\n"))
+		ps, _ := err.(Problems)
+		if c.ok != (err == nil) || (!c.ok && (len(ps) != 1 || ps[0].Key != "program.amount_field_invalid")) {
+			t.Errorf("amount: %s: %v", c.amount, err)
+		}
+	}
+}

@@ -355,5 +355,10 @@ func checkProgress(t *Template) []Problem {
 			ps = append(ps, Problem{Key: "program.compare_invalid", Args: []any{fmt.Sprint(t.Compare)}})
 		}
 	}
+	if t.Amount != "" {
+		if f, ok := t.Field(t.Amount); !ok || f.Type != "money" {
+			ps = append(ps, Problem{Key: "program.amount_field_invalid", Args: []any{t.Amount}})
+		}
+	}
 	return ps
 }

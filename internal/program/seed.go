@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -27,16 +28,25 @@ type Seeded struct {
 	// Marks are the stages the record reached, in order, each with its
 	// time. Seed finds the template's shortest path from one mark to the
 	// next and spaces the stages in between evenly.
-	Marks     []Mark
-	Approved  float64 // needs an "amount: approved" move on the path
-	Disbursed float64 // needs an "amount: disbursed" move, at most Approved
+	Marks []Mark
+	// Approved needs an "amount: approved" move on the path; that move's
+	// event carries it.
+	Approved float64
+	// Disbursed needs an "amount: disbursed" move, at most Approved. When
+	// marks give tranches (Move with an Amount), Disbursed is their sum
+	// (zero: set to it); otherwise the first disbursing move carries it.
+	Disbursed float64
 	Outcomes  []Outcome
 }
 
-// Mark is a stage reached at a time.
+// Mark is a stage reached at a time, or (Move set) one move taken at a
+// time: a tranche paid, a progress report, a move that stays in its stage.
+// Amount is what the move records (a tranche, a repayment) on its event.
 type Mark struct {
-	Stage string
-	At    time.Time
+	Stage  string
+	At     time.Time
+	Move   string  // a transition's key: this move exactly, from the stage the record is in
+	Amount float64 // the amount the mark's last move records, when it records one
 }
 
 // SeedBatch is how many records Seed writes per statement group.
@@ -45,6 +55,7 @@ const SeedBatch = 500
 type seedEvent struct {
 	transition, from, to string
 	at                   time.Time
+	amount               any // nil, or the amount the move recorded
 }
 
 // Seed writes records with their histories, outcomes, the recognitions
@@ -111,14 +122,14 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 			}
 		}
 		last := evs[len(evs)-1]
-		projRows = append(projRows, []any{pid, r.CallID, tid, r.OrganisationID, title, last.to, string(raw), number(r.Data["amount_requested"]),
+		projRows = append(projRows, []any{pid, r.CallID, tid, r.OrganisationID, title, last.to, string(raw), t.AmountOf(r.Data),
 			r.Approved, r.Disbursed, evs[0].at, last.at, nullID(r.ParentID), r.ChildKind})
 		partyRows = append(partyRows, seedParties(t, pid, r.Data)...)
 		reached := map[string]bool{}
 		pr := Project{ID: pid, OrganisationID: r.OrganisationID, Data: r.Data}
 		for _, e := range evs {
 			ids.event++
-			eventRows = append(eventRows, []any{ids.event, pid, tid, e.transition, e.from, e.to, e.at, "演示数据"})
+			eventRows = append(eventRows, []any{ids.event, pid, tid, e.transition, e.from, e.to, e.at, "演示数据", e.amount})
 			day := e.at.In(shanghai).Format(time.DateOnly)
 			bump(daily, t.Key, e.to, day, !reached[e.to])
 			reached[e.to] = true
@@ -148,7 +159,7 @@ func Seed(ctx context.Context, tx *store.Tx, recs []Seeded) error {
 	if err := insertRows(ctx, tx, `projects (id, call_id, template_id, organisation_id, title, stage, data, amount_requested, amount_approved, amount_disbursed, created_at, updated_at, parent_id, child_kind)`, projRows); err != nil {
 		return err
 	}
-	if err := insertRows(ctx, tx, `project_events (id, project_id, template_id, transition, from_stage, to_stage, at, actor)`, eventRows); err != nil {
+	if err := insertRows(ctx, tx, `project_events (id, project_id, template_id, transition, from_stage, to_stage, at, actor, amount)`, eventRows); err != nil {
 		return err
 	}
 	if err := insertRows(ctx, tx, `project_snapshots (project_id, name, transition, data, at, actor)`, snapRows); err != nil {
@@ -233,19 +244,39 @@ func seedHistory(t *Template, r *Seeded) ([]seedEvent, error) {
 	evs := []seedEvent{{transition: "create", to: cur, at: created.UTC()}}
 	prevAt := created
 	var approved, disbursed bool
+	var tranches float64 // the disbursements the marks give
+	for _, m := range r.Marks {
+		if tr := transitionByKey(t, m.Move); tr != nil && tr.Amount == "disbursed" {
+			tranches += m.Amount
+		}
+	}
 	for i, m := range r.Marks {
-		if i == 0 && m.Stage == cur && m.At.Equal(created) {
+		if i == 0 && m.Stage == cur && m.At.Equal(created) && m.Move == "" {
 			continue // the initial stage, reached on creation
 		}
 		if !m.At.After(prevAt) {
-			return nil, fmt.Errorf("mark %s at %s is not after %s", m.Stage, m.At.Format(time.DateTime), prevAt.Format(time.DateTime))
+			return nil, fmt.Errorf("mark %s%s at %s is not after %s", m.Stage, m.Move, m.At.Format(time.DateTime), prevAt.Format(time.DateTime))
 		}
-		path := shortestPath(t, cur, m.Stage)
-		if len(path) == 0 && m.Stage == cur {
-			return nil, fmt.Errorf("mark %s: the record is in that stage already (a first mark of the initial stage needs Created at its time)", m.Stage)
-		}
-		if path == nil {
-			return nil, fmt.Errorf("no path from %s to %s", cur, m.Stage)
+		var path []*Transition
+		if m.Move != "" {
+			tr := transitionByKey(t, m.Move)
+			switch {
+			case tr == nil:
+				return nil, fmt.Errorf("mark %s: no such move", m.Move)
+			case !contains(tr.From, cur):
+				return nil, fmt.Errorf("mark %s: not a move from %s", m.Move, cur)
+			case m.Stage != "" && m.Stage != tr.To:
+				return nil, fmt.Errorf("mark %s: it leads to %s, not %s", m.Move, tr.To, m.Stage)
+			}
+			path = []*Transition{tr}
+		} else {
+			path = shortestPath(t, cur, m.Stage)
+			if len(path) == 0 && m.Stage == cur {
+				return nil, fmt.Errorf("mark %s: the record is in that stage already (a first mark of the initial stage needs Created at its time)", m.Stage)
+			}
+			if path == nil {
+				return nil, fmt.Errorf("no path from %s to %s", cur, m.Stage)
+			}
 		}
 		step := m.At.Sub(prevAt) / time.Duration(len(path))
 		for i, tr := range path {
@@ -253,12 +284,29 @@ func seedHistory(t *Template, r *Seeded) ([]seedEvent, error) {
 			if i == len(path)-1 {
 				at = m.At
 			}
-			evs = append(evs, seedEvent{transition: tr.Key, from: cur, to: tr.To, at: at.UTC()}) // stored in UTC like every other time
+			e := seedEvent{transition: tr.Key, from: cur, to: tr.To, at: at.UTC()} // stored in UTC like every other time
+			switch {
+			case tr.Amount == "":
+			case i == len(path)-1 && m.Amount > 0:
+				e.amount = m.Amount
+			case tr.Amount == "approved" && !approved && r.Approved > 0:
+				e.amount = r.Approved
+			case tr.Amount == "disbursed" && !disbursed && tranches == 0 && r.Disbursed > 0:
+				e.amount = r.Disbursed // one payment of the whole
+			}
+			evs = append(evs, e)
 			approved = approved || tr.Amount == "approved"
 			disbursed = disbursed || tr.Amount == "disbursed"
 			cur = tr.To
 		}
 		prevAt = m.At
+	}
+	if tranches > 0 {
+		if r.Disbursed == 0 {
+			r.Disbursed = tranches
+		} else if math.Abs(r.Disbursed-tranches) > 0.005 {
+			return nil, fmt.Errorf("disbursed %.2f, but the tranches add up to %.2f", r.Disbursed, tranches)
+		}
 	}
 	switch {
 	case r.Approved > 0 && !approved:

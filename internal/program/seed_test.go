@@ -2,6 +2,7 @@ package program_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -35,7 +36,7 @@ func TestSeedHistories(t *testing.T) {
 			}
 			return c.ID
 		}
-		equip, factory := call("major_equipment_tackling"), call("smart_factory_recognition")
+		equip, factory, special := call("major_equipment_tackling"), call("smart_factory_recognition"), call("major_special_project")
 		org, err := registry.Create(ctx, db, registry.Organisation{Name: "沈鼓集团股份有限公司", Kind: "enterprise"})
 		if err != nil {
 			t.Fatal(err)
@@ -47,6 +48,12 @@ func TestSeedHistories(t *testing.T) {
 				Outcomes: []program.Outcome{{Kind: "evaluation", Title: "国际先进", Level: "国际先进", Day: "2025-03-18"}}},
 			{CallID: factory, OrganisationID: org.ID, Data: map[string]any{"category": "智能工厂", "tier": "卓越级"},
 				Marks: []program.Mark{{Stage: "recognised", At: at("2024-09-01 02:00:00")}}},
+			// tranches of 40/30/30%, the mid-term check between them
+			{CallID: special, OrganisationID: org.ID, Title: "高精密晶圆研磨", Data: map[string]any{"amount_requested": 1e7}, Approved: 8e6,
+				Marks: []program.Mark{{Stage: "approved", At: at("2024-03-01 02:00:00")}, {Stage: "in_progress", At: at("2024-03-20 02:00:00")},
+					{Move: "pay", At: at("2024-04-01 02:00:00"), Amount: 3.2e6}, {Stage: "midterm", At: at("2024-09-02 02:00:00")},
+					{Move: "midterm_pass", At: at("2024-09-20 02:00:00")}, {Move: "pay", At: at("2024-10-08 02:00:00"), Amount: 2.4e6},
+					{Move: "pay", At: at("2025-03-03 02:00:00"), Amount: 2.4e6}}},
 		}
 		for _, c := range []struct {
 			name string
@@ -57,6 +64,9 @@ func TestSeedHistories(t *testing.T) {
 			{"money without its move", program.Seeded{CallID: factory, OrganisationID: org.ID, Marks: []program.Mark{{Stage: "recognised", At: at("2024-06-01 02:00:00")}}, Approved: 1}, "no move that approves"},
 			{"more than requested", program.Seeded{CallID: equip, OrganisationID: org.ID, Data: map[string]any{"amount_requested": 1e6}, Marks: []program.Mark{{Stage: "approved", At: at("2024-06-01 02:00:00")}}, Approved: 2e6}, "more than requested"},
 			{"marks out of order", program.Seeded{CallID: equip, OrganisationID: org.ID, Created: at("2024-08-01 02:00:00"), Marks: []program.Mark{{Stage: "approved", At: at("2024-06-01 02:00:00")}}}, "not after"},
+			{"tranches off the total", program.Seeded{CallID: equip, OrganisationID: org.ID, Approved: 2e6, Disbursed: 2e6,
+				Marks: []program.Mark{{Stage: "in_progress", At: at("2024-06-01 02:00:00")}, {Move: "pay", At: at("2024-07-01 02:00:00"), Amount: 1e6}}}, "add up to"},
+			{"a move from elsewhere", program.Seeded{CallID: equip, OrganisationID: org.ID, Marks: []program.Mark{{Stage: "approved", At: at("2024-06-01 02:00:00")}, {Move: "pay", At: at("2024-07-01 02:00:00"), Amount: 1}}}, "not a move from"},
 			{"unknown field", program.Seeded{CallID: equip, OrganisationID: org.ID, Data: map[string]any{"nonsense": 1.0}, Marks: []program.Mark{{Stage: "approved", At: at("2024-06-01 02:00:00")}}}, "not in the form"},
 		} {
 			recs := append(append([]program.Seeded{}, good...), c.rec)
@@ -89,6 +99,28 @@ func TestSeedHistories(t *testing.T) {
 		}
 		if p.Stage != "in_progress" || p.AmountApproved != 4e6 || p.Title != "华泵一号" {
 			t.Errorf("record %+v", p)
+		}
+		// the approval and each tranche stand in the history with their
+		// amounts; the record's total is their sum
+		hist, err = program.History(ctx, db, good[2].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var moves []string
+		paid := 0.0
+		for _, e := range hist {
+			if e.Amount != nil {
+				moves = append(moves, fmt.Sprintf("%s:%.0f", e.Transition, *e.Amount))
+				if e.Transition == "pay" {
+					paid += *e.Amount
+				}
+			}
+		}
+		if got := strings.Join(moves, " "); got != "approve:8000000 pay:3200000 pay:2400000 pay:2400000" {
+			t.Errorf("amounts on the events: %s", got)
+		}
+		if p, err := program.GetProject(ctx, db, good[2].ID); err != nil || p.AmountDisbursed != paid || p.Stage != "in_progress" {
+			t.Errorf("special project: disbursed %v, tranches %v, stage %s (%v)", p.AmountDisbursed, paid, p.Stage, err)
 		}
 		recs, err := registry.Recognitions(ctx, db, "organisation", org.ID)
 		if err != nil || len(recs) != 1 || recs[0].Kind != "smart_factory" || recs[0].Level != "卓越级" || recs[0].Granted != "2024-09-01" {

@@ -180,13 +180,15 @@ func createProjectAt(ctx context.Context, tx *store.Tx, p Project, now time.Time
 		return p, err
 	}
 	p.Stage = t.Initial()
-	p.Title, _ = data[t.TitleField()].(string)
-	if p.Title == "" && t.TitleField() == "" { // a form without a text field: named for its applicant
+	if t.TitleField() != "" {
+		p.Title, _ = data[t.TitleField()].(string)
+	}
+	if p.Title == "" && t.TitleField() == "" { // a form without a text field: named by its maker (a bid after its challenge) or for its applicant
 		if p.Title, err = defaultTitle(ctx, tx, t, orgID, nil); err != nil {
 			return p, err
 		}
 	}
-	p.AmountRequested = number(data["amount_requested"])
+	p.AmountRequested = t.AmountOf(data)
 	raw, err := json.Marshal(data)
 	if err != nil {
 		return p, err

@@ -30,6 +30,18 @@ type Template struct {
 	// difference the record's page shows: [application, contract] puts the
 	// contract's task indicators beside the application's.
 	Compare []string `yaml:"compare,omitempty"`
+	// Amount names the money field that is the record's amount in lists
+	// and sums (a bid's quoted_amount); amount_requested when empty.
+	Amount string `yaml:"amount,omitempty"`
+}
+
+// AmountOf is the record's amount read from its data: the template's
+// amount field, else amount_requested.
+func (t *Template) AmountOf(data map[string]any) float64 {
+	if t.Amount != "" {
+		return number(data[t.Amount])
+	}
+	return number(data["amount_requested"])
 }
 
 // Commitment is a program's commitment text, versioned: a confirmation

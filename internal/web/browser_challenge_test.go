@@ -268,8 +268,8 @@ func TestBrowserChallenge(t *testing.T) {
 	b.click(`#project-form button[type="submit"]`)
 	bid := idAt()
 	stage("草稿")
-	if got := text("main"); !strings.Contains(got, title) {
-		t.Fatalf("the bid does not name its challenge: %q", got)
+	if got := text("main"); !strings.Contains(got, title) || strings.Contains(text(".page-header"), "2025年揭榜挂帅榜单征集") {
+		t.Fatalf("the bid does not name its challenge, or names the call in its place: %q", got)
 	}
 	move("submit", "已揭榜")
 	if got := text("#project-data"); !strings.Contains(got, "东北大学-诚信承诺书.pdf") {
@@ -285,8 +285,8 @@ func TestBrowserChallenge(t *testing.T) {
 	// milestone and accepts the result.
 	signIn("manager")
 	b.navigate(ts.URL + recordPath(challenge))
-	if got := text("#children-bids"); !strings.Contains(got, "东北大学") || !strings.Contains(got, "已揭榜") {
-		t.Fatalf("the challenge's bids: %q", got)
+	if got := text("#children-bids"); !strings.Contains(got, "东北大学") || !strings.Contains(got, "已揭榜") || !strings.Contains(got, "2,800,000") || !strings.Contains(got, title+" · 东北大学") {
+		t.Fatalf("the challenge's bids (named after the challenge and the bidder, with the quote): %q", got)
 	}
 	move("close_bidding", "揭榜截止")
 	b.click(fmt.Sprintf(`#children-bids a[href="/projects/%d"]`, bid))

@@ -111,6 +111,14 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 							cells[i] = name
 						}
 					}
+					if !editable && c.Type == "boolean" { // a ticked box reads as yes, not as the form's "on"
+						switch m[c.Key] {
+						case true:
+							cells[i] = i18n.T(lang, "form.yes")
+						case false:
+							cells[i] = i18n.T(lang, "form.no")
+						}
+					}
 					if !editable && c.Type == "choice" {
 						cells[i] = c.OptionLabel(cells[i], lang)
 					}
