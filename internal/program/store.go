@@ -16,6 +16,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -239,6 +240,15 @@ func appendEventAt(ctx context.Context, tx *store.Tx, program string, projectID 
 // on chosen days.
 var Clock = store.Now
 
+// businessNow is Clock's time on the business date pinned in ctx (package
+// clock), if one is: what judges due days and overdue months.
+func businessNow(ctx context.Context) time.Time {
+	if d, ok := clock.Pinned(ctx); ok {
+		return clock.At(d, Clock())
+	}
+	return Clock()
+}
+
 // rollUp keeps stage_daily in step with the event just written: the record
 // entered to (for the first time, if no earlier event reached it) and left
 // from, on the event's day in China time.
@@ -396,7 +406,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			if err != nil {
 				return err
 			}
-			if d, ok := due(*tr, c, time.Time{}); ok && store.Now().After(d.Due) {
+			if d, ok := due(*tr, c, time.Time{}); ok && clock.Now(ctx).After(d.Due) {
 				return problem.New(problem.ErrConflict, "project.deadline_passed", tr.named(), c.Closes)
 			}
 		}

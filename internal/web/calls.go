@@ -103,7 +103,7 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 	}
 	pr := info(r).principal
 	lang := info(r).lang
-	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today()), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
+	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today(r.Context())), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
 		Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
 	if !d.Staff {
 		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Scope: pr.OrgScope()})

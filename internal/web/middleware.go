@@ -16,6 +16,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 )
@@ -94,6 +95,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 		}
 		ri.lang = s.langOf(r, ri.user)
 		ctx := audit.WithActor(r.Context(), audit.Actor{ID: ri.principal.UserID, Name: ri.principal.Name, Address: clientAddr(r, s.cfg.TrustProxy)})
+		ctx = clock.With(ctx, s.cfg.AsOf) // the business date: what is open, due or overdue is judged on it
 		r = r.WithContext(ctx)
 		if err := s.authorize(w, r, ri); err != nil {
 			s.fail(w, r, ri, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -39,7 +40,7 @@ func (s *Server) overdueProposals(r *http.Request) ([]overdueRow, error) {
 		return nil, err
 	}
 	var out []overdueRow
-	now := today()
+	now := today(r.Context())
 	for _, row := range rows {
 		if row.Stage == "replied" || row.Stage == "closed" {
 			continue
@@ -78,7 +79,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	}
 	end := p.AsOf
 	if end.IsZero() {
-		end = store.Now().In(shanghai)
+		end = clock.Now(r.Context()).In(shanghai)
 	}
 	var years []string
 	var series []any

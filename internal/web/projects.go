@@ -104,7 +104,7 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
 	d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, nil, nil, lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/apply", c.ID)}
 	d.View.Template = t
 	p := s.newPage(w, r, "project.apply", d)
-	if !c.OpenOn(today()) {
+	if !c.OpenOn(today(r.Context())) {
 		p.Flash = problem.Message(problem.New(problem.ErrConflict, "project.call_closed", c.Name, c.Opens, c.Closes), lang)
 		p.Bad = true
 	}
