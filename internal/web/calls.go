@@ -20,6 +20,7 @@ type boardData struct {
 	Open      bool
 	Columns   []boardColumn
 	Staff     bool
+	Stage     string // ?stage=: the one stage shown (its label)
 	Manager   bool
 	Applicant bool
 	Mine      []program.ProjectRow
@@ -105,11 +106,15 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 	lang := info(r).lang
 	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today(r.Context())), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
 		Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
+	stage := r.URL.Query().Get("stage") // ?stage=: one stage's records (the landing's links)
+	if stage != "" {
+		d.Stage = stageLabel(t, stage, lang)
+	}
 	if !d.Staff {
-		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Scope: pr.OrgScope()})
+		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Stage: stage, Scope: pr.OrgScope()})
 		return d, err
 	}
-	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Limit: boardMax})
+	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Stage: stage, Limit: boardMax})
 	if err != nil {
 		return nil, err
 	}
@@ -135,6 +140,9 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 		}
 	}
 	for _, st := range t.Stages {
+		if stage != "" && st.Key != stage {
+			continue
+		}
 		col := boardColumn{Stage: st, Label: stageLabel(t, st.Key, lang)}
 		for _, p := range rows {
 			if p.Stage == st.Key {

@@ -245,6 +245,9 @@ func (s *Server) applicationList(r *http.Request) (*applicationsData, error) {
 	if err != nil {
 		return nil, err
 	}
+	if dec := r.URL.Query().Get("decision"); dec != "" { // ?decision=pending: the landing's inbox
+		rows = slices.DeleteFunc(rows, func(a finance.Application) bool { return a.Decision != dec })
+	}
 	return &applicationsData{Rows: rows, MayDecide: pr.Has(access.Finance) || pr.Can(access.ProgramManage), Today: today(r.Context())}, nil
 }
 

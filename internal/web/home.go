@@ -1,0 +1,441 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
+	"github.com/xinzhi-platform/xinzhi/internal/opendata"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/returns"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+// The first page: a visitor who has not signed in reads the public front
+// page (open calls, open challenges, open data); a signed-in user lands on
+// their own work — a to-do list whose every line is a count and the link to
+// the list it counts. Viewers and leaders land on the cockpit, the
+// administrators on their pages.
+
+// todo is one line of a landing: what waits, how many, where the list is.
+type todo struct {
+	ID    string // stable, for tests and links
+	Label string // already in the page's language
+	Count int
+	Href  string
+}
+
+// landingData is a signed-in user's landing.
+type landingData struct {
+	Kind  string // manager, reviewer, finance, org
+	Items []todo
+	More  int // lines left off (the longest lists are cut)
+}
+
+// frontData is the public front page.
+type frontData struct {
+	Calls      []frontCall
+	Challenges []challengeRow
+}
+
+type frontCall struct {
+	Program, Name, Opens, Closes string
+}
+
+// landingMax is how many lines of stage counts a landing shows.
+const landingMax = 40
+
+func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
+	ri := info(r)
+	if ri.session != nil && ri.session.Stage != auth.StageOK {
+		return errStage
+	}
+	if ri.principal.Anon {
+		return s.frontPage(w, r)
+	}
+	p := ri.principal
+	var d *landingData
+	var err error
+	switch {
+	case p.Can(access.ProgramManage):
+		d, err = s.managerLanding(r)
+	case p.Has(access.Reviewer):
+		d, err = s.reviewerLanding(r)
+	case p.Has(access.Finance) && p.OrgID != 0:
+		d, err = s.financeLanding(r)
+	case p.Has(access.Org) && p.OrgID != 0:
+		d, err = s.orgLanding(r)
+	default:
+		return s.home(w, r) // the cockpit, or the administrators' pages
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "home", s.newPage(w, r, "home.title."+d.Kind, d))
+}
+
+// frontPage shows what is public: calls open on the business date (their
+// names and dates), challenges open to bids (only the template's public
+// fields, as /challenges), and the open-data downloads.
+func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	lang := info(r).lang
+	d := &frontData{}
+	calls, err := program.Calls(ctx, s.db, "")
+	if err != nil {
+		return err
+	}
+	day := today(ctx)
+	tpls := templateCache{}
+	for _, c := range calls {
+		if !c.OpenOn(day) {
+			continue
+		}
+		t, err := tpls.get(ctx, s.db, c.TemplateID)
+		if err != nil {
+			return err
+		}
+		if !t.Applicable() {
+			continue // programs the bureau runs itself, and child records
+		}
+		d.Calls = append(d.Calls, frontCall{Program: programLabel(t, lang), Name: c.Name, Opens: c.Opens, Closes: c.Closes})
+	}
+	pkg, err := opendata.Challenges(ctx, s.db, s.publisher(), "challenge", s.cfg.BaseURL)
+	if err != nil {
+		return err
+	}
+	for _, rel := range pkg.Releases {
+		if !rel.Bidding {
+			continue
+		}
+		c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: true}
+		c.Field, _ = rel.Extra["field"].(string)
+		c.Bounty, _ = rel.Extra["bounty"].(float64)
+		c.Deadline, _ = rel.Extra["bid_deadline"].(string)
+		d.Challenges = append(d.Challenges, c)
+	}
+	return s.render(w, http.StatusOK, "front", s.newPage(w, r, "front.title", d))
+}
+
+// templateCache loads each template version once per request.
+type templateCache map[int64]*program.Template
+
+func (c templateCache) get(ctx context.Context, q store.Querier, id int64) (*program.Template, error) {
+	if t, ok := c[id]; ok {
+		return t, nil
+	}
+	t, err := program.LoadTemplate(ctx, q, id)
+	if err != nil {
+		return nil, err
+	}
+	c[id] = t
+	return t, nil
+}
+
+func programLabel(t *program.Template, lang string) string {
+	if lang == i18n.EN && t.NameEN != "" {
+		return t.NameEN
+	}
+	return t.Name
+}
+
+// movableStages are the stages of t out of which one of who's transitions
+// leads ("owner" for the applicant, "role:X" for a role p holds).
+func movableStages(t *program.Template, who func(by string) bool) []string {
+	var out []string
+	for _, tr := range t.Transitions {
+		if !slicesAny(tr.By, who) {
+			continue
+		}
+		for _, f := range tr.From {
+			if _, ok := t.Stage(f); ok && !contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+func slicesAny(xs []string, f func(string) bool) bool {
+	for _, x := range xs {
+		if f(x) {
+			return true
+		}
+	}
+	return false
+}
+
+// stageCounts counts a call's records in the given stages (the index
+// projects(call_id, stage)); orgID > 0 narrows to one organisation's.
+func stageCounts(ctx context.Context, q store.Querier, callID, orgID int64, stages []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(stages) == 0 {
+		return out, nil
+	}
+	args := []any{callID}
+	for _, st := range stages {
+		args = append(args, st)
+	}
+	query := `SELECT stage, count(*) FROM projects WHERE call_id = ? AND stage IN (?` + strings.Repeat(", ?", len(stages)-1) + `)`
+	if orgID > 0 {
+		query += ` AND organisation_id = ?`
+		args = append(args, orgID)
+	}
+	rows, err := q.QueryContext(ctx, query+` GROUP BY stage`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("landing: count records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st string
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, err
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
+// stageItems are the lines "call · stage: n" for the records waiting in
+// the stages who may move them out of, each opening the call's board at
+// that stage. orgID > 0: the organisation's own records only.
+func (s *Server) stageItems(r *http.Request, calls []program.CallRow, orgID int64, who func(string) bool) ([]todo, error) {
+	ctx, lang := r.Context(), info(r).lang
+	tpls := templateCache{}
+	var out []todo
+	for _, c := range calls {
+		if c.Records == 0 {
+			continue
+		}
+		t, err := tpls.get(ctx, s.db, c.TemplateID)
+		if err != nil {
+			return nil, err
+		}
+		stages := movableStages(t, who)
+		counts, err := stageCounts(ctx, s.db, c.ID, orgID, stages)
+		if err != nil {
+			return nil, err
+		}
+		for _, st := range stages {
+			if counts[st] == 0 {
+				continue
+			}
+			out = append(out, todo{ID: fmt.Sprintf("call-%d-%s", c.ID, st), Label: c.Name + " · " + stageLabel(t, st, lang), Count: counts[st],
+				Href: fmt.Sprintf("/calls/%d?stage=%s", c.ID, url.QueryEscape(st))})
+		}
+	}
+	return out, nil
+}
+
+// managerLanding: what waits for a manager's decision — records in the
+// stages a manager moves them out of, records whose reviews are all in,
+// duplicate pairs flagged and not decided, returns submitted and not yet
+// accepted.
+func (s *Server) managerLanding(r *http.Request) (*landingData, error) {
+	ctx, lang := r.Context(), info(r).lang
+	p := info(r).principal
+	d := &landingData{Kind: "manager"}
+	// Reviews complete: records in a review stage with every assignment
+	// drawn scored (at least as many as the template asks).
+	var reviewed int
+	calls, err := program.Calls(ctx, s.db, "")
+	if err != nil {
+		return nil, err
+	}
+	tpls := templateCache{}
+	for _, c := range calls {
+		if c.Records == 0 {
+			continue
+		}
+		t, err := tpls.get(ctx, s.db, c.TemplateID)
+		if err != nil {
+			return nil, err
+		}
+		if t.Review == nil {
+			continue
+		}
+		n, err := program.ReviewedInCall(ctx, s.db, c.ID, t)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			d.Items = append(d.Items, todo{ID: fmt.Sprintf("reviewed-%d", c.ID), Label: i18n.T(lang, "home.reviewed", c.Name), Count: n,
+				Href: fmt.Sprintf("/calls/%d?stage=%s", c.ID, url.QueryEscape(t.Review.ReviewStage()))})
+			reviewed += n
+		}
+	}
+	var dups int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duplicate_decisions WHERE decision IN ('blocked', 'flagged')`).Scan(&dups); err != nil {
+		return nil, fmt.Errorf("landing: duplicates: %w", err)
+	}
+	if dups > 0 {
+		d.Items = append(d.Items, todo{ID: "duplicates", Label: i18n.T(lang, "home.duplicates"), Count: dups, Href: "/integrity#pending-duplicates"})
+	}
+	forms, err := returns.Forms(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range forms {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM return_filings WHERE form_id = ? AND status = ?`, f.ID, returns.Submitted).Scan(&n); err != nil {
+			return nil, fmt.Errorf("landing: returns: %w", err)
+		}
+		if n > 0 {
+			name := f.Name
+			if lang == i18n.EN && f.NameEN != "" {
+				name = f.NameEN
+			}
+			d.Items = append(d.Items, todo{ID: "returns-" + f.Key, Label: i18n.T(lang, "home.returns_submitted", name), Count: n, Href: "/returns/" + url.PathEscape(f.Key)})
+		}
+	}
+	stages, err := s.stageItems(r, calls, 0, func(by string) bool {
+		role, ok := strings.CutPrefix(by, "role:")
+		return ok && p.Has(access.Role(role))
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.Items = append(d.Items, cut(stages, d)...)
+	return d, nil
+}
+
+// cut keeps the landingMax largest counts, in their order, and counts the
+// rest in d.More.
+func cut(items []todo, d *landingData) []todo {
+	if len(items) <= landingMax {
+		return items
+	}
+	idx := make([]int, len(items))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return items[idx[a]].Count > items[idx[b]].Count })
+	keep := map[int]bool{}
+	for _, i := range idx[:landingMax] {
+		keep[i] = true
+	}
+	var out []todo
+	for i, it := range items {
+		if keep[i] {
+			out = append(out, it)
+		}
+	}
+	d.More += len(items) - landingMax
+	return out
+}
+
+// reviewerLanding: the reviews assigned and not yet scored, and those
+// scored.
+func (s *Server) reviewerLanding(r *http.Request) (*landingData, error) {
+	ctx, lang := r.Context(), info(r).lang
+	d := &landingData{Kind: "reviewer"}
+	for _, st := range []string{"assigned", "submitted"} {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM review_assignments WHERE reviewer_id = ? AND status = ?`, info(r).principal.UserID, st).Scan(&n); err != nil {
+			return nil, fmt.Errorf("landing: reviews: %w", err)
+		}
+		d.Items = append(d.Items, todo{ID: "reviews-" + st, Label: i18n.T(lang, "home.reviews_"+st), Count: n, Href: "/reviews?status=" + st})
+	}
+	return d, nil
+}
+
+// financeLanding: the bank's inbox — funding needs sent to it awaiting its
+// decision — and its products on the shelf.
+func (s *Server) financeLanding(r *http.Request) (*landingData, error) {
+	ctx, lang := r.Context(), info(r).lang
+	inst := info(r).principal.OrgID
+	d := &landingData{Kind: "finance"}
+	var pending, products int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM finance_applications WHERE institution_id = ? AND decision = 'pending'`, inst).Scan(&pending); err != nil {
+		return nil, fmt.Errorf("landing: inbox: %w", err)
+	}
+	day := today(ctx)
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM finance_products WHERE institution_id = ? AND listed <= ? AND (delisted = '' OR delisted > ?)`, inst, day, day).Scan(&products); err != nil {
+		return nil, fmt.Errorf("landing: products: %w", err)
+	}
+	d.Items = append(d.Items,
+		todo{ID: "inbox", Label: i18n.T(lang, "home.inbox"), Count: pending, Href: "/finance/applications?decision=pending"},
+		todo{ID: "products", Label: i18n.T(lang, "home.products"), Count: products, Href: "/finance"})
+	return d, nil
+}
+
+// orgLanding: the enterprise's records waiting for it (drafts to submit,
+// records returned to it), all its records, and the calls open to it on
+// the business date.
+func (s *Server) orgLanding(r *http.Request) (*landingData, error) {
+	ctx, lang := r.Context(), info(r).lang
+	org := info(r).principal.OrgID
+	d := &landingData{Kind: "org"}
+	var mine int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE organisation_id = ?`, org).Scan(&mine); err != nil {
+		return nil, fmt.Errorf("landing: records: %w", err)
+	}
+	calls, err := program.Calls(ctx, s.db, "")
+	if err != nil {
+		return nil, err
+	}
+	day := today(ctx)
+	tpls := templateCache{}
+	var open int
+	for _, c := range calls {
+		if !c.OpenOn(day) {
+			continue
+		}
+		t, err := tpls.get(ctx, s.db, c.TemplateID)
+		if err != nil {
+			return nil, err
+		}
+		if t.Applicable() {
+			open++
+		}
+	}
+	d.Items = append(d.Items,
+		todo{ID: "open-calls", Label: i18n.T(lang, "home.open_calls"), Count: open, Href: "/programs"},
+		todo{ID: "records", Label: i18n.T(lang, "home.records"), Count: mine, Href: "/programs#mine"})
+	if mine > 0 {
+		var withMine []program.CallRow
+		if err := s.orgCalls(ctx, org, calls, &withMine); err != nil {
+			return nil, err
+		}
+		waiting, err := s.stageItems(r, withMine, org, func(by string) bool { return by == "owner" })
+		if err != nil {
+			return nil, err
+		}
+		d.Items = append(d.Items, cut(waiting, d)...)
+	}
+	return d, nil
+}
+
+// orgCalls narrows calls to those holding a record of org (the index
+// projects(organisation_id)).
+func (s *Server) orgCalls(ctx context.Context, org int64, calls []program.CallRow, out *[]program.CallRow) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT call_id FROM projects WHERE organisation_id = ?`, org)
+	if err != nil {
+		return fmt.Errorf("landing: calls of the organisation: %w", err)
+	}
+	defer rows.Close()
+	has := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		has[id] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, c := range calls {
+		if has[c.ID] {
+			*out = append(*out, c)
+		}
+	}
+	return nil
+}
