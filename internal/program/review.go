@@ -202,6 +202,11 @@ func SubmitScores(ctx context.Context, db *store.DB, p access.Principal, assignm
 			Before: map[string]any{"status": a.Status, "total": a.Total}, After: map[string]any{"status": Submitted, "total": total, "scores": s.Scores}}); err != nil {
 			return err
 		}
+		if a.Status == Assigned { // the first sheet from this expert: the round may now be complete
+			if err := noticeReviewed(ctx, tx, t, pr, a.Round); err != nil {
+				return err
+			}
+		}
 		out, err = GetAssignment(ctx, tx, a.ID)
 		return err
 	})

@@ -544,6 +544,9 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 				return err
 			}
 		}
+		if err := noticeSubmitted(ctx, tx, t, p, pr, tr); err != nil {
+			return err
+		}
 		if tr.Grants != nil {
 			if err := grant(ctx, tx, tr.Grants, pr); err != nil {
 				return err
