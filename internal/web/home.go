@@ -91,20 +91,12 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	day := today(ctx)
-	tpls := templateCache{}
-	for _, c := range calls {
-		if !c.OpenOn(day) {
-			continue
-		}
-		t, err := tpls.get(ctx, s.db, c.TemplateID)
-		if err != nil {
-			return err
-		}
-		if !t.Applicable() {
-			continue // programs the bureau runs itself, and child records
-		}
-		d.Calls = append(d.Calls, frontCall{Program: programLabel(t, lang), Name: c.Name, Opens: c.Opens, Closes: c.Closes})
+	open, err := s.callsToApply(ctx, calls)
+	if err != nil {
+		return err
+	}
+	for _, c := range open {
+		d.Calls = append(d.Calls, frontCall{Program: programLabel(c.t, lang), Name: c.Name, Opens: c.Opens, Closes: c.Closes})
 	}
 	pkg, err := opendata.Challenges(ctx, s.db, s.publisher(), "challenge", s.cfg.BaseURL)
 	if err != nil {
@@ -121,6 +113,59 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 		d.Challenges = append(d.Challenges, c)
 	}
 	return s.render(w, http.StatusOK, "front", s.newPage(w, r, "front.title", d))
+}
+
+// openCall is a call open to applications, with its template.
+type openCall struct {
+	program.CallRow
+	t *program.Template
+}
+
+// callsToApply are the calls organisations apply to on the business date:
+// open that day, of a program an applicant starts (not one the bureau runs,
+// not a child record such as a bid, which is made on its parent, and not a
+// standing call records are filed under).
+func (s *Server) callsToApply(ctx context.Context, calls []program.CallRow) ([]openCall, error) {
+	day := today(ctx)
+	tpls := templateCache{}
+	children, err := s.childPrograms(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []openCall
+	for _, c := range calls {
+		if !c.OpenOn(day) || c.Standing() || children[c.Program] {
+			continue
+		}
+		t, err := tpls.get(ctx, s.db, c.TemplateID)
+		if err != nil {
+			return nil, err
+		}
+		if t.Applicable() {
+			out = append(out, openCall{c, t})
+		}
+	}
+	return out, nil
+}
+
+// childPrograms are the keys of the programs whose records are made on a
+// parent record (a challenge's bids).
+func (s *Server) childPrograms(ctx context.Context) (map[string]bool, error) {
+	progs, err := program.Programs(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	for _, p := range progs {
+		pub, err := program.Latest(ctx, s.db, p.Key)
+		if err != nil {
+			return nil, err
+		}
+		for _, ch := range pub.Template.Children {
+			out[ch.Template] = true
+		}
+	}
+	return out, nil
 }
 
 // templateCache loads each template version once per request.
@@ -381,24 +426,13 @@ func (s *Server) orgLanding(r *http.Request) (*landingData, error) {
 	if err != nil {
 		return nil, err
 	}
-	day := today(ctx)
-	tpls := templateCache{}
-	var open int
-	for _, c := range calls {
-		if !c.OpenOn(day) {
-			continue
-		}
-		t, err := tpls.get(ctx, s.db, c.TemplateID)
-		if err != nil {
-			return nil, err
-		}
-		if t.Applicable() {
-			open++
-		}
+	open, err := s.callsToApply(ctx, calls)
+	if err != nil {
+		return nil, err
 	}
 	d.Items = append(d.Items,
-		todo{ID: "open-calls", Label: i18n.T(lang, "home.open_calls"), Count: open, Href: "/programs"},
-		todo{ID: "records", Label: i18n.T(lang, "home.records"), Count: mine, Href: "/programs#mine"})
+		todo{ID: "open-calls", Label: i18n.T(lang, "home.open_calls"), Count: len(open), Href: "/programs"},
+		todo{ID: "records", Label: i18n.T(lang, "home.records"), Count: mine, Href: "/programs#my-projects"})
 	if mine > 0 {
 		var withMine []program.CallRow
 		if err := s.orgCalls(ctx, org, calls, &withMine); err != nil {

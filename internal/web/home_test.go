@@ -255,6 +255,18 @@ func TestFrontPage(t *testing.T) {
 		if _, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "ch-old", Name: "2019年已截止批次", Opens: "2019-01-01", Closes: "2019-12-31"}); err != nil {
 			t.Fatal(err)
 		}
+		// Neither bids (made on a challenge) nor a standing call are calls
+		// one applies to.
+		bid, _ := program.Latest(ctx, db, "challenge_bid")
+		if _, err := program.OpenCall(ctx, db, program.Call{TemplateID: bid.ID, Key: "bids", Name: "揭榜方申报批次", Opens: "2020-01-01", Closes: "2099-12-31"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := program.StandingCall(ctx, tx, "docking", "docking", "常设对接批次")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
 		for _, c := range []struct{ title, need, stage string }{
 			{"高端轴承寿命攻关", "内部需求说明甲", "published"},
 			{"草稿榜单不应公开", "内部需求说明乙", "draft"},
@@ -277,7 +289,7 @@ func TestFrontPage(t *testing.T) {
 				t.Errorf("the front page lacks %q", want)
 			}
 		}
-		for _, not := range []string{"2019年已截止批次", "草稿榜单不应公开", "内部需求说明", "甲企业-", `id="notices-link"`} {
+		for _, not := range []string{"2019年已截止批次", "揭榜方申报批次", "常设对接批次", "草稿榜单不应公开", "内部需求说明", "甲企业-", `id="notices-link"`} {
 			if strings.Contains(body, not) {
 				t.Errorf("the front page shows %q", not)
 			}

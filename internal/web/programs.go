@@ -52,6 +52,16 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := programsData{Today: today(r.Context()), Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
 	d.Names = map[string]string{}
+	applyTo := map[int64]bool{} // an applicant's calls: those the landing and the front page count
+	if d.Applicant && !d.Manager {
+		open, err := s.callsToApply(ctx, calls)
+		if err != nil {
+			return err
+		}
+		for _, c := range open {
+			applyTo[c.ID] = true
+		}
+	}
 	for _, sm := range progs {
 		row := programRow{Summary: sm, Label: sm.Name}
 		pub, err := program.Latest(ctx, s.db, sm.Key)
@@ -66,7 +76,7 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 			continue // programs the bureau runs itself, and child records
 		}
 		for _, c := range calls {
-			if c.Program == sm.Key && (!d.Applicant || d.Manager || c.OpenOn(d.Today)) {
+			if c.Program == sm.Key && (!d.Applicant || d.Manager || applyTo[c.ID]) {
 				row.Calls = append(row.Calls, c)
 			}
 		}
