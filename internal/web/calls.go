@@ -218,6 +218,13 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 	if r.FormValue("confirm") == "1" {
 		for _, rec := range b.Records {
 			res := bulkResult{ID: rec.ID, Title: rec.Title, OK: true}
+			if wait, err := s.reviewsWait(r, d.Template, tr, rec.ID, rec.Stage); err != nil {
+				return err
+			} else if wait != "" { // a decision on a review whose sheets are not all in waits, as on the record's page
+				res.OK, res.Message = false, wait
+				b.Results = append(b.Results, res)
+				continue
+			}
 			_, err := program.Move(r.Context(), s.db, info(r).principal, rec.ID, tr.Key, b.Note)
 			if err == nil {
 				s.afterMove(r.Context(), rec.ID)
@@ -233,6 +240,20 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 		d.Bulk = b
 	}
 	return s.render(w, http.StatusOK, "call", s.newPage(w, r, "call.title", d))
+}
+
+// reviewsWait is why tr may not yet be taken on a record in stage: it
+// decides on a review whose round lacks the sheets the template asks for.
+// Empty: it may.
+func (s *Server) reviewsWait(r *http.Request, t *program.Template, tr *program.Transition, id int64, stage string) (string, error) {
+	if !t.DecidesOnReview(tr) || stage != t.Review.ReviewStage() {
+		return "", nil
+	}
+	res, err := program.Results(r.Context(), s.db, t, id, 1)
+	if err != nil || res.Submitted >= t.Review.Required() {
+		return "", err
+	}
+	return i18n.T(info(r).lang, "project.awaiting_reviews", res.Submitted, t.Review.Required()), nil
 }
 
 // callExport writes a call's records, with scores and ranks, as .xlsx.

@@ -137,3 +137,54 @@ func TestReviewDecisions(t *testing.T) {
 		}
 	})
 }
+
+// TestBulkDecisionWaitsForReviews: on the call's board a decision taken on
+// several records moves those whose sheets are in and leaves the others,
+// saying why.
+func TestBulkDecisionWaitsForReviews(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		pub, err := program.Publish(ctx, db, []byte(landingProgram))
+		if err != nil {
+			t.Fatal(err)
+		}
+		call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "bulk-1", Name: "批量决定测试批次", Opens: "2020-01-01", Closes: "2099-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := e.auth.CreateUser(ctx, auth.NewUser{Username: "r-other", Password: pw, Roles: []access.Role{access.Reviewer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for i, sheets := range []int{2, 0} {
+			p, err := program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": fmt.Sprintf("批量记录%d", i)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ExecContext(ctx, `UPDATE projects SET stage = 'review' WHERE id = ?`, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			for _, rv := range []int64{e.users[access.Reviewer].ID, other.ID}[:sheets] {
+				if _, err := db.ExecContext(ctx, `INSERT INTO review_assignments (project_id, round, reviewer_id, status, assigned_at, assigned_by, total) VALUES (?, 1, ?, 'submitted', ?, 'test', 80)`,
+					p.ID, rv, store.Now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ids = append(ids, p.ID)
+		}
+		mgr := e.client()
+		mgr.signIn("u-manager", pw)
+		mgr.get(fmt.Sprintf("/calls/%d", call.ID))
+		resp, body := mgr.post(fmt.Sprintf("/calls/%d/bulk", call.ID), url.Values{"transition": {"approve"}, "confirm": {"1"}, "ids": {fmt.Sprint(ids[0]), fmt.Sprint(ids[1])}})
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "已收到 0/2 份") {
+			t.Fatalf("bulk approve: %d, the record without its sheets not refused with the reason", resp.StatusCode)
+		}
+		for i, want := range []string{"approved", "review"} {
+			p, err := program.GetProject(ctx, db, ids[i])
+			if err != nil || p.Stage != want {
+				t.Errorf("record %d: %s, want %s (%v)", i, p.Stage, want, err)
+			}
+		}
+	})
+}
