@@ -48,6 +48,11 @@ func TestBusinessDate(t *testing.T) {
 		if store.Now().Format(time.DateOnly) <= call.Closes {
 			t.Skip("the wall clock is not past the call's end")
 		}
+		for _, path := range []string{"/", "/signin", "/no-such-page"} {
+			if _, body := e.client().get(path); !strings.Contains(body, `id="business-date"`) || !strings.Contains(body, "业务日期 2025-06-30") {
+				t.Errorf("%s does not name the business date", path)
+			}
+		}
 		org := e.client()
 		org.signIn("u-org", pw)
 		_, body := org.get("/programs")

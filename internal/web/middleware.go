@@ -87,7 +87,8 @@ func securityHeaders(next http.Handler) http.Handler {
 func (s *Server) wrap(rt *route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := &reqInfo{principal: access.Anonymous, route: rt}
-		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
+		// The business date: what is open, due or overdue is judged on it.
+		r = r.WithContext(clock.With(context.WithValue(r.Context(), infoKey{}, ri), s.cfg.AsOf))
 		ri.lang = s.langOf(r, nil)
 		if err := s.identify(w, r, ri); err != nil {
 			s.fail(w, r, ri, err)
@@ -95,7 +96,6 @@ func (s *Server) wrap(rt *route) http.Handler {
 		}
 		ri.lang = s.langOf(r, ri.user)
 		ctx := audit.WithActor(r.Context(), audit.Actor{ID: ri.principal.UserID, Name: ri.principal.Name, Address: clientAddr(r, s.cfg.TrustProxy)})
-		ctx = clock.With(ctx, s.cfg.AsOf) // the business date: what is open, due or overdue is judged on it
 		r = r.WithContext(ctx)
 		if err := s.authorize(w, r, ri); err != nil {
 			s.fail(w, r, ri, err)
