@@ -373,7 +373,8 @@ func Ranking(ctx context.Context, q store.Querier, callID int64, stage string, r
 // decide anything: the template's reviewers per record, at least one.
 func (r *Review) Required() int { return max(r.ReviewersPerRecord, 1) }
 
-// ReviewedInCall counts a call's records in the review stage whose first
+// ReviewedInCall counts a call's records of t's program (a call also holds
+// its records' children, a challenge's bids) in the review stage whose first
 // round holds the score sheets the template requires (the indexes
 // projects(call_id, stage) and review_assignments(project_id, round, …)).
 func ReviewedInCall(ctx context.Context, q store.Querier, callID int64, t *Template) (int, error) {
@@ -382,8 +383,9 @@ func ReviewedInCall(ctx context.Context, q store.Querier, callID int64, t *Templ
 	}
 	var n int
 	err := q.QueryRowContext(ctx, `SELECT count(*) FROM projects p WHERE p.call_id = ? AND p.stage = ?
+		AND p.template_id IN (SELECT id FROM program_templates WHERE key = ?)
 		AND (SELECT count(*) FROM review_assignments a WHERE a.project_id = p.id AND a.round = 1 AND a.status = ?) >= ?`,
-		callID, t.Review.ReviewStage(), Submitted, t.Review.Required()).Scan(&n)
+		callID, t.Review.ReviewStage(), t.Key, Submitted, t.Review.Required()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("reviewed records of call %d: %w", callID, err)
 	}

@@ -106,15 +106,28 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 	lang := info(r).lang
 	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today(r.Context())), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
 		Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
+	prog := r.URL.Query().Get("program") // ?program=: the call's records of that program only (its own, or a challenge's bids)
+	child := prog
+	if child == t.Key {
+		child = ""
+	}
+	if child != "" {
+		pub, err := program.Latest(ctx, s.db, child)
+		if err != nil {
+			return nil, err
+		}
+		t = pub.Template
+		d.Template = t
+	}
 	stage := r.URL.Query().Get("stage") // ?stage=: one stage's records (the landing's links)
 	if stage != "" {
 		d.Stage = stageLabel(t, stage, lang)
 	}
 	if !d.Staff {
-		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Stage: stage, Scope: pr.OrgScope()})
+		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Scope: pr.OrgScope()})
 		return d, err
 	}
-	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Stage: stage, Limit: boardMax})
+	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Limit: boardMax})
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +137,7 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 	}
 	d.Shown, d.Total = float64(len(rows)), float64(total)
 	var scores map[int64]*float64
-	if t.Review != nil {
+	if t.Review != nil && child == "" {
 		rank, err := program.Ranking(ctx, s.db, c.ID, t.Review.ReviewStage(), 1)
 		if err != nil {
 			return nil, err
@@ -151,7 +164,7 @@ func (s *Server) board(r *http.Request) (*boardData, error) {
 		}
 		d.Columns = append(d.Columns, col)
 	}
-	if d.Manager {
+	if d.Manager && child == "" { // bulk moves post to the call's own program
 		for _, tr := range t.Transitions {
 			if tr.Amount != "" || t.Grave(&tr) { // an amount per record, or a reason per record: one by one on its page
 				continue

@@ -216,41 +216,68 @@ func slicesAny(xs []string, f func(string) bool) bool {
 	return false
 }
 
-// stageCounts counts a call's records in the given stages (the index
-// projects(call_id, stage)); orgID > 0 narrows to one organisation's.
-func stageCounts(ctx context.Context, q store.Querier, callID, orgID int64, stages []string) (map[string]int, error) {
-	out := map[string]int{}
+// stageCount is how many of a call's records of one template version
+// stand in one stage.
+type stageCount struct {
+	TemplateID int64
+	Stage      string
+	N          int
+}
+
+// stageCounts counts a call's records in the given stages, by template
+// version (a challenge's bids share its call): the index
+// projects(call_id, stage). orgID > 0 narrows to one organisation's.
+func stageCounts(ctx context.Context, q store.Querier, callID, orgID int64, stages []string) ([]stageCount, error) {
 	if len(stages) == 0 {
-		return out, nil
+		return nil, nil
 	}
 	args := []any{callID}
 	for _, st := range stages {
 		args = append(args, st)
 	}
-	query := `SELECT stage, count(*) FROM projects WHERE call_id = ? AND stage IN (?` + strings.Repeat(", ?", len(stages)-1) + `)`
+	query := `SELECT template_id, stage, count(*) FROM projects WHERE call_id = ? AND stage IN (?` + strings.Repeat(", ?", len(stages)-1) + `)`
 	if orgID > 0 {
 		query += ` AND organisation_id = ?`
 		args = append(args, orgID)
 	}
-	rows, err := q.QueryContext(ctx, query+` GROUP BY stage`, args...)
+	rows, err := q.QueryContext(ctx, query+` GROUP BY template_id, stage`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("landing: count records: %w", err)
 	}
 	defer rows.Close()
+	var out []stageCount
 	for rows.Next() {
-		var st string
-		var n int
-		if err := rows.Scan(&st, &n); err != nil {
+		var c stageCount
+		if err := rows.Scan(&c.TemplateID, &c.Stage, &c.N); err != nil {
 			return nil, err
 		}
-		out[st] = n
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }
 
+// callTemplates are the templates whose records a call holds: its own
+// program's and its children's (a challenge's bids), newest versions.
+func (s *Server) callTemplates(ctx context.Context, tpls templateCache, c program.CallRow) ([]*program.Template, error) {
+	t, err := tpls.get(ctx, s.db, c.TemplateID)
+	if err != nil {
+		return nil, err
+	}
+	out := []*program.Template{t}
+	for _, ch := range t.Children {
+		pub, err := program.Latest(ctx, s.db, ch.Template)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pub.Template)
+	}
+	return out, nil
+}
+
 // stageItems are the lines "call · stage: n" for the records waiting in
 // the stages who may move them out of, each opening the call's board at
-// that stage. orgID > 0: the organisation's own records only.
+// that stage (a child program's records named by their program). orgID >
+// 0: the organisation's own records only.
 func (s *Server) stageItems(r *http.Request, calls []program.CallRow, orgID int64, who func(string) bool) ([]todo, error) {
 	ctx, lang := r.Context(), info(r).lang
 	tpls := templateCache{}
@@ -259,21 +286,46 @@ func (s *Server) stageItems(r *http.Request, calls []program.CallRow, orgID int6
 		if c.Records == 0 {
 			continue
 		}
-		t, err := tpls.get(ctx, s.db, c.TemplateID)
+		ts, err := s.callTemplates(ctx, tpls, c)
 		if err != nil {
 			return nil, err
 		}
-		stages := movableStages(t, who)
+		var stages []string
+		for _, t := range ts {
+			for _, st := range movableStages(t, who) {
+				if !contains(stages, st) {
+					stages = append(stages, st)
+				}
+			}
+		}
 		counts, err := stageCounts(ctx, s.db, c.ID, orgID, stages)
 		if err != nil {
 			return nil, err
 		}
-		for _, st := range stages {
-			if counts[st] == 0 {
-				continue
+		// Versions of one program add up; lines keep the programs' stage order.
+		sum := map[string]int{}
+		for _, sc := range counts {
+			t, err := tpls.get(ctx, s.db, sc.TemplateID)
+			if err != nil {
+				return nil, err
 			}
-			out = append(out, todo{ID: fmt.Sprintf("call-%d-%s", c.ID, st), Label: c.Name + " · " + stageLabel(t, st, lang), Count: counts[st],
-				Href: fmt.Sprintf("/calls/%d?stage=%s", c.ID, url.QueryEscape(st))})
+			if contains(movableStages(t, who), sc.Stage) {
+				sum[t.Key+"\x00"+sc.Stage] += sc.N
+			}
+		}
+		for i, t := range ts {
+			for _, st := range t.Stages {
+				n := sum[t.Key+"\x00"+st.Key]
+				if n == 0 {
+					continue
+				}
+				id, label := fmt.Sprintf("call-%d-%s", c.ID, st.Key), c.Name+" · "+stageLabel(t, st.Key, lang)
+				if i > 0 {
+					id, label = fmt.Sprintf("call-%d-%s-%s", c.ID, t.Key, st.Key), c.Name+" · "+programLabel(t, lang)+" · "+stageLabel(t, st.Key, lang)
+				}
+				out = append(out, todo{ID: id, Label: label, Count: n,
+					Href: fmt.Sprintf("/calls/%d?program=%s&stage=%s", c.ID, url.QueryEscape(t.Key), url.QueryEscape(st.Key))})
+			}
 		}
 	}
 	return out, nil
@@ -287,9 +339,8 @@ func (s *Server) managerLanding(r *http.Request) (*landingData, error) {
 	ctx, lang := r.Context(), info(r).lang
 	p := info(r).principal
 	d := &landingData{Kind: "manager"}
-	// Reviews complete: records in a review stage with every assignment
-	// drawn scored (at least as many as the template asks).
-	var reviewed int
+	// Reviews complete: records in a review stage whose first round holds
+	// the sheets the template asks for.
 	calls, err := program.Calls(ctx, s.db, "")
 	if err != nil {
 		return nil, err
@@ -299,21 +350,27 @@ func (s *Server) managerLanding(r *http.Request) (*landingData, error) {
 		if c.Records == 0 {
 			continue
 		}
-		t, err := tpls.get(ctx, s.db, c.TemplateID)
+		ts, err := s.callTemplates(ctx, tpls, c)
 		if err != nil {
 			return nil, err
 		}
-		if t.Review == nil {
-			continue
-		}
-		n, err := program.ReviewedInCall(ctx, s.db, c.ID, t)
-		if err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			d.Items = append(d.Items, todo{ID: fmt.Sprintf("reviewed-%d", c.ID), Label: i18n.T(lang, "home.reviewed", c.Name), Count: n,
-				Href: fmt.Sprintf("/calls/%d?stage=%s", c.ID, url.QueryEscape(t.Review.ReviewStage()))})
-			reviewed += n
+		for i, t := range ts {
+			if t.Review == nil {
+				continue
+			}
+			n, err := program.ReviewedInCall(ctx, s.db, c.ID, t)
+			if err != nil {
+				return nil, err
+			}
+			if n == 0 {
+				continue
+			}
+			id, name := fmt.Sprintf("reviewed-%d", c.ID), c.Name
+			if i > 0 {
+				id, name = fmt.Sprintf("reviewed-%d-%s", c.ID, t.Key), c.Name+" · "+programLabel(t, lang)
+			}
+			d.Items = append(d.Items, todo{ID: id, Label: i18n.T(lang, "home.reviewed", name), Count: n,
+				Href: fmt.Sprintf("/calls/%d?program=%s&stage=%s", c.ID, url.QueryEscape(t.Key), url.QueryEscape(t.Review.ReviewStage()))})
 		}
 	}
 	var dups int

@@ -174,7 +174,7 @@ func TestLandings(t *testing.T) {
 				fmt.Sprintf("call-%d-submitted", call.ID): 2, fmt.Sprintf("call-%d-review", call.ID): 2,
 				fmt.Sprintf("reviewed-%d", call.ID): 1, "duplicates": 1, "returns-" + form.Key: 2,
 			}, map[string]string{
-				fmt.Sprintf("call-%d-submitted", call.ID): fmt.Sprintf("/calls/%d?stage=submitted", call.ID),
+				fmt.Sprintf("call-%d-submitted", call.ID): fmt.Sprintf("/calls/%d?program=test_landing&stage=submitted", call.ID),
 				"duplicates": "/integrity#pending-duplicates", "returns-" + form.Key: "/returns/" + form.Key,
 			}, map[string]string{fmt.Sprintf("call-%d-submitted", call.ID): `id="stage-filter"`}},
 			{access.Reviewer, "reviewer", map[string]int{"reviews-assigned": 1, "reviews-submitted": 1},
@@ -182,7 +182,7 @@ func TestLandings(t *testing.T) {
 			{access.Finance, "finance", map[string]int{"inbox": 2, "products": 1},
 				map[string]string{"inbox": "/finance/applications?decision=pending"}, map[string]string{"inbox": "记录0"}},
 			{access.Org, "org", map[string]int{"open-calls": 1, "records": 3, fmt.Sprintf("call-%d-draft", call.ID): 2},
-				map[string]string{"open-calls": "/programs", fmt.Sprintf("call-%d-draft", call.ID): fmt.Sprintf("/calls/%d?stage=draft", call.ID)},
+				map[string]string{"open-calls": "/programs", fmt.Sprintf("call-%d-draft", call.ID): fmt.Sprintf("/calls/%d?program=test_landing&stage=draft", call.ID)},
 				map[string]string{fmt.Sprintf("call-%d-draft", call.ID): "记录1"}},
 		}
 		for _, c := range cases {
@@ -218,7 +218,7 @@ func TestLandings(t *testing.T) {
 		// The filtered lists hold what the counts count, and no more.
 		mgr := e.client()
 		mgr.signIn("u-manager", pw)
-		if _, body := mgr.get(fmt.Sprintf("/calls/%d?stage=submitted", call.ID)); !strings.Contains(body, "记录2") || !strings.Contains(body, "记录3") || strings.Contains(body, "记录0") {
+		if _, body := mgr.get(fmt.Sprintf("/calls/%d?program=test_landing&stage=submitted", call.ID)); !strings.Contains(body, "记录2") || !strings.Contains(body, "记录3") || strings.Contains(body, "记录0") {
 			t.Error("the board at one stage shows other stages' records, or lacks its own")
 		}
 		rc := e.client()
@@ -298,6 +298,73 @@ func TestFrontPage(t *testing.T) {
 		_, body = anon.get("/")
 		if !strings.Contains(body, "Calls open now") || !strings.Contains(body, "Challenges open to bids") || !strings.Contains(body, "高端轴承寿命攻关") {
 			t.Errorf("the English front page: lang %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestLandingChildRecords: a challenge's bids share its call; the landing
+// counts them apart, by their own program's stages, and the line opens
+// only them.
+func TestLandingChildRecords(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+			t.Fatal(err)
+		}
+		ch, _ := program.Latest(ctx, db, "challenge")
+		bid, _ := program.Latest(ctx, db, "challenge_bid")
+		call, err := program.OpenCall(ctx, db, program.Call{TemplateID: ch.ID, Key: "jb", Name: "揭榜批次", Opens: "2020-01-01", Closes: "2099-12-31"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// orgA: a challenge of its own in draft and submitted, and a draft
+		// bid and a submitted bid on orgB's published challenge.
+		mk := func(org int64, title, stage string, parent int64) int64 {
+			p, err := program.CreateProject(ctx, db, call.ID, org, map[string]any{"title": title})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.ExecContext(ctx, `UPDATE projects SET stage = ? WHERE id = ?`, stage, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			if parent != 0 {
+				if _, err := db.ExecContext(ctx, `UPDATE projects SET template_id = ?, parent_id = ?, child_kind = 'bids' WHERE id = ?`, bid.ID, parent, p.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return p.ID
+		}
+		mk(e.orgA.ID, "甲的榜单草稿", "draft", 0)
+		mk(e.orgA.ID, "甲的榜单已提交", "submitted", 0)
+		theirs := mk(e.orgB.ID, "乙的榜单", "published", 0)
+		mk(e.orgA.ID, "甲的揭榜草稿", "draft", theirs)
+		mk(e.orgA.ID, "甲的揭榜已提交", "submitted", theirs)
+
+		for _, c := range []struct {
+			user string
+			want map[string]int
+			open string // a line's list, and what it must show and not
+			has  string
+			not  string
+		}{
+			{"u-org", map[string]int{fmt.Sprintf("call-%d-draft", call.ID): 1, fmt.Sprintf("call-%d-challenge_bid-draft", call.ID): 1},
+				fmt.Sprintf("call-%d-challenge_bid-draft", call.ID), "甲的揭榜草稿", "甲的榜单草稿"},
+			{"u-manager", map[string]int{fmt.Sprintf("call-%d-submitted", call.ID): 1, fmt.Sprintf("call-%d-challenge_bid-submitted", call.ID): 1},
+				fmt.Sprintf("call-%d-challenge_bid-submitted", call.ID), "甲的揭榜已提交", "甲的榜单已提交"},
+		} {
+			cl := e.client()
+			cl.signIn(c.user, pw)
+			_, body := cl.get("/")
+			counts, links := landingItems(body)
+			for id, n := range c.want {
+				if counts[id] != n {
+					t.Errorf("%s: %s = %d, want %d (all %v)", c.user, id, counts[id], n, counts)
+				}
+			}
+			_, list := cl.get(links[c.open])
+			if !strings.Contains(list, c.has) || strings.Contains(list, c.not) {
+				t.Errorf("%s: %s opens %s, which lacks %s or shows %s", c.user, c.open, links[c.open], c.has, c.not)
+			}
 		}
 	})
 }
