@@ -113,7 +113,6 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	if err != nil {
 		return err
 	}
-	actx = clock.With(actx, asOf)
 	if isDemo {
 		if f.scale < 1 || f.scale > 1000 {
 			return fmt.Errorf("--scale %d: give a number from 1 to 1000 (城市倍数须在 1 至 1000 之间)", f.scale)
@@ -126,7 +125,9 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 		if !sum.Skipped {
 			log.Info("demo city loaded", "organisations", sum.Organisations, "records", sum.Projects, "disciplines", sum.Disciplines)
 		}
-		if err := seedDemo(actx, env, db, a, f.addr); err != nil {
+		// The city's history is written on its own days (not pinned); the
+		// demo's calls and accounts are set up on the business date.
+		if err := seedDemo(clock.With(actx, asOf), env, db, a, f.addr); err != nil {
 			return err
 		}
 	} else if err := firstRun(actx, env, a); err != nil {
