@@ -35,7 +35,8 @@ type todo struct {
 type landingData struct {
 	Kind  string // manager, reviewer, finance, org
 	Items []todo
-	More  int // lines left off (the longest lists are cut)
+	More  int  // lines left off (the longest lists are cut)
+	All   bool // ?all=1: no line left off
 }
 
 // frontData is the public front page.
@@ -49,7 +50,7 @@ type frontCall struct {
 }
 
 // landingMax is how many lines of stage counts a landing shows.
-const landingMax = 40
+var landingMax = 40
 
 func (s *Server) landing(w http.ResponseWriter, r *http.Request) error {
 	ri := info(r)
@@ -404,14 +405,14 @@ func (s *Server) managerLanding(r *http.Request) (*landingData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d.Items = append(d.Items, cut(stages, d)...)
+	d.Items = append(d.Items, cut(stages, d, r)...)
 	return d, nil
 }
 
 // cut keeps the landingMax largest counts, in their order, and counts the
 // rest in d.More.
-func cut(items []todo, d *landingData) []todo {
-	if len(items) <= landingMax {
+func cut(items []todo, d *landingData, r *http.Request) []todo {
+	if d.All = r.URL.Query().Get("all") == "1"; d.All || len(items) <= landingMax {
 		return items
 	}
 	idx := make([]int, len(items))
@@ -499,7 +500,7 @@ func (s *Server) orgLanding(r *http.Request) (*landingData, error) {
 		if err != nil {
 			return nil, err
 		}
-		d.Items = append(d.Items, cut(waiting, d)...)
+		d.Items = append(d.Items, cut(waiting, d, r)...)
 	}
 	return d, nil
 }

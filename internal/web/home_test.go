@@ -15,6 +15,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/web"
 	"github.com/xinzhi-platform/xinzhi/programs"
 	"github.com/xinzhi-platform/xinzhi/returnforms"
 )
@@ -215,6 +216,20 @@ func TestLandings(t *testing.T) {
 				}
 			}
 		}
+		// A long list keeps the largest lines and says how many it left off,
+		// with a link to all of them.
+		restore := web.SetLandingMax(1)
+		mgr0 := e.client()
+		mgr0.signIn("u-manager", pw)
+		_, body := mgr0.get("/")
+		counts, _ := landingItems(body)
+		if _, ok := counts[fmt.Sprintf("call-%d-review", call.ID)]; ok || !strings.Contains(body, `id="todo-more"`) || !strings.Contains(body, `href="/?all=1"`) {
+			t.Errorf("cut to one stage line: %v, no note of the rest", counts)
+		}
+		if _, body := mgr0.get("/?all=1"); !strings.Contains(body, fmt.Sprintf(`data-item="call-%d-review"`, call.ID)) {
+			t.Error("?all=1 does not list every line")
+		}
+		restore()
 		// The filtered lists hold what the counts count, and no more.
 		mgr := e.client()
 		mgr.signIn("u-manager", pw)
