@@ -88,7 +88,7 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	lang := info(r).lang
 	d := &frontData{}
-	calls, err := program.Calls(ctx, s.db, "")
+	calls, err := s.landingCalls(ctx)
 	if err != nil {
 		return err
 	}
@@ -128,8 +128,8 @@ type openCall struct {
 // standing call records are filed under).
 func (s *Server) callsToApply(ctx context.Context, calls []program.CallRow) ([]openCall, error) {
 	day := today(ctx)
-	tpls := templateCache{}
-	children, err := s.childPrograms(ctx)
+	tpls := newTemplateCache()
+	children, err := s.childPrograms(ctx, tpls)
 	if err != nil {
 		return nil, err
 	}
@@ -151,37 +151,78 @@ func (s *Server) callsToApply(ctx context.Context, calls []program.CallRow) ([]o
 
 // childPrograms are the keys of the programs whose records are made on a
 // parent record (a challenge's bids).
-func (s *Server) childPrograms(ctx context.Context) (map[string]bool, error) {
+func (s *Server) childPrograms(ctx context.Context, tpls *templateCache) (map[string]bool, error) {
 	progs, err := program.Programs(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]bool{}
 	for _, p := range progs {
-		pub, err := program.Latest(ctx, s.db, p.Key)
+		t, err := tpls.latest(ctx, s.db, p.Key)
 		if err != nil {
 			return nil, err
 		}
-		for _, ch := range pub.Template.Children {
+		for _, ch := range t.Children {
 			out[ch.Template] = true
 		}
 	}
 	return out, nil
 }
 
-// templateCache loads each template version once per request.
-type templateCache map[int64]*program.Template
+// landingCalls lists every call with its program, newest first — without
+// program.Calls' count of each call's records, which reads every record's
+// index entry: the landings count only what they show, by index ranges.
+func (s *Server) landingCalls(ctx context.Context) ([]program.CallRow, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.template_id, c.key, c.name, c.opens, c.closes, t.key, t.name
+		FROM calls c JOIN program_templates t ON t.id = c.template_id ORDER BY c.opens DESC, c.id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("landing: calls: %w", err)
+	}
+	defer rows.Close()
+	var out []program.CallRow
+	for rows.Next() {
+		var c program.CallRow
+		if err := rows.Scan(&c.ID, &c.TemplateID, &c.Key, &c.Name, &c.Opens, &c.Closes, &c.Program, &c.ProgramName); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
 
-func (c templateCache) get(ctx context.Context, q store.Querier, id int64) (*program.Template, error) {
-	if t, ok := c[id]; ok {
+// templateCache loads each template version, and each program's newest,
+// once per request.
+type templateCache struct {
+	byID  map[int64]*program.Template
+	byKey map[string]*program.Template
+}
+
+func newTemplateCache() *templateCache {
+	return &templateCache{byID: map[int64]*program.Template{}, byKey: map[string]*program.Template{}}
+}
+
+func (c *templateCache) get(ctx context.Context, q store.Querier, id int64) (*program.Template, error) {
+	if t, ok := c.byID[id]; ok {
 		return t, nil
 	}
 	t, err := program.LoadTemplate(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
-	c[id] = t
+	c.byID[id] = t
 	return t, nil
+}
+
+func (c *templateCache) latest(ctx context.Context, q store.Querier, key string) (*program.Template, error) {
+	if t, ok := c.byKey[key]; ok {
+		return t, nil
+	}
+	pub, err := program.Latest(ctx, q, key)
+	if err != nil {
+		return nil, err
+	}
+	c.byKey[key] = pub.Template
+	return pub.Template, nil
 }
 
 func programLabel(t *program.Template, lang string) string {
@@ -259,18 +300,18 @@ func stageCounts(ctx context.Context, q store.Querier, callID, orgID int64, stag
 
 // callTemplates are the templates whose records a call holds: its own
 // program's and its children's (a challenge's bids), newest versions.
-func (s *Server) callTemplates(ctx context.Context, tpls templateCache, c program.CallRow) ([]*program.Template, error) {
+func (s *Server) callTemplates(ctx context.Context, tpls *templateCache, c program.CallRow) ([]*program.Template, error) {
 	t, err := tpls.get(ctx, s.db, c.TemplateID)
 	if err != nil {
 		return nil, err
 	}
 	out := []*program.Template{t}
 	for _, ch := range t.Children {
-		pub, err := program.Latest(ctx, s.db, ch.Template)
+		ct, err := tpls.latest(ctx, s.db, ch.Template)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, pub.Template)
+		out = append(out, ct)
 	}
 	return out, nil
 }
@@ -281,12 +322,9 @@ func (s *Server) callTemplates(ctx context.Context, tpls templateCache, c progra
 // 0: the organisation's own records only.
 func (s *Server) stageItems(r *http.Request, calls []program.CallRow, orgID int64, who func(string) bool) ([]todo, error) {
 	ctx, lang := r.Context(), info(r).lang
-	tpls := templateCache{}
+	tpls := newTemplateCache()
 	var out []todo
 	for _, c := range calls {
-		if c.Records == 0 {
-			continue
-		}
 		ts, err := s.callTemplates(ctx, tpls, c)
 		if err != nil {
 			return nil, err
@@ -342,15 +380,12 @@ func (s *Server) managerLanding(r *http.Request) (*landingData, error) {
 	d := &landingData{Kind: "manager"}
 	// Reviews complete: records in a review stage whose first round holds
 	// the sheets the template asks for.
-	calls, err := program.Calls(ctx, s.db, "")
+	calls, err := s.landingCalls(ctx)
 	if err != nil {
 		return nil, err
 	}
-	tpls := templateCache{}
+	tpls := newTemplateCache()
 	for _, c := range calls {
-		if c.Records == 0 {
-			continue
-		}
 		ts, err := s.callTemplates(ctx, tpls, c)
 		if err != nil {
 			return nil, err
@@ -480,7 +515,7 @@ func (s *Server) orgLanding(r *http.Request) (*landingData, error) {
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM projects WHERE organisation_id = ?`, org).Scan(&mine); err != nil {
 		return nil, fmt.Errorf("landing: records: %w", err)
 	}
-	calls, err := program.Calls(ctx, s.db, "")
+	calls, err := s.landingCalls(ctx)
 	if err != nil {
 		return nil, err
 	}
