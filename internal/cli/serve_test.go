@@ -63,3 +63,12 @@ func TestSeedDemo(t *testing.T) {
 		}
 	}
 }
+
+// TestAsOfFlag: a business date that is not YYYY-MM-DD is refused, in both
+// languages, before anything is served.
+func TestAsOfFlag(t *testing.T) {
+	code, _, errOut := runCLI(t, "", "serve", "--data="+t.TempDir(), "--addr=127.0.0.1:0", "--as-of", "30/06/2025")
+	if code == 0 || !strings.Contains(errOut, "YYYY-MM-DD") || !strings.Contains(errOut, "业务日期") {
+		t.Fatalf("a bad --as-of: exit %d, %q", code, errOut)
+	}
+}
