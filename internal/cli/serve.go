@@ -20,6 +20,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/mail"
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -41,7 +42,8 @@ type serveFlags struct {
 	lifetime      time.Duration
 	logLevel      string
 	grace         time.Duration
-	scale         int // demo: how many times the demo city is multiplied
+	scale         int    // demo: how many times the demo city is multiplied
+	asOf          string // the business date (package clock); the demo's default is the demo city's last day
 }
 
 func envBool(env Env, key string) bool {
@@ -64,6 +66,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, env Env) {
 	fs.DurationVar(&f.idle, "session-idle", envDuration(env, "XINZHI_SESSION_IDLE", 30*time.Minute), "end sessions unused this long (XINZHI_SESSION_IDLE)")
 	fs.DurationVar(&f.lifetime, "session-lifetime", envDuration(env, "XINZHI_SESSION_LIFETIME", 12*time.Hour), "end sessions this long after sign-in (XINZHI_SESSION_LIFETIME)")
 	fs.StringVar(&f.logLevel, "log-level", envOr(env, "XINZHI_LOG_LEVEL", "info"), "debug, info, warn or error (XINZHI_LOG_LEVEL)")
+	fs.StringVar(&f.asOf, "as-of", env.Getenv("XINZHI_AS_OF"), "pin the business date YYYY-MM-DD: what is open, due or overdue is judged on it (XINZHI_AS_OF; demo: "+democity.AsOf+")")
 	fs.DurationVar(&f.grace, "shutdown-grace", envDuration(env, "XINZHI_SHUTDOWN_GRACE", 20*time.Second), "time for requests in flight at shutdown (XINZHI_SHUTDOWN_GRACE)")
 }
 
@@ -103,7 +106,13 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	if err != nil {
 		return err
 	}
-	var asOf time.Time
+	if isDemo && f.asOf == "" {
+		f.asOf = democity.AsOf
+	}
+	asOf, err := clock.Parse(f.asOf)
+	if err != nil {
+		return err
+	}
 	if isDemo {
 		if f.scale < 1 || f.scale > 1000 {
 			return fmt.Errorf("--scale %d: give a number from 1 to 1000 (城市倍数须在 1 至 1000 之间)", f.scale)
@@ -116,8 +125,9 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 		if !sum.Skipped {
 			log.Info("demo city loaded", "organisations", sum.Organisations, "records", sum.Projects, "disciplines", sum.Disciplines)
 		}
-		asOf, _ = time.ParseInLocation(time.DateOnly, democity.AsOf, time.FixedZone("CST", 8*3600))
-		if err := seedDemo(actx, env, db, a, f.addr); err != nil {
+		// The city's history is written on its own days (not pinned); the
+		// demo's calls and accounts are set up on the business date.
+		if err := seedDemo(clock.With(actx, asOf), env, db, a, f.addr); err != nil {
 			return err
 		}
 	} else if err := firstRun(actx, env, a); err != nil {
@@ -199,26 +209,24 @@ func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr 
 	if err := registry.Grant(ctx, db, registry.Recognition{Kind: "high_tech", Subject: "organisation", SubjectID: orgs[access.Org], Granted: "2024-12-01", Authority: "辽宁省科学技术厅（演示）"}); err != nil {
 		return fmt.Errorf("demo recognition: %w", err)
 	}
+	type account struct {
+		name, display string
+		role          access.Role
+	}
+	var accounts []account
+	for _, r := range access.Roles {
+		accounts = append(accounts, account{"demo-" + string(r), demoNames[r], r})
+	}
 	for i := 1; i <= 4; i++ {
-		name := fmt.Sprintf("demo-expert-%d", i)
-		u, err := a.UserByName(ctx, name)
-		if errors.Is(err, problem.ErrNotFound) {
-			_, err = a.CreateUser(ctx, auth.NewUser{Username: name, DisplayName: fmt.Sprintf("演示·专家%d", i), Password: demoPassword, Roles: []access.Role{access.Reviewer}})
-		} else if err == nil { // an expert of the demo city's pool: give it the demo password
-			err = a.SetPassword(ctx, u.ID, demoPassword, false)
-		}
-		if err != nil {
-			return fmt.Errorf("demo expert: %w", err)
-		}
+		accounts = append(accounts, account{fmt.Sprintf("demo-expert-%d", i), fmt.Sprintf("演示·专家%d", i), access.Reviewer})
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nDemo accounts (演示账号), password %s:\n", demoPassword)
-	fmt.Fprintln(tw, "  username\trole")
-	for _, r := range access.Roles {
-		name := "demo-" + string(r)
-		u, err := a.UserByName(ctx, name)
+	fmt.Fprintln(tw, "  username\trole\tname (姓名)")
+	for _, ac := range accounts {
+		u, err := a.UserByName(ctx, ac.name)
 		if errors.Is(err, problem.ErrNotFound) {
-			u, err = a.CreateUser(ctx, auth.NewUser{Username: name, DisplayName: demoNames[r], Password: demoPassword, Roles: []access.Role{r}, OrgID: orgs[r]})
+			u, err = a.CreateUser(ctx, auth.NewUser{Username: ac.name, DisplayName: ac.display, Password: demoPassword, Roles: []access.Role{ac.role}, OrgID: orgs[ac.role]})
 		} else if err == nil {
 			err = a.SetPassword(ctx, u.ID, demoPassword, false)
 			if err == nil && u.Disabled {
@@ -226,9 +234,9 @@ func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr 
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("demo account %s: %w", name, err)
+			return fmt.Errorf("demo account %s: %w", ac.name, err)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\n", name, r)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", ac.name, ac.role, u.DisplayName)
 	}
 	fmt.Fprintf(tw, "\nOpen http://%s and sign in (打开浏览器访问并登录).\n\n", addr)
 	return tw.Flush()
@@ -268,11 +276,7 @@ func remindReturns(ctx context.Context, db *store.DB, asOf time.Time, log *slog.
 	tick := time.NewTicker(time.Hour)
 	defer tick.Stop()
 	for {
-		today := asOf
-		if today.IsZero() {
-			today = time.Now().In(time.FixedZone("CST", 8*3600))
-		}
-		day, _ := time.Parse(time.DateOnly, today.Format(time.DateOnly))
+		day, _ := time.Parse(time.DateOnly, clock.Today(clock.With(ctx, asOf)))
 		if n, err := returns.Remind(ctx, db, day); err != nil {
 			log.Warn("return reminders", "err", err, "sent", n)
 		} else if n > 0 {
@@ -287,7 +291,8 @@ func remindReturns(ctx context.Context, db *store.DB, asOf time.Time, log *slog.
 }
 
 // seedDemoPrograms publishes the shipped templates and opens a call of each
-// program that has none, running from a month ago to two months ahead.
+// program that has none, running from a month before the business date to
+// two months after it.
 func seedDemoPrograms(ctx context.Context, db *store.DB) error {
 	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
 		return fmt.Errorf("demo programs: %w", err)
@@ -304,7 +309,7 @@ func seedDemoPrograms(ctx context.Context, db *store.DB) error {
 	for _, c := range calls {
 		has[c.Program] = true
 	}
-	now := store.Now()
+	now := clock.Now(ctx).In(clock.Shanghai)
 	for _, p := range progs {
 		if has[p.Key] {
 			continue

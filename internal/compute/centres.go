@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
@@ -67,6 +68,9 @@ func (centreSource) Touched(ctx context.Context, db *store.DB, evs []match.Event
 
 func (s centreSource) Load(ctx context.Context, db *store.DB, ids []int64) ([]match.Doc, error) {
 	day := s.today()
+	if d, ok := clock.Pinned(ctx); ok { // a server on a business date: what is free that day
+		day = d.Format(time.DateOnly)
+	}
 	caps, err := InForce(ctx, db, day)
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
@@ -181,7 +182,7 @@ func (solutionSource) Touched(ctx context.Context, db *store.DB, evs []match.Eve
 func (solutionSource) Load(ctx context.Context, db *store.DB, ids []int64) ([]match.Doc, error) {
 	var out []match.Doc
 	run := func(where string, args []any) error {
-		today := time.Now().In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
+		today := clock.Today(ctx) // the business date where the server runs on one
 		args = append([]any{ProviderKind, today, today}, args...)
 		rows, err := db.QueryContext(ctx, `SELECT `+solutionCols+` FROM digital_solutions x JOIN organisations o ON o.id = x.provider_id WHERE x.delisted = '' AND `+providerAdmitted+` AND `+where, args...)
 		if err != nil {

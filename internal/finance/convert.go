@@ -8,6 +8,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -85,7 +86,7 @@ func ConvertLeg(ctx context.Context, db *store.DB, p access.Principal, legID int
 	if t.Key != "finance_leg" || leg.Data["instrument"] != GrantToEquity {
 		return Conversion{}, problem.New(problem.ErrConflict, "finance.not_convertible")
 	}
-	if r.Date > store.Now().Add(8*time.Hour).Format(time.DateOnly) {
+	if r.Date > clock.Today(ctx) { // after the business date
 		return Conversion{}, problem.Invalid("round_date", "finance.future")
 	}
 	c, ps := Convert(leg.AmountDisbursed, r)

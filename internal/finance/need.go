@@ -12,6 +12,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -246,7 +247,7 @@ func Send(ctx context.Context, db *store.DB, p access.Principal, needID, product
 	if n.Stage == "" || n.Amount <= 0 {
 		return a, problem.New(problem.ErrConflict, "finance.need_incomplete")
 	}
-	if at.After(store.Now().Add(time.Hour)) {
+	if at.After(clock.Now(ctx).Add(time.Hour)) { // after the business date
 		return a, problem.Invalid("sent_on", "finance.future")
 	}
 	pr, err := GetProduct(ctx, db, productID)

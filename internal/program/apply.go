@@ -10,6 +10,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -50,7 +51,7 @@ func Apply(ctx context.Context, db *store.DB, files Files, p access.Principal, c
 	if err != nil {
 		return Project{}, err
 	}
-	if !c.OpenOn(store.Now().In(shanghai).Format(time.DateOnly)) {
+	if !c.OpenOn(clock.Today(ctx)) {
 		return Project{}, problem.New(problem.ErrConflict, "project.call_closed", c.Name, c.Opens, c.Closes)
 	}
 	t, err := LoadTemplate(ctx, db, c.TemplateID)

@@ -1,6 +1,7 @@
 package program
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -26,7 +27,8 @@ const (
 // Exclusion is a reviewer left out of a project, with why.
 type Exclusion struct {
 	ReviewerID int64      `json:"reviewer_id"`
-	Reviewer   string     `json:"reviewer"`
+	Reviewer   string     `json:"reviewer"`      // the username
+	Name       string     `json:"reviewer_name"` // how pages name the expert (ExpertName)
 	Conflicts  []Conflict `json:"conflicts"`
 }
 
@@ -187,7 +189,7 @@ func assign(ctx context.Context, tx *store.Tx, p access.Principal, projectID int
 			cs = append(cs, Conflict{Reason: ExcludedSanction, Detail: b.Misconduct + " " + b.Decision})
 		}
 		if len(cs) > 0 {
-			res.Excluded = append(res.Excluded, Exclusion{ReviewerID: r.UserID, Reviewer: r.Username, Conflicts: cs})
+			res.Excluded = append(res.Excluded, Exclusion{ReviewerID: r.UserID, Reviewer: r.Username, Name: cmp.Or(r.Name, r.Username), Conflicts: cs})
 			continue
 		}
 		eligible = append(eligible, r)
@@ -375,7 +377,7 @@ func Withdraw(ctx context.Context, db *store.DB, p access.Principal, assignmentI
 // Exclusions lists, per reviewer, the reasons logged when assignments of a
 // project left them out (the latest run's reasons for each reviewer).
 func Exclusions(ctx context.Context, q store.Querier, projectID int64) ([]Exclusion, error) {
-	rows, err := q.QueryContext(ctx, `SELECT e.reviewer_id, u.username, e.reason, e.detail, e.at FROM review_exclusions e JOIN users u ON u.id = e.reviewer_id
+	rows, err := q.QueryContext(ctx, `SELECT e.reviewer_id, u.username, `+ExpertName+`, e.reason, e.detail, e.at FROM review_exclusions e JOIN users u ON u.id = e.reviewer_id
 		WHERE e.project_id = ? ORDER BY e.reviewer_id, e.id`, projectID)
 	if err != nil {
 		return nil, fmt.Errorf("exclusions of %d: %w", projectID, err)
@@ -385,13 +387,13 @@ func Exclusions(ctx context.Context, q store.Querier, projectID int64) ([]Exclus
 	seen := map[int64]map[string]bool{}
 	for rows.Next() {
 		var id int64
-		var name, reason, detail string
+		var name, label, reason, detail string
 		var at any
-		if err := rows.Scan(&id, &name, &reason, &detail, &at); err != nil {
+		if err := rows.Scan(&id, &name, &label, &reason, &detail, &at); err != nil {
 			return nil, err
 		}
 		if len(out) == 0 || out[len(out)-1].ReviewerID != id {
-			out = append(out, Exclusion{ReviewerID: id, Reviewer: name})
+			out = append(out, Exclusion{ReviewerID: id, Reviewer: name, Name: label})
 			seen[id] = map[string]bool{}
 		}
 		if key := reason + "\x00" + detail; !seen[id][key] {

@@ -48,7 +48,7 @@ func LedgerOf(ctx context.Context, q store.Querier, person int64) (PersonLedger,
 		return out, err
 	}
 	tpls := map[int64]*Template{}
-	today := Clock().In(shanghai).Format(time.DateOnly)
+	today := businessNow(ctx).In(shanghai).Format(time.DateOnly)
 	for _, h := range hits {
 		t, ok := tpls[h.tid]
 		if !ok {

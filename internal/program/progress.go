@@ -168,7 +168,7 @@ func EndOf(t *Template, data map[string]any) string {
 // table's rows whose boolean column is ticked; taken(key): how many times
 // the record took that transition (a tranche after the mid-term check).
 func progressEnv(ctx context.Context, q store.Querier, t *Template, pr Project, env map[string]any) error {
-	today := Clock().In(shanghai).Format(time.DateOnly)
+	today := businessNow(ctx).In(shanghai).Format(time.DateOnly)
 	set := func(k string, f any) { // a form field of that name wins
 		if _, ok := t.Field(k); !ok {
 			env[k] = f

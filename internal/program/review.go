@@ -21,7 +21,8 @@ type Assignment struct {
 	ProjectID  int64              `json:"project_id"`
 	Round      int                `json:"round"`
 	ReviewerID int64              `json:"reviewer_id"`
-	Reviewer   string             `json:"reviewer"`
+	Reviewer   string             `json:"reviewer"`      // the expert's username (for the API and the audit)
+	Name       string             `json:"reviewer_name"` // how pages name the expert (ExpertName)
 	Status     string             `json:"status"`
 	Override   string             `json:"override_reason,omitempty"`
 	Declined   string             `json:"declined_reason,omitempty"`
@@ -31,12 +32,17 @@ type Assignment struct {
 	Version    int                `json:"version"`
 }
 
-const assignmentColumns = `a.id, a.project_id, a.round, a.reviewer_id, u.username, a.status, a.override_reason, a.declined_reason, a.comment, a.total, a.version`
+const assignmentColumns = `a.id, a.project_id, a.round, a.reviewer_id, u.username, ` + ExpertName + `, a.status, a.override_reason, a.declined_reason, a.comment, a.total, a.version`
+
+// ExpertName is how pages name an expert (users u): the account's display
+// name, with the linked person's name after it where that differs; the
+// login only when the account has no display name.
+const ExpertName = `(CASE WHEN u.display_name <> '' THEN u.display_name ELSE u.username END || COALESCE((SELECT '（' || pp.name || '）' FROM people pp WHERE pp.id = u.person_id AND pp.name <> u.display_name), ''))`
 
 func scanAssignment(s interface{ Scan(...any) error }) (Assignment, error) {
 	var a Assignment
 	var total sql.NullFloat64
-	err := s.Scan(&a.ID, &a.ProjectID, &a.Round, &a.ReviewerID, &a.Reviewer, &a.Status, &a.Override, &a.Declined, &a.Comment, &total, &a.Version)
+	err := s.Scan(&a.ID, &a.ProjectID, &a.Round, &a.ReviewerID, &a.Reviewer, &a.Name, &a.Status, &a.Override, &a.Declined, &a.Comment, &total, &a.Version)
 	if total.Valid {
 		a.Total = &total.Float64
 	}
@@ -176,6 +182,11 @@ func SubmitScores(ctx context.Context, db *store.DB, p access.Principal, assignm
 		if err := audit.Append(ctx, tx, audit.Change{Entity: "review_assignment", EntityID: a.ID, Action: "score",
 			Before: map[string]any{"status": a.Status, "total": a.Total}, After: map[string]any{"status": Submitted, "total": total, "scores": s.Scores}}); err != nil {
 			return err
+		}
+		if a.Status == Assigned { // the first sheet from this expert: the round may now be complete
+			if err := noticeReviewed(ctx, tx, t, pr, a.Round); err != nil {
+				return err
+			}
 		}
 		out, err = GetAssignment(ctx, tx, a.ID)
 		return err
@@ -366,4 +377,27 @@ func Ranking(ctx context.Context, q store.Querier, callID int64, stage string, r
 		}
 	}
 	return out, nil
+}
+
+// Required is how many score sheets a round needs before its results
+// decide anything: the template's reviewers per record, at least one.
+func (r *Review) Required() int { return max(r.ReviewersPerRecord, 1) }
+
+// ReviewedInCall counts a call's records of t's program (a call also holds
+// its records' children, a challenge's bids) in the review stage whose first
+// round holds the score sheets the template requires (the indexes
+// projects(call_id, stage) and review_assignments(project_id, round, …)).
+func ReviewedInCall(ctx context.Context, q store.Querier, callID int64, t *Template) (int, error) {
+	if t.Review == nil {
+		return 0, nil
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT count(*) FROM projects p WHERE p.call_id = ? AND p.stage = ?
+		AND p.template_id IN (SELECT id FROM program_templates WHERE key = ?)
+		AND (SELECT count(*) FROM review_assignments a WHERE a.project_id = p.id AND a.round = 1 AND a.status = ?) >= ?`,
+		callID, t.Review.ReviewStage(), t.Key, Submitted, t.Review.Required()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("reviewed records of call %d: %w", callID, err)
+	}
+	return n, nil
 }

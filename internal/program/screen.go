@@ -61,7 +61,7 @@ func Screening(ctx context.Context, q store.Querier, t *Template, pr Project, sc
 	if err != nil {
 		return nil, nil, "", err
 	}
-	day = screenDay(scope, c, Clock())
+	day = screenDay(scope, c, businessNow(ctx))
 	subs, err := subjects(ctx, q, t, pr)
 	if err != nil {
 		return nil, nil, "", err

@@ -60,3 +60,7 @@ func CreateInTxAt(ctx context.Context, tx *store.Tx, callID, orgID int64, data m
 	}
 	return pr, syncParties(ctx, tx, t, pr.ID, data)
 }
+
+// Standing reports whether c is a standing call (StandingCall): records are
+// filed under it as they arise, nobody applies to it.
+func (c Call) Standing() bool { return c.Opens == "2000-01-01" && c.Closes == "2099-12-31" }

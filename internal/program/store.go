@@ -17,6 +17,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -243,6 +244,15 @@ func appendEventAt(ctx context.Context, tx *store.Tx, program string, projectID 
 // on chosen days.
 var Clock = store.Now
 
+// businessNow is Clock's time on the business date pinned in ctx (package
+// clock), if one is: what judges due days and overdue months.
+func businessNow(ctx context.Context) time.Time {
+	if d, ok := clock.Pinned(ctx); ok {
+		return clock.At(d, Clock())
+	}
+	return Clock()
+}
+
 // rollUp keeps stage_daily in step with the event just written: the record
 // entered to (for the first time, if no earlier event reached it) and left
 // from, on the event's day in China time.
@@ -400,7 +410,7 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			if err != nil {
 				return err
 			}
-			if d, ok := due(*tr, c, time.Time{}); ok && store.Now().After(d.Due) {
+			if d, ok := due(*tr, c, time.Time{}); ok && clock.Now(ctx).After(d.Due) {
 				return problem.New(problem.ErrConflict, "project.deadline_passed", tr.named(), c.Closes)
 			}
 		}
@@ -545,6 +555,9 @@ func MoveWith(ctx context.Context, db *store.DB, p access.Principal, id int64, k
 			if err := Notify(ctx, tx, Notice{OrganisationID: pr.OrganisationID, ProjectID: pr.ID, Kind: "project_moved", Args: []any{title, tr.Name, cmp.Or(tr.NameEN, tr.Name)}}); err != nil {
 				return err
 			}
+		}
+		if err := noticeSubmitted(ctx, tx, t, p, pr, tr); err != nil {
+			return err
 		}
 		if tr.Grants != nil {
 			if err := grant(ctx, tx, tr.Grants, pr); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -169,7 +170,7 @@ func ViewOf(ctx context.Context, q store.Querier, p access.Principal, id int64) 
 	if n := len(v.History); n > 0 {
 		entered = v.History[n-1].At
 	}
-	v.Deadlines = Deadlines(t, c, pr.Stage, entered, store.Now())
+	v.Deadlines = Deadlines(t, c, pr.Stage, entered, clock.Now(ctx))
 	if reach.Blind {
 		for _, f := range t.Form {
 			val, ok := pr.Data[f.Key]

@@ -292,6 +292,19 @@ func TestBrowserChallenge(t *testing.T) {
 	b.click(fmt.Sprintf(`#children-bids a[href="/projects/%d"]`, bid))
 	stage("已揭榜")
 	move("start_review", "专家评审")
+	// The decision waits for the five score sheets the template asks for
+	// (scoring through the pages is TestProgramFlowAndBlindReview's).
+	for i := 1; i <= 5; i++ {
+		u, err := svc.CreateUser(ctx, auth.NewUser{Username: fmt.Sprintf("expert-%d", i), DisplayName: fmt.Sprintf("专家%d", i), Password: pw, Roles: []access.Role{access.Reviewer}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO review_assignments (project_id, round, reviewer_id, status, assigned_at, assigned_by, total) VALUES (?, 1, ?, 'submitted', ?, 'test', 80)`,
+			bid, u.ID, store.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.navigate(ts.URL + recordPath(bid))
 	move("dock", "对接洽谈")
 	move("select", "中榜")
 	signOut()

@@ -73,7 +73,7 @@ func TestBrowserRegistryImport(t *testing.T) {
 	b.run(chromedp.SendKeys(chromedp.ID("username"), username))
 	b.run(chromedp.SendKeys(chromedp.ID("password"), pw))
 	b.click(`form[action="/signin"] button[type="submit"]`)
-	b.expectPage("/cockpit", "驾驶舱", "zh-CN")
+	b.expectPage("/", "待办事项", "zh-CN") // a manager's landing
 
 	upload := func(path string, wantStatus int) {
 		t.Helper()

@@ -111,8 +111,8 @@ func TestBrowserSignIn(t *testing.T) {
 	b.run(chromedp.SendKeys(chromedp.ID("code"), code))
 	b.click(`form[action="/signin/code"] button[type="submit"]`)
 
-	// Signed in: / sends a manager to the cockpit.
-	b.expectPage("/cockpit", "驾驶舱", "zh-CN")
+	// Signed in: a manager lands on what waits for a decision.
+	b.expectPage("/", "待办事项", "zh-CN")
 	b.expectPressed("zh-CN")
 	b.expectScripts()
 	session := b.sessionCookie(ts.URL)

@@ -20,6 +20,7 @@ type boardData struct {
 	Open      bool
 	Columns   []boardColumn
 	Staff     bool
+	Stage     string // ?stage=: the one stage shown (its label)
 	Manager   bool
 	Applicant bool
 	Mine      []program.ProjectRow
@@ -107,13 +108,30 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 	}
 	pr := info(r).principal
 	lang := info(r).lang
-	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today()), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
+	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today(r.Context())), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
 		Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
+	prog := r.URL.Query().Get("program") // ?program=: the call's records of that program only (its own, or a challenge's bids)
+	child := prog
+	if child == t.Key {
+		child = ""
+	}
+	if child != "" {
+		pub, err := program.Latest(ctx, s.db, child)
+		if err != nil {
+			return nil, err
+		}
+		t = pub.Template
+		d.Template = t
+	}
+	stage := r.URL.Query().Get("stage") // ?stage=: one stage's records (the landing's links)
+	if stage != "" {
+		d.Stage = stageLabel(t, stage, lang)
+	}
 	if !d.Staff {
-		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Scope: pr.OrgScope()})
+		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Scope: pr.OrgScope()})
 		return d, err
 	}
-	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Limit: boardMax, All: all})
+	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Limit: boardMax, All: all})
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +141,7 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 	}
 	d.Shown, d.Total = float64(len(rows)), float64(total)
 	var scores map[int64]*float64
-	if t.Review != nil {
+	if t.Review != nil && child == "" {
 		rank, err := program.Ranking(ctx, s.db, c.ID, t.Review.ReviewStage(), 1)
 		if err != nil {
 			return nil, err
@@ -139,6 +157,9 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 		}
 	}
 	for _, st := range t.Stages {
+		if stage != "" && st.Key != stage {
+			continue
+		}
 		col := boardColumn{Stage: st, Label: stageLabel(t, st.Key, lang)}
 		for _, p := range rows {
 			if p.Stage == st.Key {
@@ -147,7 +168,7 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 		}
 		d.Columns = append(d.Columns, col)
 	}
-	if d.Manager {
+	if d.Manager && child == "" { // bulk moves post to the call's own program
 		for _, tr := range t.Transitions {
 			if tr.Amount != "" || t.Grave(&tr) { // an amount per record, or a reason per record: one by one on its page
 				continue
@@ -214,6 +235,13 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 	if r.FormValue("confirm") == "1" {
 		for _, rec := range b.Records {
 			res := bulkResult{ID: rec.ID, Title: rec.Title, OK: true}
+			if wait, err := s.reviewsWait(r, d.Template, tr, rec.ID, rec.Stage); err != nil {
+				return err
+			} else if wait != "" { // a decision on a review whose sheets are not all in waits, as on the record's page
+				res.OK, res.Message = false, wait
+				b.Results = append(b.Results, res)
+				continue
+			}
 			_, err := program.Move(r.Context(), s.db, info(r).principal, rec.ID, tr.Key, b.Note)
 			if err == nil {
 				s.afterMove(r.Context(), rec.ID)
@@ -229,6 +257,20 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 		d.Bulk = b
 	}
 	return s.render(w, http.StatusOK, "call", s.newPage(w, r, "call.title", d))
+}
+
+// reviewsWait is why tr may not yet be taken on a record in stage: it
+// decides on a review whose round lacks the sheets the template asks for.
+// Empty: it may.
+func (s *Server) reviewsWait(r *http.Request, t *program.Template, tr *program.Transition, id int64, stage string) (string, error) {
+	if !t.DecidesOnReview(tr) || stage != t.Review.ReviewStage() {
+		return "", nil
+	}
+	res, err := program.Results(r.Context(), s.db, t, id, 1)
+	if err != nil || res.Submitted >= t.Review.Required() {
+		return "", err
+	}
+	return i18n.T(info(r).lang, "project.awaiting_reviews", res.Submitted, t.Review.Required()), nil
 }
 
 // callExport writes a call's records, with scores and ranks, as .xlsx: all

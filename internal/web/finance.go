@@ -12,10 +12,10 @@ import (
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
-	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 // financeData is the science-finance page: products on the shelf, the
@@ -179,7 +179,7 @@ func (s *Server) offers(r *http.Request) (*offersData, error) {
 	if d.Offers, err = finance.Suggest(ctx, s.db, s.products, pr, id, 20); err != nil {
 		return nil, err
 	}
-	if d.Applications, err = finance.ApplicationsOf(ctx, s.db, id, today()); err != nil {
+	if d.Applications, err = finance.ApplicationsOf(ctx, s.db, id, today(r.Context())); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -206,7 +206,7 @@ func (s *Server) sendNeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("product %q: %w", r.PathValue("product"), problem.ErrNotFound)
 	}
-	if _, err := finance.Send(r.Context(), s.db, info(r).principal, id, product, store.Now()); err != nil {
+	if _, err := finance.Send(r.Context(), s.db, info(r).principal, id, product, clock.Now(r.Context())); err != nil {
 		var pe *problem.Error
 		if errors.As(err, &pe) && !errors.Is(err, problem.ErrNotFound) {
 			d, derr := s.offers(r)
@@ -241,11 +241,14 @@ func (s *Server) applicationList(r *http.Request) (*applicationsData, error) {
 	default:
 		org = pr.OrgID
 	}
-	rows, err := finance.Applications(r.Context(), s.db, inst, org, today())
+	rows, err := finance.Applications(r.Context(), s.db, inst, org, today(r.Context()))
 	if err != nil {
 		return nil, err
 	}
-	return &applicationsData{Rows: rows, MayDecide: pr.Has(access.Finance) || pr.Can(access.ProgramManage), Today: today()}, nil
+	if dec := r.URL.Query().Get("decision"); dec != "" { // ?decision=pending: the landing's inbox
+		rows = slices.DeleteFunc(rows, func(a finance.Application) bool { return a.Decision != dec })
+	}
+	return &applicationsData{Rows: rows, MayDecide: pr.Has(access.Finance) || pr.Can(access.ProgramManage), Today: today(r.Context())}, nil
 }
 
 func (s *Server) applicationsPage(w http.ResponseWriter, r *http.Request) error {
@@ -342,7 +345,7 @@ func (s *Server) apiSend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("product %q: %w", r.PathValue("product"), problem.ErrNotFound)
 	}
-	a, err := finance.Send(r.Context(), s.db, info(r).principal, id, product, store.Now())
+	a, err := finance.Send(r.Context(), s.db, info(r).principal, id, product, clock.Now(r.Context()))
 	if err != nil {
 		return err
 	}

@@ -46,6 +46,13 @@ type env struct {
 // strict is set.
 func newEnv(t *testing.T, db *store.DB, strict bool) *env {
 	t.Helper()
+	return newEnvCfg(t, db, strict, web.Config{})
+}
+
+// newEnvCfg is newEnv with more of the server's configuration (a pinned
+// business date: Config.AsOf).
+func newEnvCfg(t *testing.T, db *store.DB, strict bool, more web.Config) *env {
+	t.Helper()
 	cfg := auth.DefaultConfig()
 	cfg.Password = password.Fast
 	cfg.Demo = !strict
@@ -59,7 +66,7 @@ func newEnv(t *testing.T, db *store.DB, strict bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}}, db, a, slog.New(slog.NewTextHandler(testLog(), nil)))
+	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}, AsOf: more.AsOf}, db, a, slog.New(slog.NewTextHandler(testLog(), nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
-	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
 )
 
@@ -155,7 +155,7 @@ func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) error {
 
 func asOfText(p metric.Params) string {
 	if p.AsOf.IsZero() {
-		return today()
+		return clock.Today(context.Background()) // no pinned date: the day in China
 	}
 	return p.AsOf.Format(time.DateOnly)
 }
@@ -395,7 +395,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	}
 
 	if p.AsOf.IsZero() {
-		p.AsOf = store.Now().In(shanghai)
+		p.AsOf = clock.Now(r.Context()).In(shanghai)
 	}
 	var bars []chartRow
 	for _, def := range s.indicators.All() {

@@ -16,6 +16,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 )
@@ -86,7 +87,8 @@ func securityHeaders(next http.Handler) http.Handler {
 func (s *Server) wrap(rt *route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ri := &reqInfo{principal: access.Anonymous, route: rt}
-		r = r.WithContext(context.WithValue(r.Context(), infoKey{}, ri))
+		// The business date: what is open, due or overdue is judged on it.
+		r = r.WithContext(clock.With(context.WithValue(r.Context(), infoKey{}, ri), s.cfg.AsOf))
 		ri.lang = s.langOf(r, nil)
 		if err := s.identify(w, r, ri); err != nil {
 			s.fail(w, r, ri, err)

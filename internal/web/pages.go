@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -38,7 +39,7 @@ func (s *Server) overdueProposals(r *http.Request) ([]overdueRow, error) {
 		return nil, err
 	}
 	var out []overdueRow
-	now := today()
+	now := today(r.Context())
 	for _, row := range rows {
 		if row.Stage == "replied" || row.Stage == "closed" {
 			continue
@@ -77,7 +78,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	}
 	end := p.AsOf
 	if end.IsZero() {
-		end = store.Now().In(shanghai)
+		end = clock.Now(r.Context()).In(shanghai)
 	}
 	var years []string
 	var series []chartSeries

@@ -1,19 +1,19 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
-	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 // programsData is the programs page: every published program with its
@@ -35,7 +35,9 @@ type programRow struct {
 	Calls []program.CallRow
 }
 
-func today() string { return store.Now().In(shanghai).Format(time.DateOnly) }
+// today is the business date of the request (clock: the pinned date, else
+// the day in China).
+func today(ctx context.Context) string { return clock.Today(ctx) }
 
 func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
@@ -48,8 +50,18 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := programsData{Today: today(), Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
+	d := programsData{Today: today(r.Context()), Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
 	d.Names = map[string]string{}
+	applyTo := map[int64]bool{} // an applicant's calls: those the landing and the front page count
+	if d.Applicant && !d.Manager {
+		open, err := s.callsToApply(ctx, calls)
+		if err != nil {
+			return err
+		}
+		for _, c := range open {
+			applyTo[c.ID] = true
+		}
+	}
 	for _, sm := range progs {
 		row := programRow{Summary: sm, Label: sm.Name}
 		pub, err := program.Latest(ctx, s.db, sm.Key)
@@ -64,7 +76,7 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 			continue // programs the bureau runs itself, and child records
 		}
 		for _, c := range calls {
-			if c.Program == sm.Key && (!d.Applicant || d.Manager || c.OpenOn(d.Today)) {
+			if c.Program == sm.Key && (!d.Applicant || d.Manager || applyTo[c.ID]) {
 				row.Calls = append(row.Calls, c)
 			}
 		}
@@ -171,8 +183,8 @@ func (s *Server) callNewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(w, r, "call.new", callForm{Program: pub.Template})
-	p.Form["key"] = pub.Template.Key + "-" + today()[:4]
-	p.Form["opens"] = today()
+	p.Form["key"] = pub.Template.Key + "-" + today(r.Context())[:4]
+	p.Form["opens"] = today(r.Context())
 	return s.render(w, http.StatusOK, "call_new", p)
 }
 

@@ -3,8 +3,8 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
@@ -47,7 +47,7 @@ func (s *Server) progressPanel(r *http.Request, v program.View) (*progressPanel,
 	lang := info(r).lang
 	p := &progressPanel{End: end, RefundDue: pr.RefundDue, Refunded: pr.Refunded}
 	if end != "" {
-		p.Overdue = program.OverdueMonths(end, program.Clock().In(shanghai).Format(time.DateOnly))
+		p.Overdue = program.OverdueMonths(end, clock.Today(r.Context()))
 	}
 	for _, c := range cmps {
 		cv := comparisonView{From: snapName(c.From, lang), To: snapName(c.To, lang), FromAt: c.FromAt.In(shanghai).Format("2006-01-02 15:04")}

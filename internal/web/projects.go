@@ -40,6 +40,7 @@ type projectData struct {
 	Editable   bool
 	Missing    []string
 	Moves      []moveButton
+	MovesWait  string // why the moves deciding on a review are disabled (its sheets are not all in)
 	History    []historyRow
 	Review     *reviewPanel
 	Deadlines  []deadlineRow
@@ -88,6 +89,8 @@ type moveButton struct {
 	Key, Label string
 	Amount     string // approved or disbursed: the move asks for an amount
 	Grave      bool   // bars someone, makes money due back or fails the record: asks a reason and a confirmation
+	Negative   bool   // the negative answer (refuse, end, send back): shown apart from the positive move
+	Wait       bool   // decides on a review whose score sheets are not all in: disabled, the reason in MovesWait
 }
 
 type historyRow struct {
@@ -104,7 +107,7 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
 	d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, nil, nil, lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/apply", c.ID)}
 	d.View.Template = t
 	p := s.newPage(w, r, "project.apply", d)
-	if !c.OpenOn(today()) {
+	if !c.OpenOn(today(r.Context())) {
 		p.Flash = problem.Message(problem.New(problem.ErrConflict, "project.call_closed", c.Name, c.Opens, c.Closes), lang)
 		p.Bad = true
 	}
@@ -251,6 +254,19 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 			d.Missing = append(d.Missing, label)
 		}
 	}
+	// Moves that decide on a review wait until the round holds the score
+	// sheets the template requires.
+	reviewsIn := true
+	if t.Review != nil && v.Stage == t.Review.ReviewStage() {
+		res, err := program.Results(r.Context(), s.db, t, v.ID, 1)
+		if err != nil {
+			return nil, err
+		}
+		if res.Submitted < t.Review.Required() {
+			reviewsIn = false
+			d.MovesWait = i18n.T(lang, "project.awaiting_reviews", res.Submitted, t.Review.Required())
+		}
+	}
 	for _, tr := range t.Transitions {
 		if !contains(tr.From, v.Stage) {
 			continue
@@ -261,11 +277,15 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 				ok = true
 			}
 			if ok {
-				d.Moves = append(d.Moves, moveButton{Key: tr.Key, Label: transitionLabel(tr, lang), Amount: tr.Amount, Grave: t.Grave(&tr)})
+				d.Moves = append(d.Moves, moveButton{Key: tr.Key, Label: transitionLabel(tr, lang), Amount: tr.Amount, Grave: t.Grave(&tr),
+					Negative: t.Negative(&tr), Wait: !reviewsIn && t.DecidesOnReview(&tr)})
 				d.AsksAmount = d.AsksAmount || tr.Amount != ""
 				break
 			}
 		}
+	}
+	if !slices.ContainsFunc(d.Moves, func(m moveButton) bool { return m.Wait }) {
+		d.MovesWait = "" // nothing this user may take waits on the review
 	}
 	for _, dl := range v.Deadlines {
 		for _, tr := range t.Transitions {

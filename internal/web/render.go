@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -38,7 +40,17 @@ type page struct {
 	Errors    map[string]string // field → message
 	Form      map[string]string
 	Data      any
-	Auth      bool // a sign-in page: no navigation
+	Auth      bool   // a sign-in page: no navigation
+	AsOf      string // the pinned business date (package clock), shown in the header; empty: none pinned
+}
+
+// Today is the business date (the pinned one, else the day in China): the
+// default of a form's date fields.
+func (p *page) Today() string {
+	if p.AsOf != "" {
+		return p.AsOf
+	}
+	return clock.Today(context.Background())
 }
 
 // T translates a message key in the page's language.
@@ -124,6 +136,9 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, title string, d
 	if r.Method == http.MethodGet && r.URL.RawQuery != "" { // switching language keeps what the page was showing
 		p.Back = r.URL.Path + "?" + r.URL.RawQuery
 	}
+	if d, ok := clock.Pinned(r.Context()); ok {
+		p.AsOf = d.Format(time.DateOnly)
+	}
 	if ri.session == nil || ri.session.Stage != auth.StageOK {
 		p.Auth = true
 	} else {
@@ -193,7 +208,6 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		"cond":   condition,
 		"num":    formatNumber,
 		"f64":    func(i int64) float64 { return float64(i) },
-		"today":  today,
 		"figure": displayValue,
 		"isoTime": func(s string) string {
 			t, err := time.Parse(time.RFC3339, s)

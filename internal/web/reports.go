@@ -2,11 +2,13 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
 	"github.com/xinzhi-platform/xinzhi/reports"
@@ -29,7 +31,7 @@ func (s *Server) dataDay() string {
 	if !s.cfg.AsOf.IsZero() {
 		return s.cfg.AsOf.Format(time.DateOnly)
 	}
-	return today()
+	return clock.Today(context.Background()) // no pinned date: the day in China
 }
 
 func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {

@@ -62,7 +62,7 @@ func (s *Server) reviewPanel(r *http.Request, v program.View) (*reviewPanel, err
 			for _, c := range x.Conflicts {
 				reasons = append(reasons, strings.TrimSpace(i18n.T(lang, "conflict."+c.Reason)+" "+c.Detail))
 			}
-			rp.Exclusions = append(rp.Exclusions, exclusionRow{Reviewer: x.Reviewer, Reasons: strings.Join(reasons, "；")})
+			rp.Exclusions = append(rp.Exclusions, exclusionRow{Reviewer: x.Name, Reasons: strings.Join(reasons, "；")})
 		}
 		if rp.Manager {
 			if rp.Ratings, err = program.ProjectRatings(ctx, s.db, v.ID); err != nil {
@@ -294,8 +294,9 @@ func (s *Server) reviewRows(r *http.Request) ([]reviewRow, error) {
 		return nil, err
 	}
 	out := []reviewRow{}
+	status := r.URL.Query().Get("status") // ?status=assigned: the landing's "reviews to do"
 	for _, a := range as {
-		if a.Status == program.Withdrawn {
+		if a.Status == program.Withdrawn || (status != "" && a.Status != status) {
 			continue
 		}
 		v, err := program.ViewOf(r.Context(), s.db, pr, a.ProjectID)

@@ -41,7 +41,7 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/account/mfa", perm: access.SignedIn, h: s.enrol, stages: []auth.Stage{auth.StageEnrol}, summary: "confirm second-factor enrolment"},
 
 		// Application.
-		{method: "GET", pattern: "/{$}", perm: access.SignedIn, h: s.home, summary: "home: the first page a role needs"},
+		{method: "GET", pattern: "/{$}", perm: access.Public, h: s.landing, summary: "the front page (open calls, challenges, open data) for visitors; a signed-in user's work with counts (home.go)"},
 		{method: "GET", pattern: "/cockpit", perm: access.CockpitView, h: s.cockpit, summary: "cockpit"},
 		{method: "GET", pattern: "/cockpit/areas/{n}", perm: access.CockpitView, h: s.areaPage, summary: "the cockpit page of one section of the letter, against a year before, by district"},
 		{method: "GET", pattern: "/indicators", perm: access.CockpitView, h: s.metricsPage, summary: "every indicator as of a date"},
