@@ -13,7 +13,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
@@ -23,9 +22,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/mail"
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
-	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
-	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
@@ -182,70 +179,23 @@ func firstRun(ctx context.Context, env Env, a *auth.Service) error {
 
 // demoPassword is every demo account's password: the demo is for looking
 // around, and the banner on every page says so.
-const demoPassword = "xinzhi-demo-2025"
+const demoPassword = democity.Password
 
-// seedDemo creates the demo organisations and one account per role, and
-// resets their passwords so the printed details always work.
+// seedDemo sets up the demo's accounts, organisations and calls (see
+// democity.SetUp) and prints every account.
 func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr string) error {
-	orgs := map[access.Role]int64{}
-	for _, o := range []struct {
-		role       access.Role
-		name, kind string
-	}{{access.Org, "沈阳示例智能装备有限公司（演示）", "enterprise"}, {access.Finance, "沈阳示例科技银行（演示）", "bank"}} {
-		got, err := registry.ByName(ctx, db, o.name)
-		if errors.Is(err, problem.ErrNotFound) {
-			got, err = registry.Create(ctx, db, registry.Organisation{Name: o.name, Kind: o.kind})
-		}
-		if err != nil {
-			return fmt.Errorf("demo organisation: %w", err)
-		}
-		orgs[o.role] = got.ID
-	}
-	if err := seedDemoPrograms(ctx, db); err != nil {
+	accounts, err := democity.SetUp(ctx, db, a)
+	if err != nil {
 		return err
-	}
-	// The demo enterprise holds a high-tech certificate (rules read
-	// recognitions), and four more experts make a review panel possible.
-	if err := registry.Grant(ctx, db, registry.Recognition{Kind: "high_tech", Subject: "organisation", SubjectID: orgs[access.Org], Granted: "2024-12-01", Authority: "辽宁省科学技术厅（演示）"}); err != nil {
-		return fmt.Errorf("demo recognition: %w", err)
-	}
-	type account struct {
-		name, display string
-		role          access.Role
-	}
-	var accounts []account
-	for _, r := range access.Roles {
-		accounts = append(accounts, account{"demo-" + string(r), demoNames[r], r})
-	}
-	for i := 1; i <= 4; i++ {
-		accounts = append(accounts, account{fmt.Sprintf("demo-expert-%d", i), fmt.Sprintf("演示·专家%d", i), access.Reviewer})
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "\nDemo accounts (演示账号), password %s:\n", demoPassword)
 	fmt.Fprintln(tw, "  username\trole\tname (姓名)")
 	for _, ac := range accounts {
-		u, err := a.UserByName(ctx, ac.name)
-		if errors.Is(err, problem.ErrNotFound) {
-			u, err = a.CreateUser(ctx, auth.NewUser{Username: ac.name, DisplayName: ac.display, Password: demoPassword, Roles: []access.Role{ac.role}, OrgID: orgs[ac.role]})
-		} else if err == nil {
-			err = a.SetPassword(ctx, u.ID, demoPassword, false)
-			if err == nil && u.Disabled {
-				_, err = a.SetDisabled(ctx, u.ID, false)
-			}
-		}
-		if err != nil {
-			return fmt.Errorf("demo account %s: %w", ac.name, err)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", ac.name, ac.role, u.DisplayName)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", ac.Username, ac.Role, ac.Name)
 	}
 	fmt.Fprintf(tw, "\nOpen http://%s and sign in (打开浏览器访问并登录).\n\n", addr)
 	return tw.Flush()
-}
-
-var demoNames = map[access.Role]string{
-	access.SysAdmin: "演示·系统管理员", access.SecAdmin: "演示·安全管理员", access.Auditor: "演示·审计管理员",
-	access.Manager: "演示·项目管理员", access.Reviewer: "演示·评审专家", access.Org: "演示·企业用户",
-	access.Finance: "演示·银行用户", access.Viewer: "演示·局领导（只读）",
 }
 
 // deliverNotices e-mails notifications through the relay every half minute
@@ -288,47 +238,4 @@ func remindReturns(ctx context.Context, db *store.DB, asOf time.Time, log *slog.
 		case <-tick.C:
 		}
 	}
-}
-
-// seedDemoPrograms publishes the shipped templates and opens a call of each
-// program that has none, running from a month before the business date to
-// two months after it.
-func seedDemoPrograms(ctx context.Context, db *store.DB) error {
-	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
-		return fmt.Errorf("demo programs: %w", err)
-	}
-	progs, err := program.Programs(ctx, db)
-	if err != nil {
-		return err
-	}
-	calls, err := program.Calls(ctx, db, "")
-	if err != nil {
-		return err
-	}
-	has := map[string]bool{}
-	for _, c := range calls {
-		has[c.Program] = true
-	}
-	now := clock.Now(ctx).In(clock.Shanghai)
-	for _, p := range progs {
-		if has[p.Key] {
-			continue
-		}
-		c := program.Call{TemplateID: p.ID, Key: strings.ReplaceAll(p.Key, "_", "-") + "-demo", Name: p.Name + "（演示批次）",
-			NameEN: demoCallNameEN(ctx, db, p.Key), Opens: now.AddDate(0, -1, 0).Format(time.DateOnly), Closes: now.AddDate(0, 2, 0).Format(time.DateOnly)}
-		if _, err := program.OpenCall(ctx, db, c); err != nil {
-			return fmt.Errorf("demo call of %s: %w", p.Key, err)
-		}
-	}
-	return nil
-}
-
-// demoCallNameEN names a program's demo call in English ("" when the
-// program has no English name: English pages then show the Chinese).
-func demoCallNameEN(ctx context.Context, db *store.DB, key string) string {
-	pub, err := program.Latest(ctx, db, key)
-	if err != nil || pub.Template.NameEN == "" {
-		return ""
-	}
-	return pub.Template.NameEN + " (demo call)"
 }

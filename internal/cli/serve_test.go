@@ -10,6 +10,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
+	"github.com/xinzhi-platform/xinzhi/internal/democity"
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -45,7 +46,7 @@ func TestSeedDemo(t *testing.T) {
 	}
 	want := map[string][2]string{"demo-expert-1": {"reviewer", "演示·专家1"}, "demo-expert-4": {"reviewer", "演示·专家4"}}
 	for _, r := range access.Roles {
-		want["demo-"+string(r)] = [2]string{string(r), demoNames[r]}
+		want["demo-"+string(r)] = [2]string{string(r), democity.RoleName(r)}
 	}
 	for name, w := range want {
 		l, ok := lines[name]

@@ -1,4 +1,4 @@
-package cli
+package democity
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 func TestDemoCallsNamedInEnglish(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite)
-	if err := seedDemoPrograms(ctx, db); err != nil {
+	if err := openDemoCalls(ctx, db); err != nil {
 		t.Fatal(err)
 	}
 	calls, err := program.Calls(ctx, db, "")
