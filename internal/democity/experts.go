@@ -306,6 +306,11 @@ func (g *gen) specialInReview() error {
 	}
 	for i, tp := range topics {
 		org := g.large[(i*37)%len(g.large)]
+		if firms, err := g.largeIn(tp.field); err != nil {
+			return err
+		} else if len(firms) > 0 {
+			org = firms[i%len(firms)]
+		}
 		ms := []any{
 			map[string]any{"due": "2026-06-30", "deliverable": "完成关键技术攻关方案与原理样机"},
 			map[string]any{"due": "2027-06-30", "deliverable": tp.deliverable},
@@ -318,4 +323,23 @@ func (g *gen) specialInReview() error {
 		}
 	}
 	return g.flush()
+}
+
+// largeIn are the large firms of the city in a cluster.
+func (g *gen) largeIn(cluster string) ([]int64, error) {
+	rows, err := g.db.QueryContext(g.ctx, `SELECT o.id FROM organisations o JOIN organisation_clusters oc ON oc.organisation_id = o.id
+		JOIN clusters c ON c.id = oc.cluster_id WHERE c.name = ? AND o.kind = 'enterprise' AND o.size = 'large' AND o.id >= ? ORDER BY o.id`, cluster, g.firstOrg)
+	if err != nil {
+		return nil, fmt.Errorf("large firms of %s: %w", cluster, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

@@ -59,6 +59,8 @@ func staffPlan(kind, size, name string) int {
 	switch {
 	case name == "东北大学":
 		return 900
+	case name == DemoEnterprise: // the demo's own firm applies with a team
+		return 12
 	case kind == "university":
 		return 420
 	case kind == "institute":

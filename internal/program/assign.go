@@ -3,9 +3,12 @@ package program
 import (
 	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -399,8 +402,38 @@ func Exclusions(ctx context.Context, q store.Querier, projectID int64) ([]Exclus
 		if key := reason + "\x00" + detail; !seen[id][key] {
 			seen[id][key] = true
 			x := &out[len(out)-1]
-			x.Conflicts = append(x.Conflicts, Conflict{Reason: reason, Detail: detail})
+			x.Conflicts = append(x.Conflicts, parseDetail(reason, detail))
 		}
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Pages name the organisation of a conflict, never its number.
+	for i := range out {
+		for j := range out[i].Conflicts {
+			c := &out[i].Conflicts[j]
+			if c.OrganisationID == 0 {
+				continue
+			}
+			if err := q.QueryRowContext(ctx, `SELECT name FROM organisations WHERE id = ?`, c.OrganisationID).Scan(&c.Organisation); err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return nil, fmt.Errorf("organisation of a conflict: %w", err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// parseDetail reads a logged exclusion's detail back (conflictDetail wrote
+// it): "organisation N rest" gives the organisation and the rest.
+func parseDetail(reason, detail string) Conflict {
+	c := Conflict{Reason: reason, Detail: detail}
+	rest, ok := strings.CutPrefix(detail, "organisation ")
+	if !ok {
+		return c
+	}
+	num, tail, _ := strings.Cut(rest, " ")
+	if id, err := strconv.ParseInt(num, 10, 64); err == nil && id > 0 {
+		c.OrganisationID, c.Detail = id, strings.TrimSpace(tail)
+	}
+	return c
 }

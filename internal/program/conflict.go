@@ -28,6 +28,7 @@ const (
 type Conflict struct {
 	Reason         string `json:"reason"`
 	OrganisationID int64  `json:"organisation_id,omitempty"`
+	Organisation   string `json:"organisation,omitempty"` // its name, where a page shows it
 	Detail         string `json:"detail,omitempty"`
 }
 

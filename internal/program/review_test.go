@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -196,6 +197,18 @@ func TestAssignmentHonoursConflicts(t *testing.T) {
 		var logged int
 		if err := db.QueryRowContext(ctx, `SELECT count(DISTINCT reviewer_id) FROM review_exclusions WHERE project_id = ?`, w.project.ID).Scan(&logged); err != nil || logged != len(want) {
 			t.Errorf("logged exclusions for %d reviewers (%v), want %d", logged, err, len(want))
+		}
+		// Read back, the log names each organisation (pages never show its number).
+		logged2, err := program.Exclusions(ctx, db, w.project.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range logged2 {
+			for _, c := range x.Conflicts {
+				if c.OrganisationID != 0 && (c.Organisation == "" || strings.Contains(c.Detail, "organisation")) {
+					t.Errorf("%s: logged conflict %+v does not name its organisation", x.Reviewer, c)
+				}
+			}
 		}
 		// A second run has nothing to add.
 		res, err = program.Assign(ctx, db, w.manager, w.project.ID, 1)

@@ -60,7 +60,7 @@ func (s *Server) reviewPanel(r *http.Request, v program.View) (*reviewPanel, err
 		for _, x := range ex {
 			var reasons []string
 			for _, c := range x.Conflicts {
-				reasons = append(reasons, strings.TrimSpace(i18n.T(lang, "conflict."+c.Reason)+" "+c.Detail))
+				reasons = append(reasons, strings.TrimSpace(i18n.T(lang, "conflict."+c.Reason)+" "+strings.TrimSpace(c.Organisation+" "+c.Detail)))
 			}
 			rp.Exclusions = append(rp.Exclusions, exclusionRow{Reviewer: x.Name, Reasons: strings.Join(reasons, "；")})
 		}
