@@ -317,7 +317,7 @@ func (g *gen) specialInReview() error {
 			map[string]any{"due": "2027-12-31", "deliverable": "完成用户验证并形成知识产权不少于5项"},
 		}
 		s := rec(org, tp.title, data{"field": tp.field, "summary": "面向" + tp.field + "产业链关键环节，开展" + tp.title + "研制与示范应用（演示）",
-			"amount_requested": 8000000.0, "self_funding": 24000000.0, "milestones": ms}, g.marks("submitted", "2025-03-03", "2025-03-31", "review", "2025-05-12", "2025-06-13"))
+			"amount_requested": 8000000.0, "self_funding": 24000000.0, "milestones": ms, "planned_end": "2027-12-31"}, g.marks("submitted", "2025-03-03", "2025-03-31", "review", "2025-05-12", "2025-06-13"))
 		if err := g.record("major_special_project", s); err != nil {
 			return err
 		}

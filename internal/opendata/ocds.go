@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -56,11 +57,33 @@ type ReleasePackage struct {
 // Challenges lists the challenges of program key that have been published
 // (those open to bids from other organisations, and after).
 func Challenges(ctx context.Context, q store.Querier, pub Publisher, key, baseURL string) (ReleasePackage, error) {
+	return challenges(ctx, q, pub, key, baseURL, 0)
+}
+
+// Challenge is the release of one published challenge of program key, as
+// Challenges gives it; problem.ErrNotFound when there is no such challenge
+// or it is not published.
+func Challenge(ctx context.Context, q store.Querier, pub Publisher, key, baseURL string, id int64) (Release, error) {
+	pkg, err := challenges(ctx, q, pub, key, baseURL, id)
+	if err != nil {
+		return Release{}, err
+	}
+	if len(pkg.Releases) != 1 {
+		return Release{}, problem.ErrNotFound
+	}
+	return pkg.Releases[0], nil
+}
+
+func challenges(ctx context.Context, q store.Querier, pub Publisher, key, baseURL string, only int64) (ReleasePackage, error) {
 	out := ReleasePackage{URI: baseURL + "/open-data/challenges.json", PublishedDate: store.Now().Format(time.RFC3339), Version: "1.1",
 		Publisher: Party{ID: pub.ID, Name: pub.Name}, Releases: []Release{}}
+	cond, args := "", []any{key}
+	if only != 0 {
+		cond, args = " AND p.id = ?", append(args, only)
+	}
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.template_id, p.stage, p.data, p.updated_at, o.id, o.name, COALESCE(o.credit_code, ''),
 		(SELECT count(*) FROM projects c WHERE c.parent_id = p.id AND c.stage <> 'draft')
-		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN organisations o ON o.id = p.organisation_id WHERE t.key = ? ORDER BY p.id`, key)
+		FROM projects p JOIN program_templates t ON t.id = p.template_id JOIN organisations o ON o.id = p.organisation_id WHERE t.key = ?`+cond+` ORDER BY p.id`, args...)
 	if err != nil {
 		return out, fmt.Errorf("challenges: %w", err)
 	}

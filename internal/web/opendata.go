@@ -88,3 +88,51 @@ func (s *Server) challengesPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(w, r, "challenges.title", rows)
 	return s.render(w, http.StatusOK, "challenges", p)
 }
+
+// challengeView is one published challenge as the public reads it: its
+// public fields only.
+type challengeView struct {
+	challengeRow
+	Need       string
+	Indicators [][2]string // indicator, target
+	SignedIn   bool
+}
+
+// challengePage is a published challenge for anyone: the need, the key
+// indicators, bounty, deadline and term, who published it and how many
+// have bid. Challenges not (yet) published are not found.
+func (s *Server) challengePage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	rel, err := opendata.Challenge(r.Context(), s.db, s.publisher(), "challenge", s.cfg.BaseURL, id)
+	if err != nil {
+		return err
+	}
+	var field program.Field
+	if pub, err := program.Latest(r.Context(), s.db, "challenge"); err == nil {
+		field, _ = pub.Template.Field("field")
+	}
+	v := challengeView{challengeRow: challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Bidding},
+		SignedIn: !info(r).principal.Anon}
+	v.Field, _ = rel.Extra["field"].(string)
+	v.Field = field.OptionLabel(v.Field, info(r).lang)
+	v.Bounty, _ = rel.Extra["bounty"].(float64)
+	v.Deadline, _ = rel.Extra["bid_deadline"].(string)
+	v.Term, _ = rel.Extra["term_months"].(float64)
+	v.Limits, _ = rel.Extra["bidder_limits"].(string)
+	v.Need, _ = rel.Extra["need"].(string)
+	rows, _ := rel.Extra["indicators"].([]any)
+	for _, x := range rows {
+		row, _ := x.(map[string]any)
+		ind, _ := row["indicator"].(string)
+		tgt, _ := row["target"].(string)
+		if ind != "" || tgt != "" {
+			v.Indicators = append(v.Indicators, [2]string{ind, tgt})
+		}
+	}
+	p := s.newPage(w, r, "challenges.title", v)
+	p.Title = v.Title
+	return s.render(w, http.StatusOK, "challenge", p)
+}

@@ -237,6 +237,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/open-data", perm: access.Public, h: s.openDataPage, summary: "open data downloads"},
 		{method: "GET", pattern: "/open-data/grants.json", perm: access.Public, h: s.openGrants, summary: "funded projects as 360Giving grants"},
 		{method: "GET", pattern: "/challenges", perm: access.Public, h: s.challengesPage, summary: "the public list of published challenges (揭榜挂帅榜单), public fields only"},
+		{method: "GET", pattern: "/challenges/{id}", perm: access.Public, h: s.challengePage, summary: "one published challenge for anyone: need, key indicators, bounty, deadline, term (public fields only)"},
 		{method: "GET", pattern: "/open-data/challenges.json", perm: access.Public, h: s.openChallenges, summary: "published challenge lists as OCDS releases"},
 
 		// Operations.
