@@ -138,7 +138,8 @@ func check360Giving(g map[string]any) []string {
 }
 
 // TestChallengesAsOCDS: published challenges come out as OCDS tenders with
-// their public fields and bid counts; drafts stay in.
+// their public fields (the need, as a published list announces it) and bid
+// counts; drafts and private fields stay in.
 func TestChallengesAsOCDS(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -148,7 +149,7 @@ func TestChallengesAsOCDS(t *testing.T) {
 		cp, _ := program.Latest(ctx, db, "challenge")
 		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: cp.ID, Key: "c", Name: "榜单", Opens: "2020-01-01", Closes: "2099-01-01"})
 		owner, _ := registry.Create(ctx, db, registry.Organisation{Name: "发榜企业", Kind: "enterprise"})
-		published, _ := program.CreateProject(ctx, db, call.ID, owner.ID, map[string]any{"title": "高纯石英砂", "need": "内部需求细节"})
+		published, _ := program.CreateProject(ctx, db, call.ID, owner.ID, map[string]any{"title": "高纯石英砂", "need": "纯度99.998%", "amount_requested": 7654321.0})
 		program.CreateProject(ctx, db, call.ID, owner.ID, map[string]any{"title": "草稿榜单"})
 		db.ExecContext(ctx, `UPDATE projects SET stage = 'published' WHERE id = ?`, published.ID)
 		pkg, err := opendata.Challenges(ctx, db, pub, "challenge", "https://xinzhi.example.cn")
@@ -157,7 +158,7 @@ func TestChallengesAsOCDS(t *testing.T) {
 		}
 		raw, _ := json.Marshal(pkg)
 		if len(pkg.Releases) != 1 || pkg.Releases[0].Tender.Title != "高纯石英砂" || pkg.Releases[0].Tender.Status != "active" ||
-			strings.Contains(string(raw), "草稿榜单") || strings.Contains(string(raw), "内部需求细节") || !strings.HasPrefix(pkg.Releases[0].OCID, "ocds-") {
+			strings.Contains(string(raw), "草稿榜单") || strings.Contains(string(raw), "7654321") || !strings.Contains(string(raw), "纯度99.998%") || !strings.HasPrefix(pkg.Releases[0].OCID, "ocds-") {
 			t.Fatalf("releases: %s", raw)
 		}
 	})
