@@ -3,6 +3,7 @@ package talent
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
@@ -71,6 +72,9 @@ type Teams struct {
 	Disbursed float64
 	Share     float64
 }
+
+// SharePct is the share paid over the teams in per cent, to one decimal.
+func (t Teams) SharePct() float64 { return math.Round(t.Share*1000) / 10 }
 
 // Period is a half-year's figure from the returns.
 type Period struct {

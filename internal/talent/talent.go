@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -60,6 +61,7 @@ type Record struct {
 	StageName      i18n.Text
 	Kind           i18n.Text // certification: the category; service: the service type; start-up: the discipline
 	KindKey        string    // the option as stored (Chinese)
+	Path           i18n.Text // certification: the path (by catalogue, by salary …)
 	Requested      string    // the day the record was made (a service's request)
 	Publicised     string    // the day it went on public notice (certification)
 	Day            string    // the day it reached its result: certified, done, approved
@@ -71,6 +73,9 @@ type Record struct {
 	Disbursed      float64
 	Share          float64 // disbursed / approved, 0..1; 0 without an approved amount
 }
+
+// SharePct is the share paid in per cent, to one decimal.
+func (r Record) SharePct() float64 { return math.Round(r.Share*1000) / 10 }
 
 // shanghai is the day records are counted in.
 var shanghai = time.FixedZone("CST", 8*3600)
@@ -206,6 +211,8 @@ func records(ctx context.Context, q store.Querier, ts templates, qq query, asOf 
 		case Certification:
 			r.KindKey, _ = data["category"].(string)
 			r.Kind = option(t, "category", r.KindKey)
+			p, _ := data["path"].(string)
+			r.Path = option(t, "path", p)
 			r.Publicised = dayOf(at["publicised"])
 			if c := at["certified"]; !c.IsZero() {
 				r.Day = dayOf(c)

@@ -6,9 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
-	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/talent/talenttest"
 )
 
