@@ -32,6 +32,7 @@ type CategoryRow struct {
 type Recognition struct {
 	Stages     []Count // every stage of the template, in its order
 	Categories []CategoryRow
+	All        int // every record, drafts too
 	Applied    int // records past their draft
 	Publicised int // on public notice now
 	Certified  int
@@ -174,6 +175,7 @@ func recognition(ctx context.Context, q store.Querier, ts templates, asOf string
 			continue
 		}
 		out.Stages[i].N++
+		out.All++
 		if c := cats[r.KindKey]; c != nil {
 			c.Counts[i]++
 			c.Total++

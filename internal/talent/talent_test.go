@@ -51,6 +51,7 @@ func TestOverview(t *testing.T) {
 			got, want int
 		}{
 			{"applied", rc.Applied, talenttest.CertApplied},
+			{"all", rc.All, talenttest.CertApplied}, // no drafts in the world
 			{"certified", rc.Certified, talenttest.CertCertified},
 			{"publicised", rc.Publicised, talenttest.CertPublicised},
 			{"rejected", rc.Rejected, talenttest.CertRejected},

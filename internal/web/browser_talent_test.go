@@ -64,6 +64,8 @@ func TestBrowserTalent(t *testing.T) {
 	b.click(`form[action="/signin"] button[type="submit"]`)
 	b.click(`nav a[href="/talent"]`)
 	b.expectPage("/talent", "人才", "zh-CN")
+	shots := t.TempDir()
+	b.screenshot(shots, "talent-zh.png")
 	b.click("#fig-services-done")
 	b.expectPage("/talent/list", "人才服务记录", "zh-CN")
 	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('#talent-list tbody tr[data-project]').length`))
@@ -78,6 +80,7 @@ func TestBrowserTalent(t *testing.T) {
 	}
 	b.navigate(ts.URL + "/talent")
 	b.expectPage("/talent", "Talent", "en")
+	b.screenshot(shots, "talent-en.png")
 	b.click("#fig-teams")
 	b.expectPage("/talent/list", "Transplanted teams", "en")
 	b.expectNoProblems()

@@ -96,7 +96,7 @@ func TestTalentArea(t *testing.T) {
 		en.signIn("u-viewer", pw)
 		en.post("/lang", url.Values{"lang": {"en"}})
 		_, body := en.get("/talent")
-		for _, want := range []string{"Certification: applications and decisions", "Class C: Local leading talent", "median 10 days from request to done", "Children&#39;s schooling"} {
+		for _, want := range []string{"Certification: applications and decisions", "Class C: Local leading talent", "median 10 days from request to done", "Children&#39;s schooling", "Associate professor"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the English page lacks %q", want)
 			}
