@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -44,7 +45,8 @@ func TestBrowserTalent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := talenttest.Build(ctx, db, keys, org.ID); err != nil {
+	w, err := talenttest.Build(ctx, db, keys, org.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	seg, err := search.Default()
@@ -83,5 +85,14 @@ func TestBrowserTalent(t *testing.T) {
 	b.screenshot(shots, "talent-en.png")
 	b.click("#fig-teams")
 	b.expectPage("/talent/list", "Transplanted teams", "en")
+	// The team's leader opens the leader's page, masked for a leader.
+	zhang := fmt.Sprintf("/talent/people/%d", w.People["张三"])
+	b.click(fmt.Sprintf(`#talent-list a[href=%q]`, zhang))
+	b.expectPage(zhang, "张三", "en")
+	b.screenshot(shots, "talent-person-en.png")
+	id, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("id-number")))
+	if err != nil || strings.Contains(id, w.IDNumber["张三"][6:14]) || !strings.Contains(id, "*") {
+		t.Errorf("the ID number reads %q (%v), want it masked", id, err)
+	}
 	b.expectNoProblems()
 }
