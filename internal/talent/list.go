@@ -3,6 +3,7 @@ package talent
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -32,14 +33,13 @@ type Filter struct {
 	Title    string // KindTitle: the 职称 ("" lists those without one)
 }
 
-// Known reports whether the filter names a list kind.
+// States are the states a filter may ask for.
+var States = []string{"applied", "in_force", "done", "open", "approved"}
+
+// Known reports whether the filter names a list kind, and a known state if
+// any.
 func (f Filter) Known() bool {
-	for _, k := range Kinds {
-		if k == f.Kind {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(Kinds, f.Kind) && (f.State == "" || slices.Contains(States, f.State))
 }
 
 // List is the records (or, for title and people, the people) behind a

@@ -74,8 +74,10 @@ func TestTalentArea(t *testing.T) {
 				t.Errorf("%s: want %d rows and %q", c.path, c.rows, c.want)
 			}
 		}
-		if resp, _ := m.get("/talent/list?kind=nope"); resp.StatusCode != 404 {
-			t.Errorf("an unknown list: %d, want 404", resp.StatusCode)
+		for _, p := range []string{"/talent/list?kind=nope", "/talent/list?kind=service&state=nope"} {
+			if resp, _ := m.get(p); resp.StatusCode != 404 {
+				t.Errorf("%s: %d, want 404", p, resp.StatusCode)
+			}
 		}
 		if resp, _ := m.get(fmt.Sprintf("/talent/people/%d", w.People["钱七"])); resp.StatusCode != 404 {
 			t.Errorf("a person without a talent role: %d, want 404", resp.StatusCode)
