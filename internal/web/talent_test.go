@@ -163,3 +163,16 @@ func TestTalentPerson(t *testing.T) {
 		}
 	})
 }
+
+// TestTalentEmpty: before any talent program is published the area page
+// answers with empty flows, not an error.
+func TestTalentEmpty(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	e := newEnv(t, db, false)
+	m := e.client()
+	m.signIn("u-manager", pw)
+	resp, body := m.get("/talent")
+	if resp.StatusCode != 200 || !strings.Contains(body, `id="fig-talents">0</a>`) {
+		t.Errorf("an empty talent area: %d", resp.StatusCode)
+	}
+}
