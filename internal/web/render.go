@@ -100,7 +100,7 @@ var areas = []struct {
 	{"nav.integrity", "/integrity", access.ProgramManage},
 	{"nav.experts", "/experts", access.ProgramManage},
 	{"nav.chains", "/chains", access.RegistryView},
-	{"nav.talent", "", access.SignedIn},
+	{"nav.talent", "/talent", access.CockpitView},
 	{"nav.universities", "", access.SignedIn},
 	{"nav.cooperation", "", access.SignedIn},
 	{"nav.reports", "/reports", access.CockpitView},

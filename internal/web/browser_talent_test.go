@@ -1,0 +1,98 @@
+package web_test
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/password"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
+	"github.com/xinzhi-platform/xinzhi/internal/search"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/talent/talenttest"
+	"github.com/xinzhi-platform/xinzhi/internal/web"
+)
+
+// TestBrowserTalent: a leader opens the talent area from the navigation in
+// Chinese, follows the services-done figure to its list (three records),
+// switches to English and finds the page and the list in English.
+func TestBrowserTalent(t *testing.T) {
+	exe := browserExecutable(t)
+	db := storetest.Open(t, store.SQLite)
+	ctx := t.Context()
+	cfg := auth.DefaultConfig()
+	cfg.Password, cfg.Demo = password.Fast, true
+	svc := auth.New(db, cfg)
+	const pw = "long-enough-browser-test-pw-7391"
+	if _, err := svc.CreateUser(ctx, auth.NewUser{Username: "leader", Password: pw, Roles: []access.Role{access.Viewer}}); err != nil {
+		t.Fatal(err)
+	}
+	line, _ := seal.NewKeyLine("ktest")
+	keys, err := seal.ParseKeyring(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := registry.Create(ctx, db, registry.Organisation{Name: "沈阳示例大学", Kind: "enterprise"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := talenttest.Build(ctx, db, keys, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := search.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Demo: true, Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}}, db, svc, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+
+	b := newBrowser(t, exe)
+	b.navigate(ts.URL + "/signin")
+	b.run(chromedp.SendKeys(chromedp.ID("username"), "leader"), chromedp.SendKeys(chromedp.ID("password"), pw))
+	b.click(`form[action="/signin"] button[type="submit"]`)
+	b.click(`nav a[href="/talent"]`)
+	b.expectPage("/talent", "人才", "zh-CN")
+	shots := t.TempDir()
+	b.screenshot(shots, "talent-zh.png")
+	b.click("#fig-services-done")
+	b.expectPage("/talent/list", "人才服务记录", "zh-CN")
+	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('#talent-list tbody tr[data-project]').length`))
+	if err != nil || rows != talenttest.ServicesDone {
+		t.Fatalf("the services-done list has %d rows (%v), want %d", rows, err, talenttest.ServicesDone)
+	}
+	b.click(`form.lang-switch button[value="en"]`)
+	b.expectPage("/talent/list", "Talent service records", "en")
+	text, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("talent-list")))
+	if err != nil || !strings.Contains(text, "Children's schooling") || !strings.Contains(text, "Done") {
+		t.Fatalf("the English list reads %q (%v)", text, err)
+	}
+	b.navigate(ts.URL + "/talent")
+	b.expectPage("/talent", "Talent", "en")
+	b.screenshot(shots, "talent-en.png")
+	b.click("#fig-teams")
+	b.expectPage("/talent/list", "Transplanted teams", "en")
+	// The team's leader opens the leader's page, masked for a leader.
+	zhang := fmt.Sprintf("/talent/people/%d", w.People["张三"])
+	b.click(fmt.Sprintf(`#talent-list a[href=%q]`, zhang))
+	b.expectPage(zhang, "张三", "en")
+	b.screenshot(shots, "talent-person-en.png")
+	id, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("id-number")))
+	if err != nil || strings.Contains(id, w.IDNumber["张三"][6:14]) || !strings.Contains(id, "*") {
+		t.Errorf("the ID number reads %q (%v), want it masked", id, err)
+	}
+	b.expectNoProblems()
+}
