@@ -115,21 +115,21 @@ type Award struct {
 
 // Summary is one university's row of the comparison.
 type Summary struct {
-	ID              int64   `json:"id"`
-	Name            string  `json:"name"`
-	Disciplines     int     `json:"disciplines"`
-	Advantage       int     `json:"advantage_disciplines"`
-	WorldClass      int     `json:"world_class_disciplines"`
-	NationalClass   int     `json:"national_first_class_disciplines"`
-	Majors          int     `json:"majors"`
-	NationalMajors  int     `json:"national_first_class_majors"`
-	NewQuality      int     `json:"new_quality_majors"`
-	MajorsServing   int     `json:"majors_serving_clusters"`
-	Awarded         float64 `json:"funds_awarded"`
-	Disbursed       float64 `json:"funds_disbursed"`
-	JointLabs       int     `json:"joint_labs"`
-	Talents         int     `json:"talents"`      // people at level A or B, and A/B talents certified, each once
-	YoungAwards     int     `json:"young_awards"` // young-scholar funds awarded, and person recognitions
+	ID             int64   `json:"id"`
+	Name           string  `json:"name"`
+	Disciplines    int     `json:"disciplines"`
+	Advantage      int     `json:"advantage_disciplines"`
+	WorldClass     int     `json:"world_class_disciplines"`
+	NationalClass  int     `json:"national_first_class_disciplines"`
+	Majors         int     `json:"majors"`
+	NationalMajors int     `json:"national_first_class_majors"`
+	NewQuality     int     `json:"new_quality_majors"`
+	MajorsServing  int     `json:"majors_serving_clusters"`
+	Awarded        float64 `json:"funds_awarded"`
+	Disbursed      float64 `json:"funds_disbursed"`
+	JointLabs      int     `json:"joint_labs"`
+	Talents        int     `json:"talents"`      // people at level A or B, and A/B talents certified, each once
+	YoungAwards    int     `json:"young_awards"` // young-scholar funds awarded, and person recognitions
 }
 
 // ServingShare is the share (0–1) of the majors serving a cluster.
