@@ -10,8 +10,10 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/programs"
 )
 
 // Day is the day the world is read on.
@@ -102,20 +104,25 @@ func Build(t testing.TB, db *store.DB) World {
 		}
 		return id
 	}
-	calls := map[string]int64{}
+	// The shipped programs, so that a record's page opens as it would.
+	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+		t.Fatal(err)
+	}
+	calls := map[string]program.Call{}
 	call := func(key string) (int64, int64) {
-		var tid, cid int64
-		if err := db.QueryRowContext(ctx, `SELECT id FROM program_templates WHERE key = ?`, key).Scan(&tid); err != nil {
-			tid = write(`INSERT INTO program_templates (key, version, name, source, published_at, published_by) VALUES (?, 1, ?, 'key: x', ?, 'test') RETURNING id`,
-				key, key, store.Now())
-		}
 		if c, ok := calls[key]; ok {
-			return tid, c
+			return c.TemplateID, c.ID
 		}
-		cid = write(`INSERT INTO calls (template_id, key, name, opens, closes, created_at) VALUES (?, ?, ?, '2023-03-01', '2023-04-30', ?) RETURNING id`,
-			tid, key+"-2023", key, store.Now())
-		calls[key] = cid
-		return tid, cid
+		pub, err := program.Latest(ctx, db, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: key + "-2023", Name: key + " 2023", Opens: "2023-03-01", Closes: "2023-04-30"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls[key] = c
+		return c.TemplateID, c.ID
 	}
 	record := func(key string, org int64, stage string, data map[string]any, approved, disbursed float64) int64 {
 		tid, cid := call(key)
