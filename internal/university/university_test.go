@@ -91,6 +91,26 @@ func TestCounts(t *testing.T) {
 		if old.WorldClass != 1 || old.NationalClass != 0 || old.YoungAwards != 1 {
 			t.Errorf("on 2023-01-01: world %d national %d awards %d, want 1 0 1 (no person recognised yet)", old.WorldClass, old.NationalClass, old.YoungAwards)
 		}
+		filed, err := university.Returned(ctx, db, w.NEU.ID, "2099-12-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, x := range filed {
+			if x.FilingID != w.Service || x.Period != "2024" {
+				t.Errorf("filed %+v, want filing %d for 2024", x, w.Service)
+			}
+			got[x.Field] = x.Value
+		}
+		if len(got) != 3 || got["national_teaching_awards"] != 3 || got["national_talents"] != 12 {
+			t.Errorf("service return %v", got)
+		}
+		if early, _ := university.Returned(ctx, db, w.NEU.ID, "2000-01-01"); len(early) != 0 {
+			t.Errorf("figures before they were accepted: %+v", early)
+		}
+		if other, _ := university.Returned(ctx, db, w.SYAU.ID, "2099-12-31"); len(other) != 0 {
+			t.Errorf("SYAU filed nothing, read %+v", other)
+		}
 		if _, err := university.Get(ctx, db, w.Firm.ID, unitest.Day); !errors.Is(err, problem.ErrNotFound) {
 			t.Errorf("an enterprise as a university: %v", err)
 		}

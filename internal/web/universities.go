@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"errors"
 	"math"
 	"net/http"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/university"
 )
 
@@ -131,6 +133,20 @@ type universityData struct {
 	Cat      *registry.Catalogue // names clusters in the page's language
 	Clusters []clusterCount
 	Charts   []titledChart
+	Service  *serviceReturns // what it filed in the service return; nil when the form is not published
+}
+
+// serviceReturns are a university's figures from the service return: the
+// form's fields, and per period the filing and the value of each field.
+type serviceReturns struct {
+	Fields  []returns.Field
+	Periods []servicePeriod
+}
+
+type servicePeriod struct {
+	Period   string
+	FilingID int64
+	Values   []*float64 // by Fields; nil: not filed
 }
 
 // clusterCount is how many of a university's majors serve a cluster.
@@ -187,7 +203,37 @@ func (s *Server) universityPage(w http.ResponseWriter, r *http.Request) error {
 			d.Charts = append(d.Charts, titledChart{"university.funds_by_year", c})
 		}
 	}
+	if d.Service, err = s.serviceReturns(r, o.ID, d.Day); err != nil {
+		return err
+	}
 	p := s.newPage(w, r, "university.title", d)
 	p.Title = o.Name
 	return s.render(w, http.StatusOK, "university", p)
+}
+
+// serviceReturns reads what the university filed in the service return,
+// as accepted by day.
+func (s *Server) serviceReturns(r *http.Request, id int64, day string) (*serviceReturns, error) {
+	f, err := returns.FormByKey(r.Context(), s.db, university.ServiceForm)
+	if errors.Is(err, problem.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	filed, err := university.Returned(r.Context(), s.db, id, day)
+	if err != nil {
+		return nil, err
+	}
+	out := &serviceReturns{Fields: f.Fields}
+	for _, x := range filed {
+		if n := len(out.Periods); n == 0 || out.Periods[n-1].FilingID != x.FilingID {
+			out.Periods = append(out.Periods, servicePeriod{Period: x.Period, FilingID: x.FilingID, Values: make([]*float64, len(f.Fields))})
+		}
+		if i := slices.IndexFunc(f.Fields, func(fd returns.Field) bool { return fd.Key == x.Field }); i >= 0 {
+			v := x.Value
+			out.Periods[len(out.Periods)-1].Values[i] = &v
+		}
+	}
+	return out, nil
 }

@@ -97,7 +97,8 @@ func TestUniversityPages(t *testing.T) {
 		for _, want := range []string{"0806", "冶金工程", "国内一流", "世界一流", `<a href="/registry?cluster=` + escaped("机器人") + `">机器人</a>`, `id="fig-share">75%`,
 			fmt.Sprintf(`<a href="/projects/%d" class="record">#%d</a> <a href="/projects/%d" class="record">#%d</a>`, w.Funding[0], w.Funding[0], w.Funding[1], w.Funding[1]),
 			fmt.Sprintf(`href="/projects/%d" class="record">新松—东北大学智能机器人产业创新中心`, w.LabNEU), "订单班", "尚未登记",
-			`href="/people?org=` + fmt.Sprint(w.NEU.ID) + `&amp;level=A&amp;name=` + escaped("张教授") + `"`, "杰出青年科学基金", fmt.Sprintf(`href="/projects/%d" class="record">`, w.CertB)} {
+			`href="/people?org=` + fmt.Sprint(w.NEU.ID) + `&amp;level=A&amp;name=` + escaped("张教授") + `"`, "杰出青年科学基金", fmt.Sprintf(`href="/projects/%d" class="record">`, w.CertB),
+			fmt.Sprintf(`<a href="/return-filings/%d" class="filing">2024</a></td><td class="num">3</td><td class="num">12</td><td class="num">2</td>`, w.Service), "国家级教学成果奖（项）"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the university page lacks %s", want)
 			}
@@ -111,6 +112,9 @@ func TestUniversityPages(t *testing.T) {
 		if resp, body := mgr.get(fmt.Sprintf("/projects/%d", w.Funding[0])); resp.StatusCode != 200 || !strings.Contains(body, "东北大学") {
 			t.Errorf("a funding record behind a figure: %d", resp.StatusCode)
 		}
+		if resp, _ := mgr.get(fmt.Sprintf("/return-filings/%d", w.Service)); resp.StatusCode != 200 {
+			t.Errorf("the filing behind the service figures: %d", resp.StatusCode)
+		}
 
 		mgr.post("/lang", url.Values{"lang": {"en"}})
 		_, body = mgr.get("/universities")
@@ -120,7 +124,7 @@ func TestUniversityPages(t *testing.T) {
 			}
 		}
 		_, body = mgr.get(neu)
-		for _, want := range []string{"National first-class", "Robotics", "Not recorded yet", "Distinguished young scholars", "Double First-Class funds by funding year"} {
+		for _, want := range []string{"National first-class", "Robotics", "Not recorded yet", "Distinguished young scholars", "Double First-Class funds by funding year", "National teaching achievement awards (awards)"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the English university page lacks %s", want)
 			}

@@ -10,10 +10,14 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/university"
 	"github.com/xinzhi-platform/xinzhi/programs"
+	"github.com/xinzhi-platform/xinzhi/returnforms"
 )
 
 // Day is the day the world is read on.
@@ -29,6 +33,7 @@ type World struct {
 	Young          int64 // awarded, at NEU
 	CertB          int64 // a B-class talent certified at NEU
 	People         map[string]int64
+	Service        int64 // NEU's accepted service return for 2024
 }
 
 // Build writes the world into db.
@@ -144,5 +149,26 @@ func Build(t testing.TB, db *store.DB) World {
 	record("talent_certification", w.NEU.ID, "certified", map[string]any{"category": "A类 顶尖人才", "talent": w.People["张教授"]}, 0, 0)
 	w.CertB = record("talent_certification", w.NEU.ID, "certified", map[string]any{"category": "B类 国家级领军人才", "talent": w.People["赵研究员"]}, 0, 0)
 	record("talent_certification", w.NEU.ID, "certified", map[string]any{"category": "C类 地方级领军人才", "talent": w.People["王副教授"]}, 0, 0)
+
+	// NEU files its service return for 2024 and the bureau accepts it (today).
+	if _, err := returns.PublishShipped(ctx, db, returnforms.Files); err != nil {
+		t.Fatal(err)
+	}
+	f, err := returns.FormByKey(ctx, db, university.ServiceForm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mgr := access.Principal{UserID: 1, Name: "manager", Roles: []access.Role{access.Manager}}
+	fl, err := returns.Save(ctx, db, mgr, f, w.NEU.ID, "2024", returns.Values{"national_teaching_awards": {"": 3}, "national_talents": {"": 12}, "high_level_teams": {"": 2}}, 0)
+	if err == nil {
+		_, err = returns.Submit(ctx, db, mgr, f, fl.ID)
+	}
+	if err == nil {
+		_, err = returns.Accept(ctx, db, mgr, f, fl.ID)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Service = fl.ID
 	return w
 }
