@@ -49,6 +49,20 @@ func TestUniversitiesPerRole(t *testing.T) {
 				t.Errorf("%s: the navigation links the universities: %v", c.user, got)
 			}
 		}
+		// The records behind the figures open for whoever sees the figure:
+		// staff and leaders any; a university's user its own records.
+		for user, paths := range map[string][]string{
+			"u-viewer": {fmt.Sprintf("/projects/%d", w.Funding[0]), fmt.Sprintf("/projects/%d", w.LabNEU), fmt.Sprintf("/return-filings/%d", w.Service)},
+			"neu":      {fmt.Sprintf("/projects/%d", w.Funding[0]), fmt.Sprintf("/projects/%d", w.Young), fmt.Sprintf("/return-filings/%d", w.Service)},
+		} {
+			cl := e.client()
+			cl.signIn(user, pw)
+			for _, path := range paths {
+				if resp, _ := cl.get(path); resp.StatusCode != 200 {
+					t.Errorf("%s GET %s: %d, want 200", user, path, resp.StatusCode)
+				}
+			}
+		}
 		mgr := e.client()
 		mgr.signIn("u-manager", pw)
 		if resp, _ := mgr.get(firm); resp.StatusCode != 404 {
@@ -58,6 +72,11 @@ func TestUniversitiesPerRole(t *testing.T) {
 		own.signIn("neu", pw)
 		if _, body := own.get(fmt.Sprintf("/orgs/%d", w.NEU.ID)); !strings.Contains(body, `href="`+neu+`" id="university-page"`) {
 			t.Error("a university's profile does not open its university page")
+		}
+		// The lab is the enterprise's record: named to the university's
+		// user, not linked (it would not open).
+		if _, body := own.get(neu); strings.Contains(body, fmt.Sprintf(`/projects/%d"`, w.LabNEU)) || !strings.Contains(body, "新松—东北大学智能机器人产业创新中心") {
+			t.Error("the university's user is sent to the enterprise's lab record, or does not see the lab")
 		}
 	})
 }
