@@ -55,6 +55,7 @@ var uniColumns = []uniColumn{
 type universitiesData struct {
 	Day     string
 	Rows    []uniRow
+	Total   uniRow // the city's sum; its share is of all majors
 	Columns []uniColumn
 	Sort    string // a column key, or "name"
 	Desc    bool
@@ -76,9 +77,14 @@ func (s *Server) universitiesPage(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	t0 := &d.Total.Summary
 	for _, x := range all {
 		d.Rows = append(d.Rows, uniRow{x, percent(x.ServingShare())})
+		t0.Disciplines, t0.Advantage, t0.WorldClass, t0.NationalClass = t0.Disciplines+x.Disciplines, t0.Advantage+x.Advantage, t0.WorldClass+x.WorldClass, t0.NationalClass+x.NationalClass
+		t0.Majors, t0.NationalMajors, t0.NewQuality, t0.MajorsServing = t0.Majors+x.Majors, t0.NationalMajors+x.NationalMajors, t0.NewQuality+x.NewQuality, t0.MajorsServing+x.MajorsServing
+		t0.Awarded, t0.Disbursed, t0.JointLabs, t0.Talents, t0.YoungAwards = t0.Awarded+x.Awarded, t0.Disbursed+x.Disbursed, t0.JointLabs+x.JointLabs, t0.Talents+x.Talents, t0.YoungAwards+x.YoungAwards
 	}
+	d.Total.Share = percent(t0.ServingShare())
 	i18n.SortByName(d.Rows, func(r uniRow) string { return r.Name })
 	q := r.URL.Query()
 	d.Desc = q.Get("dir") == "desc"

@@ -94,7 +94,8 @@ func TestUniversityPages(t *testing.T) {
 
 		_, body := mgr.get("/universities")
 		for _, want := range []string{`<a href="` + neu + `#funds" class="awarded">900</a>`, `<a href="` + neu + `#labs" class="labs">1</a>`, `<a href="` + neu + `#majors">75%</a>`,
-			`class="chart"`, "服务产业集群专业占比", `aria-sort="ascending"`} {
+			`class="chart"`, "服务产业集群专业占比", `aria-sort="ascending"`,
+			`<th scope="row">全市2所高校合计</th><td class="num">5</td><td class="num">3</td>`, `<td class="num">60%</td><td class="num">1,100</td><td class="num">500</td>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the comparison lacks %s", want)
 			}
