@@ -101,7 +101,7 @@ var areas = []struct {
 	{"nav.experts", "/experts", access.ProgramManage},
 	{"nav.chains", "/chains", access.RegistryView},
 	{"nav.talent", "/talent", access.CockpitView},
-	{"nav.universities", "", access.SignedIn},
+	{"nav.universities", "/universities", access.RegistryView},
 	{"nav.cooperation", "", access.SignedIn},
 	{"nav.reports", "/reports", access.CockpitView},
 	{"nav.indicators", "/indicators", access.CockpitView},

@@ -140,6 +140,11 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/chains/{id}/members", perm: access.ProgramManage, h: s.saveChainMember, summary: "put an organisation at a link (or mark it chain leader, or take it off)"},
 		{method: "POST", pattern: "/chains/{id}/technologies", perm: access.ProgramManage, h: s.saveChainTechnology, summary: "add or change a key technology of a chain"},
 		{method: "POST", pattern: "/chains/{id}/records", perm: access.ProgramManage, h: s.linkChainRecord, summary: "link a record (tackling project, challenge …) to a key technology, by one of the 325 model's five ways"},
+		// Universities (高校): the comparison reads every university, so
+		// registry readers (staff, leaders); a university's page is within
+		// the caller's reach, so an organisation user sees its own.
+		{method: "GET", pattern: "/universities", perm: access.RegistryView, h: s.universitiesPage, summary: "universities compared: disciplines and levels, majors serving the clusters, 双一流 funds, joint labs, talents; sortable, with charts"},
+		{method: "GET", pattern: "/universities/{id}", perm: access.OrgOwnView, h: s.universityPage, summary: "a university: disciplines with codes and levels, majors and the clusters they serve, 双一流 funds by year, joint labs, talents and awards, each with its records"},
 		{method: "POST", pattern: "/compute/capacity", perm: access.ProgramManage, h: s.registerCapacity, summary: "register a compute centre's capacity at a precision, in a status from a date"},
 		{method: "GET", pattern: "/finance", perm: access.ProgramView, h: s.financePage, summary: "science finance: listed products, the green channel, government funds"},
 		{method: "POST", pattern: "/finance/products", perm: access.ProductPublish, h: s.publishProduct, summary: "publish a financial product (a finance user for its institution; a manager for any)"},
