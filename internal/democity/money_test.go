@@ -18,7 +18,7 @@ import (
 // its schedule and those two years in have passed their mid-term check.
 func checkMoney(t *testing.T, db *store.DB) {
 	ctx := context.Background()
-	for _, key := range []string{"major_equipment_tackling", "major_special_project", "finance_leg"} {
+	for _, key := range []string{"major_equipment_tackling", "major_special_project", "finance_leg", "transplant_team"} {
 		var disbursed, paid, approved, approvals float64
 		if err := db.QueryRowContext(ctx, `SELECT COALESCE(sum(p.amount_disbursed), 0), COALESCE(sum(p.amount_approved), 0) FROM projects p JOIN program_templates t ON t.id = p.template_id WHERE t.key = ?`, key).
 			Scan(&disbursed, &approved); err != nil {

@@ -3,6 +3,7 @@ package democity
 import (
 	"fmt"
 
+	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -62,6 +63,17 @@ func (g *gen) talents() error {
 		}
 		s := rec(t.org, t.title, d, g.marks("approved", "2023-06-01", "2024-06-28", "in_progress", "2024-07-01", "2025-05-30"))
 		s.Approved = 3000000
+		// The agreement pays 40% when the team starts, 30% a year on.
+		started := s.Marks[len(s.Marks)-1].At
+		for _, tr := range []struct {
+			after  int
+			amount float64
+		}{{20, 1200000}, {385, 900000}} {
+			if at := started.AddDate(0, 0, tr.after); at.Before(day(AsOf).AddDate(0, 0, 1)) {
+				s.Marks = append(s.Marks, program.Mark{Move: "pay", At: at, Amount: tr.amount})
+				s.Disbursed += tr.amount
+			}
+		}
 		if err := g.record("transplant_team", s); err != nil {
 			return err
 		}
