@@ -146,10 +146,18 @@ func checkExperts(t *testing.T, db *store.DB) {
 	if n := count(t, db, `SELECT COUNT(*) FROM review_exclusions WHERE reason IN ('own_org', 'former_employer', 'co_applicant', 'parent', 'child')`); n < 1 {
 		t.Error("the engine found no conflict among the records in review")
 	}
-	// No panel holds an expert who worked for the applicant.
+	// No past panel holds an expert who ever worked for the applicant; no
+	// panel drawn by the engine one who works there or left within the
+	// conflict window (three years).
 	if n := count(t, db, `SELECT COUNT(*) FROM review_assignments a JOIN projects p ON p.id = a.project_id JOIN users u ON u.id = a.reviewer_id
-		JOIN person_employment e ON e.person_id = u.person_id AND e.organisation_id = p.organisation_id WHERE a.override_reason = ''`); n != 0 {
-		t.Errorf("%d reviews by an expert of the applicant", n)
+		JOIN person_employment e ON e.person_id = u.person_id AND e.organisation_id = p.organisation_id WHERE a.assigned_by = '演示数据'`); n != 0 {
+		t.Errorf("%d past reviews by an expert of the applicant", n)
+	}
+	window := time.Now().AddDate(-3, 0, 0).Format(time.DateOnly)
+	if n := count(t, db, `SELECT COUNT(*) FROM review_assignments a JOIN projects p ON p.id = a.project_id JOIN users u ON u.id = a.reviewer_id
+		JOIN person_employment e ON e.person_id = u.person_id AND e.organisation_id = p.organisation_id
+		WHERE a.assigned_by <> '演示数据' AND a.override_reason = '' AND (e.ended = '' OR e.ended >= ?)`, window); n != 0 {
+		t.Errorf("%d reviews drawn by the engine went to an expert of the applicant", n)
 	}
 	// A sample of past reviews, checked by the engine's own conflict rule.
 	rows, err := db.QueryContext(ctx, `SELECT reviewer_id, project_id FROM review_assignments WHERE assigned_by = '演示数据' ORDER BY id LIMIT 40`)

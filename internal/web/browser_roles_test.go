@@ -467,4 +467,3 @@ func (w *walk) clerk() {
 	}
 	w.signOut()
 }
-
