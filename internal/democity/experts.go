@@ -239,13 +239,20 @@ func (g *gen) openReviews(key string) error {
 	if err := g.db.InTx(g.ctx, func(tx *store.Tx) error { return registry.InsertEmployment(g.ctx, tx, moved) }); err != nil {
 		return err
 	}
+	waiting := map[int]bool{}
 	for i, id := range ids {
 		if _, err := program.Assign(g.ctx, g.db, staffPrincipal, id, 1); err != nil {
 			return fmt.Errorf("assign %d: %w", id, err)
 		}
-		if i < len(DemoReviewers) { // each demo expert has a review waiting
-			if err := g.assignDemo(id, g.pool[i].user); err != nil {
-				return err
+		// Each demo expert has a review waiting: the first record they
+		// have no conflict with, from their own place in the list on.
+		for k := range DemoReviewers {
+			if k <= i && !waiting[k] {
+				ok, err := g.assignDemo(id, g.pool[k].user)
+				if err != nil {
+					return err
+				}
+				waiting[k] = ok
 			}
 		}
 		as, err := program.Assignments(g.ctx, g.db, id)
@@ -272,18 +279,23 @@ func (g *gen) openReviews(key string) error {
 	return nil
 }
 
-// assignDemo puts a demo expert on a record's panel unless the draw did.
-func (g *gen) assignDemo(projectID, user int64) error {
+// assignDemo puts a demo expert on a record's panel unless the draw did,
+// and unless they have a conflict with it; it says whether they are on it.
+func (g *gen) assignDemo(projectID, user int64) (bool, error) {
 	as, err := program.Assignments(g.ctx, g.db, projectID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	for _, a := range as {
 		if a.ReviewerID == user {
-			return nil
+			return true, nil
 		}
 	}
-	return program.Override(g.ctx, g.db, staffPrincipal, projectID, 1, user, "演示：指定该专家评审（无利益冲突）")
+	cs, err := program.Conflicts(g.ctx, g.db, user, projectID, 3)
+	if err != nil || len(cs) > 0 {
+		return false, err
+	}
+	return true, program.Override(g.ctx, g.db, staffPrincipal, projectID, 1, user, "演示：指定该专家评审（经核无利益冲突）")
 }
 
 func (g *gen) isDemoReviewer(user int64) bool {
