@@ -79,9 +79,13 @@ func TestDemoCity(t *testing.T) {
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		keys := testKeys(t)
-		sum, err := democity.Load(context.Background(), db, democity.Options{Programs: programs.Files, Keys: keys})
+		seen := map[int]bool{} // the progress bar's positions
+		sum, err := democity.Load(context.Background(), db, democity.Options{Programs: programs.Files, Keys: keys, Progress: func(done, total int) { seen[done*100/total] = true }})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if len(seen) < 80 { // with 40 steps for 203 batches it sat at 97% for most of the load
+			t.Errorf("the progress bar showed %d positions of 100", len(seen))
 		}
 		if sum.Projects < 10000 || sum.Organisations < 2000 {
 			t.Fatalf("a thin city: %+v", sum)
