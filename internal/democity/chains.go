@@ -140,21 +140,12 @@ func (g *gen) drawChain(tx *store.Tx, rng *rand.Rand, dc demoChain, tackling []i
 // clusterEnterprises are the enterprises of the city itself (not of a
 // copy) in a cluster, by id.
 func (g *gen) clusterEnterprises(tx *store.Tx, cluster string) ([]int64, error) {
-	rows, err := tx.QueryContext(g.ctx, `SELECT o.id FROM organisations o JOIN organisation_clusters oc ON oc.organisation_id = o.id JOIN clusters c ON c.id = oc.cluster_id
+	ids, err := queryIDs(g.ctx, tx, `SELECT o.id FROM organisations o JOIN organisation_clusters oc ON oc.organisation_id = o.id JOIN clusters c ON c.id = oc.cluster_id
 		WHERE c.name = ? AND o.kind = 'enterprise' ORDER BY o.id`, cluster)
 	if err != nil {
 		return nil, fmt.Errorf("enterprises of %s: %w", cluster, err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 // tacklingByChain are the approved tackling projects by the chain their

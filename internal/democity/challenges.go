@@ -1,7 +1,6 @@
 package democity
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -152,21 +151,8 @@ func topicOf(r *rand.Rand, field string, used map[string]bool) topic {
 // fieldOwner is a large enterprise of the field's cluster to publish a
 // list, r choosing; else owner.
 func (g *gen) fieldOwner(r *rand.Rand, field string, owner int64) (int64, error) {
-	rows, err := g.db.QueryContext(g.ctx, `SELECT o.id FROM organisations o JOIN organisation_clusters oc ON oc.organisation_id = o.id JOIN clusters c ON c.id = oc.cluster_id
-WHERE c.name = ? AND o.kind = 'enterprise' AND o.size = 'large' AND o.id >= ? ORDER BY o.id`, field, g.firstOrg)
-	if err != nil {
-		return 0, fmt.Errorf("owners of %s: %w", field, err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return 0, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil || len(ids) == 0 {
+	ids, err := g.largeIn(field)
+	if err != nil || len(ids) == 0 {
 		return owner, err
 	}
 	return ids[r.IntN(len(ids))], nil

@@ -285,3 +285,21 @@ func (g *gen) marks(spec ...string) []program.Mark {
 	}
 	return out
 }
+
+// queryIDs are the ids a query of one id column gives, in its order.
+func queryIDs(ctx context.Context, q store.Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

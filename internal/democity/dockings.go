@@ -69,23 +69,14 @@ func (g *gen) docking(org, counterpart int64, marks []program.Mark) error {
 
 // clusterFirms is the first n enterprises of a cluster, by id, but skip.
 func (g *gen) clusterFirms(cluster string, n int, skip int64) ([]int64, error) {
-	rows, err := g.db.QueryContext(g.ctx, `SELECT o.id FROM organisations o
+	out, err := queryIDs(g.ctx, g.db, `SELECT o.id FROM organisations o
 JOIN organisation_clusters oc ON oc.organisation_id = o.id JOIN clusters c ON c.id = oc.cluster_id
 WHERE c.name = ? AND o.kind = 'enterprise' AND o.id <> ? ORDER BY o.id LIMIT ?`, cluster, skip, n)
 	if err != nil {
 		return nil, fmt.Errorf("firms of %s: %w", cluster, err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
 	if len(out) < n {
 		return nil, fmt.Errorf("the demo city has %d enterprises in %s, needs %d", len(out), cluster, n)
 	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -339,19 +339,10 @@ func (g *gen) specialInReview() error {
 
 // largeIn are the large firms of the city in a cluster.
 func (g *gen) largeIn(cluster string) ([]int64, error) {
-	rows, err := g.db.QueryContext(g.ctx, `SELECT o.id FROM organisations o JOIN organisation_clusters oc ON oc.organisation_id = o.id
+	ids, err := queryIDs(g.ctx, g.db, `SELECT o.id FROM organisations o JOIN organisation_clusters oc ON oc.organisation_id = o.id
 		JOIN clusters c ON c.id = oc.cluster_id WHERE c.name = ? AND o.kind = 'enterprise' AND o.size = 'large' AND o.id >= ? ORDER BY o.id`, cluster, g.firstOrg)
 	if err != nil {
 		return nil, fmt.Errorf("large firms of %s: %w", cluster, err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
