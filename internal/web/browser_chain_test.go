@@ -3,8 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -13,7 +11,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/chain"
-	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
@@ -32,13 +29,7 @@ func TestBrowserChainMap(t *testing.T) {
 	exe := browserExecutable(t)
 	db := storetest.Open(t, store.SQLite)
 	ctx := t.Context()
-	cfg := auth.DefaultConfig()
-	cfg.Password, cfg.Demo = password.Fast, true
-	svc := auth.New(db, cfg)
-	const pw = "long-enough-browser-test-pw-7391"
-	if _, err := svc.CreateUser(ctx, auth.NewUser{Username: "leader", Password: pw, Roles: []access.Role{access.Viewer}}); err != nil {
-		t.Fatal(err)
-	}
+	svc := browserAuth(t, db, auth.NewUser{Username: "leader", Roles: []access.Role{access.Viewer}})
 	shengu, err := registry.Create(ctx, db, registry.Organisation{Name: "沈鼓集团股份有限公司", Kind: "enterprise"})
 	if err != nil {
 		t.Fatal(err)
@@ -77,18 +68,11 @@ func TestBrowserChainMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Demo: true, Search: seg, Files: program.Files{Dir: t.TempDir()}}, db, svc, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	base := browserServe(t, db, svc, web.Config{Search: seg, Files: program.Files{Dir: t.TempDir()}})
 
 	b := newBrowser(t, exe)
-	b.navigate(ts.URL + "/signin")
-	b.run(chromedp.SendKeys(chromedp.ID("username"), "leader"), chromedp.SendKeys(chromedp.ID("password"), pw))
-	b.click(`form[action="/signin"] button[type="submit"]`)
-	b.navigate(ts.URL + "/chains")
+	b.signIn(base, "leader")
+	b.navigate(base + "/chains")
 	b.click(fmt.Sprintf(`#chains a[href="/chains/%d"]`, chainID))
 	mapPath := fmt.Sprintf("/chains/%d", chainID)
 	b.expectPage(mapPath, "高端装备产业链", "zh-CN")
@@ -129,7 +113,7 @@ func TestBrowserChainMap(t *testing.T) {
 	b.expectPage(fmt.Sprintf("/projects/%d", rec), "华泵一号干式真空泵攻关", "zh-CN")
 
 	// Without the graph: the list entry's summary opens the same panel.
-	b.navigate(ts.URL + mapPath)
+	b.navigate(base + mapPath)
 	b.run(chromedp.Click(chromedp.CSS(fmt.Sprintf("#tech-%d > summary", rotor))), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#tech-%d a[href="/projects/%d"]`, rotor, rec))))
 
 	// Clicking the leader's node opens its profile. The click goes through

@@ -1,8 +1,6 @@
 package web_test
 
 import (
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -10,7 +8,6 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
-	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
@@ -22,27 +19,13 @@ import (
 func TestBrowserChartsOneUnitAnAxis(t *testing.T) {
 	exe := browserExecutable(t)
 	db := storetest.Open(t, store.SQLite)
-	cfg := auth.DefaultConfig()
-	cfg.Password, cfg.Demo = password.Fast, true
-	svc := auth.New(db, cfg)
-	const username, pw = "charts.manager", "long-enough-browser-test-pw-7391"
-	if _, err := svc.CreateUser(t.Context(), auth.NewUser{Username: username, Password: pw, Roles: []access.Role{access.Manager}}); err != nil {
-		t.Fatal(err)
-	}
-	srv, err := web.New(web.Config{Demo: true}, db, svc, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	svc := browserAuth(t, db, auth.NewUser{Username: "charts.manager", Roles: []access.Role{access.Manager}})
+	url := browserServe(t, db, svc, web.Config{})
 
 	b := newBrowser(t, exe)
-	b.navigate(ts.URL + "/signin")
-	b.run(chromedp.SendKeys(chromedp.ID("username"), username))
-	b.run(chromedp.SendKeys(chromedp.ID("password"), pw))
-	b.click(`form[action="/signin"] button[type="submit"]`)
+	b.signIn(url, "charts.manager")
 	for _, path := range []string{"/cockpit/areas/7", "/cockpit"} {
-		b.navigate(ts.URL + path)
+		b.navigate(url + path)
 		// Per chart: "ok" or what is wrong with it.
 		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('.chart[data-option]')).map(function (el) {
 			var c = window.echarts.getInstanceByDom(el);

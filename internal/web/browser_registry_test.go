@@ -1,9 +1,7 @@
 package web_test
 
 import (
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,8 +11,6 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
-	"github.com/xinzhi-platform/xinzhi/internal/password"
-	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
@@ -27,28 +23,12 @@ import (
 func TestBrowserRegistryImport(t *testing.T) {
 	exe := browserExecutable(t)
 	db := storetest.Open(t, store.SQLite)
-	cfg := auth.DefaultConfig()
-	cfg.Password, cfg.Demo = password.Fast, true
-	svc := auth.New(db, cfg)
-	const username, pw = "import.manager", "long-enough-browser-test-pw-7391"
-	if _, err := svc.CreateUser(t.Context(), auth.NewUser{Username: username, Password: pw, Roles: []access.Role{access.Manager}}); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := seal.NewKeyLine("kbrowser")
-	keys, err := seal.ParseKeyring(line)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := browserAuth(t, db, auth.NewUser{Username: "import.manager", Roles: []access.Role{access.Manager}})
 	seg, err := search.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Demo: true, Keys: keys, Search: seg}, db, svc, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	base := browserServe(t, db, svc, web.Config{Keys: browserKeys(t, "kbrowser"), Search: seg})
 
 	dir := t.TempDir()
 	good, other := creditCodeFor(t, 1), creditCodeFor(t, 2)
@@ -69,15 +49,12 @@ func TestBrowserRegistryImport(t *testing.T) {
 	}
 
 	b := newBrowser(t, exe)
-	b.navigate(ts.URL + "/signin")
-	b.run(chromedp.SendKeys(chromedp.ID("username"), username))
-	b.run(chromedp.SendKeys(chromedp.ID("password"), pw))
-	b.click(`form[action="/signin"] button[type="submit"]`)
+	b.signIn(base, "import.manager")
 	b.expectPage("/", "待办事项", "zh-CN") // a manager's landing
 
 	upload := func(path string, wantStatus int) {
 		t.Helper()
-		b.navigate(ts.URL + "/registry/import")
+		b.navigate(base + "/registry/import")
 		b.expectPage("/registry/import", "批量导入", "zh-CN")
 		b.run(chromedp.SetUploadFiles(chromedp.ID("file"), []string{path}))
 		resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.ID("preview")))
@@ -121,7 +98,7 @@ func TestBrowserRegistryImport(t *testing.T) {
 	}
 
 	// Find it by a Chinese word through the search box.
-	b.navigate(ts.URL + "/registry")
+	b.navigate(base + "/registry")
 	b.run(chromedp.SendKeys(chromedp.ID("q"), "机器人"))
 	b.click(`form[role="search"] button[type="submit"]`)
 	count, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("result-count")))

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,10 +9,8 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
-	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
-	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
@@ -29,18 +25,8 @@ func TestBrowserTalent(t *testing.T) {
 	exe := browserExecutable(t)
 	db := storetest.Open(t, store.SQLite)
 	ctx := t.Context()
-	cfg := auth.DefaultConfig()
-	cfg.Password, cfg.Demo = password.Fast, true
-	svc := auth.New(db, cfg)
-	const pw = "long-enough-browser-test-pw-7391"
-	if _, err := svc.CreateUser(ctx, auth.NewUser{Username: "leader", Password: pw, Roles: []access.Role{access.Viewer}}); err != nil {
-		t.Fatal(err)
-	}
-	line, _ := seal.NewKeyLine("ktest")
-	keys, err := seal.ParseKeyring(line)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svc := browserAuth(t, db, auth.NewUser{Username: "leader", Roles: []access.Role{access.Viewer}})
+	keys := browserKeys(t, "ktest")
 	org, err := registry.Create(ctx, db, registry.Organisation{Name: "沈阳示例大学", Kind: "enterprise"})
 	if err != nil {
 		t.Fatal(err)
@@ -53,17 +39,10 @@ func TestBrowserTalent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Demo: true, Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}}, db, svc, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	base := browserServe(t, db, svc, web.Config{Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}})
 
 	b := newBrowser(t, exe)
-	b.navigate(ts.URL + "/signin")
-	b.run(chromedp.SendKeys(chromedp.ID("username"), "leader"), chromedp.SendKeys(chromedp.ID("password"), pw))
-	b.click(`form[action="/signin"] button[type="submit"]`)
+	b.signIn(base, "leader")
 	b.click(`nav a[href="/talent"]`)
 	b.expectPage("/talent", "人才", "zh-CN")
 	shots := t.TempDir()
@@ -80,7 +59,7 @@ func TestBrowserTalent(t *testing.T) {
 	if err != nil || !strings.Contains(text, "Children's schooling") || !strings.Contains(text, "Done") {
 		t.Fatalf("the English list reads %q (%v)", text, err)
 	}
-	b.navigate(ts.URL + "/talent")
+	b.navigate(base + "/talent")
 	b.expectPage("/talent", "Talent", "en")
 	b.screenshot(shots, "talent-en.png")
 	b.click("#fig-teams")

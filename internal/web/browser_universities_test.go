@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -11,7 +9,6 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
-	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 	"github.com/xinzhi-platform/xinzhi/internal/university/unitest"
@@ -25,27 +22,13 @@ import (
 func TestBrowserUniversities(t *testing.T) {
 	exe := browserExecutable(t)
 	db := storetest.Open(t, store.SQLite)
-	cfg := auth.DefaultConfig()
-	cfg.Password, cfg.Demo = password.Fast, true
-	svc := auth.New(db, cfg)
-	const username, pw = "universities.manager", "long-enough-browser-test-pw-7391"
-	if _, err := svc.CreateUser(t.Context(), auth.NewUser{Username: username, Password: pw, Roles: []access.Role{access.Manager}}); err != nil {
-		t.Fatal(err)
-	}
+	svc := browserAuth(t, db, auth.NewUser{Username: "universities.manager", Roles: []access.Role{access.Manager}})
 	w := unitest.Build(t, db)
-	srv, err := web.New(web.Config{Demo: true}, db, svc, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv)
-	t.Cleanup(ts.Close)
+	base := browserServe(t, db, svc, web.Config{})
 	neu := fmt.Sprintf("/universities/%d", w.NEU.ID)
 
 	b := newBrowser(t, exe)
-	b.navigate(ts.URL + "/signin")
-	b.run(chromedp.SendKeys(chromedp.ID("username"), username))
-	b.run(chromedp.SendKeys(chromedp.ID("password"), pw))
-	b.click(`form[action="/signin"] button[type="submit"]`)
+	b.signIn(base, "universities.manager")
 
 	drawn := func(where string, atLeast int) {
 		t.Helper()
@@ -86,7 +69,7 @@ func TestBrowserUniversities(t *testing.T) {
 	b.click(`#funds-by-year a.record`)
 	b.expectPage(fmt.Sprintf("/projects/%d", w.Funding[0]), text("h1"), "zh-CN")
 
-	b.navigate(ts.URL + "/universities")
+	b.navigate(base + "/universities")
 	b.click(`form.lang-switch button[value="en"]`)
 	b.expectPage("/universities", "Universities", "en")
 	drawn("/universities in English", 3)
