@@ -1,8 +1,10 @@
 package democity
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
@@ -10,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 // The organisations of the demo accounts (demo-org, demo-finance); the
@@ -36,7 +39,8 @@ func (g *gen) demoAccounts() error {
 	r := g.sub("demo")
 	orgs := []registry.Organisation{
 		{Name: DemoEnterprise, Kind: "enterprise", District: "210112", Size: "small", Clusters: []string{"高端装备"}, Tags: []string{"科技型中小企业"},
-			CreditCode: g.creditCode("enterprise", "210112"), Founded: "2016-05-18", Description: "演示数据：演示企业账号（demo-org）所属企业，智能数控装备研发制造"},
+			CreditCode: g.creditCode("enterprise", "210112"), Founded: "2016-05-18", Address: "沈阳市浑南区创新路199号（演示）",
+			Description: "演示数据：演示企业账号（demo-org）所属企业，智能数控装备研发制造"},
 		{Name: DemoBank, Kind: "bank", District: "210102", CreditCode: g.creditCode("enterprise", "210102"), Description: "演示数据：演示银行账号（demo-finance）所属机构"},
 	}
 	if err := g.insertOrgs(orgs); err != nil {
@@ -44,6 +48,21 @@ func (g *gen) demoAccounts() error {
 	}
 	g.sum.Organisations += len(orgs)
 	ent, bank := orgs[0].ID, orgs[1].ID
+	// The firm's yearly figures fill its profile (一企一档); output value,
+	// which the clusters' growth counts, is left to the city's firms.
+	var figs []registry.Figure
+	for i, y := range []int{2022, 2023, 2024} {
+		for kind, v := range map[string][3]float64{"revenue": {4860, 5530, 6410}, "rd_spending": {520, 610, 770}, "staff": {86, 97, 112},
+			"rd_staff": {31, 36, 43}, "invention_patents": {9, 13, 18}, "total_assets": {7200, 8100, 9350}, "tax": {210, 246, 301}} {
+			figs = append(figs, registry.Figure{OrganisationID: ent, Year: y, Kind: kind, Value: v[i], Source: "演示数据"})
+		}
+	}
+	slices.SortFunc(figs, func(a, b registry.Figure) int {
+		return cmp.Or(cmp.Compare(a.Year, b.Year), cmp.Compare(a.Kind, b.Kind))
+	})
+	if err := g.db.InTx(g.ctx, func(tx *store.Tx) error { return registry.InsertFigures(g.ctx, tx, figs) }); err != nil {
+		return fmt.Errorf("demo enterprise figures: %w", err)
+	}
 	var prods []finance.Product
 	for _, p := range []finance.Product{
 		{Kind: "tech_credit", Name: "示例科创贷", Description: "面向研发、概念验证和中试阶段科技型中小企业的信用贷款（演示）", Stages: []string{"rd", "poc", "pilot"},

@@ -47,6 +47,13 @@ func checkPeople(t *testing.T, db *store.DB, keys *seal.Keyring) {
 	if n := count(t, db, `SELECT COUNT(*) FROM organisations o WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.organisation_id = o.id)`); n != 0 {
 		t.Errorf("%d organisations without a person", n)
 	}
+	// The demo enterprise's profile is whole: address, yearly figures, a team.
+	if n := count(t, db, `SELECT COUNT(DISTINCT f.kind) FROM organisation_figures f JOIN organisations o ON o.id = f.organisation_id WHERE o.name = ? AND o.address <> ''`, democity.DemoEnterprise); n < 7 {
+		t.Errorf("the demo enterprise's profile has %d kinds of figures", n)
+	}
+	if n := count(t, db, `SELECT COUNT(*) FROM people p JOIN organisations o ON o.id = p.organisation_id WHERE o.name = ?`, democity.DemoEnterprise); n < 10 {
+		t.Errorf("the demo enterprise has %d people", n)
+	}
 	ps, _, err := registry.People(ctx, db, keys, 0, registry.PeopleFilter{PerPage: 50}, true)
 	if err != nil {
 		t.Fatal(err)
