@@ -196,6 +196,50 @@ func checkExperts(t *testing.T, db *store.DB) {
 			t.Errorf("%s has no review waiting", name)
 		}
 	}
+	// 重大装备 matches experts on the record's chain: every panel, past or
+	// drawn by the engine, is of experts of that chain.
+	fields := map[int64]map[string]bool{}
+	frows, err := db.QueryContext(ctx, `SELECT user_id, field FROM expert_fields`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for frows.Next() {
+		var u int64
+		var f string
+		if err := frows.Scan(&u, &f); err != nil {
+			t.Fatal(err)
+		}
+		if fields[u] == nil {
+			fields[u] = map[string]bool{}
+		}
+		fields[u][f] = true
+	}
+	frows.Close()
+	arows, err := db.QueryContext(ctx, `SELECT a.reviewer_id, p.data FROM review_assignments a JOIN projects p ON p.id = a.project_id
+		JOIN program_templates t ON t.id = p.template_id WHERE t.key = 'major_equipment_tackling' AND a.override_reason = ''`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	panels, off := 0, 0
+	for arows.Next() {
+		var u int64
+		var raw string
+		if err := arows.Scan(&u, &raw); err != nil {
+			t.Fatal(err)
+		}
+		var d map[string]any
+		if err := json.Unmarshal([]byte(raw), &d); err != nil {
+			t.Fatal(err)
+		}
+		panels++
+		if chain, _ := d["chain"].(string); !fields[u][chain] {
+			off++
+		}
+	}
+	arows.Close()
+	if panels < 100 || off != 0 {
+		t.Errorf("重大装备: %d reviews, %d by experts of another chain", panels, off)
+	}
 	// Panels in review: none in, part in, all in.
 	if n := count(t, db, `SELECT COUNT(*) FROM projects p JOIN program_templates t ON t.id = p.template_id WHERE t.key = 'major_equipment_tackling' AND p.stage = 'review'
 		AND (SELECT COUNT(*) FROM review_assignments a WHERE a.project_id = p.id AND a.status = 'submitted') >= 3`); n < 2 {
