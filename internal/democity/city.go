@@ -207,7 +207,7 @@ func (g *gen) call(key string, year int) (int64, error) {
 		return 0, err
 	}
 	c, err := program.OpenCall(g.ctx, g.db, program.Call{TemplateID: g.tmplID[key], Key: fmt.Sprintf("%s-%d", strings.ReplaceAll(key, "_", "-"), year),
-		Name: fmt.Sprintf("%d年度%s", year, t.Name), Opens: fmt.Sprintf("%d-01-01", year), Closes: fmt.Sprintf("%d-12-31", year)})
+		Name: fmt.Sprintf("%d年度%s", year, t.Name), NameEN: callNameEN(t.NameEN, year), Opens: fmt.Sprintf("%d-01-01", year), Closes: fmt.Sprintf("%d-12-31", year)})
 	if err != nil {
 		return 0, fmt.Errorf("call of %s %d: %w", key, year, err)
 	}
@@ -302,4 +302,13 @@ func queryIDs(ctx context.Context, q store.Querier, query string, args ...any) (
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// callNameEN is a yearly call's English name ("" for a program without
+// one: English pages then show the Chinese).
+func callNameEN(program string, year int) string {
+	if program == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s, %d", program, year)
 }

@@ -47,6 +47,10 @@ func checkPeople(t *testing.T, db *store.DB, keys *seal.Keyring) {
 	if n := count(t, db, `SELECT COUNT(*) FROM organisations o WHERE NOT EXISTS (SELECT 1 FROM people p WHERE p.organisation_id = o.id)`); n != 0 {
 		t.Errorf("%d organisations without a person", n)
 	}
+	// English pages name the city's calls in English.
+	if n := count(t, db, `SELECT COUNT(*) FROM calls c JOIN program_templates t ON t.id = c.template_id WHERE c.name_en = '' AND t.source LIKE '%name_en:%'`); n != 0 {
+		t.Errorf("%d calls of programs with an English name have none", n)
+	}
 	// The demo enterprise's profile is whole: address, yearly figures, a team.
 	if n := count(t, db, `SELECT COUNT(DISTINCT f.kind) FROM organisation_figures f JOIN organisations o ON o.id = f.organisation_id WHERE o.name = ? AND o.address <> ''`, democity.DemoEnterprise); n < 7 {
 		t.Errorf("the demo enterprise's profile has %d kinds of figures", n)

@@ -24,12 +24,12 @@ func StandingCall(ctx context.Context, tx *store.Tx, program, callKey, name stri
 	if err != nil {
 		return c, err
 	}
-	c = Call{TemplateID: pub.ID, Key: callKey, Name: name, Opens: "2000-01-01", Closes: "2099-12-31"}
+	c = Call{TemplateID: pub.ID, Key: callKey, Name: name, NameEN: pub.Template.NameEN, Opens: "2000-01-01", Closes: "2099-12-31"} // English pages: the program's name
 	if ps := CheckCall(c); len(ps) > 0 {
 		return c, ps
 	}
-	if err := tx.QueryRowContext(ctx, `INSERT INTO calls (template_id, key, name, opens, closes, quota, budget, created_at)
-		VALUES (?, ?, ?, ?, ?, 0, 0, ?) RETURNING id`, c.TemplateID, c.Key, c.Name, c.Opens, c.Closes, store.Now()).Scan(&c.ID); err != nil {
+	if err := tx.QueryRowContext(ctx, `INSERT INTO calls (template_id, key, name, name_en, opens, closes, quota, budget, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?) RETURNING id`, c.TemplateID, c.Key, c.Name, c.NameEN, c.Opens, c.Closes, store.Now()).Scan(&c.ID); err != nil {
 		return c, fmt.Errorf("open standing call %s: %w", callKey, err)
 	}
 	return c, audit.Append(ctx, tx, audit.Change{Entity: "call", EntityID: c.ID, Action: "open", After: c})

@@ -66,6 +66,9 @@ func TestPublicChallengePage(t *testing.T) {
 			t.Errorf("a draft challenge: %d, want 404", resp.StatusCode)
 		}
 		anon.post("/lang", url.Values{"lang": {"en"}, "back": {"/"}})
+		if _, front := anon.get("/"); !strings.Contains(front, "High-end equipment") || strings.Contains(front, "<td>高端装备</td>") {
+			t.Error("the English front page names the challenge's field in Chinese")
+		}
 		if _, body := anon.get(fmt.Sprintf("/challenges/%d", ids["published"])); !strings.Contains(body, "Technical need") || !strings.Contains(body, "Key indicators") || !strings.Contains(body, "High-end equipment") {
 			t.Error("the English challenge page is not in English")
 		}

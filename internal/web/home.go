@@ -97,21 +97,17 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, c := range open {
-		d.Calls = append(d.Calls, frontCall{Program: programLabel(c.t, lang), Name: c.Name, Opens: c.Opens, Closes: c.Closes})
+		d.Calls = append(d.Calls, frontCall{Program: programLabel(c.t, lang), Name: i18n.Pick(lang, c.Name, c.NameEN), Opens: c.Opens, Closes: c.Closes})
 	}
 	pkg, err := opendata.Challenges(ctx, s.db, s.publisher(), "challenge", s.cfg.BaseURL)
 	if err != nil {
 		return err
 	}
+	field := s.challengeField(ctx)
 	for _, rel := range pkg.Releases {
-		if !rel.Bidding {
-			continue
+		if rel.Bidding {
+			d.Challenges = append(d.Challenges, challengeOf(rel, field, lang))
 		}
-		c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: true}
-		c.Field, _ = rel.Extra["field"].(string)
-		c.Bounty, _ = rel.Extra["bounty"].(float64)
-		c.Deadline, _ = rel.Extra["bid_deadline"].(string)
-		d.Challenges = append(d.Challenges, c)
 	}
 	return s.render(w, http.StatusOK, "front", s.newPage(w, r, "front.title", d))
 }

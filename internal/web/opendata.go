@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"sort"
 
@@ -64,25 +65,38 @@ type challengeRow struct {
 // challengesPage is the public list of published challenges (揭榜挂帅
 // 榜单): open ones first; only the template's public fields are shown.
 // Signed-in organisations open a challenge to read it in full and bid.
+// challengeOf is a published challenge's row as pages show it: its field
+// named in the page's language.
+func challengeOf(rel opendata.Release, field program.Field, lang string) challengeRow {
+	c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Bidding}
+	c.Field, _ = rel.Extra["field"].(string)
+	c.Field = field.OptionLabel(c.Field, lang)
+	c.Bounty, _ = rel.Extra["bounty"].(float64)
+	c.Deadline, _ = rel.Extra["bid_deadline"].(string)
+	c.Term, _ = rel.Extra["term_months"].(float64)
+	c.Limits, _ = rel.Extra["bidder_limits"].(string)
+	return c
+}
+
+// challengeField is the challenge form's field of fields, to name its
+// options in the page's language.
+func (s *Server) challengeField(ctx context.Context) program.Field {
+	var field program.Field
+	if pub, err := program.Latest(ctx, s.db, "challenge"); err == nil {
+		field, _ = pub.Template.Field("field")
+	}
+	return field
+}
+
 func (s *Server) challengesPage(w http.ResponseWriter, r *http.Request) error {
 	pkg, err := opendata.Challenges(r.Context(), s.db, s.publisher(), "challenge", s.cfg.BaseURL)
 	if err != nil {
 		return err
 	}
-	var field program.Field // the form's field of fields, to name its options in the page's language
-	if pub, err := program.Latest(r.Context(), s.db, "challenge"); err == nil {
-		field, _ = pub.Template.Field("field")
-	}
+	field := s.challengeField(r.Context())
 	var rows []challengeRow
 	for _, rel := range pkg.Releases {
-		c := challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Bidding}
-		c.Field, _ = rel.Extra["field"].(string)
-		c.Field = field.OptionLabel(c.Field, info(r).lang)
-		c.Bounty, _ = rel.Extra["bounty"].(float64)
-		c.Deadline, _ = rel.Extra["bid_deadline"].(string)
-		c.Term, _ = rel.Extra["term_months"].(float64)
-		c.Limits, _ = rel.Extra["bidder_limits"].(string)
-		rows = append(rows, c)
+		rows = append(rows, challengeOf(rel, field, info(r).lang))
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Open && !rows[j].Open })
 	p := s.newPage(w, r, "challenges.title", rows)
@@ -110,18 +124,7 @@ func (s *Server) challengePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var field program.Field
-	if pub, err := program.Latest(r.Context(), s.db, "challenge"); err == nil {
-		field, _ = pub.Template.Field("field")
-	}
-	v := challengeView{challengeRow: challengeRow{ID: rel.Tender.ID, Title: rel.Tender.Title, Owner: rel.Buyer.Name, Bidders: rel.Tender.NumberOfTenderers, Open: rel.Bidding},
-		SignedIn: !info(r).principal.Anon}
-	v.Field, _ = rel.Extra["field"].(string)
-	v.Field = field.OptionLabel(v.Field, info(r).lang)
-	v.Bounty, _ = rel.Extra["bounty"].(float64)
-	v.Deadline, _ = rel.Extra["bid_deadline"].(string)
-	v.Term, _ = rel.Extra["term_months"].(float64)
-	v.Limits, _ = rel.Extra["bidder_limits"].(string)
+	v := challengeView{challengeRow: challengeOf(rel, s.challengeField(r.Context()), info(r).lang), SignedIn: !info(r).principal.Anon}
 	v.Need, _ = rel.Extra["need"].(string)
 	rows, _ := rel.Extra["indicators"].([]any)
 	for _, x := range rows {
