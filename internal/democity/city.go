@@ -74,12 +74,11 @@ type gen struct {
 	sme                                                 [][]int64 // the SME sets, drawn once per copy (smeSets)
 	firstOrg                                            int64     // the first organisation of the copy being written
 	// the city's people (persons.go), drawn from a stream of their own
-	prng        *rand.Rand
-	staff       map[int64][]int64 // organisation → its people
-	idTaken     map[string]bool   // ID numbers given (their first 17 characters)
-	personField map[int64]string  // person → field
-	personName  map[int64]string  // person → name
-	pool        []expert          // the expert pool, demo reviewers first
+	prng       *rand.Rand
+	staff      map[int64][]int64 // organisation → its people
+	idTaken    map[string]bool   // ID numbers given (their first 17 characters)
+	personName map[int64]string  // person → name
+	pool       []expert          // the expert pool, demo reviewers first
 }
 
 // Load writes the demo city into db unless it is already there.
@@ -94,7 +93,7 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 	}
 	g := &gen{ctx: ctx, db: db, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, opt.Seed^0x5eed)),
 		prng: rand.New(rand.NewPCG(opt.Seed^0x7e0e1e, opt.Seed)), staff: map[int64][]int64{}, idTaken: map[string]bool{},
-		named: map[string]int64{}, personField: map[int64]string{}, personName: map[int64]string{}, tmpl: map[string]*program.Template{}, tmplID: map[string]int64{}, calls: map[string]int64{}}
+		named: map[string]int64{}, personName: map[int64]string{}, tmpl: map[string]*program.Template{}, tmplID: map[string]int64{}, calls: map[string]int64{}}
 	if opt.Programs != nil {
 		if _, err := program.PublishShipped(ctx, db, opt.Programs); err != nil {
 			return g.sum, fmt.Errorf("demo city: publish programs: %w", err)

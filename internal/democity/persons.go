@@ -81,9 +81,9 @@ func staffPlan(kind, size, name string) int {
 const peopleTarget = 20000
 
 type orgRow struct {
-	id                     int64
-	kind, size, name, dist string
-	clusters               []string
+	id               int64
+	kind, size, name string
+	clusters         []string
 }
 
 // staffOrgs writes the staff of new organisations: names, synthetic but
@@ -111,7 +111,7 @@ func (g *gen) insertPeople(ps []registry.Person) error {
 	}
 	for _, p := range ps {
 		g.staff[p.OrganisationID] = append(g.staff[p.OrganisationID], p.ID)
-		g.personField[p.ID], g.personName[p.ID] = p.Field, p.Name
+		g.personName[p.ID] = p.Name
 	}
 	g.sum.People += len(ps)
 	return nil
@@ -147,7 +147,7 @@ func (g *gen) people() error {
 
 // copyOrgs lists the organisations of the copy being written.
 func (g *gen) copyOrgs() ([]orgRow, error) {
-	rows, err := g.db.QueryContext(g.ctx, `SELECT o.id, o.kind, o.size, o.name, o.district, COALESCE(c.name, '') FROM organisations o
+	rows, err := g.db.QueryContext(g.ctx, `SELECT o.id, o.kind, o.size, o.name, COALESCE(c.name, '') FROM organisations o
 		LEFT JOIN organisation_clusters oc ON oc.organisation_id = o.id LEFT JOIN clusters c ON c.id = oc.cluster_id
 		WHERE o.id >= ? ORDER BY o.id`, g.firstOrg)
 	if err != nil {
@@ -158,7 +158,7 @@ func (g *gen) copyOrgs() ([]orgRow, error) {
 	for rows.Next() {
 		var o orgRow
 		var cl string
-		if err := rows.Scan(&o.id, &o.kind, &o.size, &o.name, &o.dist, &cl); err != nil {
+		if err := rows.Scan(&o.id, &o.kind, &o.size, &o.name, &cl); err != nil {
 			return nil, err
 		}
 		if n := len(out); n > 0 && out[n-1].id == o.id {
