@@ -244,10 +244,14 @@ func (g *gen) openReviews(key string) error {
 		if _, err := program.Assign(g.ctx, g.db, staffPrincipal, id, 1); err != nil {
 			return fmt.Errorf("assign %d: %w", id, err)
 		}
+		// Panels are left with none, three or all of their sheets in; a
+		// whole panel (the template's number of sheets) lets a manager decide.
+		whole := i%3 == 2
 		// Each demo expert has a review waiting: the first record they
-		// have no conflict with, from their own place in the list on.
+		// have no conflict with, from their own place in the list on, on a
+		// panel that is not to be whole.
 		for k := range DemoReviewers {
-			if k <= i && !waiting[k] {
+			if !whole && k <= i && !waiting[k] {
 				ok, err := g.assignDemo(id, g.pool[k].user)
 				if err != nil {
 					return err
@@ -259,10 +263,10 @@ func (g *gen) openReviews(key string) error {
 		if err != nil {
 			return err
 		}
-		want := map[int]int{0: 0, 1: 3, 2: len(as)}[i%3] // none, three, all of the panel in
+		want := map[int]int{0: 0, 1: 3, 2: len(as)}[i%3]
 		for _, a := range as {
-			if want == 0 || a.Status != program.Assigned || g.isDemoReviewer(a.ReviewerID) {
-				continue
+			if want == 0 || a.Status != program.Assigned || (!whole && g.isDemoReviewer(a.ReviewerID)) {
+				continue // a demo expert drawn onto a panel to be whole scores too; elsewhere their review waits
 			}
 			sc := map[string]float64{}
 			sr := rand.New(rand.NewPCG(g.opt.Seed, uint64(a.ID))) // the engine's draw is random: the people's stream must not depend on it

@@ -244,6 +244,12 @@ func checkExperts(t *testing.T, db *store.DB) {
 	if panels < 100 || off != 0 {
 		t.Errorf("重大装备: %d reviews, %d by experts of another chain", panels, off)
 	}
+	// Panels a manager can decide on: the template's number of sheets in
+	// (two special projects, as the browser walk of the manager needs).
+	if n := count(t, db, `SELECT COUNT(*) FROM projects p JOIN program_templates t ON t.id = p.template_id WHERE t.key = 'major_special_project' AND p.stage = 'review'
+		AND (SELECT COUNT(*) FROM review_assignments a WHERE a.project_id = p.id AND a.status = 'submitted') >= 5`); n < 2 {
+		t.Errorf("%d special projects with their five sheets in, want 2", n)
+	}
 	// Panels in review: none in, part in, all in.
 	if n := count(t, db, `SELECT COUNT(*) FROM projects p JOIN program_templates t ON t.id = p.template_id WHERE t.key = 'major_equipment_tackling' AND p.stage = 'review'
 		AND (SELECT COUNT(*) FROM review_assignments a WHERE a.project_id = p.id AND a.status = 'submitted') >= 3`); n < 2 {
