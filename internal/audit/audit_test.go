@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -78,6 +79,7 @@ func TestVerifyFindsTampering(t *testing.T) {
 		{"edited", `UPDATE audit_events SET after_json = '{"name":"伪造"}' WHERE id = 3`, 3, "changed"},
 		{"deleted in the middle", `DELETE FROM audit_events WHERE id = 2`, 3, "missing"},
 		{"deleted at the end", `DELETE FROM audit_events WHERE id = 5`, 5, "deleted"},
+		{"reordered", `UPDATE audit_events SET id = -2 WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = -2`, 2, "does not follow"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -141,6 +143,82 @@ func TestAppendBatchKeepsTheChain(t *testing.T) {
 		rep, err := audit.Verify(ctx, db)
 		if err != nil || !rep.OK() || rep.Checked != 453 {
 			t.Fatalf("after a batch: %+v %v", rep, err)
+		}
+	})
+}
+
+// TestVerifyWhileOthersWrite: a verification run while others append finds
+// the chain intact every time (it used to report the events written during
+// the walk as deleted), and still finds a deletion made under the same load.
+func TestVerifyWhileOthersWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := audit.WithActor(context.Background(), audit.Actor{Name: "writer", Address: "127.0.0.1"})
+		seed(t, db, 20)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		errs := make(chan error, 4)
+		for w := 0; w < 4; w++ {
+			wg.Add(1)
+			go func(w int) {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					var err error
+					if i%5 == 4 {
+						cs := []audit.Change{{Entity: "x", EntityID: i, Action: "create"}, {Entity: "x", EntityID: i, Action: "update"}, {Entity: "x", EntityID: i, Action: "delete"}}
+						err = db.InTx(ctx, func(tx *store.Tx) error { return audit.AppendBatch(ctx, tx, cs) })
+					} else {
+						err = audit.Record(ctx, db, audit.Change{Entity: "x", EntityID: w*100000 + i, Action: "update"})
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}(w)
+		}
+		// Verify again and again until the writers have added 200 events
+		// since the first run, so the walks overlap the writes.
+		gen := func() int64 {
+			n, err := audit.Generation(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		for gen() < 30 {
+			time.Sleep(time.Millisecond)
+		}
+		start, runs := gen(), 0
+		for ; gen() < start+200 && runs < 2000; runs++ {
+			rep, err := audit.Verify(ctx, db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !rep.OK() {
+				t.Fatalf("run %d under load: %+v", runs, rep.Problems)
+			}
+		}
+		if gen() < start+200 {
+			t.Fatalf("the writers added only %d events in %d verifications", gen()-start, runs)
+		}
+		tamper(t, db, `DELETE FROM audit_events WHERE id = 7`)
+		rep, err := audit.Verify(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		close(stop)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if rep.OK() || rep.Problems[0].ID != 8 || !strings.Contains(rep.Problems[0].Reason, "missing") {
+			t.Fatalf("a deletion under load: %+v", rep.Problems)
 		}
 	})
 }

@@ -102,12 +102,26 @@ type Report struct {
 // OK reports whether the chain is intact.
 func (r Report) OK() bool { return len(r.Problems) == 0 }
 
-// Verify walks the whole log in order and reports every row whose hash does
-// not match its contents (edited), every gap in the ids or broken link
-// (deleted), and a head that the last row does not reach (deleted at the end).
+// Verify walks the log in order and reports every row whose hash does not
+// match its contents (edited), every gap in the ids or broken link (deleted
+// or reordered), and a head that the last row does not reach (deleted at the
+// end).
+//
+// It reads the chain head first and then the events up to it. The head and
+// the events it counts are written in one transaction, so every event up to
+// the head read is committed and visible to the second statement, and
+// events appended by others meanwhile lie beyond it: a verification while
+// others write checks the log as it stood when the head was read, and never
+// mistakes their new events for a gap (the two reads used to be the other
+// way round, and every run under load reported a false deletion at the end).
 func Verify(ctx context.Context, db *store.DB) (Report, error) {
 	var rep Report
-	rows, err := db.QueryContext(ctx, `SELECT `+columns+` FROM audit_events ORDER BY id`)
+	var headID int64
+	var headHash string
+	if err := db.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE id = 1`).Scan(&headID, &headHash); err != nil {
+		return rep, fmt.Errorf("audit: read head: %w", err)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT `+columns+` FROM audit_events WHERE id <= ? ORDER BY id`, headID)
 	if err != nil {
 		return rep, fmt.Errorf("audit: verify: %w", err)
 	}
@@ -133,11 +147,6 @@ func Verify(ctx context.Context, db *store.DB) (Report, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return rep, fmt.Errorf("audit: verify: %w", err)
-	}
-	var headID int64
-	var headHash string
-	if err := db.QueryRowContext(ctx, `SELECT last_id, last_hash FROM audit_head WHERE id = 1`).Scan(&headID, &headHash); err != nil {
-		return rep, fmt.Errorf("audit: read head: %w", err)
 	}
 	if headID != prevID || headHash != prevHash {
 		rep.Problems = append(rep.Problems, Problem{prevID + 1, fmt.Sprintf("the log ends at event %d but %d were written (events %d to %d deleted)", prevID, headID, prevID+1, headID)})
