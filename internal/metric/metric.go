@@ -296,8 +296,8 @@ func check(d *Definition) []string {
 		if d.Model == "returns" && (len(d.Where.Kind) != 1 || len(d.Where.Field) != 1 || d.Measure != "sum:value") {
 			bad("%s: a returns indicator names one where.kind (the form), one where.field and measure: sum:value", d.ID)
 		}
-		if d.Model == "rankings" && (len(d.Where.Kind) != 1 || d.Window != "state" || d.Measure != "sum:rank") {
-			bad("%s: a rankings indicator names one where.kind (the series), window: state and measure: sum:rank (the latest place)", d.ID)
+		if d.Model == "rankings" && (len(d.Where.Kind) != 1 || d.Window != "state" || (d.Measure != "sum:rank" && d.Measure != "rises")) {
+			bad("%s: a rankings indicator names one where.kind (the series), window: state and measure: sum:rank (the latest place) or rises (the years in a row it rose)", d.ID)
 		}
 		if d.Model == "figures" && (len(d.Where.Kind) != 1 || d.Window != "state") {
 			bad("%s: a figures indicator names one where.kind and uses window: state", d.ID)
@@ -330,6 +330,11 @@ func check(d *Definition) []string {
 func checkMeasure(d *Definition) string {
 	m := d.Measure
 	switch {
+	case m == "rises":
+		if d.Model != "rankings" {
+			return "measure rises counts a ranking's editions (model: rankings)"
+		}
+		return ""
 	case m == "count", m == "distinct_organisations":
 		if m == "distinct_organisations" && d.Model == "figures" {
 			return "figures are summed (measure: sum:value)"
@@ -343,5 +348,5 @@ func checkMeasure(d *Definition) string {
 		}
 		return ""
 	}
-	return fmt.Sprintf("measure %q is not count, distinct_organisations or sum:FIELD", m)
+	return fmt.Sprintf("measure %q is not count, distinct_organisations, sum:FIELD or rises", m)
 }
