@@ -210,6 +210,20 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 		if d.Measure == "rises" { // the editions in a row, back from the latest, each placed above the one before
 			return rankRises(ctx, db, w.Kind, endDay)
 		}
+		if d.Measure == "count" { // the latest edition, if its note holds one of the words
+			q = `SELECT count(*) FROM ranking_entries e JOIN ranking_series s ON s.id = e.series_id WHERE ` + in("s.key", w.Kind) +
+				` AND e.published < ? AND e.year = (SELECT max(e2.year) FROM ranking_entries e2 WHERE e2.series_id = e.series_id AND e2.published < ?)`
+			args = append(args, endDay, endDay)
+			var likes []string
+			for _, tag := range w.Tag {
+				likes = append(likes, "e.note LIKE ?")
+				args = append(args, "%"+tag+"%")
+			}
+			if len(likes) > 0 {
+				q += " AND (" + strings.Join(likes, " OR ") + ")"
+			}
+			break
+		}
 		q = `SELECT COALESCE((SELECT e.rank FROM ranking_entries e JOIN ranking_series s ON s.id = e.series_id WHERE ` + in("s.key", w.Kind) + ` AND e.published < ? ORDER BY e.year DESC LIMIT 1), 0)`
 		args = append(args, endDay)
 	case "returns": // the filings' versions in force on the date

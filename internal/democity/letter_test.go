@@ -257,6 +257,10 @@ var clauses = map[string]string{
 	"pilot_city_5g_iiot":            "融合应用先导区试点城市名单",
 	"intl_joint_lab":                "中国-黎巴嫩智能机器人联合实验室",
 	"four_city_agreement":           "四市科技创新合作框架协议",
+	// The ranking's words (reply_words.yaml): rising years in a row, and
+	// first in the northeast as the latest edition notes.
+	"innovation_city_rank_rises":           "年进位,居全国第",
+	"innovation_city_rank_northeast_first": "名、东北首位",
 }
 
 // checkLetterYearEnd: the reply rendered as of 2024-12-31 is a letter of
@@ -322,13 +326,13 @@ func checkLetterYearEnd(t *testing.T, db *store.DB) {
 		"2024年,共引育高层次人才" + report.Plain(val["talents_introduced_h1#2024"]) + "人,自主认定人才" + report.Plain(val["talents_certified_h1#2024"]) + "人",
 		"累计吸引" + report.Plain(val["graduates_retained_h1#2024"]) + "名高校毕业生",
 		"科技招商活动" + report.Over(val["investment_events"]) + "场",
-		"连续" + report.ZH(val["innovation_city_rank_rises"]) + "年进位,居全国第" + report.Plain(val["innovation_city_rank"]) + "名",
+		"连续" + report.ZH(val["innovation_city_rank_rises"]) + "年进位,居全国第" + report.Plain(val["innovation_city_rank"]) + "名。",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the letter as of 2024-12-31 does not say %s", want)
 		}
 	}
-	if val["talents_introduced_h1#2024"] == 0 || val["innovation_city_rank_rises"] != 3 || val["innovation_city_rank"] != 18 {
+	if val["talents_introduced_h1#2024"] == 0 || val["innovation_city_rank_rises"] != 3 || val["innovation_city_rank"] != 18 || val["innovation_city_rank_northeast_first"] != 0 {
 		t.Errorf("the demo's 2024: talents %v, the ranking %v up %v years", val["talents_introduced_h1#2024"], val["innovation_city_rank"], val["innovation_city_rank_rises"])
 	}
 	dropped := 0

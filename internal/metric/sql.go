@@ -315,6 +315,14 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		} else {
 			q.where("e.published < ? AND e.year = (SELECT max(e2.year) FROM ranking_entries e2 WHERE e2.series_id = e.series_id AND e2.published < ?)", endDay, endDay)
 		}
+		if len(w.Tag) > 0 { // the edition's note holds one of the words (东北首位)
+			var likes []string
+			for _, tag := range w.Tag {
+				likes = append(likes, "e.note LIKE ?")
+				q.args = append(q.args, "%"+tag+"%")
+			}
+			q.conds = append(q.conds, "("+strings.Join(likes, " OR ")+")")
+		}
 	case "chains": // chains on the map; mapped: with links, organisations at them and key technologies, a bottleneck among them
 		sel = "c.id, 0, 0"
 		tables = "chains c LEFT JOIN clusters cl ON cl.id = c.cluster_id"
