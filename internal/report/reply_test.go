@@ -1,6 +1,7 @@
 package report_test
 
 import (
+	"context"
 	"os"
 	"regexp"
 	"slices"
@@ -8,11 +9,19 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/report"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 	"github.com/xinzhi-platform/xinzhi/metrics"
+	"github.com/xinzhi-platform/xinzhi/programs"
 	"github.com/xinzhi-platform/xinzhi/reports"
 )
 
@@ -215,4 +224,54 @@ func TestReplyFactsAreIndicators(t *testing.T) {
 			t.Errorf("the reply prints %s, which no indicator defines", id)
 		}
 	}
+}
+
+// TestPeriodWordsRender: a template's period words and the figures counted
+// over them follow the as-of date, and a recorded clause stands only while
+// its records do.
+func TestPeriodWordsRender(t *testing.T) {
+	set, err := metric.Load(metrics.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpl := report.Template{ID: "w", Title: "W", Body: `{{periodName}}发布{{fig "challenge_lists_published" period}}个;截至{{lastYear}}年发布{{fig "challenge_lists_published" lastYear}}个{{if recorded "challenge_lists_published"}};本年有榜单{{end}}。`}
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
+			t.Fatal(err)
+		}
+		pub, _ := program.Latest(ctx, db, "challenge")
+		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "c-1", Name: "榜单", Opens: "2020-01-01", Closes: "2099-01-01"})
+		org, _ := registry.Create(ctx, db, registry.Organisation{Name: "发榜企业", Kind: "enterprise"})
+		mgr := access.Principal{UserID: 1, Name: "m", Roles: []access.Role{access.Manager}}
+		for _, day := range []time.Time{time.Date(2024, 3, 1, 2, 0, 0, 0, time.UTC), time.Date(2024, 9, 1, 2, 0, 0, 0, time.UTC), time.Date(2025, 3, 1, 2, 0, 0, 0, time.UTC)} {
+			program.Clock = func() time.Time { return day }
+			p, _ := program.CreateProject(ctx, db, call.ID, org.ID, map[string]any{"title": "榜单"})
+			if _, err := db.ExecContext(ctx, `UPDATE projects SET stage = 'screened' WHERE id = ?`, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := program.Move(ctx, db, mgr, p.ID, "publish", ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		program.Clock = store.Now
+		for _, c := range []struct{ asOf, want, key string }{
+			{"2025-06-30", "2025年上半年发布1个;截至2024年发布2个;本年有榜单。", "challenge_lists_published#2025H1"},
+			{"2024-12-31", "2024年发布2个;截至2024年发布2个;本年有榜单。", "challenge_lists_published#2024"},
+			{"2024-06-30", "2024年上半年发布1个;截至2023年发布0个;本年有榜单。", "challenge_lists_published#2024H1"},
+			{"2024-02-10", "2024年以来发布0个;截至2023年发布0个。", "challenge_lists_published#2024"},
+		} {
+			at, _ := time.Parse(time.DateOnly, c.asOf)
+			out, err := report.Render(ctx, db, set, tpl, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out.Body != c.want {
+				t.Errorf("as of %s: %s, want %s", c.asOf, out.Body, c.want)
+			}
+			if f, ok := out.Figures[c.key]; !ok || len(f.Records) != int(f.Value) {
+				t.Errorf("as of %s: figure %s: %+v", c.asOf, c.key, f)
+			}
+		}
+	})
 }
