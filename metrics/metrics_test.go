@@ -88,8 +88,9 @@ func TestShippedIndicators(t *testing.T) {
 
 // TestIndicatorsAreLetterFacts: each indicator of a letter_*.yaml file
 // answers a fact of the letter under the fact's id (the letter is the first
-// report); the other files hold the bureau's own indicators (targets), whose
-// ids must not pass for a fact's.
+// report), and every fact has one; the other files hold the bureau's own
+// indicators (targets) and those the reply's words rest on
+// (reply_words.yaml), whose ids must not pass for a fact's.
 func TestIndicatorsAreLetterFacts(t *testing.T) {
 	set, err := metric.Load(metrics.Files)
 	if err != nil {
@@ -131,6 +132,11 @@ func TestIndicatorsAreLetterFacts(t *testing.T) {
 			case isLetter:
 				letter++
 			}
+		}
+	}
+	for _, f := range facts { // every fact of the letter is answered now (internal/report's TestReplyFactsAreIndicators: and printed from it)
+		if _, ok := set.Get(f.ID); !ok {
+			t.Errorf("fact %s has no indicator", f.ID)
 		}
 	}
 	t.Logf("%d of %d facts have an indicator (%d indicators in all)", letter, len(facts), len(set.All()))

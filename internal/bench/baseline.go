@@ -207,6 +207,23 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 		args = append(args, endDay, endDay)
 	case "rankings": // the place in the latest edition published by the date
 		endDay := end.Format(time.DateOnly)
+		if d.Measure == "rises" { // the editions in a row, back from the latest, each placed above the one before
+			return rankRises(ctx, db, w.Kind, endDay)
+		}
+		if d.Measure == "count" { // the latest edition, if its note holds one of the words
+			q = `SELECT count(*) FROM ranking_entries e JOIN ranking_series s ON s.id = e.series_id WHERE ` + in("s.key", w.Kind) +
+				` AND e.published < ? AND e.year = (SELECT max(e2.year) FROM ranking_entries e2 WHERE e2.series_id = e.series_id AND e2.published < ?)`
+			args = append(args, endDay, endDay)
+			var likes []string
+			for _, tag := range w.Tag {
+				likes = append(likes, "e.note LIKE ?")
+				args = append(args, "%"+tag+"%")
+			}
+			if len(likes) > 0 {
+				q += " AND (" + strings.Join(likes, " OR ") + ")"
+			}
+			break
+		}
 		q = `SELECT COALESCE((SELECT e.rank FROM ranking_entries e JOIN ranking_series s ON s.id = e.series_id WHERE ` + in("s.key", w.Kind) + ` AND e.published < ? ORDER BY e.year DESC LIMIT 1), 0)`
 		args = append(args, endDay)
 	case "returns": // the filings' versions in force on the date
@@ -259,6 +276,32 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 		return 0, fmt.Errorf("baseline %s: %w", id, err)
 	}
 	return v, nil
+}
+
+// rankRises reads a series' places, latest first, and counts the rises
+// until the first edition that did not rise.
+func rankRises(ctx context.Context, db *store.DB, keys []string, endDay string) (float64, error) {
+	if len(keys) != 1 {
+		return 0, fmt.Errorf("rises: one series, got %v", keys)
+	}
+	rows, err := db.QueryContext(ctx, `SELECT e.rank FROM ranking_entries e JOIN ranking_series s ON s.id = e.series_id WHERE s.key = ? AND e.published < ? ORDER BY e.year DESC`, keys[0], endDay)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var places []int
+	for rows.Next() {
+		var p int
+		if err := rows.Scan(&p); err != nil {
+			return 0, err
+		}
+		places = append(places, p)
+	}
+	n := 0
+	for n+1 < len(places) && places[n] < places[n+1] {
+		n++
+	}
+	return float64(n), rows.Err()
 }
 
 func periodStart(period string, asOf time.Time) time.Time {

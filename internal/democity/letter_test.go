@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,7 @@ func TestDemoCity(t *testing.T) {
 		}
 		t.Run("figures", func(t *testing.T) { checkFigures(t, db) })
 		t.Run("letter", func(t *testing.T) { checkLetter(t, db) })
+		t.Run("letter of 2024-12-31", func(t *testing.T) { checkLetterYearEnd(t, db) })
 		t.Run("named", func(t *testing.T) { checkNamed(t, db) })
 		t.Run("brief", func(t *testing.T) { checkBrief(t, db) })
 		t.Run("people", func(t *testing.T) { checkPeople(t, db, keys) })
@@ -198,7 +200,7 @@ func holds(r metric.Records, want string) bool {
 }
 
 // checkLetter: the seed reply rendered over the demo city as of 2025-06-30
-// is the letter, word for word.
+// is the letter, word for word, and each of its figures opens records.
 func checkLetter(t *testing.T, db *store.DB) {
 	letter, err := os.ReadFile("../../seed/letter.txt")
 	if err != nil {
@@ -218,6 +220,11 @@ func checkLetter(t *testing.T, db *store.DB) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		for key, f := range out.Figures {
+			if f.Value > 0 && len(f.Records) == 0 {
+				t.Errorf("%s = %v opens no records", key, f.Value)
+			}
+		}
 		got := strings.Split(strings.TrimSpace(out.Body), "\n")
 		want := strings.Split(strings.TrimSpace(string(letter)), "\n")
 		if len(got) != len(want) {
@@ -233,6 +240,116 @@ func checkLetter(t *testing.T, db *store.DB) {
 				t.Errorf("paragraph %d differs at character %d:\n got  …%s\n want …%s", i+1, j, string(g[max(0, j-10):min(len(g), j+30)]), string(w[max(0, j-10):min(len(w), j+30)]))
 			}
 		}
+	}
+}
+
+// clauses are the letter's statements without a number that the reply
+// prints only while records stand behind them, each by words it holds.
+var clauses = map[string]string{
+	"icv_demo_signed":               "大东智能网联汽车应用示范拓展场景项目完成签约",
+	"drone_route_first_flight":      "无人机低空物流测试验证航线完成首飞",
+	"ai_compute_center_phase3":      "三期项目竣工投产",
+	"national_major_project_launch": "国家科技重大专项启动实施",
+	"huabeng_one_advanced":          "华泵一号",
+	"central_fund_recommended":      "中央引导地方科技发展资金",
+	"ai_alliance_founded":           "联盟成立大会",
+	"pesticide_formula_samples":     "农药配方数据集",
+	"pilot_city_5g_iiot":            "融合应用先导区试点城市名单",
+	"intl_joint_lab":                "中国-黎巴嫩智能机器人联合实验室",
+	"four_city_agreement":           "四市科技创新合作框架协议",
+	// The ranking's words (reply_words.yaml): rising years in a row, and
+	// first in the northeast as the latest edition notes.
+	"innovation_city_rank_rises":           "年进位,居全国第",
+	"innovation_city_rank_northeast_first": "名、东北首位",
+}
+
+// checkLetterYearEnd: the reply rendered as of 2024-12-31 is a letter of
+// that day: its period words say 2024 (no 2025年上半年; 截至2024年), every
+// figure is its indicator as of that day over the period its words name,
+// the rounded and spelt-out forms follow the figures, and a clause stands
+// only while its records do.
+func checkLetterYearEnd(t *testing.T, db *store.DB) {
+	ctx := context.Background()
+	set, err := metric.Load(metrics.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tpls, err := report.LoadTemplates(reports.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	asOf, year := d("2024-12-31"), d("2024-01-01")
+	out, err := report.Render(ctx, db, set, tpls["seed-reply"], asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := out.Body
+	letter, _ := os.ReadFile("../../seed/letter.txt")
+	if got, want := len(strings.Split(strings.TrimSpace(body), "\n")), len(strings.Split(strings.TrimSpace(string(letter)), "\n")); got != want {
+		t.Errorf("%d paragraphs, the letter has %d", got, want)
+	}
+	// Years: the plans' titles name 2025-2027; every other year is 2024.
+	rest := strings.NewReplacer("(2025-2027年)", "", "(2025-2027)", "").Replace(body)
+	for _, y := range regexp.MustCompile(`20[0-9]{2}`).FindAllString(rest, -1) {
+		if y != "2024" {
+			t.Errorf("a letter as of 2024-12-31 names the year %s", y)
+		}
+	}
+	if strings.Contains(body, "上半年") || !strings.Contains(body, "截至2024年,") {
+		t.Errorf("period words of a year-end letter: 上半年 %v, 截至2024年 %v", strings.Contains(body, "上半年"), strings.Contains(body, "截至2024年,"))
+	}
+	// Each figure is its indicator as of the day, over 2024 where the
+	// words name the year.
+	val := map[string]float64{}
+	for key, f := range out.Figures {
+		id, period, _ := strings.Cut(key, "#")
+		p := metric.Params{AsOf: asOf}
+		switch period {
+		case "":
+		case "2024":
+			p.From = year
+		default:
+			t.Errorf("%s is counted over %s in a letter as of 2024-12-31", id, period)
+		}
+		r, err := metric.Eval(ctx, db, set, id, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Value != f.Value {
+			t.Errorf("%s = %v in the letter, %v as of 2024-12-31", key, f.Value, r.Value)
+		}
+		val[key] = r.Value
+	}
+	for _, want := range []string{
+		"截至2024年,全市新建5G基站" + report.Plain(val["base_stations_new#2024"]) + "个,累计建设5G基站达" + report.Approx(val["base_stations_total#2024"]) + "个",
+		"2024年,共引育高层次人才" + report.Plain(val["talents_introduced_h1#2024"]) + "人,自主认定人才" + report.Plain(val["talents_certified_h1#2024"]) + "人",
+		"累计吸引" + report.Plain(val["graduates_retained_h1#2024"]) + "名高校毕业生",
+		"科技招商活动" + report.Over(val["investment_events"]) + "场",
+		"连续" + report.ZH(val["innovation_city_rank_rises"]) + "年进位,居全国第" + report.Plain(val["innovation_city_rank"]) + "名。",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the letter as of 2024-12-31 does not say %s", want)
+		}
+	}
+	if val["talents_introduced_h1#2024"] == 0 || val["innovation_city_rank_rises"] != 3 || val["innovation_city_rank"] != 18 || val["innovation_city_rank_northeast_first"] != 0 {
+		t.Errorf("the demo's 2024: talents %v, the ranking %v up %v years", val["talents_introduced_h1#2024"], val["innovation_city_rank"], val["innovation_city_rank_rises"])
+	}
+	dropped := 0
+	for id, words := range clauses {
+		v, ok := val[id]
+		if !ok {
+			t.Errorf("the clause of %s is not tested against its records", id)
+		}
+		if strings.Contains(body, words) != (v > 0) {
+			t.Errorf("%s = %v as of 2024-12-31, yet the clause %q is printed: %v", id, v, words, strings.Contains(body, words))
+		}
+		if v == 0 {
+			dropped++
+		}
+	}
+	if val["huabeng_one_advanced"] != 0 || dropped == 0 { // 华泵一号 is evaluated in 2025 in the demo
+		t.Errorf("as of 2024-12-31 华泵一号 is already evaluated (%v); %d clauses left out", val["huabeng_one_advanced"], dropped)
 	}
 }
 

@@ -246,6 +246,10 @@ func measure(m string, rows []row, grouped bool) (float64, []int64, map[string]f
 	case "distinct_organisations":
 		delete(orgs, 0)
 		value = float64(len(orgs))
+	case "rises":
+		var n int
+		n, ids = rises(rows)
+		value = float64(n)
 	default:
 		value = total
 	}
@@ -280,3 +284,28 @@ func measure(m string, rows []row, grouped bool) (float64, []int64, map[string]f
 // statistics publish them; figures are stored unrounded and rounded only for
 // display.
 func Round1(x float64) float64 { return math.Round(x*10) / 10 }
+
+// rises reads a ranking's editions (row ids order them by year, the value
+// is the place) back from the latest: how many in a row placed higher (a
+// smaller place) than the edition before, with the editions that show it
+// (the streak's and the one it started from; the latest alone when the
+// city did not rise in it).
+func rises(rows []row) (int, []int64) {
+	byID := map[int64]float64{}
+	for _, r := range rows {
+		byID[r.id] = r.value
+	}
+	ids := make([]int64, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	n := 0
+	for i := len(ids) - 1; i > 0 && byID[ids[i]] < byID[ids[i-1]]; i-- {
+		n++
+	}
+	return n, ids[len(ids)-1-n:]
+}

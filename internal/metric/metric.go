@@ -55,7 +55,7 @@ type Where struct {
 	Level       []string            `yaml:"level,omitempty"`       // recognitions, outcomes: levels; compute: precisions (FP16 …)
 	Status      []string            `yaml:"status,omitempty"`      // outcomes: problem status; compute: planned, building, operating; applications: pending, approved, declined (as decided by the as-of date); chains: mapped (links, organisations and key technologies, a bottleneck marked); chain_members: leader
 	Subject     string              `yaml:"subject,omitempty"`     // recognitions: organisation, person, discipline, major
-	Tag         []string            `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags
+	Tag         []string            `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags; disciplines: tags; rankings: words the edition's note holds
 	Cluster     []string            `yaml:"cluster,omitempty"`     // likewise: industry clusters
 	District    []string            `yaml:"district,omitempty"`    // likewise: GB/T 2260 codes
 	Size        []string            `yaml:"size,omitempty"`        // likewise: large, medium, small, micro
@@ -296,8 +296,11 @@ func check(d *Definition) []string {
 		if d.Model == "returns" && (len(d.Where.Kind) != 1 || len(d.Where.Field) != 1 || d.Measure != "sum:value") {
 			bad("%s: a returns indicator names one where.kind (the form), one where.field and measure: sum:value", d.ID)
 		}
-		if d.Model == "rankings" && (len(d.Where.Kind) != 1 || d.Window != "state" || d.Measure != "sum:rank") {
-			bad("%s: a rankings indicator names one where.kind (the series), window: state and measure: sum:rank (the latest place)", d.ID)
+		if d.Model == "rankings" && (len(d.Where.Kind) != 1 || d.Window != "state" || (d.Measure != "sum:rank" && d.Measure != "rises" && d.Measure != "count")) {
+			bad("%s: a rankings indicator names one where.kind (the series), window: state and measure: sum:rank (the latest place), rises (the years in a row it rose) or count (the latest edition, if its note holds where.tag)", d.ID)
+		}
+		if d.Model == "rankings" && d.Measure == "rises" && len(d.Where.Tag) > 0 {
+			bad("%s: rises reads every edition; where.tag picks editions by their note", d.ID)
 		}
 		if d.Model == "figures" && (len(d.Where.Kind) != 1 || d.Window != "state") {
 			bad("%s: a figures indicator names one where.kind and uses window: state", d.ID)
@@ -330,6 +333,11 @@ func check(d *Definition) []string {
 func checkMeasure(d *Definition) string {
 	m := d.Measure
 	switch {
+	case m == "rises":
+		if d.Model != "rankings" {
+			return "measure rises counts a ranking's editions (model: rankings)"
+		}
+		return ""
 	case m == "count", m == "distinct_organisations":
 		if m == "distinct_organisations" && d.Model == "figures" {
 			return "figures are summed (measure: sum:value)"
@@ -343,5 +351,5 @@ func checkMeasure(d *Definition) string {
 		}
 		return ""
 	}
-	return fmt.Sprintf("measure %q is not count, distinct_organisations or sum:FIELD", m)
+	return fmt.Sprintf("measure %q is not count, distinct_organisations, sum:FIELD or rises", m)
 }

@@ -306,11 +306,23 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 		tables = "organisations o"
 		q.where("o.kind = 'alliance' AND o.id IN (SELECT m.alliance_id FROM alliance_members m WHERE m.joined < ? AND (m.left_on = '' OR m.left_on >= ?))", endDay, endDay)
 		q.orgFilters(w)
-	case "rankings": // the latest edition of a ranking published by the date; the value is the place
+	case "rankings": // the latest edition of a ranking published by the date; the value is the place (rises: every edition by the date)
 		sel = "e.series_id * 10000 + e.year, 0, e.rank"
 		tables = "ranking_entries e JOIN ranking_series rs ON rs.id = e.series_id"
 		q.in("rs.key", w.Kind)
-		q.where("e.published < ? AND e.year = (SELECT max(e2.year) FROM ranking_entries e2 WHERE e2.series_id = e.series_id AND e2.published < ?)", endDay, endDay)
+		if d.Measure == "rises" { // every edition published by the date: the streak is read back from the latest
+			q.where("e.published < ?", endDay)
+		} else {
+			q.where("e.published < ? AND e.year = (SELECT max(e2.year) FROM ranking_entries e2 WHERE e2.series_id = e.series_id AND e2.published < ?)", endDay, endDay)
+		}
+		if len(w.Tag) > 0 { // the edition's note holds one of the words (东北首位)
+			var likes []string
+			for _, tag := range w.Tag {
+				likes = append(likes, "e.note LIKE ?")
+				q.args = append(q.args, "%"+tag+"%")
+			}
+			q.conds = append(q.conds, "("+strings.Join(likes, " OR ")+")")
+		}
 	case "chains": // chains on the map; mapped: with links, organisations at them and key technologies, a bottleneck among them
 		sel = "c.id, 0, 0"
 		tables = "chains c LEFT JOIN clusters cl ON cl.id = c.cluster_id"

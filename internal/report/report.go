@@ -60,7 +60,6 @@ func LoadTemplates(fsys fs.FS) (map[string]Template, error) {
 // Period reads a period a report's text names: "2024" (the year) or
 // "2025H1" / "2025H2" (a half year), as its first day and last day.
 func Period(s string) (from, to time.Time, ok bool) {
-	cst := time.FixedZone("CST", 8*3600)
 	y, err := strconv.Atoi(s[:min(4, len(s))])
 	if err != nil || y < 1900 || y > 2999 {
 		return from, to, false
@@ -188,7 +187,53 @@ func Render(ctx context.Context, q store.Querier, set *metric.Set, tpl Template,
 			}
 			return strconv.FormatFloat(metric.Round1(f.Value), 'f', 1, 64)
 		},
+		"approx": func(id string, period ...string) string { // rounded in its unit: 4.5万 (see Approx)
+			f, ok := get(id, period...)
+			if !ok {
+				return "{{" + id + "}}"
+			}
+			if f.Undefined {
+				return "—"
+			}
+			return Approx(f.Value)
+		},
+		"over": func(id string, period ...string) string { // a floor it passes: 超2万, 30余 (see Over)
+			f, ok := get(id, period...)
+			if !ok {
+				return "{{" + id + "}}"
+			}
+			if f.Undefined {
+				return "—"
+			}
+			return Over(f.Value)
+		},
+		"zh": func(id string, period ...string) string { // a count in Chinese numerals: 四 (see ZH)
+			f, ok := get(id, period...)
+			if !ok {
+				return "{{" + id + "}}"
+			}
+			if f.Undefined {
+				return "—"
+			}
+			return ZH(f.Value)
+		},
+		// recorded says whether records stand behind a fact as of the
+		// report's date ({{if recorded "x"}}…{{end}}): a clause the letter
+		// states without a number is printed only then, and its records
+		// join the report's figures.
+		"recorded": func(id string, period ...string) bool {
+			f, ok := get(id, period...)
+			return ok && !f.Undefined && f.Value > 0
+		},
 	}
+	// The period words follow the as-of date (see ReportPeriod, LastYear):
+	// {{periodName}} names the period the report covers, {{period}} is its
+	// key for the figures counted over it ({{fig "x" period}}), {{lastYear}}
+	// the last complete year, for words and figures alike.
+	reportKey, reportWords := ReportPeriod(asOf)
+	funcs["period"] = func() string { return reportKey }
+	funcs["periodName"] = func() string { return reportWords }
+	funcs["lastYear"] = func() string { return LastYear(asOf) }
 	// table prints a breakdown as lines starting with "|": the first the
 	// header, then a line per group, largest first; HTML and DOCX draw them
 	// as a table.
