@@ -78,6 +78,7 @@ func (g *gen) cooperationAndNetworks() error {
 		g.privateNetworks,
 		func() error { return g.pilotCity(city, miit) },
 		g.nationalProjects,
+		g.investmentLeads,
 	} {
 		if err := fn(); err != nil {
 			return err
@@ -306,4 +307,46 @@ func (g *gen) nationalProjects() error {
 		}
 	}
 	return nil
+}
+
+// investmentLeads: leads registered in the first half of 2025 and not yet
+// introduced on 2025-06-30 (most with no host park yet), a few dropped
+// after a first contact, so the pipeline's first stage is wider than the
+// next. None reaches introduced, so the letter's 61 introduced, 73 signed
+// and 52 settled stay.
+func (g *gen) investmentLeads() error {
+	inds := []string{"集成电路", "人工智能", "机器人", "高端装备", "新能源", "生物医药", "航空航天"}
+	sources := []string{"招商活动", "招商活动", "以商招商", "中介推荐", "企业自荐"}
+	parks := []int64{g.named["浑南科技城"], g.named["中德产业园"]}
+	for i := 0; i < 28; i++ {
+		org := pick(g, g.investors)
+		d := data{"industry": pick(g, inds), "source": pick(g, sources), "planned_investment": float64(3000+g.rng.IntN(60000)) * 10000, "investor": float64(org)}
+		if i%3 == 0 {
+			d["park"] = float64(pick(g, parks))
+		}
+		created := g.in("2025-01-06", "2025-06-20")
+		var marks []program.Mark
+		if i%7 == 3 {
+			if gone := created.AddDate(0, 0, 20+g.rng.IntN(40)); date(gone) <= h1To {
+				marks = append(marks, program.Mark{Stage: "dropped", At: weekday(gone)})
+			}
+		}
+		s := rec(org, fmt.Sprintf("招商线索2025-%03d", i+1), d, marks)
+		s.Created = created
+		if err := g.record("investment_project", s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// weekday is t, or the Friday before when t falls on a weekend.
+func weekday(t time.Time) time.Time {
+	switch t.In(cst).Weekday() {
+	case time.Saturday:
+		return t.AddDate(0, 0, -1)
+	case time.Sunday:
+		return t.AddDate(0, 0, -2)
+	}
+	return t
 }
