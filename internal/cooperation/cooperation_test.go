@@ -133,6 +133,14 @@ func TestOverview(t *testing.T) {
 		if len(o.Ranking.Entries) != cooptest.RankingEntries || o.Latest().Rank != 16 || o.Latest().Change != 2 {
 			t.Errorf("ranking %+v, want 3 editions, the latest 16th, 2 places up", o.Ranking.Entries)
 		}
+		l, err := cooperation.List(ctx, db, cooperation.Filter{Kind: "lab", Scope: "regional"}, cooptest.AsOf)
+		if err != nil || len(l.Labs) != 1 || l.Labs[0].Partner != "哈尔滨市科学技术局" || l.Labs[0].Country != "哈尔滨" || l.Labs[0].Approved != "2025-03-10" {
+			t.Errorf("the regional lab reads %+v (%v)", l.Labs, err)
+		}
+		l, err = cooperation.List(ctx, db, cooperation.Filter{Kind: "lab", Scope: "local"}, cooptest.AsOf)
+		if err != nil || len(l.Labs) != 1 || l.Labs[0].Partner != "示例理工大学" || l.Labs[0].Title != "机器人—理工联合实验室" {
+			t.Errorf("the university–enterprise lab reads %+v (%v)", l.Labs, err)
+		}
 		a := o.Agreements[0]
 		if a.Signed != "2024-09-20" || len(a.Partners()) != 1 || a.Partners()[0].Name != "哈尔滨市科学技术局" || a.Partners()[0].Role.EN != "Signatory" {
 			t.Errorf("the regional agreement reads %+v", a)

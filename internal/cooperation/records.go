@@ -130,8 +130,9 @@ type Lab struct {
 	Program   string
 	Scope     string    // ScopeInternational, ScopeRegional or ScopeLocal
 	Kind      i18n.Text // the lab's type or the cooperation's channel
-	Partner   string    // the partner country or region; the university for a local lab
-	PartnerID int64     // the university's organisation
+	Country   string    // the partner country, region or city ("" for a local lab)
+	Partner   string    // the partner organisation: the foreign partner, or the university of a local lab
+	PartnerID int64
 	Approved  string
 }
 
@@ -142,12 +143,22 @@ func labs(ctx context.Context, q store.Querier, ts templates, asOf string) ([]La
 	if err != nil {
 		return nil, err
 	}
+	partners := map[int64]bool{}
+	for _, r := range rs {
+		partners[r.id64("foreign_partner")] = true
+	}
+	delete(partners, 0)
+	pnames, err := orgs(ctx, q, partners)
+	if err != nil {
+		return nil, err
+	}
 	for _, r := range rs {
 		if r.str("coop_type") != "共建联合实验室" || r.reached("approved") == "" {
 			continue
 		}
+		p := pnames[r.id64("foreign_partner")]
 		l := Lab{Head: head(r), Program: International, Scope: ScopeInternational, Kind: option(r.t, "channel", r.str("channel")),
-			Partner: r.str("partner_country"), Approved: r.reached("approved")}
+			Country: r.str("partner_country"), Partner: p.Name, PartnerID: p.ID, Approved: r.reached("approved")}
 		if r.str("channel") == "区域科技合作" {
 			l.Scope = ScopeRegional
 		}
@@ -161,6 +172,7 @@ func labs(ctx context.Context, q store.Querier, ts templates, asOf string) ([]La
 	for _, r := range rs {
 		unis[r.id64("university")] = true
 	}
+	delete(unis, 0)
 	names, err := orgs(ctx, q, unis)
 	if err != nil {
 		return nil, err

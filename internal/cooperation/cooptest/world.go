@@ -117,8 +117,11 @@ func Build(ctx context.Context, db *store.DB) (*World, error) {
 				map[string]any{"organisation": float64(harbin), "role": "签约方"}}}, ms...)
 	}
 	coop := func(title, typ, channel, country string, ms ...program.Mark) program.Seeded {
-		return rec("international_cooperation", w.Orgs["示例机器人有限公司"], title, "", map[string]any{"coop_type": typ, "channel": channel,
-			"partner_country": country, "amount_requested": 100000.0}, ms...)
+		d := map[string]any{"coop_type": typ, "channel": channel, "partner_country": country, "amount_requested": 100000.0}
+		if country == "哈尔滨" {
+			d["foreign_partner"] = float64(harbin)
+		}
+		return rec("international_cooperation", w.Orgs["示例机器人有限公司"], title, "", d, ms...)
 	}
 	lab := func(name string, ms ...program.Mark) program.Seeded {
 		return rec("joint_lab", w.Orgs["示例机器人有限公司"], "", "", map[string]any{"lab_name": name, "lab_type": "校企联合实验室",
