@@ -374,7 +374,7 @@ func (g *gen) openCooperation() error {
 		return map[string]any{"organisation": float64(org), "role": role, "signatory": office}
 	}
 	mou := rec(g.named["科技局"], "沈阳市—德国萨克森智能制造研究院科技创新合作备忘录", data{"kind": "备忘录", "reach": "国际合作",
-		"parties": []any{party(g.named["科技局"], "发起方", "局长"), party(de, "签约方", "院长"), party(g.named["中德产业园"], "牵头执行方", "管委会主任")},
+		"parties":     []any{party(g.named["科技局"], "发起方", "局长"), party(de, "签约方", "院长"), party(g.named["中德产业园"], "牵头执行方", "管委会主任")},
 		"scope":       "在智能制造、工业机器人和高端装备领域开展联合研发、共建联合实验室、互派科研人员和技术转移合作。",
 		"mechanism":   "双方每年召开一次合作工作会议，由中德产业园管委会负责日常联络和项目推进。",
 		"signed_date": "2025-04-16", "effective_date": "2025-04-16", "term_years": 3.0},
@@ -384,11 +384,11 @@ func (g *gen) openCooperation() error {
 		return err
 	}
 	for _, l := range []struct {
-		org                               int64
+		org                              int64
 		title, channel, country, summary string
-		partner                           int64
-		marks                             []program.Mark
-		approved                          float64
+		partner                          int64
+		marks                            []program.Mark
+		approved                         float64
 	}{
 		{g.named["新松"], "中德智能制造与工业机器人联合实验室", "推荐省级国际合作项目", "德国", "面向汽车和装备制造的柔性装配、人机协作与数字孪生产线联合研发。", de,
 			[]program.Mark{mark("submitted", "2025-04-28"), mark("recommended", "2025-05-20"), mark("approved", "2025-06-18")}, 0},
