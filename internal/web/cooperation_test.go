@@ -64,7 +64,7 @@ func TestCooperationArea(t *testing.T) {
 			{"/cooperation/list?kind=resident&state=left", cooptest.Left, "2025-03-14"},
 			{"/cooperation/list?kind=event&state=held&district=" + cooptest.DistrictHunnan, 2, "上海机器人专场"},
 			{"/cooperation/list?kind=investment&reached=signed", cooptest.Signed, "控制器项目"},
-			{"/cooperation/list?kind=investment&district=none", 1, "减速器项目"},
+			{"/cooperation/list?kind=investment&district=none", 1, "区：未定承接园区"},
 			{"/cooperation/list?kind=investment&stage=dropped", 1, "传感器项目"},
 		} {
 			resp, body := m.get(c.path)
