@@ -121,6 +121,12 @@ func TestOverview(t *testing.T) {
 		if o.Leads != cooptest.EventLeads || hunnan.Leads != cooptest.EventLeads {
 			t.Errorf("leads drawn by events %v (浑南 %v), want %v", o.Leads, hunnan.Leads, cooptest.EventLeads)
 		}
+		// stays ended: lead 10, 27, 14 days; introduced 30, 89, 106; signed 50
+		for i, want := range []cooperation.StageDays{{Stage: "lead", Moved: 3, Median: 14}, {Stage: "introduced", Moved: 3, Median: 89}, {Stage: "signed", Moved: 1, Median: 50}} {
+			if i >= len(o.StageDays) || o.StageDays[i] != want {
+				t.Errorf("median stays %+v, want %+v at %d", o.StageDays, want, i)
+			}
+		}
 		if got := o.Funnel.SignedPct(); got != 50 {
 			t.Errorf("leads signed %v%%, want 50%%", got)
 		}

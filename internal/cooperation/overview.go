@@ -37,6 +37,7 @@ type Overview struct {
 
 	Districts []FunnelRow
 	Funnel    FunnelRow
+	StageDays []StageDays // the median stay in each funnel stage
 
 	Ranking ranking.Series // entries published by the day
 }
@@ -121,6 +122,7 @@ func Load(ctx context.Context, q store.Querier, asOf string) (*Overview, error) 
 		return nil, err
 	}
 	o.Districts, o.Funnel = funnel(ps, es)
+	o.StageDays = stageDays(ps)
 	if o.Ranking, err = rankingAsOf(ctx, q, asOf); err != nil {
 		return nil, err
 	}

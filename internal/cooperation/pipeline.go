@@ -225,3 +225,42 @@ func funnel(ps []Project, es []EventRow) ([]FunnelRow, FunnelRow) {
 	})
 	return out, total
 }
+
+// StageDays is how long projects stayed in a funnel stage before they moved
+// on (to the next stage or out), over the stays that ended by the day.
+type StageDays struct {
+	Stage  string
+	Moved  int     // stays ended
+	Median float64 // days
+}
+
+// stageDays is the median stay in each funnel stage but the last.
+func stageDays(ps []Project) []StageDays {
+	var out []StageDays
+	for _, st := range FunnelStages[:len(FunnelStages)-1] {
+		var days []int
+		for _, p := range ps {
+			for _, s := range p.History {
+				if s.Stage == st && !s.Current {
+					days = append(days, s.Days)
+				}
+			}
+		}
+		out = append(out, StageDays{Stage: st, Moved: len(days), Median: median(days)})
+	}
+	return out
+}
+
+// median is the median of xs (0 for none).
+func median(xs []int) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return float64(s[n/2])
+	}
+	return float64(s[n/2-1]+s[n/2]) / 2
+}

@@ -42,7 +42,7 @@ func TestCooperationArea(t *testing.T) {
 			}
 			for _, want := range []string{`href="/cooperation"`, `id="fig-agreements">2</a>`, `id="fig-labs">3</a>`, `id="fig-residents">1</a>`,
 				`id="fig-events">3</a>`, `id="fig-signed">2</a>`, `id="fig-settled">1</a>`, `id="fig-rank">16</a>`, "浑南区", "和平区", "哈尔滨市科学技术局",
-				`id="funnel-lead">4</a>`, `class="chart"`, "↑2"} {
+				`id="funnel-lead">4</a>`, `class="chart"`, "↑2", "线索 14 天（3 个） · 招引洽谈 89 天（3 个） · 已签约 50 天（1 个）"} {
 				if !strings.Contains(body, want) {
 					t.Errorf("%s: the cooperation page lacks %q", role, want)
 				}
