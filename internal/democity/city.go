@@ -107,9 +107,9 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 			fn   func() error
 		}{{"organisations", g.organisations}, {"people", g.people}, {"figures", g.figures}, {"universities", g.universities}, {"compute", g.compute},
 			{"experts", g.experts}, {"programs", g.programs}, {"reviews", g.reviews}, {"background", g.background}, {"returns", g.periodicReturns}, {"ai", g.aiElements},
-			{"cooperation", g.cooperationAndNetworks}, {"chains", g.chains}, {"integrity", g.integrityRegister}}
+			{"cooperation", g.cooperationAndNetworks}, {"chains", g.chains}, {"integrity", g.integrityRegister}, {"open cooperation", g.openCooperation}}
 		for _, part := range parts {
-			if g.copy > 0 && (part.name == "universities" || part.name == "experts" || part.name == "reviews" || part.name == "compute" || part.name == "returns" || part.name == "ai" || part.name == "cooperation" || part.name == "chains" || part.name == "integrity") {
+			if g.copy > 0 && (part.name == "universities" || part.name == "experts" || part.name == "reviews" || part.name == "compute" || part.name == "returns" || part.name == "ai" || part.name == "cooperation" || part.name == "chains" || part.name == "integrity" || part.name == "open cooperation") {
 				continue // a copy: more enterprises and their records; the named, the universities, the compute centres, the returns, the AI elements, the cooperation records and the chain map once
 			}
 			if err := part.fn(); err != nil {

@@ -2,6 +2,8 @@ package democity
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"strings"
 
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -223,12 +225,19 @@ func (g *gen) cooperation() error {
 
 // investment: the pipeline of investment projects: 61 introduced in the
 // first half of 2025; 73 signed and 52 settled in all, 亿方联创's EDA centre
-// among them.
+// among them. Each was a lead for one to eight weeks before it was
+// introduced (drawn from a stream of its own, so the draws of the city's
+// stream stay as they were).
 func (g *gen) investment() error {
 	inds := []string{"集成电路", "人工智能", "机器人", "高端装备", "新能源", "生物医药"}
+	leadRNG := rand.New(rand.NewPCG(g.opt.Seed, 0x1ead))
 	add := func(org int64, name string, marks []string) error {
-		s := rec(org, name, data{"industry": pick(g, inds), "source": pick(g, []string{"招商活动", "以商招商", "驻外招商"}), "planned_investment": float64(5000 + g.rng.IntN(95000)),
+		s := rec(org, name, data{"industry": pick(g, inds), "source": pick(g, []string{"招商活动", "以商招商", "驻外招商"}), "planned_investment": float64(5000+g.rng.IntN(95000)) * 10000, // 5千万 to 10亿 (the form is in yuan)
 			"investor": float64(org), "park": float64(pick(g, []int64{g.named["浑南科技城"], g.named["中德产业园"]}))}, g.marks(marks...))
+		s.Created = weekday(s.Marks[0].At.AddDate(0, 0, -(7 + leadRNG.IntN(50))))
+		if strings.HasPrefix(name, "亿方联创") {
+			s.Data["industry"] = "集成电路" // an EDA centre (the draw above is kept, so the stream stays)
+		}
 		return g.record("investment_project", s)
 	}
 	if err := add(g.named["亿方联创"], "亿方联创EDA底座研发中心", []string{"introduced", "2025-01-06", "2025-01-24", "signed", "2025-02-10", "2025-03-14", "settled", "2025-04-01", "2025-05-30"}); err != nil {

@@ -102,7 +102,7 @@ var areas = []struct {
 	{"nav.chains", "/chains", access.RegistryView},
 	{"nav.talent", "/talent", access.CockpitView},
 	{"nav.universities", "/universities", access.RegistryView},
-	{"nav.cooperation", "", access.SignedIn},
+	{"nav.cooperation", "/cooperation", access.CockpitView},
 	{"nav.reports", "/reports", access.CockpitView},
 	{"nav.indicators", "/indicators", access.CockpitView},
 	{"nav.open_data", "/open-data", access.SignedIn},
