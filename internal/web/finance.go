@@ -455,27 +455,5 @@ func (s *Server) apiConvertLeg(w http.ResponseWriter, r *http.Request) error {
 // returns false when err is not a problem of the form (not found, or a
 // failure), for the caller to return.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title, page string, data func() (any, error), fields ...string) (bool, error) {
-	var list problem.List
-	var one *problem.Error
-	if !(errors.As(err, &list) || errors.As(err, &one)) || errors.Is(err, problem.ErrNotFound) {
-		return false, nil
-	}
-	if list == nil {
-		list = problem.List{one}
-	}
-	d, derr := data()
-	if derr != nil {
-		return true, derr
-	}
-	p := s.newPage(w, r, title, d)
-	p.Errors = list.ByField(p.Lang)
-	msgs := make([]string, len(list))
-	for i, e := range list {
-		msgs[i] = e.Message(p.Lang)
-	}
-	p.Flash, p.Bad = strings.Join(msgs, " "), true
-	for _, k := range fields {
-		p.Form[k] = r.FormValue(k)
-	}
-	return true, s.render(w, problem.Status(err), page, p)
+	return s.pages.Refuse(w, r, err, title, page, data, fields...)
 }

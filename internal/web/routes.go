@@ -272,3 +272,8 @@ type RouteInfo struct {
 	Perm                     access.Permission
 	API                      bool
 }
+
+// areaPackages serve areas of the site from their own packages
+// (internal/web/<area>web), each with its routes and templates; package
+// web adds their routes to the table above.
+var areaPackages = []area{}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -28,6 +27,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	shipped "github.com/xinzhi-platform/xinzhi/metrics"
 )
 
@@ -57,7 +57,8 @@ type Server struct {
 	db      *store.DB
 	auth    *auth.Service
 	log     *slog.Logger
-	pages   map[string]*template.Template
+	pages   *site.Pages // package web's own templates
+	site    *site.Site  // what the area packages share
 	assets  *assets
 	routes  []route
 	metrics *metrics
@@ -104,11 +105,15 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
+	s.site = &site.Site{DB: db, Log: log, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage,
+		Pools: site.Pools{Solvers: s.solvers, Products: s.products, Solutions: s.solutionsPool, Centres: s.centres}}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry())
-	s.routes = s.routeTable()
+	if s.routes, err = s.assemble(); err != nil {
+		return nil, err
+	}
 	s.handler, err = s.mux()
 	if err != nil {
 		return nil, err

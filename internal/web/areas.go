@@ -1,0 +1,36 @@
+package web
+
+import (
+	"fmt"
+
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
+)
+
+// area is what an area package exports: its routes, its templates parsed
+// with the shared layout (package site).
+type area func(*site.Site) ([]site.Route, error)
+
+// assemble is the whole route table: package web's own routes and every
+// area's (areaPackages in routes.go), one pattern once.
+func (s *Server) assemble() ([]route, error) {
+	routes := s.routeTable()
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		seen[rt.method+" "+rt.pattern] = true
+	}
+	for _, a := range areaPackages {
+		rs, err := a(s.site)
+		if err != nil {
+			return nil, err
+		}
+		for _, rt := range rs {
+			key := rt.Method + " " + rt.Pattern
+			if seen[key] {
+				return nil, fmt.Errorf("route %s declared twice", key)
+			}
+			seen[key] = true
+			routes = append(routes, route{method: rt.Method, pattern: rt.Pattern, perm: rt.Perm, h: handler(rt.H), api: rt.API, stages: rt.Stages, summary: rt.Summary})
+		}
+	}
+	return routes, nil
+}
