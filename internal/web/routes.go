@@ -5,6 +5,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
 )
 
 // handler serves a request or returns an error that the one adapter in
@@ -126,7 +127,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/projects/{id}/convert", perm: access.ProgramManage, h: s.convertLeg, summary: "convert a disbursed 拨投结合 grant leg to equity at the first market round"},
 		{method: "GET", pattern: "/digital", perm: access.ProgramView, h: s.digitalPage, summary: "SME digital transformation: the level assessment form and the catalogue of providers' 小快轻准 solutions"},
 		{method: "POST", pattern: "/digital/assess", perm: access.ProgramView, h: s.assess, summary: "score an SME's answers: level, per-dimension chart, what the next level lacks, solutions for weak scenes (nothing stored)"},
-		{method: "GET", pattern: "/compute", perm: access.ProgramView, h: s.computePage, summary: "compute: every centre's capacity by precision and status on a day, totals, vouchers"},
 		{method: "POST", pattern: "/digital/solutions", perm: access.SolutionList, h: s.listSolution, summary: "list a 小快轻准 solution: a provider admitted to the catalogue for itself, a manager for any"},
 		// The chain map lists every organisation at a link and other
 		// organisations' projects against technologies: registry readers
@@ -145,7 +145,6 @@ func (s *Server) routeTable() []route {
 		// the caller's reach, so an organisation user sees its own.
 		{method: "GET", pattern: "/universities", perm: access.RegistryView, h: s.universitiesPage, summary: "universities compared: disciplines and levels, majors serving the clusters, 双一流 funds, joint labs, talents; sortable, with charts"},
 		{method: "GET", pattern: "/universities/{id}", perm: access.OrgOwnView, h: s.universityPage, summary: "a university: disciplines with codes and levels, majors and the clusters they serve, 双一流 funds by year, joint labs, talents and awards, each with its records"},
-		{method: "POST", pattern: "/compute/capacity", perm: access.ProgramManage, h: s.registerCapacity, summary: "register a compute centre's capacity at a precision, in a status from a date"},
 		{method: "GET", pattern: "/finance", perm: access.ProgramView, h: s.financePage, summary: "science finance: listed products, the green channel, government funds"},
 		{method: "POST", pattern: "/finance/products", perm: access.ProductPublish, h: s.publishProduct, summary: "publish a financial product (a finance user for its institution; a manager for any)"},
 		{method: "GET", pattern: "/finance/applications", perm: access.ProgramView, h: s.applicationsPage, summary: "funding needs sent to institutions: an institution's inbox, an enterprise's sent needs, all for staff"},
@@ -213,10 +212,8 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/digital/assessments", perm: access.ProgramView, h: s.apiAssess, api: true, summary: "score answers: level, dimensions, gaps to the next level, solutions for weak scenes"},
 		{method: "GET", pattern: "/api/v1/digital/solutions", perm: access.ProgramView, h: s.apiSolutions, api: true, summary: "listed 小快轻准 solutions (?scene)"},
 		{method: "POST", pattern: "/api/v1/digital/solutions", perm: access.SolutionList, h: s.apiListSolution, api: true, summary: "list a 小快轻准 solution (a provider for itself, a manager for any)"},
-		{method: "GET", pattern: "/api/v1/compute", perm: access.ProgramView, h: s.apiCompute, api: true, summary: "the compute register on a day (?as_of), totals by precision and status, vouchers"},
 		{method: "GET", pattern: "/api/v1/chains", perm: access.RegistryView, h: s.apiChains, api: true, summary: "industrial chains with what each map holds, counted"},
 		{method: "GET", pattern: "/api/v1/chains/{id}", perm: access.RegistryView, h: s.apiChain, api: true, summary: "a chain's map: links with organisations and leaders, technologies with their records by way, gaps"},
-		{method: "POST", pattern: "/api/v1/compute/capacity", perm: access.ProgramManage, h: s.apiRegisterCapacity, api: true, summary: "register a compute centre's capacity"},
 		{method: "GET", pattern: "/api/v1/returns", perm: access.ProgramView, h: s.apiReturns, api: true, summary: "periodic-return forms (a unit: those it files) with the last period's standing"},
 		{method: "POST", pattern: "/api/v1/returns", perm: access.ProgramManage, h: s.apiPublishReturnForm, api: true, summary: "publish a periodic-return form (YAML body)"},
 		{method: "POST", pattern: "/api/v1/returns/{key}/units", perm: access.ProgramManage, h: s.apiAddReturnUnit, api: true, summary: "name an organisation (id, credit code or name) as a unit that must file the form"},
@@ -276,4 +273,6 @@ type RouteInfo struct {
 // areaPackages serve areas of the site from their own packages
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
-var areaPackages = []area{}
+var areaPackages = []area{
+	computeweb.Routes,
+}
