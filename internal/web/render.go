@@ -231,7 +231,7 @@ func contains[T comparable](xs []T, x T) bool {
 }
 
 // shanghai is China Standard Time; times are stored in UTC and shown in CST.
-var shanghai = time.FixedZone("CST", 8*3600)
+var shanghai = site.Shanghai
 
 // render executes a page template with status.
 func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) error {

@@ -102,3 +102,6 @@ func (s *Site) Day() time.Time {
 	d, _ := time.Parse(time.DateOnly, s.DataDay())
 	return d
 }
+
+// Shanghai is China Standard Time; times are stored in UTC and shown in CST.
+var Shanghai = time.FixedZone("CST", 8*3600)
