@@ -6,6 +6,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
 )
 
 // handler serves a request or returns an error that the one adapter in
@@ -93,14 +95,10 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/calls/{id}/register", perm: access.ProgramManage, h: s.register, summary: "register a record the bureau runs itself"},
 		{method: "GET", pattern: "/projects/{id}/children/{kind}/new", perm: access.SignedIn, h: s.childPage, summary: "form for a child record (a bid on a challenge)"},
 		{method: "POST", pattern: "/projects/{id}/children/{kind}", perm: access.SignedIn, h: s.addChild, summary: "add a child record; who may is in the template"},
-		{method: "GET", pattern: "/integrity", perm: access.ProgramManage, h: s.integrityPage, summary: "the research-integrity register (sanctions and the watch list)"},
-		{method: "POST", pattern: "/integrity", perm: access.ProgramManage, h: s.addSanction, summary: "enter a sanction or a watch-list entry"},
-		{method: "POST", pattern: "/integrity/{id}/appeal", perm: access.ProgramManage, h: s.appealSanction, summary: "record an appeal's state"},
 		{method: "GET", pattern: "/experts", perm: access.ProgramManage, h: s.expertsPage, summary: "the expert pool (科研项目评审专家库): fields, reviews this year against the cap, mean rating, removals"},
 		{method: "POST", pattern: "/experts/{id}/fields", perm: access.ProgramManage, h: s.setExpertFields, summary: "set the technology fields an expert reviews in"},
 		{method: "POST", pattern: "/experts/{id}/remove", perm: access.ProgramManage, h: s.removeExpert, summary: "remove an expert from the pool, with a reason"},
 		{method: "POST", pattern: "/experts/{id}/reinstate", perm: access.ProgramManage, h: s.reinstateExpert, summary: "put a removed expert back into the pool, with a reason"},
-		{method: "GET", pattern: "/infrastructure", perm: access.ProgramView, h: s.infraPage, summary: "5G base stations by month and district, private networks by industry, industrial internet platforms by level"},
 		{method: "GET", pattern: "/ai", perm: access.ProgramView, h: s.aiPage, summary: "AI elements beside compute: data sets, models, alliances"},
 		{method: "POST", pattern: "/ai/datasets", perm: access.OrgOwnEdit, h: s.addDataset, summary: "register a data set (an organisation user for its own organisation; managers for any)"},
 		{method: "POST", pattern: "/ai/datasets/import", perm: access.ProgramManage, h: s.importDatasets, summary: "import a data-set catalogue from Excel (all or nothing)"},
@@ -222,10 +220,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/return-filings/{id}", perm: access.ProgramView, h: s.apiFiling, api: true, summary: "a filing with its history"},
 		{method: "POST", pattern: "/api/v1/return-filings/{id}/{action}", perm: access.ProgramView, h: s.apiFilingAction, api: true, summary: "submit (the unit), accept or return (managers), reopen for correction; body {\"note\": \"…\"}"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
-		{method: "GET", pattern: "/api/v1/sanctions", perm: access.ProgramManage, h: s.apiSanctions, api: true, summary: "the research-integrity register"},
 		{method: "GET", pattern: "/api/v1/experts", perm: access.ProgramManage, h: s.apiExperts, api: true, summary: "the expert pool: fields, reviews this year, cap, mean rating, removals"},
-		{method: "POST", pattern: "/api/v1/sanctions", perm: access.ProgramManage, h: s.apiAddSanction, api: true, summary: "enter a sanction (a national or provincial list entry, or this bureau's decision)"},
-		{method: "GET", pattern: "/api/v1/infrastructure", perm: access.ProgramView, h: s.apiInfra, api: true, summary: "5G base stations in service (latest month), private networks by industry, platforms by level"},
 		{method: "GET", pattern: "/api/v1/ai", perm: access.ProgramView, h: s.apiAI, api: true, summary: "AI elements on the data day: data sets, models, alliances with members"},
 		{method: "POST", pattern: "/api/v1/ai/datasets", perm: access.OrgOwnEdit, h: s.apiAddDatasets, api: true, summary: "register data sets (a JSON array), all or none; an organisation user for its own organisation"},
 		{method: "POST", pattern: "/api/v1/ai/models", perm: access.OrgOwnEdit, h: s.apiAddModel, api: true, summary: "register a model; an organisation user for its own organisation"},
@@ -274,5 +269,7 @@ type RouteInfo struct {
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
 var areaPackages = []area{
+	integrityweb.Routes,
+	infraweb.Routes,
 	computeweb.Routes,
 }
