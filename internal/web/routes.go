@@ -5,9 +5,12 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/web/aiweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
 )
 
 // handler serves a request or returns an error that the one adapter in
@@ -99,12 +102,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/experts/{id}/fields", perm: access.ProgramManage, h: s.setExpertFields, summary: "set the technology fields an expert reviews in"},
 		{method: "POST", pattern: "/experts/{id}/remove", perm: access.ProgramManage, h: s.removeExpert, summary: "remove an expert from the pool, with a reason"},
 		{method: "POST", pattern: "/experts/{id}/reinstate", perm: access.ProgramManage, h: s.reinstateExpert, summary: "put a removed expert back into the pool, with a reason"},
-		{method: "GET", pattern: "/ai", perm: access.ProgramView, h: s.aiPage, summary: "AI elements beside compute: data sets, models, alliances"},
-		{method: "POST", pattern: "/ai/datasets", perm: access.OrgOwnEdit, h: s.addDataset, summary: "register a data set (an organisation user for its own organisation; managers for any)"},
-		{method: "POST", pattern: "/ai/datasets/import", perm: access.ProgramManage, h: s.importDatasets, summary: "import a data-set catalogue from Excel (all or nothing)"},
-		{method: "POST", pattern: "/ai/models", perm: access.OrgOwnEdit, h: s.addModel, summary: "register a model (an organisation user for its own organisation; managers for any)"},
-		{method: "GET", pattern: "/rankings", perm: access.ProgramView, h: s.rankingsPage, summary: "external rankings and their trend"},
-		{method: "POST", pattern: "/rankings/{key}/entries", perm: access.ProgramManage, h: s.recordRanking, summary: "record a year's entry of a ranking"},
 		{method: "GET", pattern: "/returns", perm: access.ProgramView, h: s.returnsPage, summary: "periodic returns (数据填报): forms and the last period's standing; a unit's own"},
 		{method: "POST", pattern: "/returns", perm: access.ProgramManage, h: s.publishReturnForm, summary: "publish a periodic-return form (YAML)"},
 		{method: "GET", pattern: "/returns/{key}", perm: access.ProgramView, h: s.returnFormPage, summary: "a return form: units' standing by period, totals drawn"},
@@ -123,9 +120,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/projects/{id}/products", perm: access.ProgramView, h: s.offersPage, summary: "financial products suggested for a funding need, with the reasons, and where it was sent"},
 		{method: "POST", pattern: "/projects/{id}/products/{product}/send", perm: access.ProgramView, h: s.sendNeed, summary: "send a funding need to a product's institution (the need's owner or a manager)"},
 		{method: "POST", pattern: "/projects/{id}/convert", perm: access.ProgramManage, h: s.convertLeg, summary: "convert a disbursed 拨投结合 grant leg to equity at the first market round"},
-		{method: "GET", pattern: "/digital", perm: access.ProgramView, h: s.digitalPage, summary: "SME digital transformation: the level assessment form and the catalogue of providers' 小快轻准 solutions"},
-		{method: "POST", pattern: "/digital/assess", perm: access.ProgramView, h: s.assess, summary: "score an SME's answers: level, per-dimension chart, what the next level lacks, solutions for weak scenes (nothing stored)"},
-		{method: "POST", pattern: "/digital/solutions", perm: access.SolutionList, h: s.listSolution, summary: "list a 小快轻准 solution: a provider admitted to the catalogue for itself, a manager for any"},
 		// The chain map lists every organisation at a link and other
 		// organisations' projects against technologies: registry readers
 		// (staff, leaders), not bound roles, read it; managers keep it.
@@ -206,10 +200,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/projects/{id}/products", perm: access.ProgramView, h: s.apiOffers, api: true, summary: "products suggested for a funding need, with reasons"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/products/{product}/send", perm: access.ProgramView, h: s.apiSend, api: true, summary: "send a funding need to a product's institution"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
-		{method: "GET", pattern: "/api/v1/digital/model", perm: access.ProgramView, h: s.apiDigitalModel, api: true, summary: "the SME digital-level assessment as data"},
-		{method: "POST", pattern: "/api/v1/digital/assessments", perm: access.ProgramView, h: s.apiAssess, api: true, summary: "score answers: level, dimensions, gaps to the next level, solutions for weak scenes"},
-		{method: "GET", pattern: "/api/v1/digital/solutions", perm: access.ProgramView, h: s.apiSolutions, api: true, summary: "listed 小快轻准 solutions (?scene)"},
-		{method: "POST", pattern: "/api/v1/digital/solutions", perm: access.SolutionList, h: s.apiListSolution, api: true, summary: "list a 小快轻准 solution (a provider for itself, a manager for any)"},
 		{method: "GET", pattern: "/api/v1/chains", perm: access.RegistryView, h: s.apiChains, api: true, summary: "industrial chains with what each map holds, counted"},
 		{method: "GET", pattern: "/api/v1/chains/{id}", perm: access.RegistryView, h: s.apiChain, api: true, summary: "a chain's map: links with organisations and leaders, technologies with their records by way, gaps"},
 		{method: "GET", pattern: "/api/v1/returns", perm: access.ProgramView, h: s.apiReturns, api: true, summary: "periodic-return forms (a unit: those it files) with the last period's standing"},
@@ -221,11 +211,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/return-filings/{id}/{action}", perm: access.ProgramView, h: s.apiFilingAction, api: true, summary: "submit (the unit), accept or return (managers), reopen for correction; body {\"note\": \"…\"}"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
 		{method: "GET", pattern: "/api/v1/experts", perm: access.ProgramManage, h: s.apiExperts, api: true, summary: "the expert pool: fields, reviews this year, cap, mean rating, removals"},
-		{method: "GET", pattern: "/api/v1/ai", perm: access.ProgramView, h: s.apiAI, api: true, summary: "AI elements on the data day: data sets, models, alliances with members"},
-		{method: "POST", pattern: "/api/v1/ai/datasets", perm: access.OrgOwnEdit, h: s.apiAddDatasets, api: true, summary: "register data sets (a JSON array), all or none; an organisation user for its own organisation"},
-		{method: "POST", pattern: "/api/v1/ai/models", perm: access.OrgOwnEdit, h: s.apiAddModel, api: true, summary: "register a model; an organisation user for its own organisation"},
-		{method: "GET", pattern: "/api/v1/rankings", perm: access.ProgramView, h: s.apiRankings, api: true, summary: "external rankings, each with its yearly entries"},
-		{method: "POST", pattern: "/api/v1/rankings/{key}/entries", perm: access.ProgramManage, h: s.apiRecordRanking, api: true, summary: "record (or revise) a year's entry of a ranking"},
 		{method: "GET", pattern: "/api/v1/reviews", perm: access.ReviewDo, h: s.apiReviews, api: true, summary: "the caller's review assignments (blind)"},
 		{method: "POST", pattern: "/api/v1/imports", perm: access.RegistryImport, h: s.apiImport, api: true, summary: "import a spreadsheet, all or nothing"},
 		{method: "GET", pattern: "/api/v1/metrics", perm: access.CockpitView, h: s.apiMetrics, api: true, summary: "indicators"},
@@ -269,6 +254,9 @@ type RouteInfo struct {
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
 var areaPackages = []area{
+	rankingsweb.Routes,
+	digitalweb.Routes,
+	aiweb.Routes,
 	integrityweb.Routes,
 	infraweb.Routes,
 	computeweb.Routes,

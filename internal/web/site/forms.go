@@ -1,0 +1,40 @@
+package site
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+)
+
+// FormWhole reads a whole number typed in a form, thousands separators
+// (",", "，", spaces) allowed; 0 when it is not one.
+func FormWhole(r *http.Request, key string) int64 {
+	n, _ := strconv.ParseInt(strings.NewReplacer(",", "", "，", "", " ", "").Replace(r.FormValue(key)), 10, 64)
+	return n
+}
+
+// UploadedSheet reads the spreadsheet uploaded as the form's "file" part;
+// an unreadable one is refused beside the field in the reader's language.
+func UploadedSheet(r *http.Request) (*tabular.Table, error) {
+	file, fh, err := r.FormFile("file")
+	if err != nil {
+		return nil, problem.Invalid("file", "returns.file_required")
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	t, err := tabular.Read(bytes.NewReader(data), int64(len(data)), fh.Filename, tabular.DefaultLimits)
+	var te *tabular.Error
+	if errors.As(err, &te) {
+		return nil, problem.Invalid("file", "returns.sheet_unreadable", te.Message(Info(r).Lang))
+	}
+	return t, err
+}
