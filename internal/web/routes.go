@@ -6,6 +6,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/web/aiweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
@@ -120,18 +121,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/projects/{id}/products", perm: access.ProgramView, h: s.offersPage, summary: "financial products suggested for a funding need, with the reasons, and where it was sent"},
 		{method: "POST", pattern: "/projects/{id}/products/{product}/send", perm: access.ProgramView, h: s.sendNeed, summary: "send a funding need to a product's institution (the need's owner or a manager)"},
 		{method: "POST", pattern: "/projects/{id}/convert", perm: access.ProgramManage, h: s.convertLeg, summary: "convert a disbursed 拨投结合 grant leg to equity at the first market round"},
-		// The chain map lists every organisation at a link and other
-		// organisations' projects against technologies: registry readers
-		// (staff, leaders), not bound roles, read it; managers keep it.
-		{method: "GET", pattern: "/chains", perm: access.RegistryView, h: s.chainsPage, summary: "industrial chains (产业链创新发展图谱) with their links, organisations, chain leaders and key technologies counted"},
-		{method: "POST", pattern: "/chains", perm: access.ProgramManage, h: s.addChain, summary: "add an industrial chain"},
-		{method: "POST", pattern: "/chains/import", perm: access.ProgramManage, h: s.importChains, summary: "import links, members and key technologies from .xlsx, all or nothing"},
-		{method: "GET", pattern: "/chains/import/template", perm: access.ProgramManage, h: s.chainTemplate, summary: "the chain map's import sheet, with an example row and drop-downs"},
-		{method: "GET", pattern: "/chains/{id}", perm: access.RegistryView, h: s.chainPage, summary: "a chain's map: links upstream to downstream, organisations, leaders, technologies and their records, gaps"},
-		{method: "POST", pattern: "/chains/{id}/links", perm: access.ProgramManage, h: s.saveChainLink, summary: "add or change a link of a chain"},
-		{method: "POST", pattern: "/chains/{id}/members", perm: access.ProgramManage, h: s.saveChainMember, summary: "put an organisation at a link (or mark it chain leader, or take it off)"},
-		{method: "POST", pattern: "/chains/{id}/technologies", perm: access.ProgramManage, h: s.saveChainTechnology, summary: "add or change a key technology of a chain"},
-		{method: "POST", pattern: "/chains/{id}/records", perm: access.ProgramManage, h: s.linkChainRecord, summary: "link a record (tackling project, challenge …) to a key technology, by one of the 325 model's five ways"},
 		// Universities (高校): the comparison reads every university, so
 		// registry readers (staff, leaders); a university's page is within
 		// the caller's reach, so an organisation user sees its own.
@@ -200,8 +189,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/projects/{id}/products", perm: access.ProgramView, h: s.apiOffers, api: true, summary: "products suggested for a funding need, with reasons"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/products/{product}/send", perm: access.ProgramView, h: s.apiSend, api: true, summary: "send a funding need to a product's institution"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
-		{method: "GET", pattern: "/api/v1/chains", perm: access.RegistryView, h: s.apiChains, api: true, summary: "industrial chains with what each map holds, counted"},
-		{method: "GET", pattern: "/api/v1/chains/{id}", perm: access.RegistryView, h: s.apiChain, api: true, summary: "a chain's map: links with organisations and leaders, technologies with their records by way, gaps"},
 		{method: "GET", pattern: "/api/v1/returns", perm: access.ProgramView, h: s.apiReturns, api: true, summary: "periodic-return forms (a unit: those it files) with the last period's standing"},
 		{method: "POST", pattern: "/api/v1/returns", perm: access.ProgramManage, h: s.apiPublishReturnForm, api: true, summary: "publish a periodic-return form (YAML body)"},
 		{method: "POST", pattern: "/api/v1/returns/{key}/units", perm: access.ProgramManage, h: s.apiAddReturnUnit, api: true, summary: "name an organisation (id, credit code or name) as a unit that must file the form"},
@@ -254,6 +241,7 @@ type RouteInfo struct {
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
 var areaPackages = []area{
+	chainsweb.Routes,
 	rankingsweb.Routes,
 	digitalweb.Routes,
 	aiweb.Routes,

@@ -38,3 +38,13 @@ func UploadedSheet(r *http.Request) (*tabular.Table, error) {
 	}
 	return t, err
 }
+
+// CellProblem is one refused (or warned-of) cell of an imported sheet, as
+// an answer names it.
+type CellProblem struct {
+	Row     int    `json:"row"`
+	Column  string `json:"column,omitempty"`
+	Header  string `json:"header,omitempty"`
+	Field   string `json:"field,omitempty"`
+	Message string `json:"message"`
+}
