@@ -12,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 )
 
 // handler serves a request or returns an error that the one adapter in
@@ -103,16 +104,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/experts/{id}/fields", perm: access.ProgramManage, h: s.setExpertFields, summary: "set the technology fields an expert reviews in"},
 		{method: "POST", pattern: "/experts/{id}/remove", perm: access.ProgramManage, h: s.removeExpert, summary: "remove an expert from the pool, with a reason"},
 		{method: "POST", pattern: "/experts/{id}/reinstate", perm: access.ProgramManage, h: s.reinstateExpert, summary: "put a removed expert back into the pool, with a reason"},
-		{method: "GET", pattern: "/returns", perm: access.ProgramView, h: s.returnsPage, summary: "periodic returns (数据填报): forms and the last period's standing; a unit's own"},
-		{method: "POST", pattern: "/returns", perm: access.ProgramManage, h: s.publishReturnForm, summary: "publish a periodic-return form (YAML)"},
-		{method: "GET", pattern: "/returns/{key}", perm: access.ProgramView, h: s.returnFormPage, summary: "a return form: units' standing by period, totals drawn"},
-		{method: "POST", pattern: "/returns/{key}/units", perm: access.ProgramManage, h: s.addReturnUnit, summary: "name a unit that must file the form"},
-		{method: "GET", pattern: "/returns/{key}/file", perm: access.ProgramView, h: s.fillPage, summary: "fill a period's return (?period=, managers ?org=)"},
-		{method: "POST", pattern: "/returns/{key}/file", perm: access.ProgramView, h: s.fill, summary: "save (and submit) a period's figures"},
-		{method: "GET", pattern: "/returns/{key}/template.xlsx", perm: access.ProgramView, h: s.returnTemplate, summary: "the form as a spreadsheet to fill in (?period= fills the figures so far)"},
-		{method: "POST", pattern: "/returns/{key}/upload", perm: access.ProgramView, h: s.uploadReturn, summary: "read a filled-in spreadsheet into a period's filing (all or nothing)"},
-		{method: "GET", pattern: "/return-filings/{id}", perm: access.ProgramView, h: s.filingPage, summary: "a filing, its history and the actions the caller may take"},
-		{method: "POST", pattern: "/return-filings/{id}/{action}", perm: access.ProgramView, h: s.filingAction, summary: "submit, accept, return or reopen a filing"},
 		{method: "POST", pattern: "/projects/{id}/duplicates/{other}", perm: access.ProgramManage, h: s.decideDuplicate, summary: "clear or uphold a record's resemblance to an earlier application, with the reason"},
 		{method: "POST", pattern: "/projects/{id}/commit", perm: access.ProjectApply, h: s.commitProject, summary: "confirm the program's commitment (as the unit, or for the leader who signed it)"},
 		{method: "POST", pattern: "/projects/{id}/move", perm: access.SignedIn, h: s.moveProject, summary: "take a transition (who may is in the template)"},
@@ -189,13 +180,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/api/v1/projects/{id}/products", perm: access.ProgramView, h: s.apiOffers, api: true, summary: "products suggested for a funding need, with reasons"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/products/{product}/send", perm: access.ProgramView, h: s.apiSend, api: true, summary: "send a funding need to a product's institution"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
-		{method: "GET", pattern: "/api/v1/returns", perm: access.ProgramView, h: s.apiReturns, api: true, summary: "periodic-return forms (a unit: those it files) with the last period's standing"},
-		{method: "POST", pattern: "/api/v1/returns", perm: access.ProgramManage, h: s.apiPublishReturnForm, api: true, summary: "publish a periodic-return form (YAML body)"},
-		{method: "POST", pattern: "/api/v1/returns/{key}/units", perm: access.ProgramManage, h: s.apiAddReturnUnit, api: true, summary: "name an organisation (id, credit code or name) as a unit that must file the form"},
-		{method: "GET", pattern: "/api/v1/returns/{key}/filings", perm: access.ProgramView, h: s.apiFilings, api: true, summary: "a form's filings (?period=; a unit: its own)"},
-		{method: "PUT", pattern: "/api/v1/returns/{key}/filings/{period}", perm: access.ProgramView, h: s.apiSaveFiling, api: true, summary: "save a unit's figures for a period as a draft; body {\"values\": {…}, \"version\": n, \"organisation_id\": (managers)}"},
-		{method: "GET", pattern: "/api/v1/return-filings/{id}", perm: access.ProgramView, h: s.apiFiling, api: true, summary: "a filing with its history"},
-		{method: "POST", pattern: "/api/v1/return-filings/{id}/{action}", perm: access.ProgramView, h: s.apiFilingAction, api: true, summary: "submit (the unit), accept or return (managers), reopen for correction; body {\"note\": \"…\"}"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
 		{method: "GET", pattern: "/api/v1/experts", perm: access.ProgramManage, h: s.apiExperts, api: true, summary: "the expert pool: fields, reviews this year, cap, mean rating, removals"},
 		{method: "GET", pattern: "/api/v1/reviews", perm: access.ReviewDo, h: s.apiReviews, api: true, summary: "the caller's review assignments (blind)"},
@@ -241,6 +225,7 @@ type RouteInfo struct {
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
 var areaPackages = []area{
+	returnsweb.Routes,
 	chainsweb.Routes,
 	rankingsweb.Routes,
 	digitalweb.Routes,

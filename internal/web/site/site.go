@@ -97,7 +97,8 @@ func (s *Site) DataDay() string {
 	return clock.Today(context.Background())
 }
 
-// Day is DataDay as a time (midnight UTC).
+// Day is DataDay as a time (midnight UTC): the day boards judge due and
+// overdue against.
 func (s *Site) Day() time.Time {
 	d, _ := time.Parse(time.DateOnly, s.DataDay())
 	return d
