@@ -19,6 +19,8 @@ func randomString(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
 func asProblem(err error, target **problem.Error) bool { return errors.As(err, target) }
 
 // pathID parses the {id} path value.

@@ -5,6 +5,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/web/adminweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/aiweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
@@ -134,21 +135,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/notices/read", perm: access.SignedIn, h: s.readNotices, summary: "mark my notifications read"},
 
 		// Administration.
-		{method: "GET", pattern: "/admin/users", perm: access.UserView, h: s.usersPage, summary: "accounts"},
-		{method: "POST", pattern: "/admin/users", perm: access.UserManage, h: s.createUser, summary: "add an account"},
-		{method: "GET", pattern: "/admin/users/{id}", perm: access.UserView, h: s.userPage, summary: "one account"},
-		{method: "POST", pattern: "/admin/users/{id}", perm: access.UserManage, h: s.editUser, summary: "edit an account"},
-		{method: "POST", pattern: "/admin/users/{id}/disable", perm: access.UserManage, h: s.disableUser, summary: "disable an account"},
-		{method: "POST", pattern: "/admin/users/{id}/enable", perm: access.UserManage, h: s.enableUser, summary: "enable an account"},
-		{method: "POST", pattern: "/admin/users/{id}/password", perm: access.UserManage, h: s.resetPassword, summary: "set a one-time password"},
-		{method: "POST", pattern: "/admin/users/{id}/reset-mfa", perm: access.UserManage, h: s.resetMFA, summary: "reset the second factor"},
-		{method: "POST", pattern: "/admin/users/{id}/unlock", perm: access.SessionAdmin, h: s.unlockUser, summary: "lift a sign-in lock"},
-		{method: "GET", pattern: "/admin/tokens", perm: access.TokenManage, h: s.tokensPage, summary: "API tokens"},
-		{method: "POST", pattern: "/admin/tokens", perm: access.TokenManage, h: s.createToken, summary: "create an API token"},
-		{method: "POST", pattern: "/admin/tokens/{id}/revoke", perm: access.TokenManage, h: s.revokeToken, summary: "revoke an API token"},
-		{method: "GET", pattern: "/admin/audit", perm: access.AuditRead, h: s.auditPage, summary: "audit log"},
-		{method: "GET", pattern: "/admin/audit/export", perm: access.AuditExport, h: s.auditExport, summary: "audit log as CSV"},
-		{method: "GET", pattern: "/admin/audit/verify", perm: access.AuditRead, h: s.auditVerify, summary: "verify the audit chain"},
 		{method: "GET", pattern: "/admin/system", perm: access.SystemView, h: s.systemPage, summary: "system status"},
 
 		// JSON API.
@@ -186,8 +172,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/imports", perm: access.RegistryImport, h: s.apiImport, api: true, summary: "import a spreadsheet, all or nothing"},
 		{method: "GET", pattern: "/api/v1/metrics", perm: access.CockpitView, h: s.apiMetrics, api: true, summary: "indicators"},
 		{method: "GET", pattern: "/api/v1/metrics/{id}", perm: access.CockpitView, h: s.apiMetric, api: true, summary: "an indicator evaluated as of a date"},
-		{method: "GET", pattern: "/api/v1/users", perm: access.UserView, h: s.apiUsers, api: true, summary: "accounts"},
-		{method: "GET", pattern: "/api/v1/audit", perm: access.AuditRead, h: s.apiAudit, api: true, summary: "audit events"},
 
 		// Open data: public by design; only template fields marked public leave.
 		{method: "GET", pattern: "/open-data", perm: access.Public, h: s.openDataPage, summary: "open data downloads"},
@@ -225,6 +209,7 @@ type RouteInfo struct {
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
 var areaPackages = []area{
+	adminweb.Routes,
 	returnsweb.Routes,
 	chainsweb.Routes,
 	rankingsweb.Routes,

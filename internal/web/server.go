@@ -105,7 +105,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	s.site = &site.Site{DB: db, Log: log, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage,
+	s.site = &site.Site{DB: db, Auth: a, Log: log, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage, FormOrg: s.formOrg,
 		Pools: site.Pools{Solvers: s.solvers, Products: s.products, Solutions: s.solutionsPool, Centres: s.centres}}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err

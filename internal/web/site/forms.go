@@ -48,3 +48,17 @@ type CellProblem struct {
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
 }
+
+// FormInt reads a non-negative whole number field of a posted form; empty
+// is 0, anything else is refused beside the field.
+func FormInt(r *http.Request, name string) (int64, error) {
+	v := strings.TrimSpace(r.PostFormValue(name))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, problem.Invalid(name, "error.number_invalid")
+	}
+	return n, nil
+}

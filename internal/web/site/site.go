@@ -20,6 +20,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -75,6 +76,7 @@ type Pools struct {
 // Site is the shared part of the server an area's handlers use.
 type Site struct {
 	DB    *store.DB
+	Auth  *auth.Service
 	Log   *slog.Logger
 	AsOf  time.Time // figures are as of this day unless a page asks otherwise; zero: today
 	Files program.Files
@@ -82,6 +84,9 @@ type Site struct {
 	// NewPage fills the common parts of a page for r: language, principal,
 	// navigation, CSRF token, notices (package web).
 	NewPage func(w http.ResponseWriter, r *http.Request, title string, data any) *Page
+	// FormOrg reads an organisation picker of a form: the text org_name
+	// with the chosen id org_id; a refusal is beside org_id (package web).
+	FormOrg func(r *http.Request) (int64, error)
 	// Layout is the shared layout template; Funcs the functions every
 	// template may call.
 	Layout string
@@ -95,6 +100,15 @@ func (s *Site) DataDay() string {
 		return s.AsOf.Format(time.DateOnly)
 	}
 	return clock.Today(context.Background())
+}
+
+// OrgName names an organisation by id for a picker's text ("" for none).
+func (s *Site) OrgName(ctx context.Context, id int64) string {
+	if id <= 0 {
+		return ""
+	}
+	names, _ := registry.OrgNames(ctx, s.DB, []int64{id})
+	return names[id]
 }
 
 // Day is DataDay as a time (midnight UTC): the day boards judge due and
