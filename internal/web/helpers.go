@@ -31,3 +31,11 @@ func pathID(r *http.Request) (int64, error) {
 	}
 	return id, nil
 }
+
+// refuse re-renders page with a refused form's message (the first problem
+// in the flash, every problem by field) and what was typed in fields; it
+// returns false when err is not a problem of the form (not found, or a
+// failure), for the caller to return.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title, page string, data func() (any, error), fields ...string) (bool, error) {
+	return s.pages.Refuse(w, r, err, title, page, data, fields...)
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
@@ -110,18 +111,12 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/projects/{id}/move", perm: access.SignedIn, h: s.moveProject, summary: "take a transition (who may is in the template)"},
 		{method: "GET", pattern: "/projects/{id}/suggestions", perm: access.ProgramView, h: s.suggestionsPage, summary: "candidates the matching engine suggests for a need (a challenge's solvers), with the reasons, and the decisions taken"},
 		{method: "POST", pattern: "/projects/{id}/suggestions/{org}/{decision}", perm: access.ProgramView, h: s.decideSuggestion, summary: "accept (a docking starts) or reject a suggested candidate: the need's owner or a manager"},
-		{method: "GET", pattern: "/projects/{id}/products", perm: access.ProgramView, h: s.offersPage, summary: "financial products suggested for a funding need, with the reasons, and where it was sent"},
-		{method: "POST", pattern: "/projects/{id}/products/{product}/send", perm: access.ProgramView, h: s.sendNeed, summary: "send a funding need to a product's institution (the need's owner or a manager)"},
 		{method: "POST", pattern: "/projects/{id}/convert", perm: access.ProgramManage, h: s.convertLeg, summary: "convert a disbursed 拨投结合 grant leg to equity at the first market round"},
 		// Universities (高校): the comparison reads every university, so
 		// registry readers (staff, leaders); a university's page is within
 		// the caller's reach, so an organisation user sees its own.
 		{method: "GET", pattern: "/universities", perm: access.RegistryView, h: s.universitiesPage, summary: "universities compared: disciplines and levels, majors serving the clusters, 双一流 funds, joint labs, talents; sortable, with charts"},
 		{method: "GET", pattern: "/universities/{id}", perm: access.OrgOwnView, h: s.universityPage, summary: "a university: disciplines with codes and levels, majors and the clusters they serve, 双一流 funds by year, joint labs, talents and awards, each with its records"},
-		{method: "GET", pattern: "/finance", perm: access.ProgramView, h: s.financePage, summary: "science finance: listed products, the green channel, government funds"},
-		{method: "POST", pattern: "/finance/products", perm: access.ProductPublish, h: s.publishProduct, summary: "publish a financial product (a finance user for its institution; a manager for any)"},
-		{method: "GET", pattern: "/finance/applications", perm: access.ProgramView, h: s.applicationsPage, summary: "funding needs sent to institutions: an institution's inbox, an enterprise's sent needs, all for staff"},
-		{method: "POST", pattern: "/finance/applications/{id}/decide", perm: access.ProgramView, h: s.decideApplication, summary: "an institution's decision on a need sent to it"},
 		{method: "POST", pattern: "/projects/{id}/outcomes", perm: access.SignedIn, h: s.addOutcome, summary: "record a milestone or outcome (the applicant or a manager)"},
 		{method: "POST", pattern: "/projects/{id}/assign", perm: access.ProgramManage, h: s.assignReviewers, summary: "assign reviewers automatically"},
 		{method: "POST", pattern: "/projects/{id}/override", perm: access.ProgramManage, h: s.overrideReviewer, summary: "assign a reviewer by hand, with a reason"},
@@ -158,13 +153,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/projects/{id}/children/{kind}", perm: access.SignedIn, h: s.apiAddChild, api: true, summary: "add a child record (a bid on a published challenge); body {\"data\": {…}}"},
 		{method: "GET", pattern: "/api/v1/projects/{id}/suggestions", perm: access.ProgramView, h: s.apiSuggestions, api: true, summary: "suggested candidates for a need, with reasons, and the decisions taken; ?limit=1..50"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/suggestions/{org}/{decision}", perm: access.ProgramView, h: s.apiDecide, api: true, summary: "accept or reject a suggested candidate; body {\"reason\": \"…\"}"},
-		{method: "GET", pattern: "/api/v1/finance/products", perm: access.ProgramView, h: s.apiProducts, api: true, summary: "financial products listed on a day (?as_of, ?kind)"},
-		{method: "POST", pattern: "/api/v1/finance/products", perm: access.ProductPublish, h: s.apiPublishProduct, api: true, summary: "publish a financial product"},
-		{method: "GET", pattern: "/api/v1/finance/green-channel", perm: access.ProgramView, h: s.apiGreenChannel, api: true, summary: "days from sending to decision per institution, against its promises (?from, ?to)"},
-		{method: "GET", pattern: "/api/v1/finance/applications", perm: access.ProgramView, h: s.apiApplications, api: true, summary: "funding needs sent to institutions, as the caller may see them"},
-		{method: "POST", pattern: "/api/v1/finance/applications/{id}/decision", perm: access.ProgramView, h: s.apiDecideApplication, api: true, summary: "an institution's decision on a need sent to it"},
-		{method: "GET", pattern: "/api/v1/projects/{id}/products", perm: access.ProgramView, h: s.apiOffers, api: true, summary: "products suggested for a funding need, with reasons"},
-		{method: "POST", pattern: "/api/v1/projects/{id}/products/{product}/send", perm: access.ProgramView, h: s.apiSend, api: true, summary: "send a funding need to a product's institution"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
 		{method: "GET", pattern: "/api/v1/experts", perm: access.ProgramManage, h: s.apiExperts, api: true, summary: "the expert pool: fields, reviews this year, cap, mean rating, removals"},
@@ -209,6 +197,7 @@ type RouteInfo struct {
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
 var areaPackages = []area{
+	financeweb.Routes,
 	adminweb.Routes,
 	returnsweb.Routes,
 	chainsweb.Routes,
