@@ -10,6 +10,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/expertsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
@@ -102,10 +103,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/calls/{id}/register", perm: access.ProgramManage, h: s.register, summary: "register a record the bureau runs itself"},
 		{method: "GET", pattern: "/projects/{id}/children/{kind}/new", perm: access.SignedIn, h: s.childPage, summary: "form for a child record (a bid on a challenge)"},
 		{method: "POST", pattern: "/projects/{id}/children/{kind}", perm: access.SignedIn, h: s.addChild, summary: "add a child record; who may is in the template"},
-		{method: "GET", pattern: "/experts", perm: access.ProgramManage, h: s.expertsPage, summary: "the expert pool (科研项目评审专家库): fields, reviews this year against the cap, mean rating, removals"},
-		{method: "POST", pattern: "/experts/{id}/fields", perm: access.ProgramManage, h: s.setExpertFields, summary: "set the technology fields an expert reviews in"},
-		{method: "POST", pattern: "/experts/{id}/remove", perm: access.ProgramManage, h: s.removeExpert, summary: "remove an expert from the pool, with a reason"},
-		{method: "POST", pattern: "/experts/{id}/reinstate", perm: access.ProgramManage, h: s.reinstateExpert, summary: "put a removed expert back into the pool, with a reason"},
 		{method: "POST", pattern: "/projects/{id}/duplicates/{other}", perm: access.ProgramManage, h: s.decideDuplicate, summary: "clear or uphold a record's resemblance to an earlier application, with the reason"},
 		{method: "POST", pattern: "/projects/{id}/commit", perm: access.ProjectApply, h: s.commitProject, summary: "confirm the program's commitment (as the unit, or for the leader who signed it)"},
 		{method: "POST", pattern: "/projects/{id}/move", perm: access.SignedIn, h: s.moveProject, summary: "take a transition (who may is in the template)"},
@@ -155,7 +152,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/projects/{id}/suggestions/{org}/{decision}", perm: access.ProgramView, h: s.apiDecide, api: true, summary: "accept or reject a suggested candidate; body {\"reason\": \"…\"}"},
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
-		{method: "GET", pattern: "/api/v1/experts", perm: access.ProgramManage, h: s.apiExperts, api: true, summary: "the expert pool: fields, reviews this year, cap, mean rating, removals"},
 		{method: "GET", pattern: "/api/v1/reviews", perm: access.ReviewDo, h: s.apiReviews, api: true, summary: "the caller's review assignments (blind)"},
 		{method: "POST", pattern: "/api/v1/imports", perm: access.RegistryImport, h: s.apiImport, api: true, summary: "import a spreadsheet, all or nothing"},
 		{method: "GET", pattern: "/api/v1/metrics", perm: access.CockpitView, h: s.apiMetrics, api: true, summary: "indicators"},
@@ -197,6 +193,7 @@ type RouteInfo struct {
 // (internal/web/<area>web), each with its routes and templates; package
 // web adds their routes to the table above.
 var areaPackages = []area{
+	expertsweb.Routes,
 	financeweb.Routes,
 	adminweb.Routes,
 	returnsweb.Routes,
