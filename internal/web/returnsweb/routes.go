@@ -11,7 +11,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
-//go:embed templates
+//go:embed templates/*.html
 var templates embed.FS
 
 // area serves the pages and API of the area with the site's shared parts.

@@ -24,16 +24,28 @@ type Pages struct {
 
 // Parse parses every dir/*.html of files (an area's embedded templates)
 // into the shared layout: a broken template fails at start-up, not on a
-// page. A template's name is its file name without .html.
+// page. A template's name is its file name without .html; a file whose
+// name starts with "_" holds partials the area's pages share, parsed into
+// each of them.
 func (s *Site) Parse(files fs.FS, dir string) (*Pages, error) {
 	entries, err := fs.Glob(files, path.Join(dir, "*.html"))
 	if err != nil {
 		return nil, err
 	}
+	var partials []string
+	for _, e := range entries {
+		if strings.HasPrefix(path.Base(e), "_") {
+			body, err := fs.ReadFile(files, e)
+			if err != nil {
+				return nil, err
+			}
+			partials = append(partials, string(body))
+		}
+	}
 	p := &Pages{site: s, byName: map[string]*template.Template{}}
 	for _, e := range entries {
 		name := strings.TrimSuffix(path.Base(e), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		body, err := fs.ReadFile(files, e)
@@ -41,6 +53,11 @@ func (s *Site) Parse(files fs.FS, dir string) (*Pages, error) {
 			return nil, err
 		}
 		t, err := template.New(name).Funcs(s.Funcs).Parse(s.Layout)
+		for _, part := range partials {
+			if err == nil {
+				_, err = t.Parse(part)
+			}
+		}
 		if err == nil {
 			_, err = t.Parse(string(body))
 		}
