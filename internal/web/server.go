@@ -1,6 +1,9 @@
 // Package web serves Xinzhi's pages and its JSON API: the route table, the
 // one place where access is checked, sessions and CSRF, the message
-// catalogues in templates, static files and operational endpoints.
+// catalogues in templates, static files and operational endpoints. Areas
+// with a package of their own (internal/web/<area>web, built on package
+// site) declare their routes and templates there; web assembles them into
+// the one table (areas.go) and checks every route's permission itself.
 package web
 
 import (
