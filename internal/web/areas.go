@@ -12,13 +12,13 @@ type area func(*site.Site) ([]site.Route, error)
 
 // assemble is the whole route table: package web's own routes and every
 // area's (areaPackages in routes.go), one pattern once.
-func (s *Server) assemble() ([]route, error) {
+func (s *Server) assemble(areas []area) ([]route, error) {
 	routes := s.routeTable()
 	seen := map[string]bool{}
 	for _, rt := range routes {
 		seen[rt.method+" "+rt.pattern] = true
 	}
-	for _, a := range areaPackages {
+	for _, a := range areas {
 		rs, err := a(s.site)
 		if err != nil {
 			return nil, err

@@ -191,17 +191,17 @@ type RouteInfo struct {
 
 // areaPackages serve areas of the site from their own packages
 // (internal/web/<area>web), each with its routes and templates; package
-// web adds their routes to the table above.
+// web adds their routes to the table above. In the navigation's order.
 var areaPackages = []area{
-	expertsweb.Routes,
 	financeweb.Routes,
-	adminweb.Routes,
-	returnsweb.Routes,
-	chainsweb.Routes,
-	rankingsweb.Routes,
 	digitalweb.Routes,
-	aiweb.Routes,
-	integrityweb.Routes,
-	infraweb.Routes,
 	computeweb.Routes,
+	returnsweb.Routes,
+	infraweb.Routes,
+	aiweb.Routes,
+	rankingsweb.Routes,
+	integrityweb.Routes,
+	expertsweb.Routes,
+	chainsweb.Routes,
+	adminweb.Routes,
 }

@@ -114,7 +114,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 		return nil, err
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry())
-	if s.routes, err = s.assemble(); err != nil {
+	if s.routes, err = s.assemble(areaPackages); err != nil {
 		return nil, err
 	}
 	s.handler, err = s.mux()
