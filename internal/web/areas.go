@@ -3,6 +3,17 @@ package web
 import (
 	"fmt"
 
+	"github.com/xinzhi-platform/xinzhi/internal/web/adminweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/aiweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/expertsweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
@@ -11,7 +22,7 @@ import (
 type area func(*site.Site) ([]site.Route, error)
 
 // assemble is the whole route table: package web's own routes and every
-// area's (areaPackages in routes.go), one pattern once.
+// area's (areaPackages below), one pattern once.
 func (s *Server) assemble(areas []area) ([]route, error) {
 	routes := s.routeTable()
 	seen := map[string]bool{}
@@ -33,4 +44,22 @@ func (s *Server) assemble(areas []area) ([]route, error) {
 		}
 	}
 	return routes, nil
+}
+
+// areaPackages serve areas of the site from their own packages
+// (internal/web/<area>web), each with its routes and templates; package
+// web adds their routes to its own (routeTable in routes.go). In the
+// navigation's order.
+var areaPackages = []area{
+	financeweb.Routes,
+	digitalweb.Routes,
+	computeweb.Routes,
+	returnsweb.Routes,
+	infraweb.Routes,
+	aiweb.Routes,
+	rankingsweb.Routes,
+	integrityweb.Routes,
+	expertsweb.Routes,
+	chainsweb.Routes,
+	adminweb.Routes,
 }

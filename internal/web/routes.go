@@ -5,17 +5,6 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
-	"github.com/xinzhi-platform/xinzhi/internal/web/adminweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/aiweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/expertsweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
-	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 )
 
 // handler serves a request or returns an error that the one adapter in
@@ -187,21 +176,4 @@ type RouteInfo struct {
 	Method, Pattern, Summary string
 	Perm                     access.Permission
 	API                      bool
-}
-
-// areaPackages serve areas of the site from their own packages
-// (internal/web/<area>web), each with its routes and templates; package
-// web adds their routes to the table above. In the navigation's order.
-var areaPackages = []area{
-	financeweb.Routes,
-	digitalweb.Routes,
-	computeweb.Routes,
-	returnsweb.Routes,
-	infraweb.Routes,
-	aiweb.Routes,
-	rankingsweb.Routes,
-	integrityweb.Routes,
-	expertsweb.Routes,
-	chainsweb.Routes,
-	adminweb.Routes,
 }
