@@ -97,7 +97,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 		}
 		ri.lang = s.langOf(r, ri.user)
 		ctx := audit.WithActor(r.Context(), audit.Actor{ID: ri.principal.UserID, Name: ri.principal.Name, Address: clientAddr(r, s.cfg.TrustProxy)})
-		ctx = site.WithRequest(ctx, &site.Request{Principal: ri.principal, User: ri.user, Lang: ri.lang, Bearer: ri.bearer})
+		ctx = site.WithRequest(ctx, &site.Request{Principal: ri.principal, Lang: ri.lang})
 		r = r.WithContext(ctx)
 		if err := s.authorize(w, r, ri); err != nil {
 			s.fail(w, r, ri, err)

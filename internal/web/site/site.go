@@ -10,7 +10,6 @@ package site
 import (
 	"context"
 	"html/template"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -40,13 +39,11 @@ type Route struct {
 	Summary string       // for the route listing and API documentation
 }
 
-// Request is what the middleware learned about a request: who asks, in
-// which language, and how.
+// Request is what the middleware learned about a request: who asks, and
+// in which language.
 type Request struct {
 	Principal access.Principal
-	User      *auth.User // nil for anonymous and bearer-token callers
 	Lang      string
-	Bearer    bool // identified by an API token, not a session
 }
 
 type requestKey struct{}
@@ -65,19 +62,18 @@ func Info(r *http.Request) *Request {
 	return &Request{Principal: access.Anonymous, Lang: i18n.ZH}
 }
 
-// Pools are the matching engines' pools (nil without a segmenter).
+// Pools are the matching engines' pools the areas rank with (nil without
+// a segmenter).
 type Pools struct {
-	Solvers   *match.Pool // organisations for needs (a challenge's solvers)
 	Products  *match.Pool // listed financial products for funding needs
 	Solutions *match.Pool // listed 小快轻准 solutions for weak scenes
-	Centres   *match.Pool // compute centres by free capacity
 }
 
-// Site is the shared part of the server an area's handlers use.
+// Site is the shared part of the server an area's handlers use; package
+// web fills it once at start-up.
 type Site struct {
 	DB    *store.DB
 	Auth  *auth.Service
-	Log   *slog.Logger
 	AsOf  time.Time // figures are as of this day unless a page asks otherwise; zero: today
 	Files program.Files
 	Pools Pools
