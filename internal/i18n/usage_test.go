@@ -192,7 +192,11 @@ func templateUses(t *testing.T, dir string) []use {
 // no page shows "%!(EXTRA …)" or "%!v(MISSING)".
 func TestCallersPassTheArgumentsMessagesTake(t *testing.T) {
 	once.Do(load)
-	uses := append(goUses(t, filepath.Join("..", "..", "internal")), templateUses(t, filepath.Join("..", "web", "templates"))...)
+	uses := goUses(t, filepath.Join("..", "..", "internal"))
+	areas, _ := filepath.Glob(filepath.Join("..", "web", "*", "templates")) // the area packages' templates
+	for _, dir := range append([]string{filepath.Join("..", "web", "templates")}, areas...) {
+		uses = append(uses, templateUses(t, dir)...)
+	}
 	if len(uses) < 100 {
 		t.Fatalf("found only %d uses: the scan is broken", len(uses))
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
-	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 )
 
@@ -56,23 +55,4 @@ func (s *Server) apiOrganisation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, o)
-}
-
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) error {
-	users, err := s.auth.Users(r.Context())
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": users})
-}
-
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	evs, err := audit.List(r.Context(), s.db, auditFilter(r))
-	if err != nil {
-		return err
-	}
-	if evs == nil {
-		evs = []audit.Event{}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": evs})
 }

@@ -9,16 +9,11 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // apiProblem is one refused cell in the API's answer.
-type apiProblem struct {
-	Row     int    `json:"row"`
-	Column  string `json:"column,omitempty"`
-	Header  string `json:"header,omitempty"`
-	Field   string `json:"field,omitempty"`
-	Message string `json:"message"`
-}
+type apiProblem = site.CellProblem
 
 // apiImportResult is the API's answer to an import.
 type apiImportResult struct {

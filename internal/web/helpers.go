@@ -19,6 +19,8 @@ func randomString(n int) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
 func asProblem(err error, target **problem.Error) bool { return errors.As(err, target) }
 
 // pathID parses the {id} path value.
@@ -28,4 +30,12 @@ func pathID(r *http.Request) (int64, error) {
 		return 0, fmt.Errorf("id %q: %w", r.PathValue("id"), problem.ErrNotFound)
 	}
 	return id, nil
+}
+
+// refuse re-renders page with a refused form's message (the first problem
+// in the flash, every problem by field) and what was typed in fields; it
+// returns false when err is not a problem of the form (not found, or a
+// failure), for the caller to return.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title, page string, data func() (any, error), fields ...string) (bool, error) {
+	return s.pages.Refuse(w, r, err, title, page, data, fields...)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // importJob is an uploaded file between preview and commit, and the commit
@@ -278,20 +278,4 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) error {
 
 // uploadedSheet reads the spreadsheet sent in a form's "file" part: a
 // missing file or one that cannot be read is a problem of the field.
-func uploadedSheet(r *http.Request) (*tabular.Table, error) {
-	file, fh, err := r.FormFile("file")
-	if err != nil {
-		return nil, problem.Invalid("file", "returns.file_required")
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	t, err := tabular.Read(bytes.NewReader(data), int64(len(data)), fh.Filename, tabular.DefaultLimits)
-	var te *tabular.Error
-	if errors.As(err, &te) {
-		return nil, problem.Invalid("file", "returns.sheet_unreadable", te.Message(info(r).lang))
-	}
-	return t, err
-}
+func uploadedSheet(r *http.Request) (*tabular.Table, error) { return site.UploadedSheet(r) }

@@ -19,6 +19,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // Cookie names.
@@ -96,6 +97,7 @@ func (s *Server) wrap(rt *route) http.Handler {
 		}
 		ri.lang = s.langOf(r, ri.user)
 		ctx := audit.WithActor(r.Context(), audit.Actor{ID: ri.principal.UserID, Name: ri.principal.Name, Address: clientAddr(r, s.cfg.TrustProxy)})
+		ctx = site.WithRequest(ctx, &site.Request{Principal: ri.principal, Lang: ri.lang})
 		r = r.WithContext(ctx)
 		if err := s.authorize(w, r, ri); err != nil {
 			s.fail(w, r, ri, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // Person and organisation fields are pickers: a text input showing a name
@@ -197,7 +198,7 @@ func (s *Server) refNames(r *http.Request, t *program.Template, data map[string]
 // alone, as before). A refusal is beside org_id.
 func (s *Server) formOrg(r *http.Request) (int64, error) {
 	if _, sent := r.PostForm["org_name"]; !sent {
-		return formInt(r, "org_id")
+		return site.FormInt(r, "org_id")
 	}
 	id, pe := s.resolveRef(r.Context(), "organisation", "org_id", r.PostFormValue("org_name"), r.PostFormValue("org_id"), 0)
 	if pe != nil {
@@ -207,10 +208,4 @@ func (s *Server) formOrg(r *http.Request) (int64, error) {
 }
 
 // orgName names an organisation by id for a picker's text ("" for none).
-func (s *Server) orgName(ctx context.Context, id int64) string {
-	if id <= 0 {
-		return ""
-	}
-	names, _ := registry.OrgNames(ctx, s.db, []int64{id})
-	return names[id]
-}
+func (s *Server) orgName(ctx context.Context, id int64) string { return s.site.OrgName(ctx, id) }

@@ -1,10 +1,7 @@
 package web
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -21,44 +18,12 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
-// page is what every template receives.
-type page struct {
-	Lang      string
-	Title     string // message key
-	Demo      bool
-	Principal access.Principal
-	User      *auth.User
-	CSRF      string
-	Path      string
-	Back      string // where the language switch returns: the path and, for a GET, its query
-	Nav       []navItem
-	Flash     string
-	Bad       bool              // the flash reports a refusal
-	Unread    int               // the user's unread notifications
-	Errors    map[string]string // field → message
-	Form      map[string]string
-	Data      any
-	Auth      bool   // a sign-in page: no navigation
-	AsOf      string // the pinned business date (package clock), shown in the header; empty: none pinned
-}
-
-// Today is the business date (the pinned one, else the day in China): the
-// default of a form's date fields.
-func (p *page) Today() string {
-	if p.AsOf != "" {
-		return p.AsOf
-	}
-	return clock.Today(context.Background())
-}
-
-// T translates a message key in the page's language.
-func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
-
-// TA translates a message key with arguments held in a list (stored
-// notifications).
-func (p *page) TA(key string, args []any) string { return i18n.T(p.Lang, key, args...) }
+// page is what every template receives (package site, shared with the
+// area packages).
+type page = site.Page
 
 // pageField hands a shared template the page and one item.
 type pageField struct {
@@ -66,17 +31,8 @@ type pageField struct {
 	F any
 }
 
-// Err returns the message for a field, if any.
-func (p *page) Err(field string) string { return p.Errors[field] }
-
-// Val returns a submitted form value to fill the form again.
-func (p *page) Val(field string) string { return p.Form[field] }
-
 // navItem is an entry of the side navigation.
-type navItem struct {
-	Key  string
-	Href string // empty for areas still to come
-}
+type navItem = site.NavItem
 
 // areas is the navigation in the order of the letter's system; areas without
 // an href are built by later issues and shown as "coming".
@@ -164,7 +120,7 @@ func (s *Server) anonCSRF(w http.ResponseWriter, r *http.Request) string {
 	return tok
 }
 
-func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+func (s *Server) parseTemplates() (*site.Pages, error) {
 	funcs := template.FuncMap{
 		"asset": s.assets.url,
 		"date": func(t time.Time) string {
@@ -261,30 +217,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
-	entries, err := fs.Glob(templateFiles, "templates/*.html")
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]*template.Template{}
-	for _, e := range entries {
-		name := strings.TrimSuffix(strings.TrimPrefix(e, "templates/"), ".html")
-		if name == "layout" {
-			continue
-		}
-		body, err := fs.ReadFile(templateFiles, e)
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.New(name).Funcs(funcs).Parse(string(layout))
-		if err == nil {
-			_, err = t.Parse(string(body))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("template %s: %w", name, err)
-		}
-		out[name] = t
-	}
-	return out, nil
+	s.site.Layout, s.site.Funcs = string(layout), funcs
+	return s.site.Parse(templateFiles, "templates")
 }
 
 func contains[T comparable](xs []T, x T) bool {
@@ -297,23 +231,11 @@ func contains[T comparable](xs []T, x T) bool {
 }
 
 // shanghai is China Standard Time; times are stored in UTC and shown in CST.
-var shanghai = time.FixedZone("CST", 8*3600)
+var shanghai = site.Shanghai
 
 // render executes a page template with status.
 func (s *Server) render(w http.ResponseWriter, status int, name string, p *page) error {
-	t, ok := s.pages[name]
-	if !ok {
-		return fmt.Errorf("no template %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
-	return err
+	return s.pages.Render(w, status, name, p)
 }
 
 // renderError shows an error page with a message that says what happened.
@@ -333,21 +255,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 // formError re-renders a form page with the field messages of err, or fails
 // the request when err is not about the input.
 func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *page, err error) error {
-	var pe *problem.Error
-	if !asProblem(err, &pe) || (problem.Status(err) != http.StatusUnprocessableEntity && problem.Status(err) != http.StatusConflict) {
-		return err
-	}
-	if pe.Field != "" {
-		p.Errors[pe.Field] = pe.Message(p.Lang)
-	} else {
-		p.Flash = pe.Message(p.Lang)
-	}
-	for k, v := range r.PostForm {
-		if k != "csrf" && !strings.Contains(k, "password") && k != "current" && len(v) > 0 {
-			p.Form[k] = v[0]
-		}
-	}
-	return s.render(w, problem.Status(err), name, p)
+	return s.pages.FormError(w, r, name, p, err)
 }
 
 // problemDoc is an RFC 9457 problem document.
@@ -375,14 +283,7 @@ func writeProblem(w http.ResponseWriter, r *http.Request, lang string, status in
 	_ = json.NewEncoder(w).Encode(doc)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) error {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+func writeJSON(w http.ResponseWriter, status int, v any) error { return site.WriteJSON(w, status, v) }
 
 // roleForm is the data of the shared role fields: the page and the account
 // being edited (nil when adding one).

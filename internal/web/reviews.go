@@ -350,3 +350,34 @@ func (s *Server) myAssignment(r *http.Request, id int64) (program.Assignment, er
 	}
 	return a, nil
 }
+
+// rateExpert records a manager's rating of a submitted review, from the
+// record's page.
+func (s *Server) rateExpert(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	aid, err := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	if err != nil {
+		return fmt.Errorf("assignment %q: %w", r.PathValue("aid"), problem.ErrNotFound)
+	}
+	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+		return err
+	}
+	a, err := program.GetAssignment(r.Context(), s.db, aid)
+	if err != nil {
+		return err
+	}
+	if a.ProjectID != id {
+		return fmt.Errorf("assignment %d of project %d: %w", aid, id, problem.ErrNotFound)
+	}
+	rating, perr := strconv.Atoi(strings.TrimSpace(r.FormValue("rating")))
+	if perr != nil {
+		rating = 0 // refused below with the range
+	}
+	if err := program.RateExpert(r.Context(), s.db, info(r).principal, aid, rating, r.FormValue("note")); err != nil {
+		return s.projectError(w, r, err)
+	}
+	return backToProject(w, r, id, "rated")
+}

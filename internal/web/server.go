@@ -1,13 +1,15 @@
 // Package web serves Xinzhi's pages and its JSON API: the route table, the
 // one place where access is checked, sessions and CSRF, the message
-// catalogues in templates, static files and operational endpoints.
+// catalogues in templates, static files and operational endpoints. Areas
+// with a package of their own (internal/web/<area>web, built on package
+// site) declare their routes and templates there; web assembles them into
+// the one table (areas.go) and checks every route's permission itself.
 package web
 
 import (
 	"context"
 	"fmt"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
-	"html/template"
 	"log/slog"
 	"net"
 	"net/http"
@@ -28,6 +30,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	shipped "github.com/xinzhi-platform/xinzhi/metrics"
 )
 
@@ -57,7 +60,8 @@ type Server struct {
 	db      *store.DB
 	auth    *auth.Service
 	log     *slog.Logger
-	pages   map[string]*template.Template
+	pages   *site.Pages // package web's own templates
+	site    *site.Site  // what the area packages share
 	assets  *assets
 	routes  []route
 	metrics *metrics
@@ -104,11 +108,15 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
+	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage, FormOrg: s.formOrg,
+		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool}}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry())
-	s.routes = s.routeTable()
+	if s.routes, err = s.assemble(areaPackages); err != nil {
+		return nil, err
+	}
 	s.handler, err = s.mux()
 	if err != nil {
 		return nil, err

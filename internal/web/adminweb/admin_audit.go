@@ -1,4 +1,4 @@
-package web
+package adminweb
 
 import (
 	"encoding/csv"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // auditData is the data of the audit log page.
@@ -25,10 +26,10 @@ var auditFilterKeys = []string{"actor", "entity", "action", "outcome", "from", "
 func auditFilter(r *http.Request) audit.Filter {
 	q := r.URL.Query()
 	f := audit.Filter{Actor: q.Get("actor"), Entity: q.Get("entity"), Action: q.Get("action"), Outcome: q.Get("outcome"), Limit: 100}
-	if t, err := time.ParseInLocation("2006-01-02", q.Get("from"), shanghai); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("from"), site.Shanghai); err == nil {
 		f.From = t
 	}
-	if t, err := time.ParseInLocation("2006-01-02", q.Get("to"), shanghai); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", q.Get("to"), site.Shanghai); err == nil {
 		f.To = t.AddDate(0, 0, 1)
 	}
 	if id, err := strconv.ParseInt(q.Get("before"), 10, 64); err == nil {
@@ -37,35 +38,35 @@ func auditFilter(r *http.Request) audit.Filter {
 	return f
 }
 
-func (s *Server) auditPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) auditPage(w http.ResponseWriter, r *http.Request) error {
 	f := auditFilter(r)
-	evs, err := audit.List(r.Context(), s.db, f)
+	evs, err := audit.List(r.Context(), s.DB, f)
 	if err != nil {
 		return err
 	}
-	q := kept(r.URL.Query(), auditFilterKeys...)
-	d := auditData{Events: evs, Filter: f, Export: link("/admin/audit/export", q)}
+	q := site.Kept(r.URL.Query(), auditFilterKeys...)
+	d := auditData{Events: evs, Filter: f, Export: site.Link("/admin/audit/export", q)}
 	if len(evs) == f.Limit {
 		d.Next = evs[len(evs)-1].ID
-		d.Older = link("/admin/audit", q, "before", strconv.FormatInt(d.Next, 10))
+		d.Older = site.Link("/admin/audit", q, "before", strconv.FormatInt(d.Next, 10))
 	}
-	p := s.newPage(w, r, "audit.title", d)
+	p := s.NewPage(w, r, "audit.title", d)
 	for _, k := range auditFilterKeys {
 		p.Form[k] = r.URL.Query().Get(k)
 	}
-	return s.render(w, http.StatusOK, "audit", p)
+	return s.pages.Render(w, http.StatusOK, "audit", p)
 }
 
 // auditExport streams the filtered log as CSV (UTF-8 with a byte-order mark,
 // so Excel opens the Chinese text correctly). The export itself is audited.
-func (s *Server) auditExport(w http.ResponseWriter, r *http.Request) error {
+func (s *area) auditExport(w http.ResponseWriter, r *http.Request) error {
 	f := auditFilter(r)
 	f.Limit = 10000
-	evs, err := audit.List(r.Context(), s.db, f)
+	evs, err := audit.List(r.Context(), s.DB, f)
 	if err != nil {
 		return err
 	}
-	if err := audit.Record(r.Context(), s.db, audit.Change{Entity: "audit", Action: "export", After: map[string]any{"rows": len(evs)}}); err != nil {
+	if err := audit.Record(r.Context(), s.DB, audit.Change{Entity: "audit", Action: "export", After: map[string]any{"rows": len(evs)}}); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -89,15 +90,26 @@ func csvSafe(s string) string {
 	return s
 }
 
-func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) error {
-	rep, err := audit.Verify(r.Context(), s.db)
+func (s *area) auditVerify(w http.ResponseWriter, r *http.Request) error {
+	rep, err := audit.Verify(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
 	f := audit.Filter{Limit: 20}
-	evs, err := audit.List(r.Context(), s.db, f)
+	evs, err := audit.List(r.Context(), s.DB, f)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "audit", s.newPage(w, r, "audit.title", auditData{Events: evs, Filter: f, Report: &rep, Export: "/admin/audit/export"}))
+	return s.pages.Render(w, http.StatusOK, "audit", s.NewPage(w, r, "audit.title", auditData{Events: evs, Filter: f, Report: &rep, Export: "/admin/audit/export"}))
+}
+
+func (s *area) apiAudit(w http.ResponseWriter, r *http.Request) error {
+	evs, err := audit.List(r.Context(), s.DB, auditFilter(r))
+	if err != nil {
+		return err
+	}
+	if evs == nil {
+		evs = []audit.Event{}
+	}
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": evs})
 }

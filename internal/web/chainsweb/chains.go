@@ -1,7 +1,8 @@
-package web
+package chainsweb
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // chainsData is the list of chains, the clusters a new chain may join,
@@ -28,20 +30,20 @@ type chainsData struct {
 // chainImport is an import's outcome in the reader's language.
 type chainImport struct {
 	Done     chain.Imported
-	Problems []apiProblem
+	Problems []site.CellProblem
 }
 
-func (s *Server) chainsData(r *http.Request) (*chainsData, error) {
-	cs, err := chain.List(r.Context(), s.db)
+func (s *area) chainsData(r *http.Request) (*chainsData, error) {
+	cs, err := chain.List(r.Context(), s.DB)
 	if err != nil {
 		return nil, err
 	}
-	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	cat, err := registry.LoadCatalogue(r.Context(), s.DB)
 	if err != nil {
 		return nil, err
 	}
 	d := &chainsData{Chains: cs, Ways: chain.Ways, Cat: cat}
-	if d.Tackling, err = chain.Summary(r.Context(), s.db); err != nil {
+	if d.Tackling, err = chain.Summary(r.Context(), s.DB); err != nil {
 		return nil, err
 	}
 	d.Clusters = cat.ClusterNames()
@@ -49,24 +51,24 @@ func (s *Server) chainsData(r *http.Request) (*chainsData, error) {
 }
 
 // chainsPage lists the chains with what each map holds.
-func (s *Server) chainsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) chainsPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.chainsData(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "chains", s.newPage(w, r, "chain.title", d))
+	return s.pages.Render(w, http.StatusOK, "chains", s.NewPage(w, r, "chain.title", d))
 }
 
 // addChain adds a chain (a manager) and opens its map.
-func (s *Server) addChain(w http.ResponseWriter, r *http.Request) error {
+func (s *area) addChain(w http.ResponseWriter, r *http.Request) error {
 	var id int64
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err := s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		var err error
 		id, err = chain.AddChain(r.Context(), tx, chain.NewChain{Name: r.FormValue("name"), NameEN: r.FormValue("name_en"), Cluster: r.FormValue("cluster")})
 		return err
 	})
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "chain.title", "chains", func() (any, error) { return s.chainsData(r) }, "name", "name_en", "cluster"); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "chain.title", "chains", func() (any, error) { return s.chainsData(r) }, "name", "name_en", "cluster"); ok {
 			return rerr
 		}
 		return err
@@ -77,15 +79,15 @@ func (s *Server) addChain(w http.ResponseWriter, r *http.Request) error {
 
 // importChains reads an .xlsx of links, members and technologies: all of
 // it is written, or nothing and every bad cell is listed.
-func (s *Server) importChains(w http.ResponseWriter, r *http.Request) error {
+func (s *area) importChains(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.chainsData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "chain.title", d)
+	p := s.NewPage(w, r, "chain.title", d)
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		return s.formError(w, r, "chains", p, problem.Invalid("file", "import.no_file"))
+		return s.pages.FormError(w, r, "chains", p, problem.Invalid("file", "import.no_file"))
 	}
 	defer file.Close()
 	raw, err := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
@@ -95,19 +97,19 @@ func (s *Server) importChains(w http.ResponseWriter, r *http.Request) error {
 	t, err := tabular.Read(bytes.NewReader(raw), int64(len(raw)), hdr.Filename, tabular.DefaultLimits)
 	if err != nil {
 		var te *tabular.Error
-		if asTabular(err, &te) {
+		if errors.As(err, &te) {
 			p.Errors["file"], p.Flash, p.Bad = te.Message(p.Lang), te.Message(p.Lang), true
-			return s.render(w, http.StatusUnprocessableEntity, "chains", p)
+			return s.pages.Render(w, http.StatusUnprocessableEntity, "chains", p)
 		}
 		return err
 	}
-	res, err := chain.Import(r.Context(), s.db, t)
+	res, err := chain.Import(r.Context(), s.DB, t)
 	if err != nil {
 		return err
 	}
 	out := &chainImport{Done: res}
 	for _, pr := range res.Problems {
-		out.Problems = append(out.Problems, apiProblem{Row: pr.Row, Column: pr.Column, Message: pr.Message(p.Lang)})
+		out.Problems = append(out.Problems, site.CellProblem{Row: pr.Row, Column: pr.Column, Message: pr.Message(p.Lang)})
 	}
 	if d, err = s.chainsData(r); err != nil {
 		return err
@@ -120,29 +122,29 @@ func (s *Server) importChains(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		p.Flash = p.T("chain.imported", res.Rows, res.Links, res.Members, res.Technologies)
 	}
-	return s.render(w, status, "chains", p)
+	return s.pages.Render(w, status, "chains", p)
 }
 
 // chainPage is one chain's map: the graph, the lists beside it, each
 // technology's panel of records, the gaps and (for managers) the forms.
-func (s *Server) chainPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) chainPage(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.chainMap(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "chain.title", m)
+	p := s.NewPage(w, r, "chain.title", m)
 	if r.URL.Query().Get("saved") == "1" {
 		p.Flash = p.T("chain.saved")
 	}
-	return s.render(w, http.StatusOK, "chain", p)
+	return s.pages.Render(w, http.StatusOK, "chain", p)
 }
 
-func (s *Server) chainMap(r *http.Request) (*chain.Map, error) {
-	id, err := pathID(r)
+func (s *area) chainMap(r *http.Request) (*chain.Map, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	return chain.Get(r.Context(), s.db, id)
+	return chain.Get(r.Context(), s.DB, id)
 }
 
 // formID reads an id field; anything but a positive number is 0, which
@@ -157,14 +159,14 @@ func formID(r *http.Request, k string) int64 {
 
 // chainEdit runs one of the map's forms in a transaction and goes back to
 // the map, or shows it again with the refusals beside their fields.
-func (s *Server) chainEdit(w http.ResponseWriter, r *http.Request, write func(tx *store.Tx, chainID int64) error, fields ...string) error {
+func (s *area) chainEdit(w http.ResponseWriter, r *http.Request, write func(tx *store.Tx, chainID int64) error, fields ...string) error {
 	m, err := s.chainMap(r)
 	if err != nil {
 		return err
 	}
-	err = s.db.InTx(r.Context(), func(tx *store.Tx) error { return write(tx, m.ID) })
+	err = s.DB.InTx(r.Context(), func(tx *store.Tx) error { return write(tx, m.ID) })
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "chain.title", "chain", func() (any, error) { return s.chainMap(r) }, fields...); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "chain.title", "chain", func() (any, error) { return s.chainMap(r) }, fields...); ok {
 			return rerr
 		}
 		return err
@@ -174,7 +176,7 @@ func (s *Server) chainEdit(w http.ResponseWriter, r *http.Request, write func(tx
 }
 
 // saveChainLink adds or changes a link of the chain.
-func (s *Server) saveChainLink(w http.ResponseWriter, r *http.Request) error {
+func (s *area) saveChainLink(w http.ResponseWriter, r *http.Request) error {
 	return s.chainEdit(w, r, func(tx *store.Tx, chainID int64) error {
 		sort, err := strconv.Atoi(strings.TrimSpace(r.FormValue("sort")))
 		if err != nil && r.FormValue("sort") != "" {
@@ -191,7 +193,7 @@ func (s *Server) saveChainLink(w http.ResponseWriter, r *http.Request) error {
 
 // linkOf reports whether link id belongs to the chain (a form may only
 // change its own chain's links).
-func (s *Server) linkOf(r *http.Request, tx *store.Tx, id, chainID int64) bool {
+func (s *area) linkOf(r *http.Request, tx *store.Tx, id, chainID int64) bool {
 	var n int
 	err := tx.QueryRowContext(r.Context(), `SELECT count(*) FROM chain_links WHERE id = ? AND chain_id = ?`, id, chainID).Scan(&n)
 	return err == nil && n > 0
@@ -199,7 +201,7 @@ func (s *Server) linkOf(r *http.Request, tx *store.Tx, id, chainID int64) bool {
 
 // saveChainMember puts an organisation at a link of the chain, or
 // changes whether it leads; remove=1 takes it off.
-func (s *Server) saveChainMember(w http.ResponseWriter, r *http.Request) error {
+func (s *area) saveChainMember(w http.ResponseWriter, r *http.Request) error {
 	return s.chainEdit(w, r, func(tx *store.Tx, chainID int64) error {
 		link := formID(r, "link_id")
 		if !s.linkOf(r, tx, link, chainID) {
@@ -214,7 +216,7 @@ func (s *Server) saveChainMember(w http.ResponseWriter, r *http.Request) error {
 }
 
 // saveChainTechnology adds or changes a key technology of the chain.
-func (s *Server) saveChainTechnology(w http.ResponseWriter, r *http.Request) error {
+func (s *area) saveChainTechnology(w http.ResponseWriter, r *http.Request) error {
 	return s.chainEdit(w, r, func(tx *store.Tx, chainID int64) error {
 		t := chain.Technology{ID: formID(r, "technology_id"), ChainID: chainID, LinkID: formID(r, "link_id"), Name: r.FormValue("name"), Field: r.FormValue("field"),
 			Bottleneck: r.FormValue("bottleneck") == "on" || r.FormValue("bottleneck") == "true", Dimension: r.FormValue("dimension"), Choke: r.FormValue("choke")}
@@ -230,7 +232,7 @@ func (s *Server) saveChainTechnology(w http.ResponseWriter, r *http.Request) err
 }
 
 // linkChainRecord says a record addresses a technology of the chain.
-func (s *Server) linkChainRecord(w http.ResponseWriter, r *http.Request) error {
+func (s *area) linkChainRecord(w http.ResponseWriter, r *http.Request) error {
 	return s.chainEdit(w, r, func(tx *store.Tx, chainID int64) error {
 		tech := formID(r, "technology_id")
 		var n int
@@ -242,37 +244,37 @@ func (s *Server) linkChainRecord(w http.ResponseWriter, r *http.Request) error {
 	}, "technology_id", "project_id", "way")
 }
 
-func (s *Server) apiChains(w http.ResponseWriter, r *http.Request) error {
-	cs, err := chain.List(r.Context(), s.db)
+func (s *area) apiChains(w http.ResponseWriter, r *http.Request) error {
+	cs, err := chain.List(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
 	if cs == nil {
 		cs = []chain.Chain{}
 	}
-	sum, err := chain.Summary(r.Context(), s.db)
+	sum, err := chain.Summary(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
 	if sum == nil {
 		sum = []chain.Tackling{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"chains": cs, "tackling": sum})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"chains": cs, "tackling": sum})
 }
 
-func (s *Server) apiChain(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiChain(w http.ResponseWriter, r *http.Request) error {
 	m, err := s.chainMap(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, m)
+	return site.WriteJSON(w, http.StatusOK, m)
 }
 
 // chainTemplate is the import sheet with the example row and drop-downs
 // for the cells that take fixed words (the chains the map has, 上中下游,
 // 是/否, the 325 model's dimensions and choke points).
-func (s *Server) chainTemplate(w http.ResponseWriter, r *http.Request) error {
-	cs, err := chain.List(r.Context(), s.db)
+func (s *area) chainTemplate(w http.ResponseWriter, r *http.Request) error {
+	cs, err := chain.List(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}

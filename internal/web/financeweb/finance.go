@@ -1,4 +1,4 @@
-package web
+package financeweb
 
 import (
 	"encoding/json"
@@ -16,6 +16,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // financeData is the science-finance page: products on the shelf, the
@@ -39,9 +40,9 @@ type orgOption struct {
 	Name string
 }
 
-func (s *Server) financeData(r *http.Request) (*financeData, error) {
-	ctx, pr := r.Context(), info(r).principal
-	d := &financeData{Day: s.dataDay(), Kind: r.URL.Query().Get("kind"), Kinds: finance.Kinds, Stages: finance.Stages, Sizes: finance.Sizes, Collaterals: finance.Collaterals}
+func (s *area) financeData(r *http.Request) (*financeData, error) {
+	ctx, pr := r.Context(), site.Info(r).Principal
+	d := &financeData{Day: s.DataDay(), Kind: r.URL.Query().Get("kind"), Kinds: finance.Kinds, Stages: finance.Stages, Sizes: finance.Sizes, Collaterals: finance.Collaterals}
 	if v := r.URL.Query().Get("as_of"); v != "" {
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
 			return nil, problem.Invalid("as_of", "finance.bad_date")
@@ -52,20 +53,20 @@ func (s *Server) financeData(r *http.Request) (*financeData, error) {
 		return nil, problem.Invalid("kind", "finance.bad_kind", strings.Join(finance.Kinds, ", "))
 	}
 	var err error
-	if d.Products, err = finance.Products(ctx, s.db, d.Day, d.Kind); err != nil {
+	if d.Products, err = finance.Products(ctx, s.DB, d.Day, d.Kind); err != nil {
 		return nil, err
 	}
 	if pr.Can(access.ProgramManage) || pr.Has(access.Finance) || pr.Can(access.CockpitView) {
-		if d.Channel, err = finance.GreenChannel(ctx, s.db, "", d.Day, d.Day); err != nil {
+		if d.Channel, err = finance.GreenChannel(ctx, s.DB, "", d.Day, d.Day); err != nil {
 			return nil, err
 		}
 	}
-	if d.Funds, err = finance.Funds(ctx, s.db); err != nil {
+	if d.Funds, err = finance.Funds(ctx, s.DB); err != nil {
 		return nil, err
 	}
 	d.MayPublish = pr.Can(access.ProgramManage) || pr.Has(access.Finance)
 	if pr.Can(access.ProgramManage) {
-		rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM organisations WHERE kind IN ('bank', 'guarantor', 'insurer', 'fund') ORDER BY name_key, name`)
+		rows, err := s.DB.QueryContext(ctx, `SELECT id, name FROM organisations WHERE kind IN ('bank', 'guarantor', 'insurer', 'fund') ORDER BY name_key, name`)
 		if err != nil {
 			return nil, err
 		}
@@ -83,16 +84,16 @@ func (s *Server) financeData(r *http.Request) (*financeData, error) {
 
 // financePage lists the products, the green channel and the funds; finance
 // users and managers publish products from it.
-func (s *Server) financePage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) financePage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.financeData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "finance.title", d)
+	p := s.NewPage(w, r, "finance.title", d)
 	if r.URL.Query().Get("published") == "1" {
 		p.Flash = p.T("finance.published")
 	}
-	return s.render(w, http.StatusOK, "finance", p)
+	return s.pages.Render(w, http.StatusOK, "finance", p)
 }
 
 // productFromForm reads a product from a form; a finance user publishes for
@@ -137,14 +138,14 @@ func productFromForm(r *http.Request, pr access.Principal) finance.Product {
 	return p
 }
 
-func (s *Server) publishProduct(w http.ResponseWriter, r *http.Request) error {
-	pr := info(r).principal
+func (s *area) publishProduct(w http.ResponseWriter, r *http.Request) error {
+	pr := site.Info(r).Principal
 	p := productFromForm(r, pr)
 	if !finance.MayPublish(pr, p.InstitutionID) {
 		return problem.New(problem.ErrForbidden, "finance.institution_only")
 	}
-	if _, err := finance.Publish(r.Context(), s.db, p); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "finance.title", "finance", func() (any, error) { return s.financeData(r) },
+	if _, err := finance.Publish(r.Context(), s.DB, p); err != nil {
+		if ok, rerr := s.pages.Refuse(w, r, err, "finance.title", "finance", func() (any, error) { return s.financeData(r) },
 			"kind", "name", "description", "collateral", "listed", "amount_min", "amount_max", "rate", "promised_days", "tags"); ok {
 			return rerr
 		}
@@ -162,43 +163,43 @@ type offersData struct {
 	MaySend      bool
 }
 
-func (s *Server) offers(r *http.Request) (*offersData, error) {
-	id, err := pathID(r)
+func (s *area) offers(r *http.Request) (*offersData, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	ctx, pr := r.Context(), info(r).principal
-	v, err := program.ViewOf(ctx, s.db, pr, id)
+	ctx, pr := r.Context(), site.Info(r).Principal
+	v, err := program.ViewOf(ctx, s.DB, pr, id)
 	if err != nil {
 		return nil, err
 	}
 	d := &offersData{View: v, MaySend: v.Reach.Owner || v.Reach.Manager}
-	if s.products == nil {
+	if s.Pools.Products == nil {
 		return nil, problem.New(problem.ErrConflict, "match.unavailable")
 	}
-	if d.Offers, err = finance.Suggest(ctx, s.db, s.products, pr, id, 20); err != nil {
+	if d.Offers, err = finance.Suggest(ctx, s.DB, s.Pools.Products, pr, id, 20); err != nil {
 		return nil, err
 	}
-	if d.Applications, err = finance.ApplicationsOf(ctx, s.db, id, today(r.Context())); err != nil {
+	if d.Applications, err = finance.ApplicationsOf(ctx, s.DB, id, clock.Today(r.Context())); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-func (s *Server) offersPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) offersPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.offers(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "finance.offers", d)
+	p := s.NewPage(w, r, "finance.offers", d)
 	if r.URL.Query().Get("sent") == "1" {
 		p.Flash = p.T("finance.sent")
 	}
-	return s.render(w, http.StatusOK, "offers", p)
+	return s.pages.Render(w, http.StatusOK, "offers", p)
 }
 
-func (s *Server) sendNeed(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) sendNeed(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -206,16 +207,16 @@ func (s *Server) sendNeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("product %q: %w", r.PathValue("product"), problem.ErrNotFound)
 	}
-	if _, err := finance.Send(r.Context(), s.db, info(r).principal, id, product, clock.Now(r.Context())); err != nil {
+	if _, err := finance.Send(r.Context(), s.DB, site.Info(r).Principal, id, product, clock.Now(r.Context())); err != nil {
 		var pe *problem.Error
 		if errors.As(err, &pe) && !errors.Is(err, problem.ErrNotFound) {
 			d, derr := s.offers(r)
 			if derr != nil {
 				return derr
 			}
-			p := s.newPage(w, r, "finance.offers", d)
+			p := s.NewPage(w, r, "finance.offers", d)
 			p.Flash, p.Bad = pe.Message(p.Lang), true
-			return s.render(w, problem.Status(err), "offers", p)
+			return s.pages.Render(w, problem.Status(err), "offers", p)
 		}
 		return err
 	}
@@ -231,8 +232,8 @@ type applicationsData struct {
 	Today     string
 }
 
-func (s *Server) applicationList(r *http.Request) (*applicationsData, error) {
-	pr := info(r).principal
+func (s *area) applicationList(r *http.Request) (*applicationsData, error) {
+	pr := site.Info(r).Principal
 	var inst, org int64
 	switch {
 	case pr.OrgScope() == 0:
@@ -241,37 +242,37 @@ func (s *Server) applicationList(r *http.Request) (*applicationsData, error) {
 	default:
 		org = pr.OrgID
 	}
-	rows, err := finance.Applications(r.Context(), s.db, inst, org, today(r.Context()))
+	rows, err := finance.Applications(r.Context(), s.DB, inst, org, clock.Today(r.Context()))
 	if err != nil {
 		return nil, err
 	}
 	if dec := r.URL.Query().Get("decision"); dec != "" { // ?decision=pending: the landing's inbox
 		rows = slices.DeleteFunc(rows, func(a finance.Application) bool { return a.Decision != dec })
 	}
-	return &applicationsData{Rows: rows, MayDecide: pr.Has(access.Finance) || pr.Can(access.ProgramManage), Today: today(r.Context())}, nil
+	return &applicationsData{Rows: rows, MayDecide: pr.Has(access.Finance) || pr.Can(access.ProgramManage), Today: clock.Today(r.Context())}, nil
 }
 
-func (s *Server) applicationsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) applicationsPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.applicationList(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "finance.applications", d)
+	p := s.NewPage(w, r, "finance.applications", d)
 	if r.URL.Query().Get("decided") == "1" {
 		p.Flash = p.T("finance.decided_ok")
 	}
-	return s.render(w, http.StatusOK, "applications", p)
+	return s.pages.Render(w, http.StatusOK, "applications", p)
 }
 
-func (s *Server) decideApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) decideApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
 	amount, _ := strconv.ParseFloat(strings.TrimSpace(r.FormValue("amount_approved")), 64)
 	version, _ := strconv.Atoi(r.FormValue("version"))
-	if _, err := finance.Decide(r.Context(), s.db, info(r).principal, id, r.FormValue("decision"), amount, r.FormValue("decided_on"), r.FormValue("note"), version); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "finance.applications", "applications", func() (any, error) { return s.applicationList(r) }); ok {
+	if _, err := finance.Decide(r.Context(), s.DB, site.Info(r).Principal, id, r.FormValue("decision"), amount, r.FormValue("decided_on"), r.FormValue("note"), version); err != nil {
+		if ok, rerr := s.pages.Refuse(w, r, err, "finance.applications", "applications", func() (any, error) { return s.applicationList(r) }); ok {
 			return rerr
 		}
 		return err
@@ -282,7 +283,7 @@ func (s *Server) decideApplication(w http.ResponseWriter, r *http.Request) error
 
 // The API.
 
-func (s *Server) apiProducts(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiProducts(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.financeData(r)
 	if err != nil {
 		return err
@@ -290,10 +291,10 @@ func (s *Server) apiProducts(w http.ResponseWriter, r *http.Request) error {
 	if d.Products == nil {
 		d.Products = []finance.Product{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "products": d.Products})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "products": d.Products})
 }
 
-func (s *Server) apiPublishProduct(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiPublishProduct(w http.ResponseWriter, r *http.Request) error {
 	var p finance.Product
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
 	if err != nil {
@@ -302,30 +303,30 @@ func (s *Server) apiPublishProduct(w http.ResponseWriter, r *http.Request) error
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return problem.Invalid("body", "finance.bad_body")
 	}
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	if pr.Has(access.Finance) && !pr.Can(access.ProgramManage) {
 		p.InstitutionID = pr.OrgID
 	}
 	if !finance.MayPublish(pr, p.InstitutionID) {
 		return problem.New(problem.ErrForbidden, "finance.institution_only")
 	}
-	out, err := finance.Publish(r.Context(), s.db, p)
+	out, err := finance.Publish(r.Context(), s.DB, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, out)
+	return site.WriteJSON(w, http.StatusCreated, out)
 }
 
-func (s *Server) apiGreenChannel(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiGreenChannel(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	ch, err := finance.GreenChannel(r.Context(), s.db, q.Get("from"), q.Get("to"), s.dataDay())
+	ch, err := finance.GreenChannel(r.Context(), s.DB, q.Get("from"), q.Get("to"), s.DataDay())
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"as_of": s.dataDay(), "institutions": ch})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"as_of": s.DataDay(), "institutions": ch})
 }
 
-func (s *Server) apiOffers(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiOffers(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.offers(r)
 	if err != nil {
 		return err
@@ -333,11 +334,11 @@ func (s *Server) apiOffers(w http.ResponseWriter, r *http.Request) error {
 	if d.Offers == nil {
 		d.Offers = []finance.Offer{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"need": d.View.ID, "offers": d.Offers, "applications": d.Applications})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"need": d.View.ID, "offers": d.Offers, "applications": d.Applications})
 }
 
-func (s *Server) apiSend(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiSend(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -345,14 +346,14 @@ func (s *Server) apiSend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("product %q: %w", r.PathValue("product"), problem.ErrNotFound)
 	}
-	a, err := finance.Send(r.Context(), s.db, info(r).principal, id, product, clock.Now(r.Context()))
+	a, err := finance.Send(r.Context(), s.DB, site.Info(r).Principal, id, product, clock.Now(r.Context()))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, a)
+	return site.WriteJSON(w, http.StatusCreated, a)
 }
 
-func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiApplications(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.applicationList(r)
 	if err != nil {
 		return err
@@ -360,11 +361,11 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) error {
 	if d.Rows == nil {
 		d.Rows = []finance.Application{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"applications": d.Rows})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"applications": d.Rows})
 }
 
-func (s *Server) apiDecideApplication(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiDecideApplication(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -382,100 +383,9 @@ func (s *Server) apiDecideApplication(w http.ResponseWriter, r *http.Request) er
 	if err := json.Unmarshal(raw, &body); err != nil {
 		return problem.Invalid("body", "finance.bad_body")
 	}
-	a, err := finance.Decide(r.Context(), s.db, info(r).principal, id, body.Decision, body.Amount, body.Day, body.Note, body.Version)
+	a, err := finance.Decide(r.Context(), s.DB, site.Info(r).Principal, id, body.Decision, body.Amount, body.Day, body.Note, body.Version)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, a)
-}
-
-func roundFrom(get func(string) string) finance.Round {
-	num := func(k string) float64 {
-		v, err := strconv.ParseFloat(strings.TrimSpace(get(k)), 64)
-		if err != nil {
-			return -1 // refused, naming the field
-		}
-		return v
-	}
-	r := finance.Round{Date: get("round_date"), PreMoney: num("pre_money"), Price: num("price"), NewMoney: num("new_money"), Discount: num("discount")}
-	if strings.TrimSpace(get("discount")) == "" {
-		r.Discount = 0
-	}
-	return r
-}
-
-// convertLeg converts a disbursed grant leg at the first market round.
-func (s *Server) convertLeg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	if _, err := finance.ConvertLeg(r.Context(), s.db, info(r).principal, id, roundFrom(r.FormValue)); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "project.title", "project", func() (any, error) { return s.projectData(r, nil) },
-			"round_date", "pre_money", "price", "new_money", "discount"); ok {
-			return rerr
-		}
-		return err
-	}
-	http.Redirect(w, r, fmt.Sprintf("/projects/%d?moved=converted", id), http.StatusSeeOther)
-	return nil
-}
-
-func (s *Server) apiConvertLeg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	var body map[string]any
-	raw, err := io.ReadAll(io.LimitReader(r.Body, 16<<10))
-	if err != nil {
-		return err
-	}
-	if err := json.Unmarshal(raw, &body); err != nil {
-		return problem.Invalid("body", "finance.bad_body")
-	}
-	get := func(k string) string {
-		switch v := body[k].(type) {
-		case string:
-			return v
-		case float64:
-			return strconv.FormatFloat(v, 'f', -1, 64)
-		}
-		return ""
-	}
-	c, err := finance.ConvertLeg(r.Context(), s.db, info(r).principal, id, roundFrom(get))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusCreated, c)
-}
-
-// refuse re-renders page with a refused form's message (the first problem
-// in the flash, every problem by field) and what was typed in fields; it
-// returns false when err is not a problem of the form (not found, or a
-// failure), for the caller to return.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title, page string, data func() (any, error), fields ...string) (bool, error) {
-	var list problem.List
-	var one *problem.Error
-	if !(errors.As(err, &list) || errors.As(err, &one)) || errors.Is(err, problem.ErrNotFound) {
-		return false, nil
-	}
-	if list == nil {
-		list = problem.List{one}
-	}
-	d, derr := data()
-	if derr != nil {
-		return true, derr
-	}
-	p := s.newPage(w, r, title, d)
-	p.Errors = list.ByField(p.Lang)
-	msgs := make([]string, len(list))
-	for i, e := range list {
-		msgs[i] = e.Message(p.Lang)
-	}
-	p.Flash, p.Bad = strings.Join(msgs, " "), true
-	for _, k := range fields {
-		p.Form[k] = r.FormValue(k)
-	}
-	return true, s.render(w, problem.Status(err), page, p)
+	return site.WriteJSON(w, http.StatusOK, a)
 }

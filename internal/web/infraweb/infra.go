@@ -1,4 +1,4 @@
-package web
+package infraweb
 
 import (
 	"cmp"
@@ -10,6 +10,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
+	"github.com/xinzhi-platform/xinzhi/internal/web/charts"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // infraData is the infrastructure overview: 5G base stations by month and
@@ -48,15 +50,15 @@ func tallyRows(t map[string]map[string]int) []tallyRow {
 	return out
 }
 
-func (s *Server) infraData(r *http.Request) (*infraData, error) {
+func (s *area) infraData(r *http.Request) (*infraData, error) {
 	ctx := r.Context()
-	d := &infraData{Day: s.dataDay()}
-	day := s.boardDay()
-	f, err := returns.FormByKey(ctx, s.db, "base_stations")
+	d := &infraData{Day: s.DataDay()}
+	day := s.Day()
+	f, err := returns.FormByKey(ctx, s.DB, "base_stations")
 	switch {
 	case err == nil:
 		d.Stations = true
-		totals, err := returns.Totals(ctx, s.db, f, day)
+		totals, err := returns.Totals(ctx, s.DB, f, day)
 		if err != nil {
 			return nil, err
 		}
@@ -71,16 +73,16 @@ func (s *Server) infraData(r *http.Request) (*infraData, error) {
 		}
 		fieldName := func(key string) (string, string) {
 			fd, _ := f.Field(key)
-			if info(r).lang == "en" && fd.NameEN != "" {
+			if site.Info(r).Lang == "en" && fd.NameEN != "" {
 				return fd.NameEN, cmp.Or(fd.UnitEN, fd.Unit)
 			}
 			return cmp.Or(fd.Name, key), fd.Unit
 		}
 		name, unit := fieldName("built")
-		b, _ := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": chartCategoryAxis(months),
+		b, _ := json.Marshal(map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "xAxis": charts.CategoryAxis(months),
 			"yAxis": map[string]any{"type": "value", "name": unit}, "series": []any{map[string]any{"type": "bar", "name": name, "data": built}}})
 		d.ByMonth = string(b)
-		dist, period, err := returns.ByDistrict(ctx, s.db, f, "in_service", day)
+		dist, period, err := returns.ByDistrict(ctx, s.DB, f, "in_service", day)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +105,7 @@ func (s *Server) infraData(r *http.Request) (*infraData, error) {
 		program, field string
 		into           *[]tallyRow
 	}{{"private_network", "industry", &d.Networks}, {"industrial_internet_platform", "platform_level", &d.Platforms}} {
-		t, err := program.Tally(ctx, s.db, reg.program, reg.field)
+		t, err := program.Tally(ctx, s.DB, reg.program, reg.field)
 		if err != nil {
 			return nil, err
 		}
@@ -112,15 +114,15 @@ func (s *Server) infraData(r *http.Request) (*infraData, error) {
 	return d, nil
 }
 
-func (s *Server) infraPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) infraPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.infraData(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "infra", s.newPage(w, r, "infra.title", d))
+	return s.pages.Render(w, http.StatusOK, "infra", s.NewPage(w, r, "infra.title", d))
 }
 
-func (s *Server) apiInfra(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiInfra(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.infraData(r)
 	if err != nil {
 		return err
@@ -137,6 +139,6 @@ func (s *Server) apiInfra(w http.ResponseWriter, r *http.Request) error {
 		}
 		return out
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "base_stations_period": d.Period, "base_stations_in_service": d.InService,
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "base_stations_period": d.Period, "base_stations_in_service": d.InService,
 		"private_networks_by_industry": conv(d.Networks), "platforms_by_level": conv(d.Platforms)})
 }

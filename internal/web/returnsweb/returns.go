@@ -1,4 +1,4 @@
-package web
+package returnsweb
 
 import (
 	"errors"
@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -15,6 +14,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/internal/web/charts"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // returnsData is the list of forms: for staff all of them with the last
@@ -30,17 +31,10 @@ type returnSummary struct {
 	Cells                               []returns.Cell // a unit's own
 }
 
-// boardDay is the day the boards judge due days against: the demo city's
-// date, else today.
-func (s *Server) boardDay() time.Time {
-	d, _ := time.Parse(time.DateOnly, s.dataDay())
-	return d
-}
-
-func (s *Server) returnsList(r *http.Request) (*returnsData, error) {
+func (s *area) returnsList(r *http.Request) (*returnsData, error) {
 	ctx := r.Context()
-	pr := info(r).principal
-	forms, err := returns.Forms(ctx, s.db)
+	pr := site.Info(r).Principal
+	forms, err := returns.Forms(ctx, s.DB)
 	if err != nil {
 		return nil, err
 	}
@@ -48,14 +42,14 @@ func (s *Server) returnsList(r *http.Request) (*returnsData, error) {
 	for _, f := range forms {
 		staff := pr.OrgID == 0 || pr.Can(access.ProgramManage)
 		if !staff {
-			if ok, err := returns.MustFile(ctx, s.db, f, pr.OrgID); err != nil || !ok {
+			if ok, err := returns.MustFile(ctx, s.DB, f, pr.OrgID); err != nil || !ok {
 				if err != nil {
 					return nil, err
 				}
 				continue
 			}
 		}
-		periods, cells, err := returns.Board(ctx, s.db, f, s.boardDay(), 1)
+		periods, cells, err := returns.Board(ctx, s.DB, f, s.Day(), 1)
 		if err != nil {
 			return nil, err
 		}
@@ -85,23 +79,23 @@ func (s *Server) returnsList(r *http.Request) (*returnsData, error) {
 	return d, nil
 }
 
-func (s *Server) returnsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) returnsPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.returnsList(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "returns.title", d)
+	p := s.NewPage(w, r, "returns.title", d)
 	if r.URL.Query().Get("published") != "" {
 		p.Flash = p.T("returns.published", r.URL.Query().Get("published"))
 	}
-	return s.render(w, http.StatusOK, "returns", p)
+	return s.pages.Render(w, http.StatusOK, "returns", p)
 }
 
 // publishReturnForm publishes a form from its YAML (managers).
-func (s *Server) publishReturnForm(w http.ResponseWriter, r *http.Request) error {
-	f, err := returns.Publish(r.Context(), s.db, []byte(r.FormValue("source")))
+func (s *area) publishReturnForm(w http.ResponseWriter, r *http.Request) error {
+	f, err := returns.Publish(r.Context(), s.DB, []byte(r.FormValue("source")))
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "returns.title", "returns", func() (any, error) { return s.returnsList(r) }, "source"); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "returns.title", "returns", func() (any, error) { return s.returnsList(r) }, "source"); ok {
 			return rerr
 		}
 		return err
@@ -117,7 +111,7 @@ type returnFormData struct {
 	Units   []returns.Unit
 	Periods []string
 	Rows    []returnBoardRow
-	Charts  []chart
+	Charts  []charts.Chart
 	Day     string
 }
 
@@ -126,24 +120,24 @@ type returnBoardRow struct {
 	Cells []returns.Cell
 }
 
-func (s *Server) returnFormData(r *http.Request) (*returnFormData, error) {
+func (s *area) returnFormData(r *http.Request) (*returnFormData, error) {
 	ctx := r.Context()
-	f, err := returns.FormByKey(ctx, s.db, r.PathValue("key"))
+	f, err := returns.FormByKey(ctx, s.DB, r.PathValue("key"))
 	if err != nil {
 		return nil, err
 	}
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	staff := pr.OrgID == 0 || pr.Can(access.ProgramManage)
 	if !staff {
-		if ok, err := returns.MustFile(ctx, s.db, f, pr.OrgID); err != nil || !ok {
+		if ok, err := returns.MustFile(ctx, s.DB, f, pr.OrgID); err != nil || !ok {
 			return nil, errors.Join(err, fmt.Errorf("return form %s: %w", f.Key, problem.ErrNotFound))
 		}
 	}
-	d := &returnFormData{Form: f, Day: s.dataDay()}
-	if d.Units, err = returns.Units(ctx, s.db, f); err != nil {
+	d := &returnFormData{Form: f, Day: s.DataDay()}
+	if d.Units, err = returns.Units(ctx, s.DB, f); err != nil {
 		return nil, err
 	}
-	periods, cells, err := returns.Board(ctx, s.db, f, s.boardDay(), 6)
+	periods, cells, err := returns.Board(ctx, s.DB, f, s.Day(), 6)
 	if err != nil {
 		return nil, err
 	}
@@ -162,23 +156,23 @@ func (s *Server) returnFormData(r *http.Request) (*returnFormData, error) {
 		d.Rows[i].Cells = append(d.Rows[i].Cells, c)
 	}
 	if staff {
-		totals, err := returns.Totals(ctx, s.db, f, s.boardDay())
+		totals, err := returns.Totals(ctx, s.DB, f, s.Day())
 		if err != nil {
 			return nil, err
 		}
-		d.Charts = returnChart(f, periods, totals, info(r).lang)
+		d.Charts = returnChart(f, periods, totals, site.Info(r).Lang)
 	}
 	return d, nil
 }
 
 // returnChart draws each field's total by period, oldest first; fields in
 // different units do not share an axis.
-func returnChart(f *returns.Form, periods []string, totals map[string]map[string]float64, lang string) []chart {
+func returnChart(f *returns.Form, periods []string, totals map[string]map[string]float64, lang string) []charts.Chart {
 	var xs []string
 	for i := len(periods) - 1; i >= 0; i-- {
 		xs = append(xs, periods[i])
 	}
-	var series []chartSeries
+	var series []charts.Series
 	for _, fd := range f.Fields {
 		name, unit := fd.Name, fd.Unit
 		if lang == "en" && fd.NameEN != "" {
@@ -191,34 +185,34 @@ func returnChart(f *returns.Form, periods []string, totals map[string]map[string
 		for _, p := range xs {
 			ys = append(ys, totals[p][fd.Key])
 		}
-		series = append(series, chartSeries{Name: name, Unit: unit, Data: ys})
+		series = append(series, charts.Series{Name: name, Unit: unit, Data: ys})
 	}
-	charts, _ := seriesCharts(xs, series) // plain data marshals
+	charts, _ := charts.BySeries(xs, series) // plain data marshals
 	return charts
 }
 
-func (s *Server) returnFormPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) returnFormPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.returnFormData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "returns.title", d)
+	p := s.NewPage(w, r, "returns.title", d)
 	if r.URL.Query().Get("unit") == "1" {
 		p.Flash = p.T("returns.unit_added")
 	}
-	return s.render(w, http.StatusOK, "return_form", p)
+	return s.pages.Render(w, http.StatusOK, "return_form", p)
 }
 
 // addReturnUnit names an organisation (id, credit code or name) as one of
 // a form's units (managers).
-func (s *Server) addReturnUnit(w http.ResponseWriter, r *http.Request) error {
-	f, err := returns.FormByKey(r.Context(), s.db, r.PathValue("key"))
+func (s *area) addReturnUnit(w http.ResponseWriter, r *http.Request) error {
+	f, err := returns.FormByKey(r.Context(), s.DB, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
 	err = s.addUnit(r, f, r.FormValue("organisation"))
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "returns.title", "return_form", func() (any, error) { return s.returnFormData(r) }, "organisation"); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "returns.title", "return_form", func() (any, error) { return s.returnFormData(r) }, "organisation"); ok {
 			return rerr
 		}
 		return err
@@ -227,23 +221,23 @@ func (s *Server) addReturnUnit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) addUnit(r *http.Request, f *returns.Form, raw string) error {
+func (s *area) addUnit(r *http.Request, f *returns.Form, raw string) error {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return problem.Invalid("organisation", "returns.unit_required")
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil {
-		o, lerr := registry.ByCreditCode(r.Context(), s.db, strings.ToUpper(raw))
+		o, lerr := registry.ByCreditCode(r.Context(), s.DB, strings.ToUpper(raw))
 		if lerr != nil {
-			o, lerr = registry.ByName(r.Context(), s.db, raw)
+			o, lerr = registry.ByName(r.Context(), s.DB, raw)
 		}
 		if lerr != nil {
 			return problem.Invalid("organisation", "form.org_unknown", raw)
 		}
 		id = o.ID
 	}
-	return returns.AddUnit(r.Context(), s.db, f, id)
+	return returns.AddUnit(r.Context(), s.DB, f, id)
 }
 
 // fillData is the form a unit fills for a period (or a manager on its
@@ -259,34 +253,34 @@ type fillData struct {
 	Raw       map[string]string // what was typed, when refused
 }
 
-func (s *Server) fillData(r *http.Request) (*fillData, error) {
+func (s *area) fillData(r *http.Request) (*fillData, error) {
 	ctx := r.Context()
-	f, err := returns.FormByKey(ctx, s.db, r.PathValue("key"))
+	f, err := returns.FormByKey(ctx, s.DB, r.PathValue("key"))
 	if err != nil {
 		return nil, err
 	}
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	org := pr.OrgID
 	if pr.Can(access.ProgramManage) {
 		if org, err = strconv.ParseInt(r.FormValue("org"), 10, 64); err != nil {
 			return nil, problem.Invalid("org", "returns.unit_required")
 		}
 	}
-	if ok, err := returns.MustFile(ctx, s.db, f, org); err != nil || !ok {
+	if ok, err := returns.MustFile(ctx, s.DB, f, org); err != nil || !ok {
 		return nil, errors.Join(err, fmt.Errorf("unit %d of %s: %w", org, f.Key, problem.ErrNotFound))
 	}
 	per, err := returns.ParsePeriod(f.Period, r.FormValue("period"))
 	if err != nil {
 		return nil, problem.Invalid("period", "returns.bad_period", r.FormValue("period"), f.Period)
 	}
-	d := &fillData{Form: f, Period: per.String(), Label: per.Label(info(r).lang), Values: returns.Values{}, Raw: map[string]string{}}
-	if err := s.db.QueryRowContext(ctx, `SELECT id, name FROM organisations WHERE id = ?`, org).Scan(&d.Org.ID, &d.Org.Name); err != nil {
+	d := &fillData{Form: f, Period: per.String(), Label: per.Label(site.Info(r).Lang), Values: returns.Values{}, Raw: map[string]string{}}
+	if err := s.DB.QueryRowContext(ctx, `SELECT id, name FROM organisations WHERE id = ?`, org).Scan(&d.Org.ID, &d.Org.Name); err != nil {
 		return nil, err
 	}
 	if f.ByDistrict {
 		d.Districts = returns.CityDistricts()
 	}
-	fs, err := returns.Filings(ctx, s.db, pr, f, per.String())
+	fs, err := returns.Filings(ctx, s.DB, pr, f, per.String())
 	if err != nil {
 		return nil, err
 	}
@@ -298,17 +292,17 @@ func (s *Server) fillData(r *http.Request) (*fillData, error) {
 	return d, nil
 }
 
-func (s *Server) fillPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) fillPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.fillData(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "return_fill", s.newPage(w, r, "returns.fill", d))
+	return s.pages.Render(w, http.StatusOK, "return_fill", s.NewPage(w, r, "returns.fill", d))
 }
 
 // fill saves the figures typed (and submits them when asked). Refused
 // figures come back as typed, each with its message; nothing is kept.
-func (s *Server) fill(w http.ResponseWriter, r *http.Request) error {
+func (s *area) fill(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.fillData(r)
 	if err != nil {
 		return err
@@ -333,11 +327,11 @@ func (s *Server) fill(w http.ResponseWriter, r *http.Request) error {
 	var filing returns.Filing
 	if len(ps) > 0 {
 		err = ps
-	} else if filing, err = returns.Save(r.Context(), s.db, info(r).principal, d.Form, d.Org.ID, d.Period, v, version); err == nil && r.FormValue("submit") == "1" {
-		filing, err = returns.Submit(r.Context(), s.db, info(r).principal, d.Form, filing.ID)
+	} else if filing, err = returns.Save(r.Context(), s.DB, site.Info(r).Principal, d.Form, d.Org.ID, d.Period, v, version); err == nil && r.FormValue("submit") == "1" {
+		filing, err = returns.Submit(r.Context(), s.DB, site.Info(r).Principal, d.Form, filing.ID)
 	}
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "returns.fill", "return_fill", func() (any, error) { return d, nil }); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "returns.fill", "return_fill", func() (any, error) { return d, nil }); ok {
 			return rerr
 		}
 		return err
@@ -357,47 +351,47 @@ type filingData struct {
 	Manager   bool
 }
 
-func (s *Server) filingData(r *http.Request) (*filingData, error) {
-	id, err := pathID(r)
+func (s *area) filingData(r *http.Request) (*filingData, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return nil, err
 	}
 	ctx := r.Context()
-	pr := info(r).principal
-	x, err := returns.GetFiling(ctx, s.db, pr, id)
+	pr := site.Info(r).Principal
+	x, err := returns.GetFiling(ctx, s.DB, pr, id)
 	if err != nil {
 		return nil, err
 	}
-	f, err := returns.FormByKey(ctx, s.db, x.Form)
+	f, err := returns.FormByKey(ctx, s.DB, x.Form)
 	if err != nil {
 		return nil, err
 	}
 	per, _ := returns.ParsePeriod(f.Period, x.Period)
-	d := &filingData{Form: f, Filing: x, Label: per.Label(info(r).lang), Manager: pr.Can(access.ProgramManage)}
+	d := &filingData{Form: f, Filing: x, Label: per.Label(site.Info(r).Lang), Manager: pr.Can(access.ProgramManage)}
 	if f.ByDistrict {
 		d.Districts = returns.CityDistricts()
 	}
-	d.History, err = returns.History(ctx, s.db, id)
+	d.History, err = returns.History(ctx, s.DB, id)
 	return d, err
 }
 
-func (s *Server) filingPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) filingPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.filingData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "returns.filing", d)
+	p := s.NewPage(w, r, "returns.filing", d)
 	if r.URL.Query().Get("saved") == "1" {
 		p.Flash = p.T("returns.saved")
 	}
-	return s.render(w, http.StatusOK, "return_filing", p)
+	return s.pages.Render(w, http.StatusOK, "return_filing", p)
 }
 
 // filingAction submits, accepts, returns or reopens a filing.
-func (s *Server) filingAction(w http.ResponseWriter, r *http.Request) error {
+func (s *area) filingAction(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.actOnFiling(r, r.FormValue("note"))
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "returns.filing", "return_filing", func() (any, error) { return s.filingData(r) }, "note"); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "returns.filing", "return_filing", func() (any, error) { return s.filingData(r) }, "note"); ok {
 			return rerr
 		}
 		return err
@@ -406,30 +400,30 @@ func (s *Server) filingAction(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) actOnFiling(r *http.Request, note string) (returns.Filing, error) {
-	id, err := pathID(r)
+func (s *area) actOnFiling(r *http.Request, note string) (returns.Filing, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return returns.Filing{}, err
 	}
 	ctx := r.Context()
-	pr := info(r).principal
-	x, err := returns.GetFiling(ctx, s.db, pr, id)
+	pr := site.Info(r).Principal
+	x, err := returns.GetFiling(ctx, s.DB, pr, id)
 	if err != nil {
 		return x, err
 	}
-	f, err := returns.FormByKey(ctx, s.db, x.Form)
+	f, err := returns.FormByKey(ctx, s.DB, x.Form)
 	if err != nil {
 		return x, err
 	}
 	switch r.PathValue("action") {
 	case "submit":
-		return returns.Submit(ctx, s.db, pr, f, id)
+		return returns.Submit(ctx, s.DB, pr, f, id)
 	case "accept":
-		return returns.Accept(ctx, s.db, pr, f, id)
+		return returns.Accept(ctx, s.DB, pr, f, id)
 	case "return":
-		return returns.Return(ctx, s.db, pr, f, id, note)
+		return returns.Return(ctx, s.DB, pr, f, id, note)
 	case "reopen":
-		return returns.Reopen(ctx, s.db, pr, f, id, note)
+		return returns.Reopen(ctx, s.DB, pr, f, id, note)
 	}
 	return x, fmt.Errorf("action %q: %w", r.PathValue("action"), problem.ErrNotFound)
 }
@@ -437,8 +431,8 @@ func (s *Server) actOnFiling(r *http.Request, note string) (returns.Filing, erro
 // returnTemplate sends the form as a spreadsheet to fill in, with the
 // figures of a period filled when ?period= and (for managers) ?org= name
 // a filing.
-func (s *Server) returnTemplate(w http.ResponseWriter, r *http.Request) error {
-	f, err := returns.FormByKey(r.Context(), s.db, r.PathValue("key"))
+func (s *area) returnTemplate(w http.ResponseWriter, r *http.Request) error {
+	f, err := returns.FormByKey(r.Context(), s.DB, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
@@ -457,13 +451,13 @@ func (s *Server) returnTemplate(w http.ResponseWriter, r *http.Request) error {
 
 // uploadReturn reads a filled-in spreadsheet into the period's filing as a
 // draft: all of it or, with every bad cell named, none of it.
-func (s *Server) uploadReturn(w http.ResponseWriter, r *http.Request) error {
+func (s *area) uploadReturn(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.fillData(r)
 	if err != nil {
 		return err
 	}
 	var v returns.Values
-	t, err := uploadedSheet(r)
+	t, err := site.UploadedSheet(r)
 	if err == nil {
 		var ps problem.List
 		if v, ps = d.Form.FromTable(t); len(ps) > 0 {
@@ -478,12 +472,12 @@ func (s *Server) uploadReturn(w http.ResponseWriter, r *http.Request) error {
 			version = d.Filing.Version
 		}
 		var x returns.Filing
-		if x, err = returns.Save(r.Context(), s.db, info(r).principal, d.Form, d.Org.ID, d.Period, v, version); err == nil {
+		if x, err = returns.Save(r.Context(), s.DB, site.Info(r).Principal, d.Form, d.Org.ID, d.Period, v, version); err == nil {
 			http.Redirect(w, r, fmt.Sprintf("/return-filings/%d?saved=1", x.ID), http.StatusSeeOther)
 			return nil
 		}
 	}
-	if ok, rerr := s.refuse(w, r, err, "returns.fill", "return_fill", func() (any, error) { return d, nil }); ok {
+	if ok, rerr := s.pages.Refuse(w, r, err, "returns.fill", "return_fill", func() (any, error) { return d, nil }); ok {
 		return rerr
 	}
 	return err

@@ -1,4 +1,4 @@
-package web
+package charts
 
 import (
 	"encoding/json"
@@ -77,7 +77,7 @@ func axisUnits(t *testing.T, option string, unitOf map[string]string) {
 
 func TestChartsNeverMixUnitsOnAnAxis(t *testing.T) {
 	years := []string{"2021", "2022", "2023", "2024", "2025"}
-	all := []chartSeries{
+	all := []Series{
 		{Name: "高校毕业生留沈", Unit: "人", Data: []float64{80000, 85000, 90000, 95000, 98621}},
 		{Name: "技术合同", Unit: "项", Data: []float64{10, 12, 14, 16, 18}},
 		{Name: "研发投入", Unit: "万元", Data: []float64{300, 320, 350, 380, 400}},
@@ -90,16 +90,16 @@ func TestChartsNeverMixUnitsOnAnAxis(t *testing.T) {
 	}
 	cases := []struct {
 		name   string
-		series []chartSeries
+		series []Series
 		charts int
 	}{
-		{"one unit", []chartSeries{all[1], all[4]}, 1},
-		{"two units share a chart, one axis each", []chartSeries{all[0], all[1], all[4]}, 1},
+		{"one unit", []Series{all[1], all[4]}, 1},
+		{"two units share a Chart, one axis each", []Series{all[0], all[1], all[4]}, 1},
 		{"four units, four charts", all, 4},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			charts, err := seriesCharts(years, c.series)
+			charts, err := BySeries(years, c.series)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -112,11 +112,11 @@ func TestChartsNeverMixUnitsOnAnAxis(t *testing.T) {
 		})
 	}
 	t.Run("comparison by unit", func(t *testing.T) {
-		var rows []chartRow
+		var rows []Row
 		for _, s := range all {
-			rows = append(rows, chartRow{Name: s.Name, Unit: s.Unit, Values: []float64{s.Data[4], s.Data[3]}})
+			rows = append(rows, Row{Name: s.Name, Unit: s.Unit, Values: []float64{s.Data[4], s.Data[3]}})
 		}
-		charts, err := comparisonCharts(rows, []string{"本期", "上年同期"})
+		charts, err := Comparison(rows, []string{"本期", "上年同期"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,7 +132,7 @@ func TestChartsNeverMixUnitsOnAnAxis(t *testing.T) {
 		for i := range 13 {
 			names = append(names, fmt.Sprintf("区%d", i))
 		}
-		b, _ := json.Marshal(map[string]any{"xAxis": chartCategoryAxis(names), "yAxis": map[string]any{"type": "value", "name": "家"}})
+		b, _ := json.Marshal(map[string]any{"xAxis": CategoryAxis(names), "yAxis": map[string]any{"type": "value", "name": "家"}})
 		axisUnits(t, string(b), nil)
 	})
 }

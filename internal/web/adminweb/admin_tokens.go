@@ -1,4 +1,4 @@
-package web
+package adminweb
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // tokensData is the data of the API tokens page.
@@ -19,12 +20,12 @@ type tokensData struct {
 	Roles    []access.Role
 }
 
-func (s *Server) tokensData(r *http.Request) (tokensData, error) {
-	toks, err := s.auth.Tokens(r.Context())
+func (s *area) tokensData(r *http.Request) (tokensData, error) {
+	toks, err := s.Auth.Tokens(r.Context())
 	if err != nil {
 		return tokensData{}, err
 	}
-	users, err := s.auth.Users(r.Context())
+	users, err := s.Auth.Users(r.Context())
 	if err != nil {
 		return tokensData{}, err
 	}
@@ -40,35 +41,35 @@ func (s *Server) tokensData(r *http.Request) (tokensData, error) {
 			ids = append(ids, tk.OrgID)
 		}
 	}
-	names, err := registry.OrgNames(r.Context(), s.db, ids)
+	names, err := registry.OrgNames(r.Context(), s.DB, ids)
 	return tokensData{Tokens: toks, OrgNames: names, Users: users, Roles: roles}, err
 }
 
-func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) tokensPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.tokensData(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "tokens", s.newPage(w, r, "tokens.title", d))
+	return s.pages.Render(w, http.StatusOK, "tokens", s.NewPage(w, r, "tokens.title", d))
 }
 
-func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
+func (s *area) createToken(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.tokensData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "tokens.title", d)
-	org, err := s.formOrg(r)
+	p := s.NewPage(w, r, "tokens.title", d)
+	org, err := s.FormOrg(r)
 	if err != nil {
-		return s.formError(w, r, "tokens", p, err)
+		return s.pages.FormError(w, r, "tokens", p, err)
 	}
 	exp, err := auth.ParseExpiry(strings.TrimSpace(r.PostFormValue("expires")))
 	if err != nil {
-		return s.formError(w, r, "tokens", p, problem.Invalid("expires", "token.expiry_invalid"))
+		return s.pages.FormError(w, r, "tokens", p, problem.Invalid("expires", "token.expiry_invalid"))
 	}
-	secret, _, err := s.auth.CreateToken(r.Context(), auth.NewToken{Name: r.PostFormValue("name"), Role: access.Role(r.PostFormValue("role")), OrgID: org, Expires: exp})
+	secret, _, err := s.Auth.CreateToken(r.Context(), auth.NewToken{Name: r.PostFormValue("name"), Role: access.Role(r.PostFormValue("role")), OrgID: org, Expires: exp})
 	if err != nil {
-		return s.formError(w, r, "tokens", p, err)
+		return s.pages.FormError(w, r, "tokens", p, err)
 	}
 	d, err = s.tokensData(r)
 	if err != nil {
@@ -76,15 +77,15 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.Secret = secret
 	p.Data = d
-	return s.render(w, http.StatusCreated, "tokens", p)
+	return s.pages.Render(w, http.StatusCreated, "tokens", p)
 }
 
-func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) revokeToken(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	if err := s.auth.RevokeToken(r.Context(), id); err != nil {
+	if err := s.Auth.RevokeToken(r.Context(), id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)

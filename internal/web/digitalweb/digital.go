@@ -1,4 +1,4 @@
-package web
+package digitalweb
 
 import (
 	"encoding/json"
@@ -14,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/digital"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // digitalData is the digital-transformation page: the assessment form, a
@@ -48,18 +49,18 @@ type bar struct {
 	Width, Y   int
 }
 
-func (s *Server) digitalData(r *http.Request) (*digitalData, error) {
+func (s *area) digitalData(r *http.Request) (*digitalData, error) {
 	m, err := digital.SME2024()
 	if err != nil {
 		return nil, err
 	}
-	d := &digitalData{Model: m, Day: s.dataDay(), Scene: r.URL.Query().Get("scene"), Purposes: digital.Purposes, Purpose: r.FormValue("purpose")}
+	d := &digitalData{Model: m, Day: s.DataDay(), Scene: r.URL.Query().Get("scene"), Purposes: digital.Purposes, Purpose: r.FormValue("purpose")}
 	if raw := r.FormValue("pilot"); raw != "" {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("pilot %q: %w", raw, problem.ErrNotFound)
 		}
-		v, err := program.ViewOf(r.Context(), s.db, info(r).principal, id)
+		v, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id)
 		if err != nil {
 			return nil, err
 		}
@@ -72,30 +73,30 @@ func (s *Server) digitalData(r *http.Request) (*digitalData, error) {
 		return nil, problem.Invalid("scene", "digital.unknown_scene", d.Scene)
 	}
 	ctx := r.Context()
-	if d.Solutions, err = digital.Solutions(ctx, s.db, d.Day, d.Scene); err != nil {
+	if d.Solutions, err = digital.Solutions(ctx, s.DB, d.Day, d.Scene); err != nil {
 		return nil, err
 	}
 	d.Last = max(1, (len(d.Solutions)+solutionsPerPage-1)/solutionsPerPage)
 	d.Page, _ = strconv.Atoi(r.URL.Query().Get("page"))
 	d.Page = min(max(d.Page, 1), d.Last)
 	d.Shown = d.Solutions[(d.Page-1)*solutionsPerPage : min(len(d.Solutions), d.Page*solutionsPerPage)]
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT subject_id) FROM recognitions WHERE subject = 'organisation' AND kind = ? AND granted <= ? AND (revoked = '' OR revoked > ?)`,
+	if err := s.DB.QueryRowContext(ctx, `SELECT COUNT(DISTINCT subject_id) FROM recognitions WHERE subject = 'organisation' AND kind = ? AND granted <= ? AND (revoked = '' OR revoked > ?)`,
 		digital.ProviderKind, d.Day, d.Day).Scan(&d.Providers); err != nil {
 		return nil, fmt.Errorf("providers: %w", err)
 	}
 	return d, nil
 }
 
-func (s *Server) digitalPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) digitalPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.digitalData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "digital.title", d)
+	p := s.NewPage(w, r, "digital.title", d)
 	if r.URL.Query().Get("listed") == "1" {
 		p.Flash = p.T("digital.listed")
 	}
-	return s.render(w, http.StatusOK, "digital", p)
+	return s.pages.Render(w, http.StatusOK, "digital", p)
 }
 
 // answersFromForm reads the assessment form: item.KEY is a rate or a change,
@@ -138,7 +139,7 @@ func answersFromForm(r *http.Request, m *digital.Model) digital.Answers {
 }
 
 // assess scores the form and suggests solutions for the weak scenes.
-func (s *Server) assess(w http.ResponseWriter, r *http.Request) error {
+func (s *area) assess(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.digitalData(r)
 	if err != nil {
 		return err
@@ -147,22 +148,22 @@ func (s *Server) assess(w http.ResponseWriter, r *http.Request) error {
 		return problem.Invalid("form", "form.fix_below")
 	}
 	d.Answers = answersFromForm(r, d.Model)
-	p := s.newPage(w, r, "digital.title", d)
+	p := s.NewPage(w, r, "digital.title", d)
 	res, ps := d.Model.Assess(d.Answers)
 	if len(ps) > 0 {
 		p.Errors = ps.ByField(p.Lang)
 		p.Flash, p.Bad = p.T("form.fix_below"), true
-		return s.render(w, http.StatusUnprocessableEntity, "digital", p)
+		return s.pages.Render(w, http.StatusUnprocessableEntity, "digital", p)
 	}
 	d.Result = &res
 	if d.Pilot != nil && r.FormValue("save") == "1" {
-		rec, err := digital.Record(r.Context(), s.db, s.cfg.Files, info(r).principal, d.Pilot.ID, d.Purpose, 0, res)
+		rec, err := digital.Record(r.Context(), s.DB, s.Files, site.Info(r).Principal, d.Pilot.ID, d.Purpose, 0, res)
 		if err == nil {
 			http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", rec.ID), http.StatusSeeOther)
 			return nil
 		}
 		var pe *problem.Error
-		if !asProblem(err, &pe) && !errors.Is(err, problem.ErrInvalid) {
+		if !errors.As(err, &pe) && !errors.Is(err, problem.ErrInvalid) {
 			return err
 		}
 		p.Flash, p.Bad = problem.Message(err, p.Lang), true
@@ -174,25 +175,25 @@ func (s *Server) assess(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Bars = append(d.Bars, bar{Name: name, Score: dim.Score, Max: dim.Max, Width: int(300 * dim.Score / dim.Max), Y: 28 * i})
 	}
-	if s.solutionsPool != nil {
-		if d.Fits, err = digital.Suggest(r.Context(), s.db, s.solutionsPool, res, 10); err != nil {
+	if s.Pools.Solutions != nil {
+		if d.Fits, err = digital.Suggest(r.Context(), s.DB, s.Pools.Solutions, res, 10); err != nil {
 			return err
 		}
 	}
-	return s.render(w, http.StatusOK, "digital", p)
+	return s.pages.Render(w, http.StatusOK, "digital", p)
 }
 
-func (s *Server) apiDigitalModel(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiDigitalModel(w http.ResponseWriter, r *http.Request) error {
 	m, err := digital.SME2024()
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, m)
+	return site.WriteJSON(w, http.StatusOK, m)
 }
 
 // apiAssess scores answers (JSON) and suggests solutions for the weak
 // scenes; nothing is stored.
-func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiAssess(w http.ResponseWriter, r *http.Request) error {
 	m, err := digital.SME2024()
 	if err != nil {
 		return err
@@ -216,22 +217,22 @@ func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return fmt.Errorf("pilot %q: %w", raw, problem.ErrNotFound)
 		}
-		if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+		if _, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id); err != nil {
 			return err
 		}
-		rec, err := digital.Record(r.Context(), s.db, s.cfg.Files, info(r).principal, id, r.URL.Query().Get("purpose"), 0, res)
+		rec, err := digital.Record(r.Context(), s.DB, s.Files, site.Info(r).Principal, id, r.URL.Query().Get("purpose"), 0, res)
 		if err != nil {
 			return err
 		}
-		v, err := program.ViewOf(r.Context(), s.db, info(r).principal, rec.ID)
+		v, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, rec.ID)
 		if err != nil {
 			return err
 		}
 		kept = &v
 	}
 	fits := []digital.Fit{}
-	if s.solutionsPool != nil {
-		if fits, err = digital.Suggest(r.Context(), s.db, s.solutionsPool, res, 10); err != nil {
+	if s.Pools.Solutions != nil {
+		if fits, err = digital.Suggest(r.Context(), s.DB, s.Pools.Solutions, res, 10); err != nil {
 			return err
 		}
 		if fits == nil {
@@ -239,12 +240,12 @@ func (s *Server) apiAssess(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if kept != nil {
-		return writeJSON(w, http.StatusCreated, map[string]any{"result": res, "solutions": fits, "record": kept})
+		return site.WriteJSON(w, http.StatusCreated, map[string]any{"result": res, "solutions": fits, "record": kept})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"result": res, "solutions": fits})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"result": res, "solutions": fits})
 }
 
-func (s *Server) apiSolutions(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiSolutions(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.digitalData(r)
 	if err != nil {
 		return err
@@ -252,7 +253,7 @@ func (s *Server) apiSolutions(w http.ResponseWriter, r *http.Request) error {
 	if d.Solutions == nil {
 		d.Solutions = []digital.Solution{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "providers": d.Providers, "solutions": d.Solutions})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "providers": d.Providers, "solutions": d.Solutions})
 }
 
 // solutionFrom reads a solution from a form; an organisation user lists
@@ -274,8 +275,8 @@ func solutionFrom(get func(string) string, scenes []string, pr access.Principal)
 }
 
 // listSolution puts a provider's solution in the catalogue.
-func (s *Server) listSolution(w http.ResponseWriter, r *http.Request) error {
-	pr := info(r).principal
+func (s *area) listSolution(w http.ResponseWriter, r *http.Request) error {
+	pr := site.Info(r).Principal
 	if err := r.ParseForm(); err != nil {
 		return problem.Invalid("form", "form.fix_below")
 	}
@@ -287,8 +288,8 @@ func (s *Server) listSolution(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.AddSolution(r.Context(), s.db, sol); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "digital.title", "digital", func() (any, error) { return s.digitalData(r) }, "name", "description", "price", "deploy", "listed"); ok {
+	if _, err := m.AddSolution(r.Context(), s.DB, sol); err != nil {
+		if ok, rerr := s.pages.Refuse(w, r, err, "digital.title", "digital", func() (any, error) { return s.digitalData(r) }, "name", "description", "price", "deploy", "listed"); ok {
 			return rerr
 		}
 		return err
@@ -297,7 +298,7 @@ func (s *Server) listSolution(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiListSolution(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiListSolution(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		ProviderID  int64    `json:"provider_id"`
 		Name        string   `json:"name"`
@@ -314,7 +315,7 @@ func (s *Server) apiListSolution(w http.ResponseWriter, r *http.Request) error {
 	if err := json.Unmarshal(raw, &body); err != nil {
 		return problem.Invalid("body", "finance.bad_body")
 	}
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	sol := digital.Solution{ProviderID: body.ProviderID, Name: body.Name, Description: body.Description, Scenes: body.Scenes, Price: body.Price, Deploy: body.Deploy, Listed: body.Listed}
 	if !pr.Can(access.ProgramManage) {
 		sol.ProviderID = pr.OrgID
@@ -326,9 +327,9 @@ func (s *Server) apiListSolution(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out, err := m.AddSolution(r.Context(), s.db, sol)
+	out, err := m.AddSolution(r.Context(), s.DB, sol)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, out)
+	return site.WriteJSON(w, http.StatusCreated, out)
 }

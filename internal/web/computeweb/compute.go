@@ -1,4 +1,4 @@
-package web
+package computeweb
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/compute"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // computeData is the compute page: the register as of a day, its totals,
@@ -22,8 +23,8 @@ type computeData struct {
 	Vouchers compute.Vouchers
 }
 
-func (s *Server) computeData(r *http.Request) (*computeData, error) {
-	d := &computeData{Day: s.dataDay()}
+func (s *area) computeData(r *http.Request) (*computeData, error) {
+	d := &computeData{Day: s.DataDay()}
 	if v := r.URL.Query().Get("as_of"); v != "" {
 		if _, err := time.Parse(time.DateOnly, v); err != nil {
 			return nil, problem.Invalid("as_of", "finance.bad_date")
@@ -31,11 +32,11 @@ func (s *Server) computeData(r *http.Request) (*computeData, error) {
 		d.Day = v
 	}
 	var err error
-	if d.Capacity, err = compute.InForce(r.Context(), s.db, d.Day); err != nil {
+	if d.Capacity, err = compute.InForce(r.Context(), s.DB, d.Day); err != nil {
 		return nil, err
 	}
 	d.Totals = compute.Totals(d.Capacity)
-	if d.Vouchers, err = compute.VoucherSummary(r.Context(), s.db); err != nil {
+	if d.Vouchers, err = compute.VoucherSummary(r.Context(), s.DB); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -43,19 +44,19 @@ func (s *Server) computeData(r *http.Request) (*computeData, error) {
 
 // computePage shows the compute register: every centre's capacity by
 // precision and status on a day, totals, and the vouchers.
-func (s *Server) computePage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) computePage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.computeData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "compute.title", d)
+	p := s.NewPage(w, r, "compute.title", d)
 	if r.URL.Query().Get("registered") == "1" {
 		p.Flash = p.T("compute.registered")
 	}
-	return s.render(w, http.StatusOK, "compute", p)
+	return s.pages.Render(w, http.StatusOK, "compute", p)
 }
 
-func (s *Server) apiCompute(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiCompute(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.computeData(r)
 	if err != nil {
 		return err
@@ -63,7 +64,7 @@ func (s *Server) apiCompute(w http.ResponseWriter, r *http.Request) error {
 	if d.Capacity == nil {
 		d.Capacity = []compute.Capacity{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "capacity": d.Capacity, "totals": d.Totals, "vouchers": d.Vouchers})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"as_of": d.Day, "capacity": d.Capacity, "totals": d.Totals, "vouchers": d.Vouchers})
 }
 
 // capacityFrom reads a capacity row from a form or a JSON body's strings.
@@ -85,9 +86,9 @@ func capacityFrom(get func(string) string) compute.Capacity {
 	return c
 }
 
-func (s *Server) addCapacity(r *http.Request, c compute.Capacity) (compute.Capacity, error) {
+func (s *area) addCapacity(r *http.Request, c compute.Capacity) (compute.Capacity, error) {
 	var out compute.Capacity
-	err := s.db.InTx(r.Context(), func(tx *store.Tx) error {
+	err := s.DB.InTx(r.Context(), func(tx *store.Tx) error {
 		var err error
 		out, err = compute.Add(r.Context(), tx, c)
 		return err
@@ -96,9 +97,9 @@ func (s *Server) addCapacity(r *http.Request, c compute.Capacity) (compute.Capac
 }
 
 // registerCapacity adds a row to the compute register (a manager).
-func (s *Server) registerCapacity(w http.ResponseWriter, r *http.Request) error {
+func (s *area) registerCapacity(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.addCapacity(r, capacityFrom(r.FormValue)); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "compute.title", "compute", func() (any, error) { return s.computeData(r) },
+		if ok, rerr := s.pages.Refuse(w, r, err, "compute.title", "compute", func() (any, error) { return s.computeData(r) },
 			"organisation_id", "phase", "precision", "pflops", "status", "since", "until", "price", "chips"); ok {
 			return rerr
 		}
@@ -108,7 +109,7 @@ func (s *Server) registerCapacity(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-func (s *Server) apiRegisterCapacity(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiRegisterCapacity(w http.ResponseWriter, r *http.Request) error {
 	var c compute.Capacity
 	raw, err := io.ReadAll(io.LimitReader(r.Body, 16<<10))
 	if err != nil {
@@ -122,5 +123,5 @@ func (s *Server) apiRegisterCapacity(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, out)
+	return site.WriteJSON(w, http.StatusCreated, out)
 }

@@ -1,4 +1,4 @@
-package web
+package returnsweb
 
 import (
 	"encoding/json"
@@ -9,9 +9,10 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
-func (s *Server) apiReturns(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiReturns(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.returnsList(r)
 	if err != nil {
 		return err
@@ -28,24 +29,24 @@ func (s *Server) apiReturns(w http.ResponseWriter, r *http.Request) error {
 	for _, f := range d.Forms {
 		out = append(out, item{f.Form, f.Units, f.Period, f.Submitted, f.Accepted, f.Overdue})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 }
 
 // apiPublishReturnForm takes a form as YAML.
-func (s *Server) apiPublishReturnForm(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiPublishReturnForm(w http.ResponseWriter, r *http.Request) error {
 	src, err := io.ReadAll(io.LimitReader(r.Body, 64<<10+1))
 	if err != nil || len(src) > 64<<10 {
 		return problem.Invalid("body", "program.too_big")
 	}
-	f, err := returns.Publish(r.Context(), s.db, src)
+	f, err := returns.Publish(r.Context(), s.DB, src)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, f)
+	return site.WriteJSON(w, http.StatusCreated, f)
 }
 
-func (s *Server) apiAddReturnUnit(w http.ResponseWriter, r *http.Request) error {
-	f, err := returns.FormByKey(r.Context(), s.db, r.PathValue("key"))
+func (s *area) apiAddReturnUnit(w http.ResponseWriter, r *http.Request) error {
+	f, err := returns.FormByKey(r.Context(), s.DB, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
@@ -65,32 +66,32 @@ func (s *Server) apiAddReturnUnit(w http.ResponseWriter, r *http.Request) error 
 	if err := s.addUnit(r, f, raw); err != nil {
 		return err
 	}
-	units, err := returns.Units(r.Context(), s.db, f)
+	units, err := returns.Units(r.Context(), s.DB, f)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"units": units})
+	return site.WriteJSON(w, http.StatusCreated, map[string]any{"units": units})
 }
 
-func (s *Server) apiFilings(w http.ResponseWriter, r *http.Request) error {
-	f, err := returns.FormByKey(r.Context(), s.db, r.PathValue("key"))
+func (s *area) apiFilings(w http.ResponseWriter, r *http.Request) error {
+	f, err := returns.FormByKey(r.Context(), s.DB, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
-	xs, err := returns.Filings(r.Context(), s.db, info(r).principal, f, r.URL.Query().Get("period"))
+	xs, err := returns.Filings(r.Context(), s.DB, site.Info(r).Principal, f, r.URL.Query().Get("period"))
 	if err != nil {
 		return err
 	}
 	if xs == nil {
 		xs = []returns.Filing{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"form": f, "items": xs})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"form": f, "items": xs})
 }
 
 // apiSaveFiling saves a unit's figures for a period: {"values": {...},
 // "version": n} and, for managers, "organisation_id".
-func (s *Server) apiSaveFiling(w http.ResponseWriter, r *http.Request) error {
-	f, err := returns.FormByKey(r.Context(), s.db, r.PathValue("key"))
+func (s *area) apiSaveFiling(w http.ResponseWriter, r *http.Request) error {
+	f, err := returns.FormByKey(r.Context(), s.DB, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
@@ -104,7 +105,7 @@ func (s *Server) apiSaveFiling(w http.ResponseWriter, r *http.Request) error {
 	if err := dec.Decode(&body); err != nil {
 		return problem.Invalid("body", "returns.bad_body")
 	}
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	org := pr.OrgID
 	if pr.Can(access.ProgramManage) || org == 0 {
 		org = body.OrganisationID
@@ -113,22 +114,22 @@ func (s *Server) apiSaveFiling(w http.ResponseWriter, r *http.Request) error {
 	if len(ps) > 0 {
 		return ps
 	}
-	x, err := returns.Save(r.Context(), s.db, pr, f, org, r.PathValue("period"), v, body.Version)
+	x, err := returns.Save(r.Context(), s.DB, pr, f, org, r.PathValue("period"), v, body.Version)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, x)
+	return site.WriteJSON(w, http.StatusOK, x)
 }
 
-func (s *Server) apiFiling(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiFiling(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.filingData(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"filing": d.Filing, "history": d.History})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"filing": d.Filing, "history": d.History})
 }
 
-func (s *Server) apiFilingAction(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiFilingAction(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Note string `json:"note"`
 	}
@@ -145,5 +146,5 @@ func (s *Server) apiFilingAction(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, x)
+	return site.WriteJSON(w, http.StatusOK, x)
 }
