@@ -27,14 +27,26 @@ type CategoryRow struct {
 	Total  int
 }
 
+// ClassRow is the certifications resting on the items of one class of one
+// catalogue version.
+type ClassRow struct {
+	Basis     Basis // the class and version (the item fields empty)
+	All       int
+	Certified int
+	InForce   int
+}
+
 // Recognition is the certification flow: applications by stage and
-// category, those on public notice, decisions, and certifications in force.
+// category, those on public notice, decisions, and certifications in force;
+// and the certifications by the catalogue class they rest on.
 type Recognition struct {
 	Stages     []Count // every stage of the template, in its order
 	Categories []CategoryRow
-	All        int // every record, drafts too
-	Applied    int // records past their draft
-	Publicised int // on public notice now
+	Classes    []ClassRow // by catalogue version, then class
+	Unbased    int        // certifications resting on no catalogue item
+	All        int        // every record, drafts too
+	Applied    int        // records past their draft
+	Publicised int        // on public notice now
 	Certified  int
 	Rejected   int
 	InForce    int // certified and within ValidYears on the day
@@ -169,10 +181,30 @@ func recognition(ctx context.Context, q store.Querier, ts templates, asOf string
 			out.Categories = append(out.Categories, *c)
 		}
 	}
+	classes := map[string]*ClassRow{}
+	var order []string
 	for _, r := range rs {
 		i, ok := col[r.Stage]
 		if !ok {
 			continue
+		}
+		if b := r.Basis; b != nil {
+			k := b.Key + "/" + b.Class
+			c := classes[k]
+			if c == nil {
+				c = &ClassRow{Basis: Basis{Class: b.Class, ClassName: b.ClassName, Catalogue: b.Catalogue, Version: b.Version, Key: b.Key}}
+				classes[k] = c
+				order = append(order, k)
+			}
+			c.All++
+			if r.Stage == "certified" {
+				c.Certified++
+			}
+			if r.InForce {
+				c.InForce++
+			}
+		} else {
+			out.Unbased++
 		}
 		out.Stages[i].N++
 		out.All++
@@ -198,6 +230,10 @@ func recognition(ctx context.Context, q store.Querier, ts templates, asOf string
 	}
 	for i := range out.Categories {
 		out.Categories[i] = *cats[out.Categories[i].Key]
+	}
+	sort.Strings(order)
+	for _, k := range order {
+		out.Classes = append(out.Classes, *classes[k])
 	}
 	return out, nil
 }
