@@ -170,6 +170,9 @@ func TestCertificationBasis(t *testing.T) {
 				t.Errorf("class row %d: %+v, want %+v", i, rows[i], want[i])
 			}
 		}
+		if it := o.Recognition.Classes[1].Items; len(it) != 1 || it[0].Code != "C3" || it[0].N != 1 || it[0].Name.EN == "" {
+			t.Errorf("the 2022 C items %+v, want C3 once", it)
+		}
 		if o.Recognition.Unbased != 1 {
 			t.Errorf("%d certifications on no item, want 1 (王五's)", o.Recognition.Unbased)
 		}
@@ -180,6 +183,7 @@ func TestCertificationBasis(t *testing.T) {
 			{talent.Filter{Kind: talent.KindCertification, Class: "C", Version: "xingshen-2022"}, w.Projects["cert-zhang"]},
 			{talent.Filter{Kind: talent.KindCertification, Class: "D", Version: "xingshen-2018"}, w.Projects["cert-zhang-2018"]},
 			{talent.Filter{Kind: talent.KindCertification, Class: "-"}, w.Projects["cert-wang"]},
+			{talent.Filter{Kind: talent.KindCertification, Class: "D", Version: "xingshen-2022", Item: "D3"}, w.Projects["cert-li"]},
 		} {
 			rs, err := talent.List(ctx, db, c.f, talenttest.AsOf)
 			if err != nil || len(rs) != 1 || rs[0].ProjectID != c.want {

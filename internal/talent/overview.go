@@ -34,6 +34,14 @@ type ClassRow struct {
 	All       int
 	Certified int
 	InForce   int
+	Items     []ItemCount // the items of the class the records rest on, by code
+}
+
+// ItemCount is the records resting on one catalogue item.
+type ItemCount struct {
+	Code string
+	Name i18n.Text
+	N    int
 }
 
 // Recognition is the certification flow: applications by stage and
@@ -197,6 +205,16 @@ func recognition(ctx context.Context, q store.Querier, ts templates, asOf string
 				order = append(order, k)
 			}
 			c.All++
+			found := false
+			for j := range c.Items {
+				if c.Items[j].Code == b.Code {
+					c.Items[j].N++
+					found = true
+				}
+			}
+			if !found {
+				c.Items = append(c.Items, ItemCount{Code: b.Code, Name: b.Item, N: 1})
+			}
 			if r.Stage == "certified" {
 				c.Certified++
 			}
@@ -233,7 +251,9 @@ func recognition(ctx context.Context, q store.Querier, ts templates, asOf string
 	}
 	sort.Strings(order)
 	for _, k := range order {
-		out.Classes = append(out.Classes, *classes[k])
+		c := classes[k]
+		sort.Slice(c.Items, func(i, j int) bool { return c.Items[i].Code < c.Items[j].Code })
+		out.Classes = append(out.Classes, *c)
 	}
 	return out, nil
 }

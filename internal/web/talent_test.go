@@ -238,7 +238,8 @@ func TestTalentCatalogueClass(t *testing.T) {
 		row = row[:strings.Index(row, "</tr>")]
 		for _, want := range []string{`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022">1</a>`,
 			`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022&amp;stage=certified">1</a>`,
-			`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022&amp;state=in_force">1</a>`} {
+			`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022&amp;state=in_force">1</a>`,
+			`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022&amp;item=C3" title="省级杰出青年科学基金获得者、“兴辽英才计划”领军人才">C3 省级杰出青年科学基金获得者、“兴辽英才计划”领军人才</a> 1`} {
 			if !strings.Contains(row, want) {
 				t.Errorf("the 2022 C row lacks %s: %s", want, row)
 			}
@@ -250,6 +251,7 @@ func TestTalentCatalogueClass(t *testing.T) {
 			{zh, "/talent/list?kind=certification&class=C&version=xingshen-2022&state=in_force", "人才类别：C 领军人才 · 兴沈英才计划 2022版"},
 			{en, "/talent/list?kind=certification&class=D&version=xingshen-2018", "Class: D Outstanding talent · Xingshen Talent Plan 2018 edition"},
 			{zh, "/talent/list?kind=certification&class=-", "人才类别：未对应目录条目"},
+			{en, "/talent/list?kind=certification&class=D&version=xingshen-2022&item=D3", "Class: D Outstanding talent · Xingshen Talent Plan 2022 edition · D3 Young holder of a doctorate"},
 		} {
 			resp, body := c.c.get(c.path)
 			if resp.StatusCode != 200 || !strings.Contains(body, c.want) {
