@@ -136,7 +136,7 @@ func DOCX(w io.Writer, rep Issued) error {
 		{"[Content_Types].xml", xmlHead + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/fontTable.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/word/footer2.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>`},
 		{"_rels/.rels", xmlHead + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`},
 		{"word/_rels/document.xml.rels", xmlHead + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer2.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rId5" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/></Relationships>`},
-		{"word/settings.xml", xmlHead + `<w:settings xmlns:w="` + nsW + `"><w:mirrorMargins/><w:evenAndOddHeaders/><w:defaultTabStop w:val="` + strconv.Itoa(bodySize*10) + `"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:balanceSingleByteDoubleByteWidth/></w:compat></w:settings>`},
+		{"word/settings.xml", xmlHead + `<w:settings xmlns:w="` + nsW + `"><w:mirrorMargins/><w:defaultTabStop w:val="` + strconv.Itoa(bodySize*10) + `"/><w:evenAndOddHeaders/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:balanceSingleByteDoubleByteWidth/></w:compat></w:settings>`},
 		{"word/fontTable.xml", fontTable},
 		{"word/styles.xml", styles()},
 		{"word/footer1.xml", footer("right")},
@@ -185,12 +185,13 @@ func size(halfPoints int) string {
 // grid: LibreOffice gives a 16 pt character two cells of a 15.8 pt grid
 // (14 characters a line); instead the text is condensed by half a point
 // (condense), so Word and LibreOffice both set 28 characters a line, and
-// the grid (docGrid) still declares 22 × 28 for Word's page setup.
+// the grid (docGrid) still declares 22 × 28 for Word's page setup. Child
+// elements follow the schema's order (Word refuses a file otherwise).
 func styles() string {
 	line := strconv.Itoa(linePitch)
 	indent := strconv.Itoa(int(2 * charPitch))
 	return xmlHead + `<w:styles xmlns:w="` + nsW + `"><w:docDefaults><w:rPrDefault><w:rPr>` + fonts(fontBody) + size(bodySize) + `<w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:before="0" w:after="0" w:line="` + line + `" w:lineRule="exact"/></w:pPr></w:pPrDefault></w:docDefaults>` +
-		`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:pPr><w:widowControl w:val="0"/><w:snapToGrid w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:jc w:val="both"/></w:pPr><w:rPr>` + fonts(fontBody) + size(bodySize) + `<w:spacing w:val="` + strconv.Itoa(condense) + `"/></w:rPr></w:style>` +
+		`<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:snapToGrid w:val="0"/><w:jc w:val="both"/></w:pPr><w:rPr>` + fonts(fontBody) + `<w:spacing w:val="` + strconv.Itoa(condense) + `"/>` + size(bodySize) + `</w:rPr></w:style>` +
 		`<w:style w:type="paragraph" w:styleId="Body"><w:name w:val="Body"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="` + indent + `"/></w:pPr></w:style>` +
 		`<w:style w:type="paragraph" w:styleId="Salutation"><w:name w:val="Salutation"/><w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="0" w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="left"/></w:pPr></w:style>` +
 		`<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:pPr><w:jc w:val="center"/></w:pPr><w:rPr>` + fonts(fontTitle) + size(titleSize) + `</w:rPr></w:style>` +
@@ -206,7 +207,7 @@ func footer(side string) string {
 		ind = `<w:ind w:left="280" w:leftChars="100"/>`
 	}
 	rpr := `<w:rPr>` + fonts(fontFolio) + size(folioSize) + `</w:rPr>`
-	return xmlHead + `<w:ftr xmlns:w="` + nsW + `"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="` + side + `"/>` + ind + `</w:pPr>` +
+	return xmlHead + `<w:ftr xmlns:w="` + nsW + `"><w:p><w:pPr><w:pStyle w:val="Footer"/>` + ind + `<w:jc w:val="` + side + `"/></w:pPr>` +
 		`<w:r>` + rpr + `<w:t xml:space="preserve">— </w:t></w:r>` +
 		`<w:r>` + rpr + `<w:fldChar w:fldCharType="begin"/></w:r>` +
 		`<w:r>` + rpr + `<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>` +
@@ -294,6 +295,11 @@ func document(rep Issued, unit, date, contact, docNumber string) string {
 			continue
 		}
 		b.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:jc w:val="center"/><w:tblBorders><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/><w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/><w:insideH w:val="single" w:sz="4"/><w:insideV w:val="single" w:sz="4"/></w:tblBorders></w:tblPr>`)
+		cols := 0
+		for _, row := range blk.rows {
+			cols = max(cols, len(row))
+		}
+		b.WriteString(`<w:tblGrid>` + strings.Repeat(`<w:gridCol w:w="`+strconv.Itoa(blockW/max(cols, 1))+`"/>`, cols) + `</w:tblGrid>`)
 		for _, row := range blk.rows {
 			b.WriteString(`<w:tr>`)
 			for _, c := range row {
