@@ -103,6 +103,7 @@ func TestDemoCity(t *testing.T) {
 		t.Run("challenges", func(t *testing.T) { checkChallenges(t, db) })
 		t.Run("finance", func(t *testing.T) { checkFinance(t, db) })
 		t.Run("names", func(t *testing.T) { checkNames(t, db) })
+		t.Run("talent classes", func(t *testing.T) { checkTalentClasses(t, db) })
 	})
 }
 

@@ -100,6 +100,14 @@ func (g *gen) talents() error {
 	}
 	var talents []certified // the talents certified, with their certificates, for the services they ask for
 	var levels []registry.TalentLevel
+	// Each certification rests on an item of the 兴沈英才计划 2022版,
+	// drawn from a stream of its own so that the draws above and after
+	// stay as they were (the letter's figures rest on them).
+	items, err := g.catalogueItems()
+	if err != nil {
+		return err
+	}
+	var rests []int64 // the item of each certification, in order
 	for _, b := range []struct {
 		n        int
 		from, to string
@@ -110,12 +118,15 @@ func (g *gen) talents() error {
 			person := g.staffOf(org)
 			s := rec(org, "", data{"talent": float64(person), "category": cat,
 				"path": pick(g, []string{"目录认定", "薪酬认定", "业绩贡献认定", "企业自主评价"}), "field": pick(g, fields)}, g.marks("certified", b.from, b.to))
+			it := items.pick(cat, s.Data["path"].(string))
+			s.Data["category"] = classCategory[it.Class]
 			if err := g.record("talent_certification", s); err != nil {
 				return err
 			}
 			cert := fmt.Sprintf("沈人才证〔%s〕%04d号", b.from[:4], len(talents)+1)
 			talents = append(talents, certified{person, org, cert})
-			levels = append(levels, registry.TalentLevel{PersonID: person, Level: cat[:1]})
+			levels = append(levels, registry.TalentLevel{PersonID: person, Level: it.Class})
+			rests = append(rests, it.ID)
 		}
 	}
 	if err := g.flush(); err != nil {
@@ -123,6 +134,9 @@ func (g *gen) talents() error {
 	}
 	if err := g.db.InTx(g.ctx, func(tx *store.Tx) error { return registry.SetTalentLevels(g.ctx, tx, levels) }); err != nil {
 		return fmt.Errorf("talent levels: %w", err)
+	}
+	if err := g.restCertifications(rests); err != nil {
+		return err
 	}
 	services := []string{"子女入学", "医疗保障", "住房安居", "配偶就业", "落户", "交通出行"}
 	units := map[string]string{"子女入学": "市教育局", "医疗保障": "市卫生健康委", "住房安居": "市住房和城乡建设局", "配偶就业": "市人力资源和社会保障局",

@@ -101,6 +101,13 @@ type Issued struct {
 	IssuedBy string            `json:"issued_by"`
 	Figures  map[string]Figure `json:"figures"`
 	Body     string            `json:"body"` // the text with figures printed
+
+	// The letter's closing and reference, as GB/T 9704 sets them (see
+	// docx.go); empty ones take defaults from the report (Closing).
+	Unit      string `json:"unit,omitempty"`       // issuing unit (发文机关署名), default DefaultUnit
+	DocNumber string `json:"doc_number,omitempty"` // 发文字号, e.g. 沈科提字〔2025〕17号; none when empty
+	Contact   string `json:"contact,omitempty"`    // 联系人及电话, e.g. 联系人：李明，电话：024-22851234
+	Date      string `json:"date,omitempty"`       // 成文日期 YYYY-MM-DD, default the day issued (or as of)
 }
 
 // UnresolvedError names the placeholders a template could not fill.

@@ -31,6 +31,9 @@ type Filter struct {
 	Category string // certification category or service type, as stored
 	State    string // applied, in_force, done, open, approved
 	Title    string // KindTitle: the 职称 ("" lists those without one)
+	Class    string // certification: the catalogue class its item is under ("-": resting on no item)
+	Version  string // certification: the catalogue version's key, with Class
+	Item     string // certification: an item's code, with Class and Version
 }
 
 // States are the states a filter may ask for.
@@ -70,6 +73,14 @@ func keep(f Filter, r Record) bool {
 		return false
 	}
 	if f.Category != "" && r.KindKey != f.Category {
+		return false
+	}
+	switch {
+	case f.Class == "-" && r.Basis != nil:
+		return false
+	case f.Class != "" && f.Class != "-" && (r.Basis == nil || r.Basis.Class != f.Class || f.Version != "" && r.Basis.Key != f.Version):
+		return false
+	case f.Item != "" && (r.Basis == nil || r.Basis.Code != f.Item):
 		return false
 	}
 	switch f.State {

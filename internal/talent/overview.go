@@ -27,14 +27,34 @@ type CategoryRow struct {
 	Total  int
 }
 
+// ClassRow is the certifications resting on the items of one class of one
+// catalogue version.
+type ClassRow struct {
+	Basis     Basis // the class and version (the item fields empty)
+	All       int
+	Certified int
+	InForce   int
+	Items     []ItemCount // the items of the class the records rest on, by code
+}
+
+// ItemCount is the records resting on one catalogue item.
+type ItemCount struct {
+	Code string
+	Name i18n.Text
+	N    int
+}
+
 // Recognition is the certification flow: applications by stage and
-// category, those on public notice, decisions, and certifications in force.
+// category, those on public notice, decisions, and certifications in force;
+// and the certifications by the catalogue class they rest on.
 type Recognition struct {
 	Stages     []Count // every stage of the template, in its order
 	Categories []CategoryRow
-	All        int // every record, drafts too
-	Applied    int // records past their draft
-	Publicised int // on public notice now
+	Classes    []ClassRow // by catalogue version, then class
+	Unbased    int        // certifications resting on no catalogue item
+	All        int        // every record, drafts too
+	Applied    int        // records past their draft
+	Publicised int        // on public notice now
 	Certified  int
 	Rejected   int
 	InForce    int // certified and within ValidYears on the day
@@ -169,10 +189,40 @@ func recognition(ctx context.Context, q store.Querier, ts templates, asOf string
 			out.Categories = append(out.Categories, *c)
 		}
 	}
+	classes := map[string]*ClassRow{}
+	var order []string
 	for _, r := range rs {
 		i, ok := col[r.Stage]
 		if !ok {
 			continue
+		}
+		if b := r.Basis; b != nil {
+			k := b.Key + "/" + b.Class
+			c := classes[k]
+			if c == nil {
+				c = &ClassRow{Basis: Basis{Class: b.Class, ClassName: b.ClassName, Catalogue: b.Catalogue, Version: b.Version, Key: b.Key}}
+				classes[k] = c
+				order = append(order, k)
+			}
+			c.All++
+			found := false
+			for j := range c.Items {
+				if c.Items[j].Code == b.Code {
+					c.Items[j].N++
+					found = true
+				}
+			}
+			if !found {
+				c.Items = append(c.Items, ItemCount{Code: b.Code, Name: b.Item, N: 1})
+			}
+			if r.Stage == "certified" {
+				c.Certified++
+			}
+			if r.InForce {
+				c.InForce++
+			}
+		} else {
+			out.Unbased++
 		}
 		out.Stages[i].N++
 		out.All++
@@ -198,6 +248,12 @@ func recognition(ctx context.Context, q store.Querier, ts templates, asOf string
 	}
 	for i := range out.Categories {
 		out.Categories[i] = *cats[out.Categories[i].Key]
+	}
+	sort.Strings(order)
+	for _, k := range order {
+		c := classes[k]
+		sort.Slice(c.Items, func(i, j int) bool { return c.Items[i].Code < c.Items[j].Code })
+		out.Classes = append(out.Classes, *c)
 	}
 	return out, nil
 }

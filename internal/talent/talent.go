@@ -62,6 +62,7 @@ type Record struct {
 	Kind           i18n.Text // certification: the category; service: the service type; start-up: the discipline
 	KindKey        string    // the option as stored (Chinese)
 	Path           i18n.Text // certification: the path (by catalogue, by salary …)
+	Basis          *Basis    // certification: the catalogue item it rests on, if recorded
 	Requested      string    // the day the record was made (a service's request)
 	Publicised     string    // the day it went on public notice (certification)
 	Day            string    // the day it reached its result: certified, done, approved
@@ -193,6 +194,12 @@ func records(ctx context.Context, q store.Querier, ts templates, qq query, asOf 
 	if err != nil {
 		return nil, err
 	}
+	var based map[int64]Basis
+	if qq.program == Certification {
+		if based, err = bases(ctx, q, qq.person); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]Record, 0, len(rs))
 	for _, x := range rs {
 		t, err := ts.get(ctx, q, x.tid)
@@ -214,6 +221,9 @@ func records(ctx context.Context, q store.Querier, ts templates, qq query, asOf 
 			p, _ := data["path"].(string)
 			r.Path = option(t, "path", p)
 			r.Publicised = dayOf(at["publicised"])
+			if b, ok := based[r.ProjectID]; ok {
+				r.Basis = &b
+			}
 			if c := at["certified"]; !c.IsZero() {
 				r.Day = dayOf(c)
 				r.ValidUntil = c.In(shanghai).AddDate(ValidYears, 0, -1).Format(time.DateOnly)

@@ -20,7 +20,8 @@ import (
 
 // TestBrowserTalent: a leader opens the talent area from the navigation in
 // Chinese, follows the services-done figure to its list (three records),
-// switches to English and finds the page and the list in English.
+// switches to English and finds the page and the list in English, and a
+// person's certification with its catalogue class, item and version.
 func TestBrowserTalent(t *testing.T) {
 	exe := browserExecutable(t)
 	db := storetest.Open(t, store.SQLite)
@@ -72,6 +73,11 @@ func TestBrowserTalent(t *testing.T) {
 	id, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("id-number")))
 	if err != nil || strings.Contains(id, w.IDNumber["张三"][6:14]) || !strings.Contains(id, "*") {
 		t.Errorf("the ID number reads %q (%v), want it masked", id, err)
+	}
+	// The certification names its class, catalogue item and version.
+	basis, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("current-category")))
+	if err != nil || !strings.Contains(basis, "Class C Leading talent") || !strings.Contains(basis, "Xingshen Talent Plan 2022 edition · item C3") {
+		t.Errorf("the current certification reads %q (%v), want its class, item and version", basis, err)
 	}
 	b.expectNoProblems()
 }

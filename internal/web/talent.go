@@ -31,7 +31,8 @@ type talentListData struct {
 
 func (s *Server) talentListPage(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := talent.Filter{Kind: q.Get("kind"), Stage: q.Get("stage"), Category: q.Get("category"), State: q.Get("state"), Title: q.Get("title")}
+	f := talent.Filter{Kind: q.Get("kind"), Stage: q.Get("stage"), Category: q.Get("category"), State: q.Get("state"), Title: q.Get("title"),
+		Class: q.Get("class"), Version: q.Get("version"), Item: q.Get("item")}
 	if !f.Known() {
 		return problem.New(problem.ErrNotFound, "talent.unknown_list", f.Kind)
 	}

@@ -176,3 +176,90 @@ func TestTalentEmpty(t *testing.T) {
 		t.Errorf("an empty talent area: %d", resp.StatusCode)
 	}
 }
+
+// TestTalentCatalogueClass: the person page and the area page name the
+// class each certification rests on, with the catalogue item and version,
+// in Chinese and in English; the area's class figures open their records.
+func TestTalentCatalogueClass(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		w := talentWorld(t, e)
+		zh := e.client()
+		zh.signIn("u-viewer", pw)
+		en := e.client() // a language is the user's: another user reads in English
+		en.signIn("u-manager", pw)
+		en.post("/lang", url.Values{"lang": {"en"}})
+		path := fmt.Sprintf("/talent/people/%d", w.People["张三"])
+		cur, old := fmt.Sprintf(`<tr data-project="%d">`, w.Projects["cert-zhang"]), fmt.Sprintf(`<tr data-project="%d">`, w.Projects["cert-zhang-2018"])
+		for _, c := range []struct {
+			c    *client
+			want []string
+		}{
+			{zh, []string{"人才类别 C 领军人才", "兴沈英才计划 2022版 · 条目 C3 省级杰出青年科学基金获得者、“兴辽英才计划”领军人才", "C类 地方级领军人才",
+				cur + `<td><a href="/projects/`, `<td class="basis-class">D 拔尖人才</td><td class="basis-item">兴沈英才计划 2018版 · 条目 D1 具有博士学位并在沈工作的人才</td>`}},
+			{en, []string{"Class C Leading talent", "Xingshen Talent Plan 2022 edition · item C3 Provincial distinguished young scholar or Xingliao leading talent",
+				`<td class="basis-class">D Outstanding talent</td><td class="basis-item">Xingshen Talent Plan 2018 edition · item D1 Doctorate holder working in Shenyang</td>`}},
+		} {
+			resp, body := c.c.get(path)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+			for _, want := range c.want {
+				if !strings.Contains(body, want) {
+					t.Errorf("the person page lacks %q", want)
+				}
+			}
+			if i, j := strings.Index(body, cur), strings.Index(body, old); i < 0 || j < 0 {
+				t.Error("the certifications table lacks a record")
+			}
+		}
+		// 王五's rejected application rests on no item.
+		_, body := zh.get(fmt.Sprintf("/talent/people/%d", w.People["王五"]))
+		if !strings.Contains(body, "未对应目录条目") {
+			t.Error("a certification on no item is not said to be so")
+		}
+
+		for _, c := range []struct {
+			c    *client
+			want []string
+		}{
+			{zh, []string{"按人才分类目录类别", `<tr data-class="xingshen-2022/C"><td>兴沈英才计划 2022版</td><th scope="row">C 领军人才</th>`, `<tr data-class="xingshen-2018/D"><td>兴沈英才计划 2018版</td><th scope="row">D 拔尖人才</th>`, "未对应目录条目"}},
+			{en, []string{"By catalogue class", `<tr data-class="xingshen-2022/C"><td>Xingshen Talent Plan 2022 edition</td><th scope="row">C Leading talent</th>`, "No catalogue item"}},
+		} {
+			_, body := c.c.get("/talent")
+			for _, want := range c.want {
+				if !strings.Contains(body, want) {
+					t.Errorf("the area page lacks %q", want)
+				}
+			}
+		}
+		_, body = zh.get("/talent")
+		row := body[strings.Index(body, `<tr data-class="xingshen-2022/C">`):]
+		row = row[:strings.Index(row, "</tr>")]
+		for _, want := range []string{`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022">1</a>`,
+			`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022&amp;stage=certified">1</a>`,
+			`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022&amp;state=in_force">1</a>`,
+			`href="/talent/list?kind=certification&amp;class=C&amp;version=xingshen-2022&amp;item=C3" title="省级杰出青年科学基金获得者、“兴辽英才计划”领军人才">C3 省级杰出青年科学基金获得者、“兴辽英才计划”领军人才</a> 1`} {
+			if !strings.Contains(row, want) {
+				t.Errorf("the 2022 C row lacks %s: %s", want, row)
+			}
+		}
+		for _, c := range []struct {
+			c          *client
+			path, want string
+		}{
+			{zh, "/talent/list?kind=certification&class=C&version=xingshen-2022&state=in_force", "人才类别：C 领军人才 · 兴沈英才计划 2022版"},
+			{en, "/talent/list?kind=certification&class=D&version=xingshen-2018", "Class: D Outstanding talent · Xingshen Talent Plan 2018 edition"},
+			{zh, "/talent/list?kind=certification&class=-", "人才类别：未对应目录条目"},
+			{en, "/talent/list?kind=certification&class=D&version=xingshen-2022&item=D3", "Class: D Outstanding talent · Xingshen Talent Plan 2022 edition · D3 Young holder of a doctorate"},
+		} {
+			resp, body := c.c.get(c.path)
+			if resp.StatusCode != 200 || !strings.Contains(body, c.want) {
+				t.Errorf("%s: %d, lacks %q", c.path, resp.StatusCode, c.want)
+			}
+			if n := strings.Count(body, "<tr data-project="); n != 1 {
+				t.Errorf("%s: %d rows, want 1", c.path, n)
+			}
+		}
+	})
+}

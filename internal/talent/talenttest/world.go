@@ -8,15 +8,29 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/talent"
 	"github.com/xinzhi-platform/xinzhi/programs"
 	"github.com/xinzhi-platform/xinzhi/returnforms"
 )
+
+// Catalogue2018 is an earlier catalogue version the world adds, with
+// classes of its own.
+var Catalogue2018 = talent.Catalogue{
+	Key: "xingshen-2018", Name: i18n.Text{ZH: "兴沈英才计划", EN: "Xingshen Talent Plan"}, Version: i18n.Text{ZH: "2018版", EN: "2018 edition"},
+	Jurisdiction: "210100", EffectiveFrom: "2018-01-01",
+	Classes: []talent.Class{{Key: "C", Name: i18n.Text{ZH: "领军人才", EN: "Leading talent"}}, {Key: "D", Name: i18n.Text{ZH: "拔尖人才", EN: "Outstanding talent"}}},
+	Items: []talent.Item{
+		{Class: "C", Code: "C1", Name: i18n.Text{ZH: "省级以上科技奖励一等奖获得者", EN: "First-class provincial S&T award"}},
+		{Class: "D", Code: "D1", Name: i18n.Text{ZH: "具有博士学位并在沈工作的人才", EN: "Doctorate holder working in Shenyang"}},
+	},
+}
 
 // AsOf is the day the world is read on.
 const AsOf = "2025-06-30"
@@ -152,6 +166,31 @@ func Build(ctx context.Context, db *store.DB, keys *seal.Keyring, org int64) (*W
 	}
 	for i, r := range recs {
 		w.Projects[r.key] = seeded[i].ID
+	}
+	// The certifications rest on catalogue items: 张三's of 2024 and 李四's
+	// application on the shipped 兴沈英才计划 2022版, 张三's of 2018 on an
+	// earlier version the world adds; 王五's rejected application on none.
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := talent.AddCatalogue(ctx, tx, Catalogue2018); err != nil {
+			return err
+		}
+		var rests []talent.Rest
+		for _, b := range []struct{ record, catalogue, code string }{
+			{"cert-zhang", "xingshen-2022", "C3"}, {"cert-zhang-2018", "xingshen-2018", "D1"}, {"cert-li", "xingshen-2022", "D3"},
+		} {
+			c, err := talent.CatalogueByKey(ctx, tx, b.catalogue)
+			if err != nil {
+				return err
+			}
+			it, ok := c.ItemByCode(b.code)
+			if !ok {
+				return fmt.Errorf("no item %s in %s", b.code, b.catalogue)
+			}
+			rests = append(rests, talent.Rest{ProjectID: w.Projects[b.record], ItemID: it.ID})
+		}
+		return talent.RestOn(ctx, tx, rests)
+	}); err != nil {
+		return nil, fmt.Errorf("talent world: catalogue: %w", err)
 	}
 	if _, err := returns.PublishShipped(ctx, db, returnforms.Files); err != nil {
 		return nil, err
