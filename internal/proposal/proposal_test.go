@@ -103,7 +103,9 @@ func (f *fixture) walk(t *testing.T, id int64, to State) {
 		at State
 		do func(v int) error
 	}{
-		{Registered, func(v int) error { return Assign(ctx, f.db, f.office, id, v, "2025-03-03", f.bureau, []int64{f.industry}) }},
+		{Registered, func(v int) error {
+			return Assign(ctx, f.db, f.office, id, v, "2025-03-03", f.bureau, []int64{f.industry})
+		}},
 		{Assigned, func(v int) error { return Draft(ctx, f.db, f.drafter, id, v, "2025-04-01", "A", reply()) }},
 		{Drafted, func(v int) error { return Countersign(ctx, f.db, f.coStaff, id, v, "2025-04-03", "同意") }},
 		{Reviewing, func(v int) error { return Review(ctx, f.db, f.supervisor, id, v, "2025-04-07", "", "") }},
@@ -219,7 +221,9 @@ func TestIllegalMovesChangeNothing(t *testing.T) {
 			{"signed by the drafter", Reviewed, func(id int64, v int) error { return Sign(ctx, db, f.drafter, id, v, "2025-04-08") }, "proposal.signer_is_drafter"},
 			{"reviewed by the drafter", Reviewing, func(id int64, v int) error { return Review(ctx, db, f.drafter, id, v, "2025-04-08", "", "") }, "proposal.supervisor_is_drafter"},
 			{"a class not in the list", Assigned, func(id int64, v int) error { return Draft(ctx, db, f.drafter, id, v, "2025-04-01", "D", reply()) }, "proposal.class_unknown"},
-			{"a rating not in the list", Replied, func(id int64, v int) error { return Rate(ctx, db, f.office, id, v, "2025-04-20", "ok", "satisfied", "") }, "proposal.rating_unknown"},
+			{"a rating not in the list", Replied, func(id int64, v int) error {
+				return Rate(ctx, db, f.office, id, v, "2025-04-20", "ok", "satisfied", "")
+			}, "proposal.rating_unknown"},
 			{"a stale version", Assigned, func(id int64, v int) error { return Draft(ctx, db, f.drafter, id, v-1, "2025-04-01", "A", reply()) }, "error.edit_conflict"},
 			{"a lead unit that is no government body", Registered, func(id int64, v int) error { return Assign(ctx, db, f.office, id, v, "2025-03-03", 999999, nil) }, "proposal.unit_unknown"},
 		}
