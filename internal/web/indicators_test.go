@@ -133,11 +133,12 @@ func TestReportsOverHTTP(t *testing.T) {
 	}
 }
 
-// TestProposalHandling: a manager registers a proposal; overdue, it stands
-// out on the cockpit; the reply is drafted from the letter's template with
-// figures from the records, signed off, sent, and the member's feedback is
-// recorded.
-func TestProposalHandling(t *testing.T) {
+// TestProposalRecordOfAProgram: the generic proposal_reply template still
+// runs as any program a bureau registers records of: the reply is drafted
+// from the letter's template with figures from the records, signed off,
+// sent, and the member's feedback is recorded. (Proposal handling proper,
+// with the cockpit's overdue list, is package proposal: proposals_test.go.)
+func TestProposalRecordOfAProgram(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, false)
 		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
@@ -160,9 +161,6 @@ func TestProposalHandling(t *testing.T) {
 			t.Fatalf("register: %d", resp.StatusCode)
 		}
 		pid := idFrom(t, resp.Header.Get("Location"), "/projects/")
-		if _, body := c.get("/cockpit"); !strings.Contains(body, `id="overdue"`) || !strings.Contains(body, "关于推动新质生产力发展的提案") {
-			t.Fatal("the overdue proposal does not stand out on the cockpit")
-		}
 		move := func(tr string) {
 			t.Helper()
 			c.get("/projects/" + pid)
@@ -192,9 +190,6 @@ func TestProposalHandling(t *testing.T) {
 		}
 		for _, tr := range []string{"draft_reply", "approve", "reply"} {
 			move(tr)
-		}
-		if _, body := c.get("/cockpit"); strings.Contains(body, `id="overdue"`) {
-			t.Error("a replied proposal still shows as overdue")
 		}
 		p, _ = program.GetProject(ctx, db, mustInt(t, pid))
 		form = url.Values{"version": {fmt.Sprint(p.Version)}}
