@@ -398,6 +398,16 @@ func (p *Proposal) Overdue(day string) bool {
 	return p.State.Open() && p.DueOn != "" && day > p.DueOn
 }
 
+// draftedBy reports whether by is the account that drafted the reply: the
+// same user, or the same name (an account known only by its name, as the
+// demo city's history writes it).
+func (p *Proposal) draftedBy(by Actor) bool {
+	if p.DraftedByName == "" && p.DraftedBy == 0 {
+		return false
+	}
+	return (by.UserID != 0 && by.UserID == p.DraftedBy) || by.Name == p.DraftedByName
+}
+
 // Actor is who acts: the account and the unit it belongs to.
 type Actor struct {
 	UserID int64
@@ -430,11 +440,11 @@ func check(p *Proposal, a Action, by Actor, rules Rules, day string) error {
 			return problem.New(problem.ErrForbidden, "proposal.not_co")
 		}
 	case bySupervisor:
-		if p.DraftedBy != 0 && p.DraftedBy == by.UserID && a != ActDecideExtend {
+		if a != ActDecideExtend && p.draftedBy(by) {
 			return problem.New(problem.ErrForbidden, "proposal.supervisor_is_drafter")
 		}
 	case byLeader:
-		if p.DraftedBy == by.UserID {
+		if p.draftedBy(by) {
 			return problem.New(problem.ErrForbidden, "proposal.signer_is_drafter")
 		}
 	}
