@@ -179,8 +179,23 @@ func TestProposalPages(t *testing.T) {
 		if resp, body := office.get("/proposals/export?year=2025"); resp.StatusCode != 200 || !strings.HasPrefix(body, "PK") {
 			t.Fatalf("export: %d", resp.StatusCode)
 		}
-		if _, body := office.get("/cockpit"); strings.Contains(body, `id="overdue"`) != p.Overdue(today()) {
-			t.Errorf("cockpit overdue list disagrees with the board")
+		if _, body := office.get("/cockpit"); strings.Contains(body, `id="overdue"`) {
+			t.Error("the cockpit lists a proposal in time as overdue")
+		}
+		// One assigned long ago and never answered is overdue: marked on the
+		// board and listed on the cockpit, linking to it.
+		old, err := proposal.Register(ctx, db, proposal.Actor{Name: "office"}, proposal.New{Number: "2020-7", Kind: "npc", Member: "李红梅", Title: "关于建设概念验证中心的建议", ReceivedOn: "2020-01-20"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := proposal.Assign(ctx, db, proposal.Actor{Name: "office"}, old, 1, "2020-03-02", pc.industry, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, body := office.get("/cockpit"); !strings.Contains(body, `id="overdue"`) || !strings.Contains(body, fmt.Sprintf(`href="/proposals/%d"`, old)) {
+			t.Error("the overdue proposal does not stand out on the cockpit")
+		}
+		if _, body := office.get("/proposals?year=2020&overdue=1"); !strings.Contains(body, "关于建设概念验证中心的建议") || !strings.Contains(body, "data-overdue") {
+			t.Error("the board does not mark the overdue proposal")
 		}
 		// The navigation entry is live for those who need it, hidden from others.
 		for role, want := range map[access.Role]bool{access.Manager: true, access.Viewer: true, access.Org: false, access.Reviewer: false} {
