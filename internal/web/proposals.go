@@ -38,6 +38,7 @@ type proposalsData struct {
 	Unit     []proposal.Unit
 	States   []proposal.State
 	Day      string
+	Rules    proposal.Rules // the jurisdiction's numbers, shown and (the window) set on the board
 }
 
 func (s *Server) proposalFilter(r *http.Request) proposal.Filter {
@@ -52,30 +53,62 @@ func (s *Server) proposalFilter(r *http.Request) proposal.Filter {
 }
 
 func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.proposalsData(r)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(w, r, "proposals.title", d)
+	if r.URL.Query().Get("saved") == "1" {
+		p.Flash = p.T("form.saved")
+	}
+	return s.render(w, http.StatusOK, "proposals", p)
+}
+
+func (s *Server) proposalsData(r *http.Request) (*proposalsData, error) {
 	ctx := r.Context()
 	f := s.proposalFilter(r)
 	d := &proposalsData{Filter: f, Day: f.Day, States: proposal.States}
 	var err error
 	if d.Rows, err = proposal.List(ctx, s.db, f); err != nil {
-		return err
+		return nil, err
 	}
 	year := f.Year
 	if year == 0 {
 		year, _ = strconv.Atoi(f.Day[:4])
 	}
 	if d.Units, d.Total, err = proposal.Yearly(ctx, s.db, year, f.Day); err != nil {
-		return err
+		return nil, err
 	}
 	d.Classes = d.Total.ClassesInList
+	if d.Rules, err = proposal.GetRules(ctx, s.db, "default"); err != nil {
+		return nil, err
+	}
 	d.YearRows = append(append([]proposal.Figures{}, d.Units...), d.Total)
 	if d.Unit, err = proposal.Units(ctx, s.db); err != nil {
-		return err
+		return nil, err
 	}
 	this, _ := strconv.Atoi(f.Day[:4])
 	for y := this; y > this-5; y-- {
 		d.Years = append(d.Years, y)
 	}
-	return s.render(w, http.StatusOK, "proposals", s.newPage(w, r, "proposals.title", d))
+	return d, nil
+}
+
+// setProposalRules sets the jurisdiction's window for sending back, in
+// working days (3, 5, 7 or 10 by city).
+func (s *Server) setProposalRules(w http.ResponseWriter, r *http.Request) error {
+	days, err := strconv.Atoi(strings.TrimSpace(r.FormValue("send_back_days")))
+	if err != nil {
+		days = 0
+	}
+	if err := proposal.SetSendBackDays(r.Context(), s.db, "default", days); err != nil {
+		if ok, rerr := s.refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "send_back_days"); ok {
+			return rerr
+		}
+		return err
+	}
+	http.Redirect(w, r, "/proposals?saved=1#rules", http.StatusSeeOther)
+	return nil
 }
 
 // proposalsExport sends the board as it is filtered, as .xlsx.

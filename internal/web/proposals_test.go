@@ -197,6 +197,17 @@ func TestProposalPages(t *testing.T) {
 		if _, body := office.get("/proposals?year=2020&overdue=1"); !strings.Contains(body, "关于建设概念验证中心的建议") || !strings.Contains(body, "data-overdue") {
 			t.Error("the board does not mark the overdue proposal")
 		}
+		// The city's window for sending back is data: set on the board, bad values refused.
+		office.get("/proposals")
+		if resp, body := office.post("/proposals/rules", url.Values{"send_back_days": {"0"}}); resp.StatusCode != 422 || !strings.Contains(body, "1至30个工作日") {
+			t.Fatalf("a window of 0 days: %d", resp.StatusCode)
+		}
+		if resp, _ := office.post("/proposals/rules", url.Values{"send_back_days": {"7"}}); resp.StatusCode != 303 {
+			t.Fatalf("set the window: %d", resp.StatusCode)
+		}
+		if r, _ := proposal.GetRules(ctx, db, "default"); r.SendBackDays != 7 {
+			t.Errorf("window %d, want 7", r.SendBackDays)
+		}
 		// The navigation entry is live for those who need it, hidden from others.
 		for role, want := range map[access.Role]bool{access.Manager: true, access.Viewer: true, access.Org: false, access.Reviewer: false} {
 			c := e.client()
