@@ -126,7 +126,11 @@ func (g *gen) writeProposals() error {
 		if pl.title == seedProposalTitle {
 			number = SeedProposalNumber
 		}
-		id, err := proposal.Register(ctx, db, office, proposal.New{Number: number, Kind: pl.kind, Member: pl.member, MemberContact: fmt.Sprintf("139%08d（演示）", g.rng.IntN(1e8)),
+		contact := fmt.Sprintf("139%08d", g.rng.IntN(1e8))
+		if g.opt.Keys == nil {
+			contact = "" // no personal-data key: no contact details kept
+		}
+		id, err := proposal.Register(ctx, db, g.opt.Keys, office, proposal.New{Number: number, Kind: pl.kind, Member: pl.member, MemberContact: contact,
 			Title: pl.title, Body: "（演示数据）" + pl.title + "。", ReceivedOn: pl.received})
 		if err != nil {
 			return fmt.Errorf("proposal %s: %w", number, err)

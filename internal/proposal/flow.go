@@ -10,11 +10,35 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
 func auditChange(ctx context.Context, tx *store.Tx, entity string, id any, action string, before, after any) error {
 	return audit.Append(ctx, tx, audit.Change{Entity: entity, EntityID: id, Action: action, Before: before, After: after})
+}
+
+// MemberContact is the member's contact details of proposal p, masked
+// unless reveal; a reveal (for a holder of person.reveal) is audited.
+func MemberContact(ctx context.Context, db *store.DB, keys *seal.Keyring, p *Proposal, reveal bool) (string, error) {
+	if p.MemberContact == "" {
+		return "", nil
+	}
+	if keys == nil {
+		return "", problem.New(problem.ErrConflict, "person.no_keys")
+	}
+	plain, err := keys.Open(p.MemberContact, ctxContact)
+	if err != nil {
+		return "", fmt.Errorf("proposal %d contact: %w", p.ID, err)
+	}
+	if !reveal {
+		return stdcode.MaskPhone(plain), nil
+	}
+	if err := audit.Record(ctx, db, audit.Change{Entity: "proposal", EntityID: p.ID, Action: "reveal_contact"}); err != nil {
+		return "", err
+	}
+	return plain, nil
 }
 
 // New is what registering a proposal takes.
@@ -30,8 +54,13 @@ type New struct {
 	ReceivedOn    string
 }
 
-// Register records a proposal as received. The day is the day of the record.
-func Register(ctx context.Context, db *store.DB, by Actor, n New) (int64, error) {
+// ctxContact is the sealing context of a member's contact details.
+const ctxContact = "proposals.member_contact"
+
+// Register records a proposal as received. The member's contact details
+// are sealed with keys (personal data: encrypted at rest, masked on screen,
+// every reveal audited).
+func Register(ctx context.Context, db *store.DB, keys *seal.Keyring, by Actor, n New) (int64, error) {
 	if n.Jurisdiction == "" {
 		n.Jurisdiction = "default"
 	}
@@ -49,6 +78,16 @@ func Register(ctx context.Context, db *store.DB, by Actor, n New) (int64, error)
 	}
 	if err := validDay("received_on", n.ReceivedOn); err != nil {
 		return 0, err
+	}
+	if n.MemberContact != "" {
+		if keys == nil {
+			return 0, problem.Invalid("member_contact", "person.no_keys")
+		}
+		sealed, err := keys.Seal(n.MemberContact, ctxContact)
+		if err != nil {
+			return 0, fmt.Errorf("seal the member's contact: %w", err)
+		}
+		n.MemberContact = sealed
 	}
 	var id int64
 	err := db.InTx(ctx, func(tx *store.Tx) error {

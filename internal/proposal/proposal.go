@@ -317,7 +317,7 @@ type Proposal struct {
 	Number         string
 	Kind           string
 	Member         string
-	MemberContact  string // never published
+	MemberContact  string // sealed (MemberContact opens it); never published
 	Cosigners      string
 	Title          string
 	Body           string

@@ -12,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 )
@@ -22,6 +23,7 @@ var ctx = context.Background()
 // supervisor and a leader.
 type fixture struct {
 	db                           *store.DB
+	keys                         *seal.Keyring
 	bureau, industry, education  int64
 	drafter, coStaff, co2, other Actor
 	supervisor, leader, office   Actor
@@ -29,7 +31,12 @@ type fixture struct {
 
 func setup(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
-	f := &fixture{db: db}
+	line, _ := seal.NewKeyLine("ktest")
+	keys, err := seal.ParseKeyring(line)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{db: db, keys: keys}
 	for _, u := range []struct {
 		name string
 		id   *int64
@@ -65,7 +72,7 @@ func setup(t *testing.T, db *store.DB) *fixture {
 
 func (f *fixture) register(t *testing.T, number, received string) int64 {
 	t.Helper()
-	id, err := Register(ctx, f.db, f.office, New{Number: number, Kind: "cppcc", Member: "王志坚", MemberContact: "13800000000 沈阳市和平区某路1号",
+	id, err := Register(ctx, f.db, f.keys, f.office, New{Number: number, Kind: "cppcc", Member: "王志坚", MemberContact: "13800000000 沈阳市和平区某路1号",
 		Title: "关于推动新质生产力发展的提案", Body: "建议……", ReceivedOn: received})
 	if err != nil {
 		t.Fatal(err)
@@ -174,10 +181,25 @@ func TestFlow(t *testing.T) {
 		if p.State != Closed || len(p.Ratings) != 1 || len(p.Contacts) != 1 {
 			t.Fatalf("closed: %s ratings %d contacts %d", p.State, len(p.Ratings), len(p.Contacts))
 		}
+		// The member's contact details are sealed at rest, masked unless revealed, and a reveal is audited.
+		var stored string
+		must(t, db.QueryRowContext(ctx, `SELECT member_contact FROM proposals WHERE id = ?`, id).Scan(&stored))
+		if strings.Contains(stored, "13800000000") {
+			t.Error("the member's contact details are stored in the clear")
+		}
+		if masked, err := MemberContact(ctx, db, f.keys, p, false); err != nil || strings.Contains(masked, "13800000000") || !strings.Contains(masked, "*") {
+			t.Errorf("masked contact %q (%v)", masked, err)
+		}
+		if plain, err := MemberContact(ctx, db, f.keys, p, true); err != nil || !strings.Contains(plain, "13800000000") {
+			t.Errorf("revealed contact %q (%v)", plain, err)
+		}
+		if evs, _ := audit.List(ctx, db, audit.Filter{Entity: "proposal", Action: "reveal_contact", Limit: 10}); len(evs) != 1 {
+			t.Errorf("%d reveals audited, want 1", len(evs))
+		}
 		// Every write is in the audit log, the member's contact details not.
 		evs, err := audit.List(ctx, db, audit.Filter{Entity: "proposal", Limit: 100})
 		must(t, err)
-		if len(evs) != len(p.Events) {
+		if len(evs) != len(p.Events)+1 { // and the one reveal
 			t.Errorf("%d audit events for %d moves", len(evs), len(p.Events))
 		}
 		for _, e := range evs {

@@ -148,7 +148,7 @@ func (s *Server) proposalNewPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) registerProposal(w http.ResponseWriter, r *http.Request) error {
 	n := proposal.New{Number: r.FormValue("number"), Kind: r.FormValue("kind"), Member: r.FormValue("member"), MemberContact: r.FormValue("member_contact"),
 		Cosigners: r.FormValue("cosigners"), Title: r.FormValue("title"), Body: r.FormValue("body"), ReceivedOn: r.FormValue("received_on")}
-	id, err := proposal.Register(r.Context(), s.db, proposalActor(r), n)
+	id, err := proposal.Register(r.Context(), s.db, s.cfg.Keys, proposalActor(r), n)
 	if err != nil {
 		if ok, rerr := s.refuse(w, r, err, "proposals.new", "proposals_new", func() (any, error) { return proposal.Kinds, nil },
 			"number", "kind", "member", "member_contact", "cosigners", "title", "body", "received_on"); ok {
@@ -193,7 +193,10 @@ type proposalData struct {
 	SendBackBy  string // the last day a unit may send it back
 	ContactBy   string // the day 办前面商 is due by
 	Pending     *proposal.Extension
-	ShowContact bool
+	ShowContact bool   // the handling units see the member's contact details, masked
+	Contact     string // masked, or revealed (person.reveal, ?reveal=1, audited)
+	CanReveal   bool
+	Revealed    bool
 	Class       string          // the class's name in the page's language
 	Figures     []report.Figure // the draft's figures, each opening its records
 	Ratings     []string
@@ -246,6 +249,13 @@ func (s *Server) proposalData(r *http.Request) (*proposalData, error) {
 		d.Pending = &e
 	}
 	d.ShowContact = pr.Can(access.ProposalHandle)
+	if d.ShowContact {
+		d.CanReveal = pr.Can(access.PersonReveal)
+		d.Revealed = d.CanReveal && r.Method == http.MethodGet && r.URL.Query().Get("reveal") == "1"
+		if d.Contact, err = proposal.MemberContact(ctx, s.db, s.cfg.Keys, p, d.Revealed); err != nil {
+			return nil, err
+		}
+	}
 	d.CanReport = pr.Can(access.CockpitView)
 	d.Ratings, d.Kinds, d.Ways = proposal.Ratings, proposal.ContactKinds, proposal.ContactWays
 	if p.ReplyBody != "" {

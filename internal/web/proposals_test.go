@@ -89,6 +89,13 @@ func TestProposalPages(t *testing.T) {
 		}
 		id := idFrom(t, resp.Header.Get("Location"), "/proposals/")
 
+		// The member's contact details: masked for the handling staff, shown in full on request (audited).
+		if _, body := office.get("/proposals/" + id); !strings.Contains(body, "139****5678") || strings.Contains(body, "13912345678") {
+			t.Error("the member's contact details are not masked")
+		}
+		if _, body := office.get("/proposals/" + id + "?reveal=1"); !strings.Contains(body, "13912345678") {
+			t.Error("a manager cannot reveal the member's contact details")
+		}
 		// 交办 to the bureau with the industry bureau as co-unit. Before, the
 		// drafter has nothing to do on it.
 		if _, body := drafter.get("/proposals/" + id); strings.Contains(body, `id="f-draft"`) {
@@ -184,7 +191,7 @@ func TestProposalPages(t *testing.T) {
 		}
 		// One assigned long ago and never answered is overdue: marked on the
 		// board and listed on the cockpit, linking to it.
-		old, err := proposal.Register(ctx, db, proposal.Actor{Name: "office"}, proposal.New{Number: "2020-7", Kind: "npc", Member: "李红梅", Title: "关于建设概念验证中心的建议", ReceivedOn: "2020-01-20"})
+		old, err := proposal.Register(ctx, db, nil, proposal.Actor{Name: "office"}, proposal.New{Number: "2020-7", Kind: "npc", Member: "李红梅", Title: "关于建设概念验证中心的建议", ReceivedOn: "2020-01-20"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -24,7 +24,7 @@ CREATE TABLE proposals (
 	number TEXT NOT NULL UNIQUE,
 	kind TEXT NOT NULL, -- cppcc (政协提案), npc (人大建议)
 	member TEXT NOT NULL,
-	member_contact TEXT NOT NULL DEFAULT '', -- never published
+	member_contact TEXT NOT NULL DEFAULT '', -- sealed (personal data); never published
 	cosigners TEXT NOT NULL DEFAULT '',
 	title TEXT NOT NULL,
 	body TEXT NOT NULL DEFAULT '',
