@@ -39,6 +39,7 @@ type proposalsData struct {
 	States   []proposal.State
 	Day      string
 	Rules    proposal.Rules // the jurisdiction's numbers, shown and (the window) set on the board
+	Year     int            // the year of the figures: the filter's, this year when it shows every year
 }
 
 func (s *Server) proposalFilter(r *http.Request) proposal.Filter {
@@ -76,6 +77,7 @@ func (s *Server) proposalsData(r *http.Request) (*proposalsData, error) {
 	if year == 0 {
 		year, _ = strconv.Atoi(f.Day[:4])
 	}
+	d.Year = year
 	if d.Units, d.Total, err = proposal.Yearly(ctx, s.db, year, f.Day); err != nil {
 		return nil, err
 	}
