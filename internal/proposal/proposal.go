@@ -211,6 +211,35 @@ type Rules struct {
 	MaxExtensionMonths int
 	RehandleMonths     int
 	Classes            []Class
+	// calendar holds the days that differ from the Monday-to-Friday week
+	// (proposal_calendar): false for a holiday, true for a weekend worked.
+	calendar map[string]bool
+}
+
+// Working reports whether day is a working day under the rules' calendar.
+func (r Rules) Working(day time.Time) bool {
+	if w, ok := r.calendar[day.Format(time.DateOnly)]; ok {
+		return w
+	}
+	wd := day.Weekday()
+	return wd != time.Saturday && wd != time.Sunday
+}
+
+// AddWorkdays is the nth working day after day under the rules' calendar
+// (public holidays off, weekends worked as the calendar says); day itself
+// when n is 0.
+func (r Rules) AddWorkdays(day string, n int) string {
+	t, err := time.Parse(time.DateOnly, day)
+	if err != nil {
+		return day
+	}
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if r.Working(t) {
+			n--
+		}
+	}
+	return t.Format(time.DateOnly)
 }
 
 // Class finds a class by key.
@@ -235,7 +264,38 @@ func GetRules(ctx context.Context, q store.Querier, jurisdiction string) (Rules,
 	if err := json.Unmarshal([]byte(classes), &r.Classes); err != nil {
 		return r, fmt.Errorf("proposal rules %q: classes: %w", jurisdiction, err)
 	}
-	return r, nil
+	rows, err := q.QueryContext(ctx, `SELECT day, working FROM proposal_calendar WHERE jurisdiction = ?`, jurisdiction)
+	if err != nil {
+		return r, fmt.Errorf("proposal calendar %q: %w", jurisdiction, err)
+	}
+	defer rows.Close()
+	r.calendar = map[string]bool{}
+	for rows.Next() {
+		var day string
+		var working bool
+		if err := rows.Scan(&day, &working); err != nil {
+			return r, err
+		}
+		r.calendar[day] = working
+	}
+	return r, rows.Err()
+}
+
+// SetCalendarDay records a day that differs from the Monday-to-Friday week
+// for a jurisdiction: a holiday (working false) or a weekend worked (true).
+func SetCalendarDay(ctx context.Context, db *store.DB, jurisdiction, day string, working bool, name string) error {
+	if err := validDay("day", day); err != nil {
+		return err
+	}
+	return db.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM proposal_calendar WHERE jurisdiction = ? AND day = ?`, jurisdiction, day); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO proposal_calendar (jurisdiction, day, working, name) VALUES (?, ?, ?, ?)`, jurisdiction, day, working, trim(name)); err != nil {
+			return fmt.Errorf("proposal calendar %s: %w", day, err)
+		}
+		return auditChange(ctx, tx, "proposal_calendar", jurisdiction+"/"+day, "set", nil, map[string]any{"working": working, "name": trim(name)})
+	})
 }
 
 // SetSendBackDays sets a jurisdiction's window for sending back (3, 5, 7
@@ -449,7 +509,7 @@ func check(p *Proposal, a Action, by Actor, rules Rules, day string) error {
 		}
 	}
 	if a == ActSendBack {
-		last := AddWorkdays(p.AssignedOn, rules.SendBackDays)
+		last := rules.AddWorkdays(p.AssignedOn, rules.SendBackDays)
 		if day > last {
 			return problem.New(problem.ErrConflict, "proposal.send_back_closed", rules.SendBackDays, last)
 		}
@@ -463,8 +523,9 @@ func Can(p *Proposal, a Action, by Actor, rules Rules, day string) bool {
 	return check(p, a, by, rules, day) == nil
 }
 
-// AddWorkdays is the nth working day (Monday to Friday) after day
-// (YYYY-MM-DD); day itself when n is 0. Public holidays are not yet kept.
+// AddWorkdays is the nth working day of the Monday-to-Friday week after day
+// (YYYY-MM-DD); day itself when n is 0. Rules.AddWorkdays also keeps the
+// jurisdiction's holidays and weekends worked: the rules decide with it.
 func AddWorkdays(day string, n int) string {
 	t, err := time.Parse(time.DateOnly, day)
 	if err != nil {

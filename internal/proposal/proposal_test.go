@@ -284,13 +284,23 @@ func TestSendBackWindow(t *testing.T) {
 			{"a co-unit within the window", 5, f.coStaff, "2025-03-10", true, Assigned},
 			{"a longer window by the city's rules", 7, f.drafter, "2025-03-18", true, SentBack},
 			{"an outside unit", 5, f.co2, "2025-03-10", false, Assigned},
+			// Over the Spring Festival: assigned Friday 2025-01-24, the Sunday
+			// 2025-01-26 is worked and 2025-01-28 to 2025-02-04 are off, so the
+			// five working days run to Friday 2025-02-07 (Monday to Friday
+			// alone they would end on 2025-01-31, a holiday).
+			{"the lead after the Spring Festival, within the window", 5, f.drafter, "2025-02-07", true, SentBack},
+			{"the lead on the Saturday worked after it, too late", 5, f.drafter, "2025-02-08", false, Assigned},
 		}
 		for i, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				must(t, SetSendBackDays(ctx, db, "default", c.window))
-				id := f.register(t, "政协-back-"+string(rune('a'+i)), "2025-03-01")
+				id := f.register(t, "政协-back-"+string(rune('a'+i)), "2025-01-20")
 				p := f.get(t, id)
-				must(t, Assign(ctx, db, f.office, id, p.Version, "2025-03-07", f.bureau, []int64{f.industry}))
+				assigned := "2025-03-07"
+				if c.day < "2025-03-01" {
+					assigned = "2025-01-24"
+				}
+				must(t, Assign(ctx, db, f.office, id, p.Version, assigned, f.bureau, []int64{f.industry}))
 				p = f.get(t, id)
 				err := SendBack(ctx, db, c.by, id, p.Version, c.day, "不属于本单位职责")
 				if (err == nil) != c.ok {

@@ -244,8 +244,8 @@ func (s *Server) proposalData(r *http.Request) (*proposalData, error) {
 	}
 	d.Overdue = p.Overdue(d.Today)
 	if p.AssignedOn != "" {
-		d.SendBackBy = proposal.AddWorkdays(p.AssignedOn, d.Rules.SendBackDays)
-		d.ContactBy = proposal.AddWorkdays(p.AssignedOn, d.Rules.ContactDays)
+		d.SendBackBy = d.Rules.AddWorkdays(p.AssignedOn, d.Rules.SendBackDays)
+		d.ContactBy = d.Rules.AddWorkdays(p.AssignedOn, d.Rules.ContactDays)
 	}
 	if e, ok := p.PendingExtension(); ok {
 		d.Pending = &e
