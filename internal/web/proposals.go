@@ -113,6 +113,20 @@ func (s *Server) setProposalRules(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
+// setProposalDay records a holiday or a weekend worked in the
+// jurisdiction's calendar of working days.
+func (s *Server) setProposalDay(w http.ResponseWriter, r *http.Request) error {
+	err := proposal.SetCalendarDay(r.Context(), s.db, "default", r.FormValue("day"), r.FormValue("working") == "1", r.FormValue("name"))
+	if err != nil {
+		if ok, rerr := s.refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "day", "name"); ok {
+			return rerr
+		}
+		return err
+	}
+	http.Redirect(w, r, "/proposals?saved=1#rules", http.StatusSeeOther)
+	return nil
+}
+
 // proposalsExport sends the board as it is filtered, as .xlsx.
 func (s *Server) proposalsExport(w http.ResponseWriter, r *http.Request) error {
 	f := s.proposalFilter(r)

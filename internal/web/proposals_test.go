@@ -215,6 +215,16 @@ func TestProposalPages(t *testing.T) {
 		if r, _ := proposal.GetRules(ctx, db, "default"); r.SendBackDays != 7 {
 			t.Errorf("window %d, want 7", r.SendBackDays)
 		}
+		// A local holiday on a Monday moves the window's end.
+		if resp, _ := office.post("/proposals/calendar", url.Values{"day": {"2031-03-03"}, "working": {"0"}, "name": {"地方假日"}}); resp.StatusCode != 303 {
+			t.Fatalf("record a holiday: %d", resp.StatusCode)
+		}
+		if resp, _ := office.post("/proposals/calendar", url.Values{"day": {"3 March"}}); resp.StatusCode != 422 {
+			t.Fatalf("a holiday that is no date: %d", resp.StatusCode)
+		}
+		if r, _ := proposal.GetRules(ctx, db, "default"); r.AddWorkdays("2031-02-28", 1) != "2031-03-04" {
+			t.Errorf("the day after Friday 2031-02-28 is %s, want Tuesday 2031-03-04", r.AddWorkdays("2031-02-28", 1))
+		}
 		// The navigation entry is live for those who need it, hidden from others.
 		for role, want := range map[access.Role]bool{access.Manager: true, access.Viewer: true, access.Org: false, access.Reviewer: false} {
 			c := e.client()
