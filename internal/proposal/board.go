@@ -33,6 +33,8 @@ type Row struct {
 	DaysLeft   int // days to the deadline on the board's day; negative when overdue
 	Handling   string
 	Result     string
+	PreContact string // the day of the first 办前面商, "" while none
+	PreLate    bool   // being handled, no 办前面商 yet, and its working days after 交办 have passed
 }
 
 // Filter narrows the board.
@@ -50,7 +52,8 @@ type Filter struct {
 func List(ctx context.Context, q store.Querier, f Filter) ([]Row, error) {
 	rows, err := q.QueryContext(ctx, `SELECT p.id, p.number, p.kind, p.member, p.title, p.state, p.round, COALESCE(u.unit_id, 0), COALESCE(o.name, ''),
 		p.assigned_on, p.due_on, p.first_due_on, p.replied_on, p.class, p.received_on, p.rating_handling, p.rating_result,
-		(SELECT count(*) FROM proposal_extensions e WHERE e.proposal_id = p.id AND e.status = 'approved')
+		(SELECT count(*) FROM proposal_extensions e WHERE e.proposal_id = p.id AND e.status = 'approved'),
+		COALESCE((SELECT min(c.day) FROM proposal_contacts c WHERE c.proposal_id = p.id AND c.kind = 'pre'), ''), p.jurisdiction
 		FROM proposals p
 		LEFT JOIN proposal_units u ON u.proposal_id = p.id AND u.role = 'lead' AND u.status <> 'sent_back'
 		LEFT JOIN organisations o ON o.id = u.unit_id
@@ -61,13 +64,18 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Row, error) {
 	defer rows.Close()
 	var out []Row
 	day, _ := time.Parse(time.DateOnly, f.Day)
+	juris := map[int64]string{}
 	for rows.Next() {
 		var r Row
-		var st, firstDue, received string
+		var st, firstDue, received, jurisdiction string
 		var ext int
 		if err := rows.Scan(&r.ID, &r.Number, &r.Kind, &r.Member, &r.Title, &st, &r.Round, &r.LeadID, &r.Lead, &r.AssignedOn, &r.DueOn, &firstDue, &r.RepliedOn,
-			&r.Class, &received, &r.Handling, &r.Result, &ext); err != nil {
+			&r.Class, &received, &r.Handling, &r.Result, &ext, &r.PreContact, &jurisdiction); err != nil {
 			return nil, err
+		}
+		if r.PreContact == "" && r.AssignedOn != "" && r.Round == 1 && (State(st) == Assigned || State(st) == Drafted) {
+			r.PreLate = true // judged below, once the rows are read: against the jurisdiction's calendar
+			juris[r.ID] = jurisdiction
 		}
 		r.State, r.Extended = State(st), ext > 0
 		r.Overdue = r.State.Open() && r.DueOn != "" && f.Day > r.DueOn
@@ -90,6 +98,23 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Row, error) {
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
+	}
+	rows.Close()
+	rulesOf := map[string]Rules{}
+	for i := range out {
+		if !out[i].PreLate {
+			continue
+		}
+		j := juris[out[i].ID]
+		rules, ok := rulesOf[j]
+		if !ok {
+			var err error
+			if rules, err = GetRules(ctx, q, j); err != nil {
+				return nil, err
+			}
+			rulesOf[j] = rules
+		}
+		out[i].PreLate = f.Day > rules.AddWorkdays(out[i].AssignedOn, rules.ContactDays)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]

@@ -446,6 +446,9 @@ func RequestExtension(ctx context.Context, db *store.DB, by Actor, id int64, ver
 		if _, ok := p.PendingExtension(); ok {
 			return "", problem.New(problem.ErrConflict, "proposal.extension_pending")
 		}
+		if day > p.DueOn {
+			return "", problem.New(problem.ErrConflict, "proposal.extension_late", p.DueOn)
+		}
 		if err := validDay("due", due); err != nil {
 			return "", err
 		}

@@ -334,6 +334,9 @@ func TestExtensionOnlyWhenApproved(t *testing.T) {
 		if err := RequestExtension(ctx, db, f.drafter, id, p.Version, "2025-05-20", "2025-09-10", "需跨年度协调"); errKey(err) != "proposal.extension_too_late" {
 			t.Fatalf("beyond six months: %v", err)
 		}
+		if err := RequestExtension(ctx, db, f.drafter, id, p.Version, "2025-06-04", "2025-07-31", "逾期后才申请"); errKey(err) != "proposal.extension_late" {
+			t.Fatalf("asked after the deadline: %v", err)
+		}
 		if err := DecideExtension(ctx, db, f.supervisor, id, p.Version, "2025-05-21", true); errKey(err) != "proposal.extension_none" {
 			t.Fatalf("approving nothing: %v", err)
 		}
@@ -343,6 +346,12 @@ func TestExtensionOnlyWhenApproved(t *testing.T) {
 			t.Fatalf("a request moved the deadline to %s", p.DueOn)
 		}
 		rows, _ := List(ctx, db, Filter{Day: "2025-06-10"})
+		if len(rows) != 1 || !rows[0].PreLate {
+			t.Fatalf("no 办前面商 within 15 working days of 2025-03-03 is marked: %+v", rows)
+		}
+		if rows, _ := List(ctx, db, Filter{Day: "2025-03-20"}); rows[0].PreLate {
+			t.Fatal("办前面商 marked late within its 15 working days")
+		}
 		if len(rows) != 1 || !rows[0].Overdue {
 			t.Fatalf("unapproved, it is overdue on 2025-06-10: %+v", rows)
 		}

@@ -208,6 +208,7 @@ type proposalData struct {
 	Overdue     bool
 	SendBackBy  string // the last day a unit may send it back
 	ContactBy   string // the day 办前面商 is due by
+	PreLate     bool   // 办前面商 not yet made and its working days passed
 	Pending     *proposal.Extension
 	ShowContact bool   // the handling units see the member's contact details, masked
 	Contact     string // masked, or revealed (person.reveal, ?reveal=1, audited)
@@ -260,6 +261,11 @@ func (s *Server) proposalData(r *http.Request) (*proposalData, error) {
 	if p.AssignedOn != "" {
 		d.SendBackBy = d.Rules.AddWorkdays(p.AssignedOn, d.Rules.SendBackDays)
 		d.ContactBy = d.Rules.AddWorkdays(p.AssignedOn, d.Rules.ContactDays)
+		pre := false
+		for _, c := range p.Contacts {
+			pre = pre || c.Kind == "pre"
+		}
+		d.PreLate = !pre && p.Round == 1 && (p.State == proposal.Assigned || p.State == proposal.Drafted) && d.Today > d.ContactBy
 	}
 	if e, ok := p.PendingExtension(); ok {
 		d.Pending = &e
