@@ -143,9 +143,41 @@ func (s *Server) proposalsExport(w http.ResponseWriter, r *http.Request) error {
 		sh.Rows = append(sh.Rows, []any{x.Number, proposal.Kinds[x.Kind].In(lang), x.Member, x.Title, x.Lead, x.State.Name().In(lang), x.AssignedOn, x.DueOn,
 			x.RepliedOn, x.Class, yesNo(x.Overdue, t), yesNo(x.Extended, t)})
 	}
+	// The second sheet: the year's figures by lead unit, as the board shows them.
+	year := f.Year
+	if year == 0 {
+		year, _ = strconv.Atoi(f.Day[:4])
+	}
+	units, total, err := proposal.Yearly(r.Context(), s.db, year, f.Day)
+	if err != nil {
+		return err
+	}
+	by := tabular.Sheet{Name: i18n.T(lang, "proposals.yearly", year), Header: []string{t("proposals.lead"), t("proposals.count"), t("proposals.replied_n")}}
+	for _, c := range total.ClassesInList {
+		by.Header = append(by.Header, c.Text().In(lang), c.Key+" %")
+	}
+	by.Header = append(by.Header, t("proposals.on_time_rate")+" %", t("proposals.handling_rate")+" %", t("proposals.result_rate")+" %", t("proposals.overdue"),
+		t("proposals.extended"), t("proposals.rehandled"))
+	rate := func(x float64) any {
+		if x < 0 {
+			return "—"
+		}
+		return x
+	}
+	for _, u := range append(units, total) {
+		name := u.Unit
+		if u.UnitID == 0 {
+			name = t("proposals.total")
+		}
+		row := []any{name, u.Count, u.Replied}
+		for _, c := range total.ClassesInList {
+			row = append(row, u.ByClass[c.Key], rate(u.ClassShare[c.Key]))
+		}
+		by.Rows = append(by.Rows, append(row, rate(u.OnTimeRate), rate(u.HandlingRate), rate(u.ResultRate), u.Overdue, u.Extended, u.Rehandled))
+	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", `attachment; filename="proposals-`+f.Day+`.xlsx"`)
-	return tabular.WriteXLSX(w, sh)
+	return tabular.WriteXLSX(w, sh, by)
 }
 
 func yesNo(b bool, t func(string) string) string {

@@ -14,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/tabular"
 	"github.com/xinzhi-platform/xinzhi/programs"
 )
 
@@ -183,8 +184,18 @@ func TestProposalPages(t *testing.T) {
 		if resp, body := leader.get("/proposals?year=" + today()[:4]); resp.StatusCode != 200 || !strings.Contains(body, "关于推动新质生产力发展的提案") || !strings.Contains(body, `id="yearly-table"`) {
 			t.Fatalf("board: %d", resp.StatusCode)
 		}
-		if resp, body := office.get("/proposals/export?year=2025"); resp.StatusCode != 200 || !strings.HasPrefix(body, "PK") {
+		year := today()[:4]
+		resp, body := office.get("/proposals/export?year=" + year)
+		if resp.StatusCode != 200 || !strings.HasPrefix(body, "PK") {
 			t.Fatalf("export: %d", resp.StatusCode)
+		}
+		board, err := tabular.ReadSheet(strings.NewReader(body), int64(len(body)), "p.xlsx", tabular.Limits{}, "提案办理")
+		if err != nil || len(board.Rows) != 1 || board.Rows[0].Cells[0] != "政协十六届三次会议第0123号" {
+			t.Fatalf("the board sheet: %+v (%v)", board, err)
+		}
+		byUnit, err := tabular.ReadSheet(strings.NewReader(body), int64(len(body)), "p.xlsx", tabular.Limits{}, year+"年度办理情况（按主办单位）")
+		if err != nil || len(byUnit.Rows) != 2 || byUnit.Rows[0].Cells[0] != "沈阳市科学技术局" || byUnit.Rows[1].Cells[0] != "合计" || byUnit.Rows[1].Cells[1] != "1" {
+			t.Fatalf("the by-unit sheet: %+v (%v)", byUnit, err)
 		}
 		if _, body := office.get("/cockpit"); strings.Contains(body, `id="overdue"`) {
 			t.Error("the cockpit lists a proposal in time as overdue")
