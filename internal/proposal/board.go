@@ -35,6 +35,7 @@ type Row struct {
 	Result     string
 	PreContact string // the day of the first 办前面商, "" while none
 	PreLate    bool   // being handled, no 办前面商 yet, and its working days after 交办 have passed
+	RatingLate bool   // replied, not rated, and the member's working days for it have passed
 }
 
 // Filter narrows the board.
@@ -77,6 +78,10 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Row, error) {
 			r.PreLate = true // judged below, once the rows are read: against the jurisdiction's calendar
 			juris[r.ID] = jurisdiction
 		}
+		if State(st) == Replied {
+			r.RatingLate = true // judged below
+			juris[r.ID] = jurisdiction
+		}
 		r.State, r.Extended = State(st), ext > 0
 		r.Overdue = r.State.Open() && r.DueOn != "" && f.Day > r.DueOn
 		if due, err := time.Parse(time.DateOnly, r.DueOn); err == nil && r.State.Open() {
@@ -102,7 +107,7 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Row, error) {
 	rows.Close()
 	rulesOf := map[string]Rules{}
 	for i := range out {
-		if !out[i].PreLate {
+		if !out[i].PreLate && !out[i].RatingLate {
 			continue
 		}
 		j := juris[out[i].ID]
@@ -114,7 +119,8 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Row, error) {
 			}
 			rulesOf[j] = rules
 		}
-		out[i].PreLate = f.Day > rules.AddWorkdays(out[i].AssignedOn, rules.ContactDays)
+		out[i].PreLate = out[i].PreLate && f.Day > rules.AddWorkdays(out[i].AssignedOn, rules.ContactDays)
+		out[i].RatingLate = out[i].RatingLate && f.Day > rules.AddWorkdays(out[i].RepliedOn, rules.FeedbackDays)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]

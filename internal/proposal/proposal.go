@@ -210,6 +210,7 @@ type Rules struct {
 	ReplyMonths        int
 	MaxExtensionMonths int
 	RehandleMonths     int
+	FeedbackDays       int // working days after the reply for the member's rating
 	Classes            []Class
 	// calendar holds the days that differ from the Monday-to-Friday week
 	// (proposal_calendar): false for a holiday, true for a weekend worked.
@@ -256,8 +257,9 @@ func (r Rules) Class(key string) (Class, bool) {
 func GetRules(ctx context.Context, q store.Querier, jurisdiction string) (Rules, error) {
 	r := Rules{Jurisdiction: jurisdiction}
 	var classes string
-	err := q.QueryRowContext(ctx, `SELECT send_back_days, contact_days, reply_months, max_extension_months, rehandle_months, classes FROM proposal_rules WHERE jurisdiction = ?`, jurisdiction).
-		Scan(&r.SendBackDays, &r.ContactDays, &r.ReplyMonths, &r.MaxExtensionMonths, &r.RehandleMonths, &classes)
+	err := q.QueryRowContext(ctx, `SELECT send_back_days, contact_days, reply_months, max_extension_months, rehandle_months, feedback_days, classes
+		FROM proposal_rules WHERE jurisdiction = ?`, jurisdiction).
+		Scan(&r.SendBackDays, &r.ContactDays, &r.ReplyMonths, &r.MaxExtensionMonths, &r.RehandleMonths, &r.FeedbackDays, &classes)
 	if err != nil {
 		return r, fmt.Errorf("proposal rules %q: %w", jurisdiction, err)
 	}

@@ -176,6 +176,13 @@ func TestFlow(t *testing.T) {
 		if p.State != Replied || p.ReportID != rid || p.FirstRepliedOn != "2025-04-10" || p.SignedByName != "leader" {
 			t.Fatalf("replied: %+v", p)
 		}
+		// The member has 15 working days to rate it; past them the reply is marked.
+		if rows, _ := List(ctx, db, Filter{Day: "2025-04-30"}); rows[0].RatingLate {
+			t.Error("a reply marked unrated within its 15 working days")
+		}
+		if rows, _ := List(ctx, db, Filter{Day: "2025-05-06"}); !rows[0].RatingLate {
+			t.Error("a reply unrated past 15 working days is not marked")
+		}
 		must(t, Rate(ctx, db, f.office, id, p.Version, "2025-04-20", "satisfied", "mostly", ""))
 		p = f.get(t, id)
 		if p.State != Closed || len(p.Ratings) != 1 || len(p.Contacts) != 1 {

@@ -241,6 +241,7 @@ type proposalData struct {
 	SendBackBy  string // the last day a unit may send it back
 	ContactBy   string // the day 办前面商 is due by
 	PreLate     bool   // 办前面商 not yet made and its working days passed
+	RateBy      string // replied: the last day of the member's window to rate it
 	Pending     *proposal.Extension
 	ShowContact bool   // the handling units see the member's contact details, masked
 	Contact     string // masked, or revealed (person.reveal, ?reveal=1, audited)
@@ -298,6 +299,9 @@ func (s *Server) proposalData(r *http.Request) (*proposalData, error) {
 			pre = pre || c.Kind == "pre"
 		}
 		d.PreLate = !pre && p.Round == 1 && (p.State == proposal.Assigned || p.State == proposal.Drafted) && d.Today > d.ContactBy
+	}
+	if p.State == proposal.Replied {
+		d.RateBy = d.Rules.AddWorkdays(p.RepliedOn, d.Rules.FeedbackDays)
 	}
 	if e, ok := p.PendingExtension(); ok {
 		d.Pending = &e
