@@ -26,7 +26,7 @@ const (
 	Reviewer Role = "reviewer" // 评审专家
 	Org      Role = "org"      // 单位用户, bound to one organisation
 	Finance  Role = "finance"  // 金融机构用户, bound to one institution
-	Viewer   Role = "viewer"   // 只读 (leaders, statisticians)
+	Viewer   Role = "viewer"   // 只读 (leaders, statisticians); a leader also signs (签发) proposal replies
 )
 
 // Roles lists every role in display order.
@@ -86,6 +86,15 @@ const (
 	ProductPublish Permission = "product.publish" // publish financial products (own institution only, for finance users)
 	SolutionList   Permission = "solution.list"   // list 小快轻准 solutions (own organisation only, for organisation users)
 	OrgLookup      Permission = "org.lookup"      // find an organisation by name or credit code to name it in a form (names, districts and codes only)
+
+	// Proposal handling (提案办理). Who within a permission may act on one
+	// proposal (staff of its lead unit or a co-unit; a supervisor or
+	// signer other than the drafter) is decided by package proposal.
+	ProposalView      Permission = "proposal.view"      // the deadline board, proposals and their flow, yearly figures
+	ProposalAssign    Permission = "proposal.assign"    // register, assign (交办) and record the member's ratings: the assigning office
+	ProposalHandle    Permission = "proposal.handle"    // a unit's work: send back, contacts, draft, countersign (会签), extension requests, issue
+	ProposalSupervise Permission = "proposal.supervise" // 督办: review and change the class, return a draft, decide extensions
+	ProposalSign      Permission = "proposal.sign"      // 签发: a leader signs the reply
 )
 
 // grants is the catalogue: what each role may do.
@@ -93,11 +102,12 @@ var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView, OrgLookup},
 	SecAdmin: {UserView, TokenManage, SessionAdmin, OrgLookup},
 	Auditor:  {AuditRead, AuditExport},
-	Manager:  {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish, SolutionList, OrgLookup},
+	Manager: {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish, SolutionList, OrgLookup,
+		ProposalView, ProposalAssign, ProposalHandle, ProposalSupervise},
 	Reviewer: {OrgOwnView, ReviewDo},
 	Org:      {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, SolutionList, OrgLookup},
 	Finance:  {OrgOwnView, OrgOwnEdit, PersonView, ProgramView, ProjectApply, ProductPublish, OrgLookup},
-	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView, ProgramView, OrgLookup},
+	Viewer:   {CockpitView, RegistryView, OrgOwnView, PersonView, ProgramView, OrgLookup, ProposalView, ProposalSign},
 }
 
 // Permissions lists every permission in the catalogue, sorted, including the

@@ -66,3 +66,32 @@ func TestOrgScope(t *testing.T) {
 		}
 	}
 }
+
+// TestProposalRoles: managers register, handle and supervise proposals but
+// do not sign; leaders (viewers) sign and read but do nothing else with
+// them; bound roles and experts do not see them.
+func TestProposalRoles(t *testing.T) {
+	cases := []struct {
+		role Role
+		can  []Permission
+		not  []Permission
+	}{
+		{Manager, []Permission{ProposalView, ProposalAssign, ProposalHandle, ProposalSupervise}, []Permission{ProposalSign}},
+		{Viewer, []Permission{ProposalView, ProposalSign}, []Permission{ProposalAssign, ProposalHandle, ProposalSupervise}},
+		{Org, nil, []Permission{ProposalView, ProposalHandle, ProposalSign}},
+		{Reviewer, nil, []Permission{ProposalView}},
+		{SysAdmin, nil, []Permission{ProposalView, ProposalSign}},
+	}
+	for _, c := range cases {
+		for _, p := range c.can {
+			if !RoleGrants(c.role, p) {
+				t.Errorf("%s lacks %s", c.role, p)
+			}
+		}
+		for _, p := range c.not {
+			if RoleGrants(c.role, p) {
+				t.Errorf("%s holds %s", c.role, p)
+			}
+		}
+	}
+}

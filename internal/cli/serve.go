@@ -23,6 +23,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/mail"
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/proposal"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
@@ -219,7 +220,8 @@ func deliverNotices(ctx context.Context, db *store.DB, relay mail.Config, baseUR
 	}
 }
 
-// remindReturns tells units of returns coming due or overdue, on start and
+// remindReturns tells units of returns coming due or overdue, and lead
+// units of proposals coming due or overdue, on start and
 // every hour until ctx ends (each reminder once). A server with a fixed
 // as-of date (the demo) judges due days against that date.
 func remindReturns(ctx context.Context, db *store.DB, asOf time.Time, log *slog.Logger) {
@@ -231,6 +233,11 @@ func remindReturns(ctx context.Context, db *store.DB, asOf time.Time, log *slog.
 			log.Warn("return reminders", "err", err, "sent", n)
 		} else if n > 0 {
 			log.Info("return reminders", "sent", n)
+		}
+		if n, err := proposal.Remind(ctx, db, day.Format(time.DateOnly)); err != nil {
+			log.Warn("proposal reminders", "err", err, "sent", n)
+		} else if n > 0 {
+			log.Info("proposal reminders", "sent", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -122,6 +122,11 @@ func Load(ctx context.Context, db *store.DB, opt Options) (Summary, error) {
 		g.done = steps * (g.copy + 1)
 		g.sme, g.solvedSoFar = nil, 0
 	}
+	// Proposal handling last, once every record is in: the seed letter's
+	// reply is the letter rendered over them.
+	if err := g.proposals(); err != nil {
+		return g.sum, fmt.Errorf("demo city: proposals: %w", err)
+	}
 	if err := db.Analyze(ctx); err != nil { // the planner's statistics after a bulk load
 		return g.sum, err
 	}

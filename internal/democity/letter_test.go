@@ -100,6 +100,7 @@ func TestDemoCity(t *testing.T) {
 		t.Run("experts", func(t *testing.T) { checkExperts(t, db) })
 		t.Run("disciplines", func(t *testing.T) { checkDisciplines(t, db) })
 		t.Run("money", func(t *testing.T) { checkMoney(t, db) })
+		t.Run("proposals", func(t *testing.T) { checkProposals(t, db) })
 		t.Run("challenges", func(t *testing.T) { checkChallenges(t, db) })
 		t.Run("finance", func(t *testing.T) { checkFinance(t, db) })
 		t.Run("names", func(t *testing.T) { checkNames(t, db) })

@@ -59,6 +59,13 @@ func SetUp(ctx context.Context, db *store.DB, a *auth.Service) ([]Account, error
 		}
 		orgs[o.role] = got.ID
 	}
+	// The demo manager is staff of the bureau: it drafts the replies to the
+	// proposals the bureau leads (proposal handling reads the account's unit).
+	if bureau, err := registry.ByName(ctx, db, "沈阳市科学技术局"); err == nil {
+		orgs[access.Manager] = bureau.ID
+	} else if !errors.Is(err, problem.ErrNotFound) {
+		return nil, err
+	}
 	if err := openDemoCalls(ctx, db); err != nil {
 		return nil, err
 	}

@@ -92,6 +92,8 @@ func (n Notice) Link() string {
 		return fmt.Sprintf("/projects/%d", n.ProjectID)
 	case n.Kind == "call_opened":
 		return "/programs"
+	case (n.Kind == "proposal_due" || n.Kind == "proposal_overdue") && len(n.Args) > 2:
+		return fmt.Sprintf("/proposals/%v", n.Args[2]) // a proposal's reminder names it third
 	}
 	return ""
 }

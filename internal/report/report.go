@@ -338,25 +338,30 @@ func Issue(ctx context.Context, db *store.DB, set *metric.Set, tpl Template, asO
 	if err != nil {
 		return rep, err
 	}
+	err = db.InTx(ctx, func(tx *store.Tx) error { return Freeze(ctx, tx, &rep) })
+	return rep, err
+}
+
+// Freeze stores a rendered report as issued, in tx, giving it its id and
+// issue stamp: for a caller that issues a report as one step of its own
+// write (a proposal's reply, frozen as it was signed).
+func Freeze(ctx context.Context, tx *store.Tx, rep *Issued) error {
 	id := make([]byte, 8)
 	if _, err := rand.Read(id); err != nil {
-		return rep, err
+		return err
 	}
 	rep.ID = hex.EncodeToString(id)
 	rep.IssuedAt = store.Now().Format(time.RFC3339)
 	rep.IssuedBy = audit.ActorFrom(ctx).Name
 	figs, err := json.Marshal(rep.Figures)
 	if err != nil {
-		return rep, err
+		return err
 	}
-	err = db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reports (id, template, title, as_of, issued_at, issued_by, figures, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			rep.ID, rep.Template, rep.Title, rep.AsOf, rep.IssuedAt, rep.IssuedBy, string(figs), rep.Body); err != nil {
-			return fmt.Errorf("store report: %w", err)
-		}
-		return audit.Append(ctx, tx, audit.Change{Entity: "report", EntityID: rep.ID, Action: "issue", After: map[string]any{"template": rep.Template, "as_of": rep.AsOf, "figures": len(rep.Figures)}})
-	})
-	return rep, err
+	if _, err := tx.ExecContext(ctx, `INSERT INTO reports (id, template, title, as_of, issued_at, issued_by, figures, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		rep.ID, rep.Template, rep.Title, rep.AsOf, rep.IssuedAt, rep.IssuedBy, string(figs), rep.Body); err != nil {
+		return fmt.Errorf("store report: %w", err)
+	}
+	return audit.Append(ctx, tx, audit.Change{Entity: "report", EntityID: rep.ID, Action: "issue", After: map[string]any{"template": rep.Template, "as_of": rep.AsOf, "figures": len(rep.Figures)}})
 }
 
 // Get reopens an issued report as it was issued.

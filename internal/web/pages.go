@@ -9,8 +9,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
-	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/proposal"
 
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
@@ -27,30 +28,23 @@ type cockpitData struct {
 
 // overdueRow is a proposal past its reply date and not yet replied to.
 type overdueRow struct {
-	program.ProjectRow
-	Due string
+	ID    int64
+	Title string
+	Lead  string
+	State i18n.Text
+	Due   string
 }
 
-// overdueProposals lists proposals (proposal_reply) whose due_on has passed
-// while they are still before the reply: they stand out on the cockpit.
+// overdueProposals lists proposals (package proposal) whose deadline has
+// passed while they await their reply: they stand out on the cockpit.
 func (s *Server) overdueProposals(r *http.Request) ([]overdueRow, error) {
-	rows, err := program.Projects(r.Context(), s.db, program.ProjectFilter{Program: "proposal_reply", Limit: 5000})
+	rows, err := proposal.List(r.Context(), s.db, proposal.Filter{Overdue: true, Day: today(r.Context())})
 	if err != nil {
 		return nil, err
 	}
 	var out []overdueRow
-	now := today(r.Context())
-	for _, row := range rows {
-		if row.Stage == "replied" || row.Stage == "closed" {
-			continue
-		}
-		p, err := program.GetProject(r.Context(), s.db, row.ID)
-		if err != nil {
-			return nil, err
-		}
-		if due, _ := p.Data["due_on"].(string); due != "" && due < now {
-			out = append(out, overdueRow{ProjectRow: row, Due: due})
-		}
+	for _, x := range rows {
+		out = append(out, overdueRow{ID: x.ID, Title: x.Title, Lead: x.Lead, State: x.State.Name(), Due: x.DueOn})
 	}
 	return out, nil
 }

@@ -62,7 +62,7 @@ var areas = []struct {
 	{"nav.reports", "/reports", access.CockpitView},
 	{"nav.indicators", "/indicators", access.CockpitView},
 	{"nav.open_data", "/open-data", access.SignedIn},
-	{"nav.proposals", "", access.CockpitView},
+	{"nav.proposals", "/proposals", access.ProposalView},
 	{"nav.catalogues", "/admin/catalogues", access.CatalogueEdit},
 	{"nav.users", "/admin/users", access.UserView},
 	{"nav.tokens", "/admin/tokens", access.TokenManage},
