@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 
@@ -162,17 +163,46 @@ func (c Catalogue) ItemsOf(class string) []Item {
 	return out
 }
 
+// keyRE is a catalogue version's key: lower-case letters, digits and
+// dashes (it goes into links: ?version=xingshen-2022).
+var keyRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
+
+// divisionRE is a division code (GB/T 2260): six digits.
+var divisionRE = regexp.MustCompile(`^[1-9][0-9]{5}$`)
+
+// Covers reports whether a catalogue of jurisdiction j applies to a record
+// of jurisdiction d (division codes): a province's (210000) covers its
+// cities and districts, a city's (210100) its districts (2101xx), a
+// district's itself. An empty jurisdiction on either side is not known and
+// does not refuse.
+func Covers(j, d string) bool {
+	switch {
+	case j == "" || d == "" || len(j) != 6 || len(d) != 6:
+		return true
+	case strings.HasSuffix(j, "0000"):
+		return j[:2] == d[:2]
+	case strings.HasSuffix(j, "00"):
+		return j[:4] == d[:4]
+	}
+	return j == d
+}
+
 // check says what is wrong with a catalogue version before it is written.
 func (c Catalogue) check() error {
 	var ps problem.List
 	if strings.TrimSpace(c.Key) == "" {
 		ps = append(ps, problem.Invalid("key", "talent.catalogue.key_required"))
+	} else if !keyRE.MatchString(c.Key) {
+		ps = append(ps, problem.Invalid("key", "talent.catalogue.bad_key", c.Key))
 	}
 	if strings.TrimSpace(c.Name.ZH) == "" {
 		ps = append(ps, problem.Invalid("name", "talent.catalogue.name_required"))
 	}
 	if strings.TrimSpace(c.Version.ZH) == "" {
 		ps = append(ps, problem.Invalid("version", "talent.catalogue.version_required"))
+	}
+	if c.Jurisdiction != "" && !divisionRE.MatchString(c.Jurisdiction) {
+		ps = append(ps, problem.Invalid("jurisdiction", "talent.catalogue.bad_jurisdiction", c.Jurisdiction))
 	}
 	if c.EffectiveFrom != "" {
 		if _, err := time.Parse(time.DateOnly, c.EffectiveFrom); err != nil {
@@ -248,8 +278,10 @@ type Rest struct {
 
 // RestOn records the catalogue item each certification rests on, audited
 // (a record already resting on an item moves to the new one). A record
-// that is not a talent certification, or an item that does not exist, is
-// refused and nothing is written.
+// that is not a talent certification, an item that does not exist, or an
+// item of a catalogue of another jurisdiction than the record's (Covers;
+// the record's is its organisation's district, else that of the catalogue
+// it rests on now) is refused and nothing is written.
 func RestOn(ctx context.Context, tx *store.Tx, rs []Rest) error {
 	now, by := store.Now(), audit.ActorFrom(ctx).Name
 	changes := make([]audit.Change, 0, len(rs))
@@ -262,13 +294,20 @@ func RestOn(ctx context.Context, tx *store.Tx, rs []Rest) error {
 		if err != nil {
 			return fmt.Errorf("talent: record %d: %w", r.ProjectID, err)
 		}
-		var code string
-		err = tx.QueryRowContext(ctx, `SELECT code FROM talent_catalogue_items WHERE id = ?`, r.ItemID).Scan(&code)
+		var code, juris string
+		err = tx.QueryRowContext(ctx, `SELECT i.code, c.jurisdiction FROM talent_catalogue_items i JOIN talent_catalogues c ON c.id = i.catalogue_id WHERE i.id = ?`, r.ItemID).Scan(&code, &juris)
 		if errors.Is(err, sql.ErrNoRows) {
 			return problem.New(problem.ErrInvalid, "talent.catalogue.unknown_item", r.ItemID)
 		}
 		if err != nil {
 			return fmt.Errorf("talent: item %d: %w", r.ItemID, err)
+		}
+		own, err := RecordJurisdiction(ctx, tx, r.ProjectID)
+		if err != nil {
+			return err
+		}
+		if !Covers(juris, own) {
+			return problem.New(problem.ErrInvalid, "talent.catalogue.other_jurisdiction", code, juris, r.ProjectID, own)
 		}
 		var before sql.NullInt64
 		err = tx.QueryRowContext(ctx, `SELECT item_id FROM talent_recognitions WHERE project_id = ?`, r.ProjectID).Scan(&before)
@@ -290,6 +329,26 @@ func RestOn(ctx context.Context, tx *store.Tx, rs []Rest) error {
 		changes = append(changes, c)
 	}
 	return audit.AppendBatch(ctx, tx, changes)
+}
+
+// RecordJurisdiction is the division a certification record belongs to:
+// its organisation's district, else the jurisdiction of the catalogue it
+// rests on now; "" when neither is known.
+func RecordJurisdiction(ctx context.Context, q store.Querier, project int64) (string, error) {
+	var district, current sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT o.district, (SELECT c.jurisdiction FROM talent_recognitions r JOIN talent_catalogue_items i ON i.id = r.item_id
+		JOIN talent_catalogues c ON c.id = i.catalogue_id WHERE r.project_id = p.id)
+		FROM projects p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ?`, project).Scan(&district, &current)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("talent: record %d jurisdiction: %w", project, err)
+	}
+	if divisionRE.MatchString(district.String) {
+		return district.String, nil
+	}
+	return current.String, nil
 }
 
 // bases reads what each certification rests on, by record.
@@ -315,6 +374,26 @@ func bases(ctx context.Context, q store.Querier, person int64) (map[int64]Basis,
 			return nil, fmt.Errorf("talent: certification bases: %w", err)
 		}
 		out[id] = b
+	}
+	return out, rows.Err()
+}
+
+// Resting counts the certifications resting on each catalogue item, by
+// item.
+func Resting(ctx context.Context, q store.Querier) (map[int64]int, error) {
+	rows, err := q.QueryContext(ctx, `SELECT item_id, count(*) FROM talent_recognitions GROUP BY item_id`)
+	if err != nil {
+		return nil, fmt.Errorf("talent: certifications by item: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("talent: certifications by item: %w", err)
+		}
+		out[id] = n
 	}
 	return out, rows.Err()
 }

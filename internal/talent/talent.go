@@ -1,8 +1,9 @@
 // Package talent reads the talent area (人才) out of the records of its
 // programs: talent certification (人才自主认定), talent services, PhD
 // start-ups, transplanted teams (带土移植) and young scholar
-// recommendations, and the half-year talent-work returns. It owns its SQL
-// and writes nothing.
+// recommendations, and the half-year talent-work returns. It owns its SQL;
+// it writes only the talent catalogue (catalogue.go, sheet.go) and the item
+// each certification rests on.
 package talent
 
 import (

@@ -15,6 +15,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
+	"github.com/xinzhi-platform/xinzhi/internal/web/talentweb"
 )
 
 // area is what an area package exports: its routes, its templates parsed
@@ -61,5 +62,6 @@ var areaPackages = []area{
 	integrityweb.Routes,
 	expertsweb.Routes,
 	chainsweb.Routes,
+	talentweb.Routes,
 	adminweb.Routes,
 }

@@ -21,7 +21,8 @@ import (
 // TestBrowserTalent: a leader opens the talent area from the navigation in
 // Chinese, follows the services-done figure to its list (three records),
 // switches to English and finds the page and the list in English, and a
-// person's certification with its catalogue class, item and version.
+// person's certification with its catalogue class, item and version, and
+// opens the catalogue it rests on.
 func TestBrowserTalent(t *testing.T) {
 	exe := browserExecutable(t)
 	db := storetest.Open(t, store.SQLite)
@@ -78,6 +79,13 @@ func TestBrowserTalent(t *testing.T) {
 	basis, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.ID("current-category")))
 	if err != nil || !strings.Contains(basis, "Class C Leading talent") || !strings.Contains(basis, "Xingshen Talent Plan 2022 edition · item C3") {
 		t.Errorf("the current certification reads %q (%v), want its class, item and version", basis, err)
+	}
+	// The catalogue the certification rests on, in both languages.
+	b.click("#catalogues-link")
+	b.expectPage("/talent/catalogues", "Talent catalogues", "en")
+	item, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`tr[data-item="xingshen-2022/C3"]`)))
+	if err != nil || !strings.Contains(item, "Provincial distinguished young scholar") || !strings.Contains(item, "省级杰出青年科学基金获得者") {
+		t.Errorf("the catalogue's C3 row reads %q (%v), want it in Chinese and English", item, err)
 	}
 	b.expectNoProblems()
 }

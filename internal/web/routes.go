@@ -65,9 +65,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/admin/catalogues", perm: access.CatalogueEdit, h: s.cataloguePage, summary: "tags and clusters"},
 		{method: "POST", pattern: "/admin/catalogues/{table}", perm: access.CatalogueEdit, h: s.catalogueSave, summary: "add or rename a tag or cluster"},
 		{method: "GET", pattern: "/people", perm: access.PersonView, h: s.peoplePage, summary: "people (personal data masked)"},
-		{method: "GET", pattern: "/talent", perm: access.CockpitView, h: s.talentPage, summary: "talent: certification, services, PhD start-ups, transplanted teams, titles and graduates staying, each figure opening its list"},
-		{method: "GET", pattern: "/talent/list", perm: access.CockpitView, h: s.talentListPage, summary: "the records or people behind a talent figure (?kind=&stage=&category=&state=&title=)"},
-		{method: "GET", pattern: "/talent/people/{id}", perm: access.CockpitView, h: s.talentPersonPage, summary: "a person with a talent role: certification, services, start-up, team, programs (personal data masked; ?reveal=1 audited)"},
 		// Open cooperation (开放合作): leaders and managers, as the talent area.
 		{method: "GET", pattern: "/cooperation", perm: access.CockpitView, h: s.cooperationPage, summary: "open cooperation: agreements, joint labs, the enclave centre's residents, events, the investment funnel by district, the ranking's history; each figure opens its records"},
 		{method: "GET", pattern: "/cooperation/list", perm: access.CockpitView, h: s.cooperationListPage, summary: "the records behind an open-cooperation figure (?kind=&scope=&state=&district=&series=&reached=&stage=)"},

@@ -108,7 +108,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage, FormOrg: s.formOrg,
+	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, Keys: cfg.Keys, NewPage: s.newPage, FormOrg: s.formOrg,
 		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool}}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -77,6 +78,7 @@ type Site struct {
 	AsOf  time.Time // figures are as of this day unless a page asks otherwise; zero: today
 	Files program.Files
 	Pools Pools
+	Keys  *seal.Keyring // seals personal data; nil: people pages refuse
 	// NewPage fills the common parts of a page for r: language, principal,
 	// navigation, CSRF token, notices (package web).
 	NewPage func(w http.ResponseWriter, r *http.Request, title string, data any) *Page
