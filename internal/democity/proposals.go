@@ -77,6 +77,10 @@ func (g *gen) writeProposals() error {
 			return fmt.Errorf("proposal unit %s: %w", name, err)
 		}
 		units = append(units, unitStaff{id: o.ID, name: name, drafter: proposal.Actor{Name: fmt.Sprintf("演示·承办人%d", i+1), UnitID: o.ID}})
+		// Each unit's code (机关代字), which its reply letters' numbers begin with.
+		if err := proposal.SetUnitCode(ctx, db, o.ID, []string{"沈科", "沈工信", "沈教", "沈人社", "沈发改", "沈财"}[i]); err != nil {
+			return err
+		}
 	}
 	office := proposal.Actor{Name: "演示·市政府督查室"}
 	supervisor := proposal.Actor{Name: "演示·督办专员"}

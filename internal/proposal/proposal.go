@@ -329,6 +329,7 @@ type Unit struct {
 	Day        string
 	By         string
 	Note       string
+	Code       string // the unit's code before its document numbers (Units only)
 }
 
 // Contact is one entry of the contact log.
@@ -655,7 +656,8 @@ func Get(ctx context.Context, q store.Querier, id int64) (*Proposal, error) {
 // Units lists the organisations that may handle proposals: the registry's
 // government bodies.
 func Units(ctx context.Context, q store.Querier) ([]Unit, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, name FROM organisations WHERE kind = 'government' ORDER BY name, id`)
+	rows, err := q.QueryContext(ctx, `SELECT o.id, o.name, COALESCE(c.code, '') FROM organisations o
+		LEFT JOIN proposal_unit_codes c ON c.unit_id = o.id WHERE o.kind = 'government' ORDER BY o.name, o.id`)
 	if err != nil {
 		return nil, fmt.Errorf("proposal units: %w", err)
 	}
@@ -663,7 +665,7 @@ func Units(ctx context.Context, q store.Querier) ([]Unit, error) {
 	var out []Unit
 	for rows.Next() {
 		var u Unit
-		if err := rows.Scan(&u.UnitID, &u.Name); err != nil {
+		if err := rows.Scan(&u.UnitID, &u.Name, &u.Code); err != nil {
 			return nil, err
 		}
 		out = append(out, u)

@@ -127,6 +127,20 @@ func (s *Server) setProposalDay(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// setUnitCode enters the code a handling unit puts before its document
+// numbers (机关代字), which a reply letter's 发文字号 begins with.
+func (s *Server) setUnitCode(w http.ResponseWriter, r *http.Request) error {
+	unit, _ := strconv.ParseInt(r.FormValue("unit"), 10, 64)
+	if err := proposal.SetUnitCode(r.Context(), s.db, unit, r.FormValue("code")); err != nil {
+		if ok, rerr := s.refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "code"); ok {
+			return rerr
+		}
+		return err
+	}
+	http.Redirect(w, r, "/proposals?saved=1#rules", http.StatusSeeOther)
+	return nil
+}
+
 // proposalsExport sends the board as it is filtered, as .xlsx.
 func (s *Server) proposalsExport(w http.ResponseWriter, r *http.Request) error {
 	f := s.proposalFilter(r)
@@ -481,8 +495,18 @@ func (s *Server) replyDOCX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	p, err := proposal.Get(r.Context(), s.db, d.ID)
+	if err != nil {
+		return err
+	}
+	h, err := proposal.LetterheadOf(r.Context(), s.db, p)
+	if err != nil {
+		return err
+	}
+	rep := d.Report
+	rep.Unit, rep.DocNumber, rep.Contact, rep.Date = h.Unit, h.DocNumber, h.Contact, h.Date
 	var b bytes.Buffer
-	if err := report.DOCX(&b, d.Report); err != nil {
+	if err := report.DOCX(&b, rep); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

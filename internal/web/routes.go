@@ -99,6 +99,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/proposals/export", perm: access.ProposalView, h: s.proposalsExport, summary: "the board as filtered, as .xlsx"},
 		{method: "POST", pattern: "/proposals/rules", perm: access.ProposalAssign, h: s.setProposalRules, summary: "set the jurisdiction's window for sending a proposal back (working days)"},
 		{method: "POST", pattern: "/proposals/calendar", perm: access.ProposalAssign, h: s.setProposalDay, summary: "record a public holiday or a weekend worked in the calendar of working days"},
+		{method: "POST", pattern: "/proposals/unit-codes", perm: access.ProposalAssign, h: s.setUnitCode, summary: "enter a handling unit's code (机关代字) that its replies' document numbers begin with"},
 		{method: "GET", pattern: "/proposals/new", perm: access.ProposalAssign, h: s.proposalNewPage, summary: "register a proposal: form"},
 		{method: "POST", pattern: "/proposals", perm: access.ProposalAssign, h: s.registerProposal, summary: "register a proposal (member, title, text, co-signers, received date)"},
 		{method: "GET", pattern: "/proposals/{id}", perm: access.ProposalView, h: s.proposalPage, summary: "a proposal with its whole flow and the moves the caller may make"},
