@@ -1,0 +1,323 @@
+package cli
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+)
+
+const filedTemplate = `key: t_filed
+name: 带附件的项目
+version: 1
+form:
+  - {key: title, label: 名称, type: text, required: true}
+  - {key: plan, label: 方案, type: file, required: true}
+stages:
+  - {key: draft, name: 草稿, initial: true}
+  - {key: submitted, name: 已提交}
+  - {key: done, name: 完成, terminal: true}
+transitions:
+  - {key: submit, name: 提交, from: draft, to: submitted, by: [owner]}
+  - {key: finish, name: 完成, from: submitted, to: done, by: ["role:manager"]}
+`
+
+var planPDF = []byte("%PDF-1.4\n% 实施方案 a plan\n%%EOF\n")
+
+// smallWorld writes a record with an attachment and a person with sealed
+// personal data into the data directory, and returns the ids.
+func smallWorld(t *testing.T, data string) (projectID, personID int64) {
+	t.Helper()
+	if code, out, errOut := runCLI(t, "", "migrate", "up", "--data="+data); code != 0 {
+		t.Fatalf("migrate: %s %s", out, errOut)
+	}
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(data, "xinzhi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	keys, err := seal.KeyringFromEnv(func(string) string { return "" }, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := program.Publish(ctx, db, []byte(filedTemplate))
+	if err != nil {
+		t.Fatal(err)
+	}
+	call, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "filed-1", Name: "批次", Opens: "2020-01-01", Closes: "2099-01-01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, err := registry.Create(ctx, db, registry.Organisation{Name: "申报企业", Kind: "enterprise"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	applicant := access.Principal{UserID: 50, Name: "applicant", Roles: []access.Role{access.Org}, OrgID: org.ID}
+	p, err := program.Apply(ctx, db, program.Files{Dir: filepath.Join(data, "attachments")}, applicant, call.ID,
+		map[string]any{"title": "带附件的项目"}, []program.Upload{{Field: "plan", Name: "方案.pdf", Body: bytes.NewReader(planPDF)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(ctx, func(tx *store.Tx) error {
+		pp, _, err := registry.UpsertPerson(ctx, tx, keys, registry.Person{Name: "李四", IDNumber: "11010519491231002X", Phone: "13800138000"})
+		personID = pp.ID
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.ID, personID
+}
+
+// openWorld opens a restored data directory through the package API: the
+// record's file, and the person's sealed ID number with the given key.
+func openWorld(t *testing.T, data string, keys *seal.Keyring, projectID, personID int64) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, "sqlite:"+filepath.Join(data, "xinzhi.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	as, err := program.Attachments(ctx, db, projectID)
+	if err != nil || len(as) != 1 {
+		t.Fatalf("restored record's attachments: %v %v", as, err)
+	}
+	f, err := program.Files{Dir: filepath.Join(data, "attachments")}.Open(as[0])
+	if err != nil {
+		t.Fatalf("restored record's file: %v", err)
+	}
+	body, _ := io.ReadAll(f)
+	f.Close()
+	if !bytes.Equal(body, planPDF) {
+		t.Fatalf("restored file differs: %q", body)
+	}
+	p, err := registry.PersonByIDNumber(ctx, db, keys, "11010519491231002X")
+	if err != nil || p.ID != personID || p.IDNumber != "11010519491231002X" || p.Phone != "13800138000" {
+		t.Fatalf("restored person: %+v %v", p, err)
+	}
+}
+
+func TestBackupRestoreRoundTrip(t *testing.T) {
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	projectID, personID := smallWorld(t, data)
+	keys, err := seal.LoadKeyring(filepath.Join(data, "keys.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Without the key (the default): the archive holds the database and
+	// the file, not the keyring.
+	archive := filepath.Join(root, "backup.tar")
+	code, out, errOut := runCLI(t, "", "backup", "--data="+data, archive)
+	if code != 0 || !strings.Contains(out, "1 attachments") || !strings.Contains(out, "NOT in it") {
+		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	}
+	if names := tarNames(t, archive); names[len(names)-1] != "MANIFEST.json" || contains(names, "keys.txt") || !contains(names, "xinzhi.db") {
+		t.Fatalf("archive entries: %v", names)
+	}
+	restored := filepath.Join(root, "restored")
+	if code, out, errOut := runCLI(t, "", "restore", "--data="+restored, archive); code != 0 || !strings.Contains(out, "no keyring") {
+		t.Fatalf("restore: %d %s %s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(restored, "keys.txt")); err == nil {
+		t.Fatal("a keyring was restored from an archive without one")
+	}
+	openWorld(t, restored, keys, projectID, personID) // the key kept apart opens the sealed data
+
+	// Another key cannot open it: the archive alone reveals nothing.
+	other, _ := seal.NewKeyLine("other")
+	otherKeys, _ := seal.ParseKeyring(other)
+	db, _ := store.Open(context.Background(), "sqlite:"+filepath.Join(restored, "xinzhi.db"))
+	if p, err := registry.PersonByID(context.Background(), db, otherKeys, personID); err == nil {
+		t.Errorf("the sealed personal data opened without its key: %+v", p)
+	}
+	db.Close()
+
+	// With the key, when asked.
+	withKey := filepath.Join(root, "with-key.tar")
+	if code, out, errOut := runCLI(t, "", "backup", "--data="+data, "--include-key", withKey); code != 0 || !strings.Contains(out, "with the personal-data keyring") {
+		t.Fatalf("backup --include-key: %d %s %s", code, out, errOut)
+	}
+	restored2 := filepath.Join(root, "restored2")
+	if code, out, errOut := runCLI(t, "", "restore", "--data="+restored2, withKey); code != 0 {
+		t.Fatalf("restore with key: %d %s %s", code, out, errOut)
+	}
+	keys2, err := seal.LoadKeyring(filepath.Join(restored2, "keys.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	openWorld(t, restored2, keys2, projectID, personID)
+
+	// A second backup to the same name is refused.
+	if code, _, errOut := runCLI(t, "", "backup", "--data="+data, archive); code == 0 || !strings.Contains(errOut, "已存在") || !strings.Contains(errOut, "exists") {
+		t.Errorf("backup over an existing file: %d %s", code, errOut)
+	}
+}
+
+func TestRestoreRefusals(t *testing.T) {
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	smallWorld(t, data)
+	archive := filepath.Join(root, "backup.tar")
+	if code, out, errOut := runCLI(t, "", "backup", "--data="+data, archive); code != 0 {
+		t.Fatalf("backup: %s %s", out, errOut)
+	}
+	good, err := os.ReadFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The attachment's bytes altered inside the archive, the manifest left.
+	altered := bytes.Replace(good, planPDF, bytes.Replace(planPDF, []byte("plan"), []byte("PLAN"), 1), 1)
+	if bytes.Equal(altered, good) {
+		t.Fatal("the plan is not in the archive as it is")
+	}
+	cases := []struct {
+		name    string
+		archive []byte
+		target  func(string)
+		zh, en  string
+	}{
+		{"cut short", good[:len(good)/2], nil, "", ""},
+		{"altered file", altered, nil, "校验和", "checksum"},
+		{"not an archive", []byte("this is not a tar file at all, just words"), nil, "损坏", "damaged"},
+		{"non-empty target", good, func(dir string) {
+			os.MkdirAll(dir, 0o750)
+			os.WriteFile(filepath.Join(dir, "xinzhi.db"), []byte("live"), 0o600)
+		}, "不是空的", "not empty"},
+	}
+	for i, c := range cases {
+		file := filepath.Join(root, c.name+".tar")
+		if err := os.WriteFile(file, c.archive, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		target := filepath.Join(root, "target", string(rune('a'+i)))
+		if c.target != nil {
+			c.target(target)
+		}
+		before := snapshot(t, root)
+		code, _, errOut := runCLI(t, "", "restore", "--data="+target, file)
+		if code == 0 {
+			t.Errorf("%s: restored", c.name)
+			continue
+		}
+		if !strings.Contains(errOut, c.zh) || !strings.Contains(errOut, c.en) || !strings.Contains(errOut, "未作任何改动") || !strings.Contains(errOut, "Nothing was changed") {
+			t.Errorf("%s: message %q", c.name, errOut)
+		}
+		if after := snapshot(t, root); after != before {
+			t.Errorf("%s: the target changed:\n%s\nthen\n%s", c.name, before, after)
+		}
+	}
+	// --force restores over it.
+	target := filepath.Join(root, "target", "d")
+	if code, out, errOut := runCLI(t, "", "restore", "--force", "--data="+target, archive); code != 0 {
+		t.Fatalf("restore --force: %s %s", out, errOut)
+	}
+	if b, _ := os.ReadFile(filepath.Join(target, "xinzhi.db")); bytes.Equal(b, []byte("live")) {
+		t.Error("--force left the old database")
+	}
+}
+
+func tarNames(t *testing.T, file string) []string {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var names []string
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return names
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, h.Name)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// snapshot lists every path under dir with its content.
+func snapshot(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
+		if err != nil {
+			return nil
+		}
+		b.WriteString(p)
+		if fi.Mode().IsRegular() {
+			c, _ := os.ReadFile(p)
+			b.Write(c)
+		}
+		b.WriteByte('\n')
+		return nil
+	})
+	return b.String()
+}
+
+// TestBackupPostgresFilesOnly: on PostgreSQL the database is pg_dump's; the
+// archive takes the attachments only, and says so.
+func TestBackupPostgresFilesOnly(t *testing.T) {
+	dsn := os.Getenv("XINZHI_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("XINZHI_TEST_POSTGRES not set")
+	}
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	content := []byte("%PDF-1.4\n% on PostgreSQL\n%%EOF\n")
+	sum := sha256.Sum256(content)
+	name := hex.EncodeToString(sum[:])
+	if err := os.MkdirAll(filepath.Join(data, "attachments", name[:2]), 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(data, "attachments", name[:2], name), content, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(root, "files.tar")
+	if code, _, errOut := runCLI(t, "", "backup", "--data="+data, "--db="+dsn, archive); code == 0 || !strings.Contains(errOut, "pg_dump") || !strings.Contains(errOut, "--files-only") {
+		t.Fatalf("backup of PostgreSQL without --files-only: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(archive); err == nil {
+		t.Fatal("a refused backup left an archive")
+	}
+	code, out, errOut := runCLI(t, "", "backup", "--data="+data, "--db="+dsn, "--files-only", archive)
+	if code != 0 || !strings.Contains(out, "no database") || !strings.Contains(out, "1 attachments") {
+		t.Fatalf("backup --files-only: %d %s %s", code, out, errOut)
+	}
+	restored := filepath.Join(root, "restored")
+	if code, out, errOut := runCLI(t, "", "restore", "--data="+restored, archive); code != 0 || !strings.Contains(out, "pg_restore") {
+		t.Fatalf("restore: %d %s %s", code, out, errOut)
+	}
+	if got, err := os.ReadFile(filepath.Join(restored, "attachments", name[:2], name)); err != nil || !bytes.Equal(got, content) {
+		t.Fatalf("restored attachment: %q %v", got, err)
+	}
+	if _, err := os.Stat(filepath.Join(restored, "xinzhi.db")); err == nil {
+		t.Error("a files-only restore made a database")
+	}
+}
