@@ -13,6 +13,10 @@ import (
 )
 
 func (s *Server) client(r *http.Request) auth.Client {
+	if !s.cfg.TrustProxy && r.Header.Get("X-Forwarded-For") != "" && s.proxyWarned.CompareAndSwap(false, true) {
+		s.log.Warn("requests come through a proxy (X-Forwarded-For) but --trust-proxy is off: every client has the proxy's address, " +
+			"so sign-in throttling per address counts them as one (a right password still signs in; see README, Sign-in throttling)")
+	}
 	return auth.Client{Address: clientAddr(r, s.cfg.TrustProxy), UserAgent: r.UserAgent()}
 }
 

@@ -1,0 +1,97 @@
+package auth_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+)
+
+// TestThrottleBehindProxy: without --trust-proxy every client has the
+// proxy's address. One person guessing there locks only the account they
+// guess at from there; a colleague behind the same proxy still signs in.
+func TestThrottleBehindProxy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, _ := newService(t, db, false)
+		mustUser(t, s, "victim", access.Reviewer)
+		mustUser(t, s, "colleague", access.Reviewer)
+		proxy := auth.Client{Address: "192.0.2.1"}
+		for i := 0; i < 3*s.Config().LockAfter; i++ {
+			s.SignIn(ctx, "victim", fmt.Sprintf("guess %d", i), proxy)
+		}
+		// The pair is locked: even the right password, with the generic message.
+		if _, _, err := s.SignIn(ctx, "victim", "correct horse battery", proxy); !errors.Is(err, problem.ErrUnauthorized) {
+			t.Fatalf("victim from the proxy: %v; want refused", err)
+		}
+		// The colleague behind the same proxy is not stopped.
+		if _, _, err := s.SignIn(ctx, "colleague", "correct horse battery", proxy); err != nil {
+			t.Fatalf("colleague behind the proxy: %v", err)
+		}
+		// One address alone cannot lock the account for everyone: only the
+		// first PairFailures guesses counted against it.
+		if _, _, err := s.SignIn(ctx, "victim", "correct horse battery", auth.Client{Address: "198.51.100.7"}); err != nil {
+			t.Fatalf("victim from elsewhere: %v", err)
+		}
+		u, err := s.UserByName(ctx, "victim")
+		if err != nil || !u.LockedUntil.IsZero() {
+			t.Fatalf("victim's account: locked until %v, %v", u.LockedUntil, err)
+		}
+
+		// A spraying address (many accounts, a few guesses each) is
+		// throttled; the colleagues there with a right password are not.
+		for i := 0; i < s.Config().AddrFailures; i++ {
+			s.SignIn(ctx, fmt.Sprintf("staff%03d", i), "Spring2025!", proxy)
+		}
+		if _, _, err := s.SignIn(ctx, "staff001", "Summer2025!", proxy); !errors.Is(err, problem.ErrTooMany) {
+			t.Fatalf("spraying address: %v; want throttled", err)
+		}
+		if _, _, err := s.SignIn(ctx, "newname", "Summer2025!", proxy); !errors.Is(err, problem.ErrTooMany) {
+			t.Fatalf("spraying address, a new name: %v; want throttled", err)
+		}
+		if _, _, err := s.SignIn(ctx, "colleague", "correct horse battery", proxy); err != nil {
+			t.Fatalf("colleague behind a throttled proxy: %v", err)
+		}
+	})
+}
+
+// TestThrottleSharedAcrossNodes: a second Service on the same database (a
+// second app node) sees the first one's lock.
+func TestThrottleSharedAcrossNodes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		node1, clk := newService(t, db, false)
+		mustUser(t, node1, "li", access.Reviewer)
+		cl := auth.Client{Address: "203.0.113.5"}
+		for i := 0; i < node1.Config().PairFailures; i++ {
+			node1.SignIn(ctx, "li", "wrong", cl)
+		}
+		node2, _ := newService(t, db, false)
+		node2.SetClock(clk.now)
+		if _, _, err := node2.SignIn(ctx, "li", "correct horse battery", cl); !errors.Is(err, problem.ErrUnauthorized) {
+			t.Fatalf("node 2 let the locked pair in: %v", err)
+		}
+		// The spraying count is shared as well.
+		spray := auth.Client{Address: "203.0.113.99"}
+		for i := 0; i < node1.Config().AddrFailures; i++ {
+			node1.SignIn(ctx, fmt.Sprintf("x%d", i), "guess", spray)
+		}
+		if _, _, err := node2.SignIn(ctx, "x1", "guess", spray); !errors.Is(err, problem.ErrTooMany) {
+			t.Fatalf("node 2 did not see the spraying address: %v", err)
+		}
+		// And the account lock (many addresses) holds on both.
+		for i := 0; i < node1.Config().LockAfter; i++ {
+			n := node1
+			if i%2 == 1 {
+				n = node2
+			}
+			n.SignIn(ctx, "li", "wrong", auth.Client{Address: fmt.Sprintf("10.2.0.%d", i)})
+		}
+		if _, _, err := node2.SignIn(ctx, "li", "correct horse battery", auth.Client{Address: "10.3.0.1"}); !errors.Is(err, problem.ErrUnauthorized) {
+			t.Fatalf("account lock not shared: %v", err)
+		}
+	})
+}
