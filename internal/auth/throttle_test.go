@@ -28,6 +28,17 @@ func TestThrottleBehindProxy(t *testing.T) {
 		if _, _, err := s.SignIn(ctx, "victim", "correct horse battery", proxy); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("victim from the proxy: %v; want refused", err)
 		}
+		// A security administrator's unlock lifts the pair lock too.
+		v, _ := s.UserByName(ctx, "victim")
+		if err := s.Unlock(ctx, v.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.SignIn(ctx, "victim", "correct horse battery", proxy); err != nil {
+			t.Fatalf("victim after unlock: %v", err)
+		}
+		for i := 0; i < s.Config().PairFailures; i++ {
+			s.SignIn(ctx, "victim", fmt.Sprintf("guess %d", i), proxy)
+		}
 		// The colleague behind the same proxy is not stopped.
 		if _, _, err := s.SignIn(ctx, "colleague", "correct horse battery", proxy); err != nil {
 			t.Fatalf("colleague behind the proxy: %v", err)
