@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
@@ -14,7 +15,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
-	"github.com/xinzhi-platform/xinzhi/internal/totp"
 )
 
 var ctx = context.Background()
@@ -133,7 +133,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 		if _, err := s.ConfirmEnrolment(ctx, u.ID, "000000"); err == nil {
 			t.Fatal("a wrong code enrolled")
 		}
-		code, _ := totp.Code(secret, clk.now())
+		code, _ := totp.GenerateCode(secret, clk.now())
 		codes, err := s.ConfirmEnrolment(ctx, u.ID, code)
 		if err != nil || len(codes) != 10 {
 			t.Fatalf("confirm: %v, %d codes", err, len(codes))
@@ -151,7 +151,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 		if _, err := s.VerifySecondFactor(ctx, pending, "123456", cl); err == nil {
 			t.Fatal("wrong code accepted")
 		}
-		code, _ = totp.Code(secret, clk.now())
+		code, _ = totp.GenerateCode(secret, clk.now())
 		full, err := s.VerifySecondFactor(ctx, pending, code, cl)
 		if err != nil || full.Stage != auth.StageOK || full.Token == pending.Token {
 			t.Fatalf("verify: %+v %v", full, err)

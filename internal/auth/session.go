@@ -12,7 +12,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
-	"github.com/xinzhi-platform/xinzhi/internal/totp"
 )
 
 // Stage is how far a session has come through sign-in.
@@ -306,7 +305,7 @@ func (s *Service) checkCode(ctx context.Context, tx *store.Tx, uid int64, code s
 		return "", false, fmt.Errorf("load second factor: %w", err)
 	}
 	if len(code) == 6 && secret != "" {
-		step, ok := totp.Validate(secret, code, s.now(), last)
+		step, ok := validateTOTP(secret, code, s.now(), last)
 		if !ok {
 			return "", false, nil
 		}
