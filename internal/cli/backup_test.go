@@ -6,17 +6,25 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
+	"github.com/xinzhi-platform/xinzhi/internal/search"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/web"
 )
 
 const filedTemplate = `key: t_filed
@@ -108,6 +116,54 @@ func openWorld(t *testing.T, data string, keys *seal.Keyring, projectID, personI
 	p, err := registry.PersonByIDNumber(ctx, db, keys, "11010519491231002X")
 	if err != nil || p.ID != personID || p.IDNumber != "11010519491231002X" || p.Phone != "13800138000" {
 		t.Fatalf("restored person: %+v %v", p, err)
+	}
+	openOverHTTP(t, db, data, keys, projectID, as[0].ID)
+}
+
+// openOverHTTP serves the restored data directory and opens the record's
+// page and its file as a manager would.
+func openOverHTTP(t *testing.T, db *store.DB, data string, keys *seal.Keyring, projectID, attachmentID int64) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := auth.DefaultConfig()
+	cfg.Password, cfg.Demo = password.Fast, true
+	a := auth.New(db, cfg)
+	if _, err := a.CreateUser(ctx, auth.NewUser{Username: "restorer", Password: "restore drill 2025", Roles: []access.Role{access.Manager}}); err != nil && !store.IsUniqueViolation(err) {
+		t.Fatal(err)
+	}
+	sess, _, err := a.SignIn(ctx, "restorer", "restore drill 2025", auth.Client{Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg, err := search.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{Demo: true, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(data, "attachments")}},
+		db, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	for _, path := range []string{fmt.Sprintf("/projects/%d", projectID), fmt.Sprintf("/attachments/%d", attachmentID)} {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req.AddCookie(&http.Cookie{Name: "xz_session", Value: sess.Token})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s on the restored server: %d", path, resp.StatusCode)
+		}
+		if strings.HasPrefix(path, "/attachments/") && !bytes.Equal(body, planPDF) {
+			t.Fatalf("GET %s: %q", path, body)
+		}
+		if strings.HasPrefix(path, "/projects/") && !strings.Contains(string(body), "方案.pdf") {
+			t.Fatalf("GET %s does not list the file", path)
+		}
 	}
 }
 
