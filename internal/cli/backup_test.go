@@ -219,6 +219,21 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	}
 	openWorld(t, restored2, keys2, projectID, personID)
 
+	// An attachment already lost from the data directory is named, not hidden.
+	as := tarNames(t, archive)
+	var lost string
+	for _, n := range as {
+		if strings.HasPrefix(n, "attachments/") {
+			lost = n
+		}
+	}
+	if err := os.Remove(filepath.Join(data, filepath.FromSlash(lost))); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runCLI(t, "", "backup", "--data="+data, filepath.Join(root, "lost.tar")); code != 0 || !strings.Contains(errOut, filepath.Base(lost)) || !strings.Contains(errOut, "missing") {
+		t.Errorf("backup with a lost attachment: %d %s", code, errOut)
+	}
+
 	// A second backup to the same name is refused.
 	if code, _, errOut := runCLI(t, "", "backup", "--data="+data, archive); code == 0 || !strings.Contains(errOut, "已存在") || !strings.Contains(errOut, "exists") {
 		t.Errorf("backup over an existing file: %d %s", code, errOut)
