@@ -4,13 +4,15 @@
 // only when asked: an archive without it cannot reveal the sealed personal
 // data, so it may be kept where the key may not.
 //
-// PostgreSQL is backed up by the operator's own tools (pg_dump, or
-// pg_basebackup and WAL archiving); `xinzhi backup --files-only` then takes
-// the attachments (and, when asked, the keyring) of a PostgreSQL deployment.
+// On PostgreSQL the archive holds a pg_dump of the database instead (pg_dump
+// must be on PATH, of the server's major version or newer); operators who
+// back PostgreSQL up with their own tools (pg_basebackup and WAL archiving)
+// take only the attachments with FilesOnly.
 //
 // Archive layout (all paths relative, slash-separated):
 //
-//	xinzhi.db                   the SQLite database (absent with --files-only)
+//	xinzhi.db                   the SQLite database, or
+//	xinzhi.pgdump               the PostgreSQL database (pg_dump -Fc); neither with FilesOnly
 //	attachments/ab/abcdef…      attachment contents, named by their SHA-256
 //	keys.txt                    the keyring (only with --include-key)
 //	MANIFEST.json               last: every other entry with its size and SHA-256
@@ -57,7 +59,7 @@ type Manifest struct {
 	Format    int       `json:"format"`
 	CreatedAt time.Time `json:"created_at"`
 	Engine    string    `json:"engine"`   // the engine backed up: sqlite or postgres
-	Database  bool      `json:"database"` // xinzhi.db is in the archive
+	Database  bool      `json:"database"` // the database (xinzhi.db or xinzhi.pgdump) is in the archive
 	Key       bool      `json:"key"`      // keys.txt is in the archive
 	Files     []Entry   `json:"files"`
 	// Missing lists attachments the database names whose content was not
@@ -68,7 +70,7 @@ type Manifest struct {
 // Options say what a backup takes.
 type Options struct {
 	DataDir    string // the data directory: attachments live in DataDir/attachments
-	FilesOnly  bool   // attachments (and key) only, no database: for PostgreSQL
+	FilesOnly  bool   // attachments (and key) only, no database
 	IncludeKey bool   // put the keyring into the archive
 	KeyFile    string // the keyring file to include; default DataDir/keys.txt
 }
@@ -82,8 +84,8 @@ func Write(ctx context.Context, db *store.DB, path string, opt Options) (Manifes
 		m.Engine = string(db.Engine())
 	}
 	if !opt.FilesOnly {
-		if db == nil || db.Engine() != store.SQLite {
-			return m, problem.New(problem.ErrInvalid, "backup.postgres")
+		if db == nil {
+			return m, problem.New(problem.ErrInvalid, "backup.no_database")
 		}
 		m.Database = true
 	}
@@ -98,14 +100,22 @@ func Write(ctx context.Context, db *store.DB, path string, opt Options) (Manifes
 
 	type source struct{ name, file string }
 	var sources []source
-	if m.Database {
-		// The online copy first: every attachment it names is on disk by
-		// then (contents are written before their rows commit).
+	// The database first: every attachment it names is on disk by then
+	// (contents are written before their rows commit).
+	switch {
+	case !m.Database:
+	case db.Engine() == store.SQLite:
 		snap := filepath.Join(tmpDir, DBName)
 		if err := db.Backup(ctx, snap); err != nil {
 			return m, err
 		}
 		sources = append(sources, source{DBName, snap})
+	default:
+		dump := filepath.Join(tmpDir, PgDumpName)
+		if err := pgDump(ctx, db.URL(), dump); err != nil {
+			return m, err
+		}
+		sources = append(sources, source{PgDumpName, dump})
 	}
 	files := filepath.Join(opt.DataDir, FilesDir)
 	err = filepath.WalkDir(files, func(p string, d fs.DirEntry, err error) error {
@@ -134,7 +144,7 @@ func Write(ctx context.Context, db *store.DB, path string, opt Options) (Manifes
 		}
 		sources = append(sources, source{KeyName, kf})
 	}
-	if m.Database {
+	if m.Database && db.Engine() == store.SQLite {
 		have := map[string]bool{}
 		for _, s := range sources {
 			have[filepath.Base(s.name)] = true

@@ -26,6 +26,10 @@ type RestoreOptions struct {
 	// is replaced and the attachments are added to those there. A keyring
 	// there that differs from the archive's is never replaced.
 	Force bool
+	// DB is the PostgreSQL database (postgres://…) an archive made on
+	// PostgreSQL is restored into with pg_restore; it must hold no tables
+	// unless Force. Empty for SQLite archives.
+	DB string
 }
 
 // maxManifest bounds the manifest read into memory.
@@ -82,8 +86,25 @@ func Restore(ctx context.Context, archive, dataDir string, opt RestoreOptions) (
 	if err := check(m, got); err != nil {
 		return m, err
 	}
-	if m.Database {
+	pg := m.Database && m.Engine == string(store.Postgres)
+	switch {
+	case pg && !strings.HasPrefix(opt.DB, "postgres"):
+		return m, problem.New(problem.ErrInvalid, "backup.needs_postgres")
+	case !pg && opt.DB != "":
+		return m, problem.New(problem.ErrInvalid, "backup.not_postgres")
+	case m.Database && !pg:
 		if err := checkDatabase(ctx, filepath.Join(stage, filepath.FromSlash(DBName))); err != nil {
+			return m, err
+		}
+	}
+	if m.Key {
+		if err := keyConflict(stage, dataDir); err != nil {
+			return m, err
+		}
+	}
+	if pg {
+		// One transaction: a dump that does not load changes nothing.
+		if err := pgRestore(ctx, opt.DB, filepath.Join(stage, PgDumpName), opt.Force); err != nil {
 			return m, err
 		}
 	}
@@ -168,7 +189,7 @@ func unpack(r io.Reader, stage string) (map[string]Entry, []byte, error) {
 // under its two-character directory.
 func allowedName(name string) bool {
 	switch name {
-	case DBName, KeyName, ManifestName:
+	case DBName, PgDumpName, KeyName, ManifestName:
 		return true
 	}
 	parts := strings.Split(name, "/")
@@ -198,7 +219,7 @@ func check(m Manifest, got map[string]Entry) error {
 			return problem.New(problem.ErrInvalid, "backup.unexpected_entry", name)
 		}
 	}
-	if m.Database != listed[DBName] || m.Key != listed[KeyName] {
+	if m.Database != (listed[DBName] != listed[PgDumpName]) || m.Key != listed[KeyName] {
 		return problem.New(problem.ErrInvalid, "backup.bad_manifest", ManifestName)
 	}
 	return nil
@@ -226,26 +247,12 @@ func place(m Manifest, stage, dataDir string, opt RestoreOptions) error {
 	if err := os.MkdirAll(dataDir, 0o750); err != nil {
 		return fmt.Errorf("restore: %w", err)
 	}
-	if m.Key {
-		// A keyring already there that differs is never replaced: sealed
-		// values written under it would be lost.
-		have, err := os.ReadFile(filepath.Join(dataDir, KeyName))
-		if err == nil {
-			want, err := os.ReadFile(filepath.Join(stage, KeyName))
-			if err != nil {
-				return fmt.Errorf("restore: %w", err)
-			}
-			if !bytes.Equal(have, want) {
-				return problem.New(problem.ErrConflict, "backup.key_differs", filepath.Join(dataDir, KeyName))
-			}
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("restore: %w", err)
-		}
-	}
 	for _, e := range m.Files {
 		src := filepath.Join(stage, filepath.FromSlash(e.Path))
 		dst := filepath.Join(dataDir, filepath.FromSlash(e.Path))
 		switch {
+		case e.Path == PgDumpName:
+			continue // loaded into PostgreSQL already
 		case e.Path == DBName:
 			for _, side := range []string{"-wal", "-shm", "-journal"} {
 				if err := os.Remove(dst + side); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -263,6 +270,26 @@ func place(m Manifest, stage, dataDir string, opt RestoreOptions) error {
 		if err := os.Rename(src, dst); err != nil {
 			return fmt.Errorf("restore %s: %w", e.Path, err)
 		}
+	}
+	return nil
+}
+
+// keyConflict refuses a keyring in dataDir that differs from the archive's:
+// it is never replaced, since values sealed under it would be lost.
+func keyConflict(stage, dataDir string) error {
+	have, err := os.ReadFile(filepath.Join(dataDir, KeyName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	want, err := os.ReadFile(filepath.Join(stage, KeyName))
+	if err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if !bytes.Equal(have, want) {
+		return problem.New(problem.ErrConflict, "backup.key_differs", filepath.Join(dataDir, KeyName))
 	}
 	return nil
 }

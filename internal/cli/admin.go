@@ -350,7 +350,7 @@ func backup(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	fs := newFlagSet(env, "backup", "backup [--data DIR | --db URL] [--files-only] [--include-key] FILE.tar")
 	d.register(fs, env)
-	filesOnly := fs.Bool("files-only", false, "attachments only, no database: for PostgreSQL, whose database the operator backs up with pg_dump")
+	filesOnly := fs.Bool("files-only", false, "attachments only, no database (when the database is backed up by other means, e.g. pg_basebackup)")
 	withKey := fs.Bool("include-key", false, "put the personal-data keyring into the archive (by default it is left out: keep it apart)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -377,9 +377,12 @@ func backup(ctx context.Context, env Env, args []string) error {
 			n++
 		}
 	}
-	what := "the SQLite database and"
-	if !m.Database {
-		what = "no database (back PostgreSQL up with pg_dump) and"
+	what := "the SQLite database (online copy) and"
+	switch {
+	case !m.Database:
+		what = "no database (--files-only) and"
+	case m.Engine == string(store.Postgres):
+		what = "the PostgreSQL database (pg_dump, custom format) and"
 	}
 	fmt.Fprintf(env.Stdout, "backed up to %s: %s %d attachments", fs.Arg(0), what, n)
 	if m.Key {
@@ -394,8 +397,9 @@ func backup(ctx context.Context, env Env, args []string) error {
 }
 
 func restore(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "restore", "restore [--data DIR] [--force] FILE.tar")
+	fs := newFlagSet(env, "restore", "restore [--data DIR] [--db postgres://…] [--force] FILE.tar")
 	data := fs.String("data", envOr(env, "XINZHI_DATA", "./xinzhi-data"), "data directory to restore into (XINZHI_DATA)")
+	dbURL := fs.String("db", "", "for a backup made on PostgreSQL: the empty database to restore it into with pg_restore (postgres://…)")
 	force := fs.Bool("force", false, "restore into a data directory that is not empty: replace its database, add the attachments")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -404,13 +408,16 @@ func restore(ctx context.Context, env Env, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("%w: name the backup file, e.g. xinzhi restore xinzhi-2025-06-30.tar", errUsage)
 	}
-	m, err := xbackup.Restore(ctx, fs.Arg(0), *data, xbackup.RestoreOptions{Force: *force})
+	m, err := xbackup.Restore(ctx, fs.Arg(0), *data, xbackup.RestoreOptions{Force: *force, DB: *dbURL})
 	if err != nil {
 		return explain(err)
 	}
 	fmt.Fprintf(env.Stdout, "restored %d files into %s (backup of %s)\n", len(m.Files), *data, m.CreatedAt.Format("2006-01-02 15:04:05Z"))
-	if !m.Database {
-		fmt.Fprintln(env.Stdout, "the archive holds no database: restore PostgreSQL with pg_restore")
+	switch {
+	case !m.Database:
+		fmt.Fprintln(env.Stdout, "the archive holds no database: restore the database by the means it was backed up with")
+	case m.Engine == string(store.Postgres):
+		fmt.Fprintln(env.Stdout, "the PostgreSQL database was loaded with pg_restore")
 	}
 	if !m.Key {
 		fmt.Fprintln(env.Stdout, "the archive holds no keyring: put the personal-data keyring back (keys.txt in the data directory, or XINZHI_KEY / XINZHI_KEY_FILE) before serving")

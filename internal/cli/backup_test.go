@@ -11,10 +11,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
@@ -46,13 +49,14 @@ var planPDF = []byte("%PDF-1.4\n% 实施方案 a plan\n%%EOF\n")
 
 // smallWorld writes a record with an attachment and a person with sealed
 // personal data into the data directory, and returns the ids.
-func smallWorld(t *testing.T, data string) (projectID, personID int64) {
+// dbURL is "" for the SQLite database of the data directory.
+func smallWorld(t *testing.T, data, dbURL string) (projectID, personID int64) {
 	t.Helper()
-	if code, out, errOut := runCLI(t, "", "migrate", "up", "--data="+data); code != 0 {
+	if code, out, errOut := runCLI(t, "", "migrate", "up", "--data="+data, "--db="+dbURL); code != 0 {
 		t.Fatalf("migrate: %s %s", out, errOut)
 	}
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(data, "xinzhi.db"))
+	db, err := store.Open(ctx, urlOf(data, dbURL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,10 +96,10 @@ func smallWorld(t *testing.T, data string) (projectID, personID int64) {
 
 // openWorld opens a restored data directory through the package API: the
 // record's file, and the person's sealed ID number with the given key.
-func openWorld(t *testing.T, data string, keys *seal.Keyring, projectID, personID int64) {
+func openWorld(t *testing.T, data, dbURL string, keys *seal.Keyring, projectID, personID int64) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, "sqlite:"+filepath.Join(data, "xinzhi.db"))
+	db, err := store.Open(ctx, urlOf(data, dbURL))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,6 +122,13 @@ func openWorld(t *testing.T, data string, keys *seal.Keyring, projectID, personI
 		t.Fatalf("restored person: %+v %v", p, err)
 	}
 	openOverHTTP(t, db, data, keys, projectID, as[0].ID)
+}
+
+func urlOf(data, dbURL string) string {
+	if dbURL != "" {
+		return dbURL
+	}
+	return "sqlite:" + filepath.Join(data, "xinzhi.db")
 }
 
 // openOverHTTP serves the restored data directory and opens the record's
@@ -170,7 +181,7 @@ func openOverHTTP(t *testing.T, db *store.DB, data string, keys *seal.Keyring, p
 func TestBackupRestoreRoundTrip(t *testing.T) {
 	root := t.TempDir()
 	data := filepath.Join(root, "data")
-	projectID, personID := smallWorld(t, data)
+	projectID, personID := smallWorld(t, data, "")
 	keys, err := seal.LoadKeyring(filepath.Join(data, "keys.txt"))
 	if err != nil {
 		t.Fatal(err)
@@ -193,7 +204,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(restored, "keys.txt")); err == nil {
 		t.Fatal("a keyring was restored from an archive without one")
 	}
-	openWorld(t, restored, keys, projectID, personID) // the key kept apart opens the sealed data
+	openWorld(t, restored, "", keys, projectID, personID) // the key kept apart opens the sealed data
 
 	// Another key cannot open it: the archive alone reveals nothing.
 	other, _ := seal.NewKeyLine("other")
@@ -217,7 +228,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	openWorld(t, restored2, keys2, projectID, personID)
+	openWorld(t, restored2, "", keys2, projectID, personID)
 
 	// An attachment already lost from the data directory is named, not hidden.
 	as := tarNames(t, archive)
@@ -243,7 +254,7 @@ func TestBackupRestoreRoundTrip(t *testing.T) {
 func TestRestoreRefusals(t *testing.T) {
 	root := t.TempDir()
 	data := filepath.Join(root, "data")
-	smallWorld(t, data)
+	smallWorld(t, data, "")
 	archive := filepath.Join(root, "backup.tar")
 	if code, out, errOut := runCLI(t, "", "backup", "--data="+data, archive); code != 0 {
 		t.Fatalf("backup: %s %s", out, errOut)
@@ -352,8 +363,89 @@ func snapshot(t *testing.T, dir string) string {
 	return b.String()
 }
 
-// TestBackupPostgresFilesOnly: on PostgreSQL the database is pg_dump's; the
-// archive takes the attachments only, and says so.
+// freshPostgres makes a new empty database on the test server and returns
+// its URL; it is dropped after the test.
+func freshPostgres(t *testing.T, dsn string) string {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := fmt.Sprintf("xz_backup_%d_%d", os.Getpid(), time.Now().UnixNano())
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// TestBackupRestorePostgres: on PostgreSQL the archive holds a pg_dump of
+// the database beside the attachments; restore loads it with pg_restore into
+// an empty database, and refuses a database that is not empty.
+func TestBackupRestorePostgres(t *testing.T) {
+	dsn := os.Getenv("XINZHI_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("XINZHI_TEST_POSTGRES not set")
+	}
+	for _, tool := range []string{"pg_dump", "pg_restore"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not on PATH (Debian package postgresql-client)", tool)
+		}
+	}
+	root := t.TempDir()
+	data := filepath.Join(root, "data")
+	src := freshPostgres(t, dsn)
+	projectID, personID := smallWorld(t, data, src)
+	keys, err := seal.LoadKeyring(filepath.Join(data, "keys.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	archive := filepath.Join(root, "pg.tar")
+	code, out, errOut := runCLI(t, "", "backup", "--data="+data, "--db="+src, archive)
+	if code != 0 || !strings.Contains(out, "pg_dump") || !strings.Contains(out, "1 attachments") {
+		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	}
+	if names := tarNames(t, archive); !contains(names, "xinzhi.pgdump") || contains(names, "xinzhi.db") {
+		t.Fatalf("archive entries: %v", names)
+	}
+	restored := filepath.Join(root, "restored")
+	// Without a database to load it into: refused, nothing made.
+	if code, _, errOut := runCLI(t, "", "restore", "--data="+restored, archive); code == 0 || !strings.Contains(errOut, "--db") {
+		t.Fatalf("restore without --db: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(restored); err == nil {
+		t.Fatal("a refused restore made the data directory")
+	}
+	// Into a database that is not empty: refused, that database unchanged.
+	if code, _, errOut := runCLI(t, "", "restore", "--data="+restored, "--db="+src, archive); code == 0 || !strings.Contains(errOut, "不是空的") || !strings.Contains(errOut, "not empty") {
+		t.Fatalf("restore into a database in use: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(restored); err == nil {
+		t.Fatal("a refused restore made the data directory")
+	}
+	dst := freshPostgres(t, dsn)
+	if code, out, errOut := runCLI(t, "", "restore", "--data="+restored, "--db="+dst, archive); code != 0 || !strings.Contains(out, "pg_restore") {
+		t.Fatalf("restore: %d %s %s", code, out, errOut)
+	}
+	openWorld(t, restored, dst, keys, projectID, personID)
+	// The restored database is at the same migration and its audit chain holds.
+	if code, out, errOut := runCLI(t, "", "audit", "verify", "--db="+dst); code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("audit verify on the restored database: %d %s %s", code, out, errOut)
+	}
+}
+
+// TestBackupPostgresFilesOnly: with --files-only (the database backed up by
+// other means) the archive takes the attachments only, and says so.
 func TestBackupPostgresFilesOnly(t *testing.T) {
 	dsn := os.Getenv("XINZHI_TEST_POSTGRES")
 	if dsn == "" {
@@ -371,18 +463,12 @@ func TestBackupPostgresFilesOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	archive := filepath.Join(root, "files.tar")
-	if code, _, errOut := runCLI(t, "", "backup", "--data="+data, "--db="+dsn, archive); code == 0 || !strings.Contains(errOut, "pg_dump") || !strings.Contains(errOut, "--files-only") {
-		t.Fatalf("backup of PostgreSQL without --files-only: %d %s", code, errOut)
-	}
-	if _, err := os.Stat(archive); err == nil {
-		t.Fatal("a refused backup left an archive")
-	}
 	code, out, errOut := runCLI(t, "", "backup", "--data="+data, "--db="+dsn, "--files-only", archive)
-	if code != 0 || !strings.Contains(out, "no database") || !strings.Contains(out, "1 attachments") {
+	if code != 0 || !strings.Contains(out, "no database (--files-only)") || !strings.Contains(out, "1 attachments") {
 		t.Fatalf("backup --files-only: %d %s %s", code, out, errOut)
 	}
 	restored := filepath.Join(root, "restored")
-	if code, out, errOut := runCLI(t, "", "restore", "--data="+restored, archive); code != 0 || !strings.Contains(out, "pg_restore") {
+	if code, out, errOut := runCLI(t, "", "restore", "--data="+restored, archive); code != 0 || !strings.Contains(out, "holds no database") {
 		t.Fatalf("restore: %d %s %s", code, out, errOut)
 	}
 	if got, err := os.ReadFile(filepath.Join(restored, "attachments", name[:2], name)); err != nil || !bytes.Equal(got, content) {
