@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
+	"os"
 	"os/exec"
 	"strings"
 
@@ -23,7 +25,9 @@ func pgDump(ctx context.Context, url, file string) error {
 	if err != nil {
 		return problem.New(problem.ErrInvalid, "backup.no_pg_dump")
 	}
-	cmd := exec.CommandContext(ctx, bin, "--format=custom", "--no-owner", "--no-privileges", "--file="+file, "--dbname="+url)
+	dbname, env := libpqURL(url)
+	cmd := exec.CommandContext(ctx, bin, "--format=custom", "--no-owner", "--no-privileges", "--file="+file, "--dbname="+dbname)
+	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
@@ -50,7 +54,8 @@ func pgRestore(ctx context.Context, url, file string, force bool) error {
 	if err != nil {
 		return fmt.Errorf("restore: look at the target database: %w", err)
 	}
-	args := []string{"--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", "--dbname=" + url}
+	dbname, env := libpqURL(url)
+	args := []string{"--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error", "--dbname=" + dbname}
 	if n > 0 {
 		if !force {
 			return problem.New(problem.ErrConflict, "backup.database_not_empty", n)
@@ -58,10 +63,26 @@ func pgRestore(ctx context.Context, url, file string, force bool) error {
 		args = append(args, "--clean", "--if-exists")
 	}
 	cmd := exec.CommandContext(ctx, bin, append(args, file)...)
+	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		return problem.New(problem.ErrInvalid, "backup.pg_restore_failed", strings.TrimSpace(stderr.String()))
 	}
 	return nil
+}
+
+// libpqURL takes the password out of a database URL and hands it to the
+// client tools in PGPASSWORD, so it does not show in the process list.
+func libpqURL(raw string) (string, []string) {
+	env := os.Environ()
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw, env
+	}
+	if pw, ok := u.User.Password(); ok {
+		env = append(env, "PGPASSWORD="+pw)
+		u.User = url.User(u.User.Username())
+	}
+	return u.String(), env
 }
