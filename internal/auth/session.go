@@ -109,11 +109,20 @@ func (s *Service) SignIn(ctx context.Context, username, pw string, c Client) (Se
 	stage := s.stageAfterPassword(u)
 	var sess Session
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, now, u.ID); err != nil {
-			return err
-		}
-		if err := s.throttleClear(ctx, tx, username, c.Address); err != nil {
-			return err
+		// The failures are forgiven once sign-in is complete: not yet when a
+		// code is still due, or whoever knows the password could sign in
+		// again after every wrong code and guess codes without end.
+		if stage == StageMFA {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`, now, u.ID); err != nil {
+				return err
+			}
+		} else {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, now, u.ID); err != nil {
+				return err
+			}
+			if err := s.throttleClear(ctx, tx, username, c.Address); err != nil {
+				return err
+			}
 		}
 		if password.NeedsRehash(hash, s.cfg.Password) {
 			if h, err := password.Hash(pw, s.cfg.Password); err == nil {
@@ -269,6 +278,9 @@ func (s *Service) VerifySecondFactor(ctx context.Context, old Session, code stri
 		}
 		sess, err = s.advance(ctx, tx, old, u, c)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
 			return err
 		}
 		if err := s.throttleClear(ctx, tx, u.Username, c.Address); err != nil {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -103,6 +105,61 @@ func TestThrottleSharedAcrossNodes(t *testing.T) {
 		}
 		if _, _, err := node2.SignIn(ctx, "li", "correct horse battery", auth.Client{Address: "10.3.0.1"}); !errors.Is(err, problem.ErrUnauthorized) {
 			t.Fatalf("account lock not shared: %v", err)
+		}
+	})
+}
+
+// TestCodeGuessingIsBounded: whoever knows the password cannot guess
+// second-factor codes without end by signing in again after each wrong
+// code: the pair limit stops it at one address, the account lock across
+// addresses.
+func TestCodeGuessingIsBounded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		s, clk := newService(t, db, false)
+		u := mustUser(t, s, "zhao", access.Reviewer)
+		secret, _, err := s.BeginEnrolment(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _ := totp.GenerateCode(secret, clk.now())
+		if _, err := s.ConfirmEnrolment(ctx, u.ID, code); err != nil {
+			t.Fatal(err)
+		}
+		guesses := func(addr string, tries int) int {
+			checked := 0
+			for i := 0; i < tries; i++ {
+				cl := auth.Client{Address: addr}
+				sess, _, err := s.SignIn(ctx, "zhao", "correct horse battery", cl)
+				if err != nil {
+					continue
+				}
+				var pe *problem.Error
+				if _, err := s.VerifySecondFactor(ctx, sess, "000000", cl); errors.As(err, &pe) && pe.Key == "auth.code_wrong" {
+					checked++
+				}
+			}
+			return checked
+		}
+		if n := guesses("198.51.100.1", 20); n != s.Config().PairFailures {
+			t.Fatalf("codes checked from one address: %d; want %d", n, s.Config().PairFailures)
+		}
+		total := s.Config().PairFailures
+		for i := 2; i < 10; i++ {
+			total += guesses(fmt.Sprintf("198.51.100.%d", i), 20)
+		}
+		if total > s.Config().LockAfter {
+			t.Fatalf("codes checked from ten addresses: %d; want at most %d (the account lock)", total, s.Config().LockAfter)
+		}
+		// The owner, once the lock has run out, signs in with a right code.
+		clk.add(s.Config().LockFor + s.Config().AddrWindow)
+		cl := auth.Client{Address: "203.0.113.50"}
+		sess, _, err := s.SignIn(ctx, "zhao", "correct horse battery", cl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, _ = totp.GenerateCode(secret, clk.now())
+		if _, err := s.VerifySecondFactor(ctx, sess, code, cl); err != nil {
+			t.Fatalf("owner after the lock: %v", err)
 		}
 	})
 }
