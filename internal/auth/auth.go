@@ -18,9 +18,11 @@ import (
 type Config struct {
 	IdleTimeout      time.Duration   // a session unused this long ends
 	AbsoluteLifetime time.Duration   // a session ends this long after sign-in, used or not
-	LockAfter        int             // consecutive failures that lock an account
+	LockAfter        int             // failures of an account, from any address, that lock it (attempts refused by the pair lock do not count)
 	LockFor          time.Duration   // how long a lock lasts
-	AddrFailures     int             // failures from one address within AddrWindow before it is throttled
+	PairFailures     int             // failures of one account from one address within PairWindow that lock that pair
+	PairWindow       time.Duration   // 0: AddrWindow
+	AddrFailures     int             // failures from one address, over all accounts, within AddrWindow before it is throttled (spraying)
 	AddrWindow       time.Duration   //
 	Password         password.Params // hashing cost
 	Demo             bool            // demo mode: no forced password change or second factor
@@ -34,7 +36,9 @@ func DefaultConfig() Config {
 		AbsoluteLifetime: 12 * time.Hour,
 		LockAfter:        5,
 		LockFor:          15 * time.Minute,
-		AddrFailures:     20,
+		PairFailures:     3,
+		PairWindow:       15 * time.Minute,
+		AddrFailures:     50,
 		AddrWindow:       15 * time.Minute,
 		Password:         password.Default,
 		Issuer:           "Xinzhi",
@@ -43,15 +47,14 @@ func DefaultConfig() Config {
 
 // Service is the account and session store.
 type Service struct {
-	db       *store.DB
-	cfg      Config
-	throttle *throttle
-	now      func() time.Time
+	db  *store.DB
+	cfg Config
+	now func() time.Time
 }
 
 // New returns a Service on db.
 func New(db *store.DB, cfg Config) *Service {
-	return &Service{db: db, cfg: cfg, throttle: newThrottle(), now: store.Now}
+	return &Service{db: db, cfg: cfg, now: store.Now}
 }
 
 // Config returns the policy in force.

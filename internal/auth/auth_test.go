@@ -3,9 +3,11 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp/totp"
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
@@ -13,7 +15,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
-	"github.com/xinzhi-platform/xinzhi/internal/totp"
 )
 
 var ctx = context.Background()
@@ -72,9 +73,9 @@ func TestLockOutAndThrottle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s, clk := newService(t, db, false)
 		mustUser(t, s, "li", access.Reviewer)
-		cl := auth.Client{Address: "10.0.0.2"}
+		// Failures from many addresses lock the account.
 		for i := 0; i < s.Config().LockAfter; i++ {
-			s.SignIn(ctx, "li", "not the password", cl)
+			s.SignIn(ctx, "li", "not the password", auth.Client{Address: fmt.Sprintf("10.0.1.%d", i)})
 		}
 		// Locked now: even the right password fails, with the same message.
 		if _, _, err := s.SignIn(ctx, "li", "correct horse battery", auth.Client{Address: "10.0.0.3"}); !errors.Is(err, problem.ErrUnauthorized) {
@@ -87,10 +88,17 @@ func TestLockOutAndThrottle(t *testing.T) {
 		// Per-address throttle: many failures over many accounts from one address.
 		spray := auth.Client{Address: "10.9.9.9"}
 		for i := 0; i < s.Config().AddrFailures; i++ {
-			s.SignIn(ctx, "ghost", "x", spray)
+			s.SignIn(ctx, fmt.Sprintf("ghost%d", i), "x", spray)
 		}
+		if _, _, err := s.SignIn(ctx, "ghost0", "x", spray); !errors.Is(err, problem.ErrTooMany) {
+			t.Fatalf("throttled address, an account it failed on: err = %v; want ErrTooMany", err)
+		}
+		if _, _, err := s.SignIn(ctx, "li", "a new guess", spray); !errors.Is(err, problem.ErrTooMany) {
+			t.Fatalf("throttled address, a wrong password: err = %v; want ErrTooMany", err)
+		}
+		// That guess used li's one chance from there: the right password too is refused now.
 		if _, _, err := s.SignIn(ctx, "li", "correct horse battery", spray); !errors.Is(err, problem.ErrTooMany) {
-			t.Fatalf("throttled address: err = %v; want ErrTooMany", err)
+			t.Fatalf("throttled address, an account with a failure from it: err = %v; want ErrTooMany", err)
 		}
 		clk.add(s.Config().AddrWindow + time.Second)
 		if _, _, err := s.SignIn(ctx, "li", "correct horse battery", spray); err != nil {
@@ -125,7 +133,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 		if _, err := s.ConfirmEnrolment(ctx, u.ID, "000000"); err == nil {
 			t.Fatal("a wrong code enrolled")
 		}
-		code, _ := totp.Code(secret, clk.now())
+		code, _ := totp.GenerateCode(secret, clk.now())
 		codes, err := s.ConfirmEnrolment(ctx, u.ID, code)
 		if err != nil || len(codes) != 10 {
 			t.Fatalf("confirm: %v, %d codes", err, len(codes))
@@ -143,7 +151,7 @@ func TestTOTPEnrolmentAndSignIn(t *testing.T) {
 		if _, err := s.VerifySecondFactor(ctx, pending, "123456", cl); err == nil {
 			t.Fatal("wrong code accepted")
 		}
-		code, _ = totp.Code(secret, clk.now())
+		code, _ = totp.GenerateCode(secret, clk.now())
 		full, err := s.VerifySecondFactor(ctx, pending, code, cl)
 		if err != nil || full.Stage != auth.StageOK || full.Token == pending.Token {
 			t.Fatalf("verify: %+v %v", full, err)

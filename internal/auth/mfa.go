@@ -9,7 +9,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
-	"github.com/xinzhi-platform/xinzhi/internal/totp"
 )
 
 // BeginEnrolment gives the user a new TOTP secret, kept pending until
@@ -23,14 +22,15 @@ func (s *Service) BeginEnrolment(ctx context.Context, uid int64) (secret, uri st
 	if u.TOTPEnabled {
 		return "", "", problem.New(problem.ErrConflict, "mfa.already_enrolled")
 	}
-	secret, err = totp.NewSecret()
+	key, err := newTOTPKey(s.cfg.Issuer, u.Username)
 	if err != nil {
 		return "", "", fmt.Errorf("new totp secret: %w", err)
 	}
+	secret = key.Secret()
 	if _, err := s.db.ExecContext(ctx, `UPDATE users SET totp_secret = ?, totp_last_step = 0 WHERE id = ? AND totp_enabled = ?`, secret, uid, false); err != nil {
 		return "", "", fmt.Errorf("store pending totp secret: %w", err)
 	}
-	return secret, totp.URI(s.cfg.Issuer, u.Username, secret), nil
+	return secret, key.URL(), nil
 }
 
 // PendingSecret returns the secret BeginEnrolment stored, for re-showing the
@@ -46,7 +46,8 @@ func (s *Service) PendingSecret(ctx context.Context, uid int64) (secret, uri str
 	if secret == "" || u.TOTPEnabled {
 		return "", "", problem.ErrNotFound
 	}
-	return secret, totp.URI(s.cfg.Issuer, u.Username, secret), nil
+	uri, err = totpURI(s.cfg.Issuer, u.Username, secret)
+	return secret, uri, err
 }
 
 // ConfirmEnrolment turns the pending secret on when code matches it, and
@@ -63,7 +64,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, uid int64, code string) 
 	if secret == "" {
 		return nil, problem.Invalid("code", "mfa.no_pending")
 	}
-	step, ok := totp.Validate(secret, code, s.now(), 0)
+	step, ok := validateTOTP(secret, code, s.now(), 0)
 	if !ok {
 		return nil, problem.Invalid("code", "auth.code_wrong")
 	}

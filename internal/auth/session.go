@@ -12,7 +12,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
-	"github.com/xinzhi-platform/xinzhi/internal/totp"
 )
 
 // Stage is how far a session has come through sign-in.
@@ -55,15 +54,32 @@ var dummyHash, _ = password.Hash("xinzhi-dummy-password", password.Default)
 func (s *Service) SignIn(ctx context.Context, username, pw string, c Client) (Session, User, error) {
 	now := s.now()
 	ctx = audit.WithActor(ctx, audit.Actor{Name: strings.ToLower(strings.TrimSpace(username)), Address: c.Address})
-	if s.throttle.blocked(c.Address, now, s.cfg.AddrFailures, s.cfg.AddrWindow) {
-		_ = audit.Record(ctx, s.db, audit.Change{Entity: "user", Action: "sign_in", Outcome: audit.Refused, After: map[string]any{"reason": "address throttled"}})
-		return Session{}, User{}, problem.New(problem.ErrTooMany, "auth.throttled")
+	th, err := s.throttleCheck(ctx, username, c.Address, now)
+	if err != nil {
+		return Session{}, User{}, err
+	}
+	refuse := func(reason string, key string, kind error) (Session, User, error) {
+		_ = audit.Record(ctx, s.db, audit.Change{Entity: "user", Action: "sign_in", Outcome: audit.Refused, After: map[string]any{"reason": reason}})
+		return Session{}, User{}, problem.New(kind, key)
+	}
+	switch {
+	case th.pairLocked:
+		// The same answer as a locked account: nothing tells a guesser which limit it met.
+		_, _ = password.Verify(pw, dummyHash)
+		return refuse("account locked from this address", "auth.signin_failed", problem.ErrUnauthorized)
+	case th.addrThrottled && th.pairHasFailure:
+		return refuse("address throttled", "auth.throttled", problem.ErrTooMany)
 	}
 	fail := func(uid int64, reason string) (Session, User, error) {
-		s.throttle.fail(c.Address, now, s.cfg.AddrWindow)
+		if err := s.throttleFail(ctx, username, c.Address, now); err != nil {
+			return Session{}, User{}, err
+		}
 		a := audit.ActorFrom(ctx)
 		a.ID = uid
 		_ = audit.Record(audit.WithActor(ctx, a), s.db, audit.Change{Entity: "user", EntityID: uid, Action: "sign_in", Outcome: audit.Failed, After: map[string]any{"reason": reason}})
+		if th.addrThrottled {
+			return Session{}, User{}, problem.New(problem.ErrTooMany, "auth.throttled")
+		}
 		return Session{}, User{}, problem.New(problem.ErrUnauthorized, "auth.signin_failed")
 	}
 	u, err := s.UserByName(ctx, username)
@@ -93,8 +109,20 @@ func (s *Service) SignIn(ctx context.Context, username, pw string, c Client) (Se
 	stage := s.stageAfterPassword(u)
 	var sess Session
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, now, u.ID); err != nil {
-			return err
+		// The failures are forgiven once sign-in is complete: not yet when a
+		// code is still due, or whoever knows the password could sign in
+		// again after every wrong code and guess codes without end.
+		if stage == StageMFA {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET last_login_at = ? WHERE id = ?`, now, u.ID); err != nil {
+				return err
+			}
+		} else {
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ? WHERE id = ?`, now, u.ID); err != nil {
+				return err
+			}
+			if err := s.throttleClear(ctx, tx, username, c.Address); err != nil {
+				return err
+			}
 		}
 		if password.NeedsRehash(hash, s.cfg.Password) {
 			if h, err := password.Hash(pw, s.cfg.Password); err == nil {
@@ -232,7 +260,11 @@ func (s *Service) VerifySecondFactor(ctx context.Context, old Session, code stri
 		return Session{}, err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{ID: u.ID, Name: u.Username, Address: c.Address})
-	if s.throttle.blocked(c.Address, s.now(), s.cfg.AddrFailures, s.cfg.AddrWindow) {
+	th, err := s.throttleCheck(ctx, u.Username, c.Address, s.now())
+	if err != nil {
+		return Session{}, err
+	}
+	if th.pairLocked || th.addrThrottled && th.pairHasFailure {
 		return Session{}, problem.New(problem.ErrTooMany, "auth.throttled")
 	}
 	var sess Session
@@ -248,10 +280,18 @@ func (s *Service) VerifySecondFactor(ctx context.Context, old Session, code stri
 		if err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
+			return err
+		}
+		if err := s.throttleClear(ctx, tx, u.Username, c.Address); err != nil {
+			return err
+		}
 		return audit.Append(ctx, tx, audit.Change{Entity: "user", EntityID: u.ID, Action: "second_factor", After: map[string]any{"method": method}})
 	})
 	if errors.Is(err, errBadCode) {
-		s.throttle.fail(c.Address, s.now(), s.cfg.AddrWindow)
+		if err := s.throttleFail(ctx, u.Username, c.Address, s.now()); err != nil {
+			return Session{}, err
+		}
 		_ = audit.Record(ctx, s.db, audit.Change{Entity: "user", EntityID: u.ID, Action: "second_factor", Outcome: audit.Failed})
 		if err := s.countFailure(ctx, u.ID, s.now()); err != nil {
 			return Session{}, err
@@ -277,7 +317,7 @@ func (s *Service) checkCode(ctx context.Context, tx *store.Tx, uid int64, code s
 		return "", false, fmt.Errorf("load second factor: %w", err)
 	}
 	if len(code) == 6 && secret != "" {
-		step, ok := totp.Validate(secret, code, s.now(), last)
+		step, ok := validateTOTP(secret, code, s.now(), last)
 		if !ok {
 			return "", false, nil
 		}

@@ -448,10 +448,14 @@ func (s *Service) ResetMFA(ctx context.Context, id int64) error {
 	return err
 }
 
-// Unlock clears an account's failure count and lock.
+// Unlock clears an account's failure count and lock, and the failures
+// counted against it from every address (the pair limit).
 func (s *Service) Unlock(ctx context.Context, id int64) error {
 	_, err := s.update(ctx, id, 0, "unlock", func(tx *store.Tx, u *User) error {
 		u.LockedUntil = time.Time{}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM signin_failures WHERE account = ?`, throttleAccount(u.Username)); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, id)
 		return err
 	})

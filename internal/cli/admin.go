@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -13,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
+	xbackup "github.com/xinzhi-platform/xinzhi/internal/backup"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -346,24 +348,80 @@ func tokenCmd(ctx context.Context, env Env, args []string) error {
 
 func backup(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
-	fs := newFlagSet(env, "backup", "backup [--data DIR | --db URL] FILE")
+	fs := newFlagSet(env, "backup", "backup [--data DIR | --db URL] [--files-only] [--include-key] FILE.tar")
 	d.register(fs, env)
+	filesOnly := fs.Bool("files-only", false, "attachments only, no database (when the database is backed up by other means, e.g. pg_basebackup)")
+	withKey := fs.Bool("include-key", false, "put the personal-data keyring into the archive (by default it is left out: keep it apart)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
-		return fmt.Errorf("%w: name the backup file, e.g. xinzhi backup xinzhi-2025-06-30.db", errUsage)
+		return fmt.Errorf("%w: name the backup file, e.g. xinzhi backup xinzhi-2025-06-30.tar", errUsage)
+	}
+	if *withKey && env.Getenv(seal.EnvKey) != "" {
+		return fmt.Errorf("%w: the keyring is given in %s, not in a file; keep that value apart instead of --include-key", errUsage, seal.EnvKey)
 	}
 	db, err := store.Open(ctx, d.url())
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+	m, err := xbackup.Write(ctx, db, fs.Arg(0), xbackup.Options{DataDir: d.data, FilesOnly: *filesOnly, IncludeKey: *withKey, KeyFile: env.Getenv(seal.EnvKeyFile)})
+	if err != nil {
+		return explain(err)
+	}
+	n := 0
+	for _, f := range m.Files {
+		if strings.HasPrefix(f.Path, xbackup.FilesDir+"/") {
+			n++
+		}
+	}
+	what := "the SQLite database (online copy) and"
+	switch {
+	case !m.Database:
+		what = "no database (--files-only) and"
+	case m.Engine == string(store.Postgres):
+		what = "the PostgreSQL database (pg_dump, custom format) and"
+	}
+	fmt.Fprintf(env.Stdout, "backed up to %s: %s %d attachments", fs.Arg(0), what, n)
+	if m.Key {
+		fmt.Fprintln(env.Stdout, ", with the personal-data keyring: keep this archive as safe as the key itself")
+	} else {
+		fmt.Fprintln(env.Stdout, "; the personal-data keyring is NOT in it: keep a copy of it apart (docs/keys.md)")
+	}
+	for _, sum := range m.Missing {
+		fmt.Fprintf(env.Stderr, "warning: attachment %s is named by the database but was already missing from %s\n", sum, filepath.Join(d.data, xbackup.FilesDir))
+	}
+	return nil
+}
+
+func restore(ctx context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "restore", "restore [--data DIR] [--db postgres://…] [--force] FILE.tar")
+	data := fs.String("data", envOr(env, "XINZHI_DATA", "./xinzhi-data"), "data directory to restore into (XINZHI_DATA)")
+	dbURL := fs.String("db", "", "for a backup made on PostgreSQL: the empty database to restore it into with pg_restore (postgres://…)")
+	force := fs.Bool("force", false, "restore into a data directory that is not empty: replace its database, add the attachments")
+	if err := parse(fs, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "backed up to %s\n", fs.Arg(0))
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return fmt.Errorf("%w: name the backup file, e.g. xinzhi restore xinzhi-2025-06-30.tar", errUsage)
+	}
+	m, err := xbackup.Restore(ctx, fs.Arg(0), *data, xbackup.RestoreOptions{Force: *force, DB: *dbURL})
+	if err != nil {
+		return explain(err)
+	}
+	fmt.Fprintf(env.Stdout, "restored %d files into %s (backup of %s)\n", len(m.Files), *data, m.CreatedAt.Format("2006-01-02 15:04:05Z"))
+	switch {
+	case !m.Database:
+		fmt.Fprintln(env.Stdout, "the archive holds no database: restore the database by the means it was backed up with")
+	case m.Engine == string(store.Postgres):
+		fmt.Fprintln(env.Stdout, "the PostgreSQL database was loaded with pg_restore")
+	}
+	if !m.Key {
+		fmt.Fprintln(env.Stdout, "the archive holds no keyring: put the personal-data keyring back (keys.txt in the data directory, or XINZHI_KEY / XINZHI_KEY_FILE) before serving")
+	}
 	return nil
 }
 

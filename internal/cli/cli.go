@@ -53,7 +53,8 @@ func commands() []command {
 		{"metric", "indicators: list, eval ID [--as-of DATE] [--by DIM] [--json]", metricCmd},
 		{"report", "reports: render TEMPLATE [--as-of DATE] [--format html|docx|xlsx] [-o FILE] [--issue]", reportCmd},
 		{"bench", "the benchmark suite: bench [--engines sqlite,postgres] [--scales 1,100] [-o FILE]", benchCmd},
-		{"backup", "copy the SQLite database online to a file", backup},
+		{"backup", "back up the database (SQLite online copy, or pg_dump) and the attachments into one archive: backup FILE.tar [--files-only] [--include-key]", backup},
+		{"restore", "restore a backup archive into an empty data directory (and database): restore FILE.tar [--db URL] [--force]", restore},
 		{"audit", "check the audit log: audit verify", auditCmd},
 		{"version", "print the version", version},
 	}

@@ -23,12 +23,12 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/pquerna/otp/totp"
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
-	"github.com/xinzhi-platform/xinzhi/internal/totp"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
 )
 
@@ -73,8 +73,8 @@ func TestBrowserSignIn(t *testing.T) {
 	// step before the real current one, so the code typed into the browser
 	// later is always fresh. The clock is put back before the server starts,
 	// so no request sees the shifted clock.
-	svc.SetClock(func() time.Time { return store.Now().Add(-2 * totp.Period) })
-	enrolCode, err := totp.Code(secret, time.Now().Add(-2*totp.Period))
+	svc.SetClock(func() time.Time { return store.Now().Add(-2 * auth.TOTPPeriod) })
+	enrolCode, err := totp.GenerateCode(secret, time.Now().Add(-2*auth.TOTPPeriod))
 	if err != nil {
 		t.Fatalf("totp code: %v", err)
 	}
@@ -104,7 +104,7 @@ func TestBrowserSignIn(t *testing.T) {
 	b.run(chromedp.SendKeys(chromedp.ID("password"), pw))
 	b.click(`form[action="/signin"] button[type="submit"]`)
 	b.expectPage("/signin/code", "二次验证", "zh-CN")
-	code, err := totp.Code(secret, time.Now())
+	code, err := totp.GenerateCode(secret, time.Now())
 	if err != nil {
 		t.Fatalf("totp code: %v", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -56,17 +57,20 @@ type Config struct {
 
 // Server is the HTTP application.
 type Server struct {
-	cfg     Config
-	db      *store.DB
-	auth    *auth.Service
-	log     *slog.Logger
-	pages   *site.Pages // package web's own templates
-	site    *site.Site  // what the area packages share
-	assets  *assets
-	routes  []route
-	metrics *metrics
-	handler http.Handler
-	imports *importJobs
+	cfg  Config
+	db   *store.DB
+	auth *auth.Service
+	log  *slog.Logger
+	// proxyWarned: a request came through a proxy without --trust-proxy
+	// (warned once: sign-in throttling then sees the proxy's address).
+	proxyWarned atomic.Bool
+	pages       *site.Pages // package web's own templates
+	site        *site.Site  // what the area packages share
+	assets      *assets
+	routes      []route
+	metrics     *metrics
+	handler     http.Handler
+	imports     *importJobs
 	// indicators are the shipped indicator definitions (metrics/).
 	indicators *metric.Set
 	// evals keeps evaluated figures until the next write (metric.Cache).

@@ -1,6 +1,13 @@
 package web
 
 import (
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"html/template"
+	"image/png"
+
+	"github.com/pquerna/otp"
 	"net/http"
 	"net/url"
 	"strings"
@@ -9,10 +16,13 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
-	"github.com/xinzhi-platform/xinzhi/internal/totp"
 )
 
 func (s *Server) client(r *http.Request) auth.Client {
+	if !s.cfg.TrustProxy && r.Header.Get("X-Forwarded-For") != "" && s.proxyWarned.CompareAndSwap(false, true) {
+		s.log.Warn("requests come through a proxy (X-Forwarded-For) but --trust-proxy is off: every client has the proxy's address, " +
+			"so sign-in throttling per address counts them as one (a right password still signs in; see README, Sign-in throttling)")
+	}
 	return auth.Client{Address: clientAddr(r, s.cfg.TrustProxy), UserAgent: r.UserAgent()}
 }
 
@@ -163,7 +173,7 @@ type enrolment struct {
 	Secret    string
 	Formatted string
 	URI       string
-	QR        string
+	QR        template.URL // a data: URI of the key URI's QR code as PNG
 	Codes     []string
 }
 
@@ -179,11 +189,47 @@ func (s *Server) enrolData(r *http.Request, uid int64, fresh bool) (enrolment, e
 			return enrolment{}, err
 		}
 	}
-	qr, err := totp.QRSVG(uri)
+	qr, err := qrDataURI(uri)
 	if err != nil {
 		return enrolment{}, err
 	}
-	return enrolment{Secret: secret, Formatted: totp.FormatSecret(secret), URI: uri, QR: qr}, nil
+	return enrolment{Secret: secret, Formatted: formatSecret(secret), URI: uri, QR: qr}, nil
+}
+
+// qrSize is the enrolment QR code's width and height in pixels.
+const qrSize = 264
+
+// qrDataURI draws the key URI as a QR code (error correction M, by
+// github.com/pquerna/otp's Key.Image, which uses github.com/boombuler/barcode)
+// and returns it as a PNG data: URI, which the CSP allows (img-src 'self'
+// data:). The page then needs no script and the secret never leaves the page.
+func qrDataURI(uri string) (template.URL, error) {
+	k, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		return "", fmt.Errorf("enrolment key: %w", err)
+	}
+	img, err := k.Image(qrSize, qrSize)
+	if err != nil {
+		return "", fmt.Errorf("enrolment QR code: %w", err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return "", fmt.Errorf("enrolment QR code: %w", err)
+	}
+	return template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())), nil
+}
+
+// formatSecret shows a base32 secret in groups of four, for typing it into
+// an app by hand.
+func formatSecret(secret string) string {
+	var b strings.Builder
+	for i := 0; i < len(secret); i += 4 {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(secret[i:min(i+4, len(secret))])
+	}
+	return b.String()
 }
 
 func (s *Server) enrolPage(w http.ResponseWriter, r *http.Request) error {
