@@ -45,7 +45,7 @@ type node struct {
 	space string
 }
 
-func parse(t *testing.T, b []byte) *node {
+func parseXML(t *testing.T, b []byte) *node {
 	t.Helper()
 	dec := xml.NewDecoder(bytes.NewReader(b))
 	root := &node{name: "#root"}
@@ -136,7 +136,7 @@ func unzip(t *testing.T, b []byte) map[string]*node {
 		r, _ := f.Open()
 		body, _ := io.ReadAll(r)
 		r.Close()
-		parts[f.Name] = parse(t, body)
+		parts[f.Name] = parseXML(t, body)
 	}
 	return parts
 }
