@@ -227,15 +227,6 @@ func TestAssessmentKeptInPilot(t *testing.T) {
 	})
 }
 
-func countRows(t *testing.T, db *store.DB, table string) int {
-	t.Helper()
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func atoi(t *testing.T, s string) int64 {
 	t.Helper()
 	n, err := strconv.ParseInt(s, 10, 64)

@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,26 +18,8 @@ import (
 
 // upload posts a file to the import form and returns the response.
 func (c *client) upload(kind, name string, content []byte) (*http.Response, string) {
-	c.e.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf", c.csrf)
-	mw.WriteField("kind", kind)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(content)
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.e.ts.URL+"/registry/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if m := csrfRE.FindSubmatch(b); m != nil {
-		c.csrf = string(m[1])
-	}
-	return resp, string(b)
+	c.T.Helper()
+	return c.send("/registry/import", url.Values{"kind": {kind}}, map[string][2]string{"file": {name, string(content)}})
 }
 
 var jobRE = `/registry/import/([A-Za-z0-9_-]+)/commit`
@@ -230,7 +209,7 @@ func TestImportThroughTheAPI(t *testing.T) {
 			req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/imports?"+query, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+secret)
 			req.Header.Set("Content-Type", "text/csv")
-			resp, err := c.http.Do(req)
+			resp, err := c.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,7 +232,7 @@ func TestImportThroughTheAPI(t *testing.T) {
 		viewer, _, _ := e.auth.CreateToken(ctx, authNewToken("viewer"))
 		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/imports?kind=orgs", strings.NewReader(good))
 		req.Header.Set("Authorization", "Bearer "+viewer)
-		if resp, _ := c.http.Do(req); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := c.HTTP.Do(req); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("viewer token import: %d", resp.StatusCode)
 		}
 	})
