@@ -50,7 +50,7 @@ func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) apiOrganisation(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
+	o, err := s.site.RequestedOrg(r)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/aiweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/cooperationweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/expertsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
@@ -61,5 +62,6 @@ var areaPackages = []area{
 	integrityweb.Routes,
 	expertsweb.Routes,
 	chainsweb.Routes,
+	cooperationweb.Routes,
 	adminweb.Routes,
 }

@@ -43,7 +43,7 @@ type figureRow struct {
 }
 
 func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
+	o, err := s.site.RequestedOrg(r)
 	if err != nil {
 		return err
 	}
@@ -227,7 +227,7 @@ func (s *Server) editData(r *http.Request, o registry.Organisation) (editData, e
 }
 
 func (s *Server) orgEditPage(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
+	o, err := s.site.RequestedOrg(r)
 	if err != nil {
 		return err
 	}
@@ -242,7 +242,7 @@ func (s *Server) orgEditPage(w http.ResponseWriter, r *http.Request) error {
 // beside its field; a save over a newer version is refused with the fields
 // someone else changed, and nothing is overwritten.
 func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.requestedOrg(r)
+	cur, err := s.site.RequestedOrg(r)
 	if err != nil {
 		return err
 	}

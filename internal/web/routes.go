@@ -67,10 +67,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/talent", perm: access.CockpitView, h: s.talentPage, summary: "talent: certification, services, PhD start-ups, transplanted teams, titles and graduates staying, each figure opening its list"},
 		{method: "GET", pattern: "/talent/list", perm: access.CockpitView, h: s.talentListPage, summary: "the records or people behind a talent figure (?kind=&stage=&category=&state=&title=)"},
 		{method: "GET", pattern: "/talent/people/{id}", perm: access.CockpitView, h: s.talentPersonPage, summary: "a person with a talent role: certification, services, start-up, team, programs (personal data masked; ?reveal=1 audited)"},
-		// Open cooperation (开放合作): leaders and managers, as the talent area.
-		{method: "GET", pattern: "/cooperation", perm: access.CockpitView, h: s.cooperationPage, summary: "open cooperation: agreements, joint labs, the enclave centre's residents, events, the investment funnel by district, the ranking's history; each figure opens its records"},
-		{method: "GET", pattern: "/cooperation/list", perm: access.CockpitView, h: s.cooperationListPage, summary: "the records behind an open-cooperation figure (?kind=&scope=&state=&district=&series=&reached=&stage=)"},
-		{method: "GET", pattern: "/cooperation/projects/{id}", perm: access.CockpitView, h: s.cooperationProjectPage, summary: "an investment project's stage history with its days in each stage, as of the business day"},
 		{method: "GET", pattern: "/people/{id}/ledger", perm: access.ProgramManage, h: s.ledgerPage, summary: "a person's places on projects of every program, as limit rules count them"},
 
 		// Programs, calls, records and review. Object-level reach over a

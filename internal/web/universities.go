@@ -165,7 +165,7 @@ type clusterCount struct {
 // organisation user sees its own university only); an organisation that is
 // not a university is not found.
 func (s *Server) universityPage(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
+	o, err := s.site.RequestedOrg(r)
 	if err != nil {
 		return err
 	}

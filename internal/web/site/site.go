@@ -107,6 +107,17 @@ func (s *Site) OrgName(ctx context.Context, id int64) string {
 	return names[id]
 }
 
+// RequestedOrg loads the {id} organisation of the path within the
+// caller's reach; one out of reach is not found, so its existence does not
+// leak.
+func (s *Site) RequestedOrg(r *http.Request) (registry.Organisation, error) {
+	id, err := PathID(r)
+	if err != nil {
+		return registry.Organisation{}, err
+	}
+	return registry.Get(r.Context(), s.DB, registry.Scope(Info(r).Principal.OrgScope()), id)
+}
+
 // Day is DataDay as a time (midnight UTC): the day boards judge due and
 // overdue against.
 func (s *Site) Day() time.Time {
