@@ -16,6 +16,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
+	"github.com/xinzhi-platform/xinzhi/internal/web/universitiesweb"
 )
 
 // area is what an area package exports: its routes, its templates parsed
@@ -62,6 +63,7 @@ var areaPackages = []area{
 	integrityweb.Routes,
 	expertsweb.Routes,
 	chainsweb.Routes,
+	universitiesweb.Routes,
 	cooperationweb.Routes,
 	adminweb.Routes,
 }

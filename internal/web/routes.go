@@ -98,11 +98,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/projects/{id}/suggestions", perm: access.ProgramView, h: s.suggestionsPage, summary: "candidates the matching engine suggests for a need (a challenge's solvers), with the reasons, and the decisions taken"},
 		{method: "POST", pattern: "/projects/{id}/suggestions/{org}/{decision}", perm: access.ProgramView, h: s.decideSuggestion, summary: "accept (a docking starts) or reject a suggested candidate: the need's owner or a manager"},
 		{method: "POST", pattern: "/projects/{id}/convert", perm: access.ProgramManage, h: s.convertLeg, summary: "convert a disbursed 拨投结合 grant leg to equity at the first market round"},
-		// Universities (高校): the comparison reads every university, so
-		// registry readers (staff, leaders); a university's page is within
-		// the caller's reach, so an organisation user sees its own.
-		{method: "GET", pattern: "/universities", perm: access.RegistryView, h: s.universitiesPage, summary: "universities compared: disciplines and levels, majors serving the clusters, 双一流 funds, joint labs, talents; sortable, with charts"},
-		{method: "GET", pattern: "/universities/{id}", perm: access.OrgOwnView, h: s.universityPage, summary: "a university: disciplines with codes and levels, majors and the clusters they serve, 双一流 funds by year, joint labs, talents and awards, each with its records"},
 		{method: "POST", pattern: "/projects/{id}/outcomes", perm: access.SignedIn, h: s.addOutcome, summary: "record a milestone or outcome (the applicant or a manager)"},
 		{method: "POST", pattern: "/projects/{id}/assign", perm: access.ProgramManage, h: s.assignReviewers, summary: "assign reviewers automatically"},
 		{method: "POST", pattern: "/projects/{id}/override", perm: access.ProgramManage, h: s.overrideReviewer, summary: "assign a reviewer by hand, with a reason"},
