@@ -14,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/registryweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"github.com/xinzhi-platform/xinzhi/internal/web/universitiesweb"
@@ -53,6 +54,7 @@ func (s *Server) assemble(areas []area) ([]route, error) {
 // web adds their routes to its own (routeTable in routes.go). In the
 // navigation's order.
 var areaPackages = []area{
+	registryweb.Routes,
 	financeweb.Routes,
 	digitalweb.Routes,
 	computeweb.Routes,

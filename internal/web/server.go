@@ -35,10 +35,7 @@ import (
 )
 
 // Segmenter turns Chinese text into search terms (package search).
-type Segmenter interface {
-	IndexTerms(text string) []string
-	QueryTerms(q string) []string
-}
+type Segmenter = site.Segmenter
 
 // Config is what the server needs to know about how it runs.
 type Config struct {
@@ -66,7 +63,6 @@ type Server struct {
 	routes  []route
 	metrics *metrics
 	handler http.Handler
-	imports *importJobs
 	// indicators are the shipped indicator definitions (metrics/).
 	indicators *metric.Set
 	// evals keeps evaluated figures until the next write (metric.Cache).
@@ -93,7 +89,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if err := i18n.Check(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, auth: a, log: log, imports: newImportJobs()}
+	s := &Server{cfg: cfg, db: db, auth: a, log: log}
 	var err error
 	s.evals = metric.NewCache(audit.Generation)
 	if seg, ok := cfg.Search.(*search.Segmenter); ok && seg != nil {
@@ -109,7 +105,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 		return nil, err
 	}
 	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage, FormOrg: s.formOrg,
-		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool}}
+		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool}, Keys: cfg.Keys, Search: cfg.Search, Log: log}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}

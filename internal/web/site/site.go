@@ -10,6 +10,7 @@ package site
 import (
 	"context"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -69,6 +71,13 @@ type Pools struct {
 	Solutions *match.Pool // listed 小快轻准 solutions for weak scenes
 }
 
+// Segmenter cuts Chinese text into the terms a search indexes and asks
+// for (package search).
+type Segmenter interface {
+	IndexTerms(text string) []string
+	QueryTerms(q string) []string
+}
+
 // Site is the shared part of the server an area's handlers use; package
 // web fills it once at start-up.
 type Site struct {
@@ -77,6 +86,11 @@ type Site struct {
 	AsOf  time.Time // figures are as of this day unless a page asks otherwise; zero: today
 	Files program.Files
 	Pools Pools
+	// Keys seal personal data (nil: people cannot be read); Search segments
+	// Chinese text for search (nil: none); Log is the server's logger.
+	Keys   *seal.Keyring
+	Search Segmenter
+	Log    *slog.Logger
 	// NewPage fills the common parts of a page for r: language, principal,
 	// navigation, CSRF token, notices (package web).
 	NewPage func(w http.ResponseWriter, r *http.Request, title string, data any) *Page
