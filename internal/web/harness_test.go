@@ -61,7 +61,13 @@ type client struct {
 	e *env
 }
 
-func (e *env) client() *client { return &client{Client: e.Env.Client(), e: e} }
+// client is a browser on e.ts (a test may point a copy of e at another
+// server).
+func (e *env) client() *client {
+	c := e.Env.Client()
+	c.Base = e.ts.URL
+	return &client{Client: c, e: e}
+}
 
 func (c *client) do(method, path string, form url.Values, hdr map[string]string) (*http.Response, string) {
 	c.T.Helper()
