@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
-	"github.com/xinzhi-platform/xinzhi/internal/registry"
 )
 
 //go:embed templates
@@ -38,21 +37,4 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 		m.Kind, m.ID = "token", p.TokenID
 	}
 	return writeJSON(w, http.StatusOK, m)
-}
-
-func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) error {
-	f, _ := s.orgFilter(r)
-	page, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), f)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, page)
-}
-
-func (s *Server) apiOrganisation(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, o)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"os"
 	"strings"
 	"testing"
 
@@ -154,6 +155,35 @@ func TestChallengeOverAPI(t *testing.T) {
 		pr, err := program.GetProject(ctx, db, id)
 		if err != nil || pr.Stage != "accepted" {
 			t.Fatalf("challenge at %q, %v", pr.Stage, err)
+		}
+	})
+}
+
+// The projects API lists what the caller may see: a manager every
+// organisation's records, an organisation user its own.
+func TestProjectsAPIScoped(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db, false)
+		src, _ := os.ReadFile("../../programs/major_special_project.yaml")
+		pub, err := program.Publish(ctx, db, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "c1", Name: "批次一", Opens: "2025-01-01", Closes: "2025-12-31"})
+		program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": "甲的项目"})
+		program.CreateProject(ctx, db, call.ID, e.orgB.ID, map[string]any{"title": "乙的项目"})
+		m := e.client()
+		m.signIn("u-manager", pw)
+		if _, body := m.get("/api/v1/projects?program=major_special_project&stage=draft"); !strings.Contains(body, "甲的项目") || !strings.Contains(body, "乙的项目") {
+			t.Fatalf("manager's project list: %s", body)
+		}
+		if _, body := m.get("/api/v1/programs"); !strings.Contains(body, `"key": "major_special_project"`) {
+			t.Fatalf("programs: %s", body)
+		}
+		o := e.client()
+		o.signIn("u-org", pw)
+		if _, body := o.get("/api/v1/projects"); !strings.Contains(body, "甲的项目") || strings.Contains(body, "乙的项目") {
+			t.Fatalf("organisation user's project list leaks another organisation's: %s", body)
 		}
 	})
 }

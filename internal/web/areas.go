@@ -7,15 +7,18 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/aiweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/chainsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/computeweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/cooperationweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/expertsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/registryweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"github.com/xinzhi-platform/xinzhi/internal/web/talentweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/universitiesweb"
 )
 
 // area is what an area package exports: its routes, its templates parsed
@@ -52,6 +55,7 @@ func (s *Server) assemble(areas []area) ([]route, error) {
 // web adds their routes to its own (routeTable in routes.go). In the
 // navigation's order.
 var areaPackages = []area{
+	registryweb.Routes,
 	financeweb.Routes,
 	digitalweb.Routes,
 	computeweb.Routes,
@@ -63,5 +67,7 @@ var areaPackages = []area{
 	expertsweb.Routes,
 	chainsweb.Routes,
 	talentweb.Routes,
+	universitiesweb.Routes,
+	cooperationweb.Routes,
 	adminweb.Routes,
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func TestBoardSaysWhenCut(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("export: %d", resp.StatusCode)
 	}
-	if got := sheetColumn(t, []byte(data), "x.xlsx", "", 0); len(got) != 3 {
+	if got := webtest.SheetColumn(t, []byte(data), "x.xlsx", "", 0); len(got) != 3 {
 		t.Errorf("the export of a cut board has records %q, want all 3", got)
 	}
 	web.SetBoardMax(5)

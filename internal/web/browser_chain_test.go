@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/chain/chaintest"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ func TestBrowserChainMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := chainRecord(t, db, shengu.ID, "华泵一号干式真空泵攻关")
+	rec := chaintest.TacklingRecord(t, db, shengu.ID, "华泵一号干式真空泵攻关")
 	var chainID, rotor int64
 	err = db.InTx(ctx, func(tx *store.Tx) error {
 		if chainID, err = chain.AddChain(ctx, tx, chain.NewChain{Name: "高端装备产业链", Cluster: "高端装备"}); err != nil {

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"net/http"
 	"strconv"
 
@@ -39,3 +41,7 @@ func pathID(r *http.Request) (int64, error) {
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title, page string, data func() (any, error), fields ...string) (bool, error) {
 	return s.pages.Refuse(w, r, err, title, page, data, fields...)
 }
+
+// uploadedSheet reads the spreadsheet sent in a form's "file" part: a
+// missing file or one that cannot be read is a problem of the field.
+func uploadedSheet(r *http.Request) (*tabular.Table, error) { return site.UploadedSheet(r) }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"net/http"
 	"strconv"
 	"strings"
@@ -58,7 +59,7 @@ func (s *Server) apiLookupOrganisations(w http.ResponseWriter, r *http.Request) 
 		c := orgChoice{choice: choice{ID: o.ID, Name: o.Name}, CreditCode: o.CreditCode, District: o.District, Kind: o.Kind}
 		var parts []string
 		if o.District != "" {
-			c.DistrictName = districtName(o.District, lang)
+			c.DistrictName = site.DistrictName(o.District, lang)
 			parts = append(parts, c.DistrictName)
 		}
 		if o.CreditCode != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"net/http"
 	"sort"
 	"strconv"
@@ -254,7 +255,7 @@ func groupLabel(by, key, lang string) string {
 		return i18n.T(lang, "metric.none")
 	}
 	if by == "district" {
-		return districtName(key, lang)
+		return site.DistrictName(key, lang)
 	}
 	return key
 }

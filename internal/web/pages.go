@@ -13,7 +13,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/proposal"
 
-	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -150,14 +149,4 @@ func (s *Server) systemPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, http.StatusOK, "system", s.newPage(w, r, "system.title", d))
-}
-
-// requestedOrg loads the {id} organisation within the caller's reach; one
-// out of reach is not found, so its existence does not leak.
-func (s *Server) requestedOrg(r *http.Request) (registry.Organisation, error) {
-	id, err := pathID(r)
-	if err != nil {
-		return registry.Organisation{}, err
-	}
-	return registry.Get(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), id)
 }

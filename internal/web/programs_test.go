@@ -1,12 +1,8 @@
 package web_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -58,59 +54,6 @@ review:
 `
 
 var pdf = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
-
-// send posts a multipart form with files (field → name → content).
-func (c *client) send(path string, fields url.Values, files map[string][2]string) (*http.Response, string) {
-	c.e.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf", c.csrf)
-	for k, vs := range fields {
-		for _, v := range vs {
-			mw.WriteField(k, v)
-		}
-	}
-	for field, f := range files {
-		fw, _ := mw.CreateFormFile(field, f[0])
-		fw.Write([]byte(f[1]))
-	}
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.e.ts.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if m := csrfRE.FindSubmatch(b); m != nil && len(m[1]) > 0 {
-		c.csrf = string(m[1])
-	}
-	return resp, string(b)
-}
-
-func (c *client) raw(method, path, contentType string, body []byte) (*http.Response, string) {
-	c.e.t.Helper()
-	req, _ := http.NewRequest(method, c.e.ts.URL+path, bytes.NewReader(body))
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("X-CSRF-Token", c.csrf)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp, string(b)
-}
-
-func idFrom(t *testing.T, location, prefix string) string {
-	t.Helper()
-	m := regexp.MustCompile(regexp.QuoteMeta(prefix) + `(\d+)`).FindStringSubmatch(location)
-	if m == nil {
-		t.Fatalf("no %s id in %q", prefix, location)
-	}
-	return m[1]
-}
 
 // TestProgramFlowAndBlindReview runs a program over HTTP: published through
 // the API with a dry run first, a call opened, an application refused then

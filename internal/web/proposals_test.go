@@ -247,3 +247,8 @@ func TestProposalPages(t *testing.T) {
 		}
 	})
 }
+
+// today is the day in Shanghai, as the server counts it without --as-of.
+func today() string {
+	return store.Now().Add(8 * 3600e9).Format("2006-01-02")
+}

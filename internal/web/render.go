@@ -17,7 +17,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
-	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
@@ -194,7 +193,7 @@ func (s *Server) parseTemplates() (*site.Pages, error) {
 		"field": func(p *page, name, value, kind string) textField {
 			return textField{P: p, Name: name, Value: value, Kind: kind}
 		},
-		"district": districtName,
+		"district": site.DistrictName,
 		// label translates prefix+code when the catalogue has it, else shows the code.
 		"label": func(lang, prefix, code string) string {
 			if i18n.Has(prefix + code) {
@@ -320,17 +319,6 @@ func formatNumber(x float64) string {
 		out = "-" + out
 	}
 	return out
-}
-
-// districtName names a GB/T 2260 code in lang.
-func districtName(code, lang string) string {
-	if d, ok := stdcode.LookupDivision(code); ok {
-		if lang == i18n.EN {
-			return d.NameEN
-		}
-		return d.Name
-	}
-	return code
 }
 
 // indicatorName names an indicator in lang, falling back to the name a

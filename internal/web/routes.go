@@ -52,23 +52,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/reports/templates/{template}/issue", perm: access.ReportIssue, h: s.issueReport, summary: "render a report as of a date and freeze it"},
 		{method: "GET", pattern: "/reports/{id}", perm: access.CockpitView, h: s.reportPage, summary: "an issued report, as issued; ?compare=1 names what moved since"},
 		{method: "GET", pattern: "/reports/{id}/download/{format}", perm: access.CockpitView, h: s.reportDownload, summary: "an issued report as .docx or .xlsx"},
-		{method: "GET", pattern: "/orgs/{id}", perm: access.OrgOwnView, h: s.orgPage, summary: "an organisation's profile (一企一档)"},
-		{method: "GET", pattern: "/orgs/{id}/edit", perm: access.OrgOwnEdit, h: s.orgEditPage, summary: "profile form"},
-		{method: "POST", pattern: "/orgs/{id}/edit", perm: access.OrgOwnEdit, h: s.orgEdit, summary: "save a profile"},
-		{method: "GET", pattern: "/registry", perm: access.RegistryView, h: s.registryPage, summary: "organisations: filters, search, paging"},
-		{method: "GET", pattern: "/registry/export", perm: access.RegistryView, h: s.registryExport, summary: "the filtered list as .xlsx or .csv"},
-		{method: "GET", pattern: "/registry/import", perm: access.RegistryImport, h: s.importPage, summary: "import form"},
-		{method: "POST", pattern: "/registry/import", perm: access.RegistryImport, h: s.importUpload, summary: "upload and preview an import"},
-		{method: "GET", pattern: "/registry/import/template/{kind}", perm: access.RegistryImport, h: s.importTemplate, summary: "an import template"},
-		{method: "GET", pattern: "/registry/import/{job}", perm: access.RegistryImport, h: s.importStatus, summary: "an import's preview or progress"},
-		{method: "POST", pattern: "/registry/import/{job}/commit", perm: access.RegistryImport, h: s.importCommit, summary: "commit a previewed import"},
-		{method: "GET", pattern: "/admin/catalogues", perm: access.CatalogueEdit, h: s.cataloguePage, summary: "tags and clusters"},
-		{method: "POST", pattern: "/admin/catalogues/{table}", perm: access.CatalogueEdit, h: s.catalogueSave, summary: "add or rename a tag or cluster"},
-		{method: "GET", pattern: "/people", perm: access.PersonView, h: s.peoplePage, summary: "people (personal data masked)"},
-		// Open cooperation (开放合作): leaders and managers, as the talent area.
-		{method: "GET", pattern: "/cooperation", perm: access.CockpitView, h: s.cooperationPage, summary: "open cooperation: agreements, joint labs, the enclave centre's residents, events, the investment funnel by district, the ranking's history; each figure opens its records"},
-		{method: "GET", pattern: "/cooperation/list", perm: access.CockpitView, h: s.cooperationListPage, summary: "the records behind an open-cooperation figure (?kind=&scope=&state=&district=&series=&reached=&stage=)"},
-		{method: "GET", pattern: "/cooperation/projects/{id}", perm: access.CockpitView, h: s.cooperationProjectPage, summary: "an investment project's stage history with its days in each stage, as of the business day"},
 		{method: "GET", pattern: "/people/{id}/ledger", perm: access.ProgramManage, h: s.ledgerPage, summary: "a person's places on projects of every program, as limit rules count them"},
 
 		// Programs, calls, records and review. Object-level reach over a
@@ -123,11 +106,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/projects/{id}/suggestions", perm: access.ProgramView, h: s.suggestionsPage, summary: "candidates the matching engine suggests for a need (a challenge's solvers), with the reasons, and the decisions taken"},
 		{method: "POST", pattern: "/projects/{id}/suggestions/{org}/{decision}", perm: access.ProgramView, h: s.decideSuggestion, summary: "accept (a docking starts) or reject a suggested candidate: the need's owner or a manager"},
 		{method: "POST", pattern: "/projects/{id}/convert", perm: access.ProgramManage, h: s.convertLeg, summary: "convert a disbursed 拨投结合 grant leg to equity at the first market round"},
-		// Universities (高校): the comparison reads every university, so
-		// registry readers (staff, leaders); a university's page is within
-		// the caller's reach, so an organisation user sees its own.
-		{method: "GET", pattern: "/universities", perm: access.RegistryView, h: s.universitiesPage, summary: "universities compared: disciplines and levels, majors serving the clusters, 双一流 funds, joint labs, talents; sortable, with charts"},
-		{method: "GET", pattern: "/universities/{id}", perm: access.OrgOwnView, h: s.universityPage, summary: "a university: disciplines with codes and levels, majors and the clusters they serve, 双一流 funds by year, joint labs, talents and awards, each with its records"},
 		{method: "POST", pattern: "/projects/{id}/outcomes", perm: access.SignedIn, h: s.addOutcome, summary: "record a milestone or outcome (the applicant or a manager)"},
 		{method: "POST", pattern: "/projects/{id}/assign", perm: access.ProgramManage, h: s.assignReviewers, summary: "assign reviewers automatically"},
 		{method: "POST", pattern: "/projects/{id}/override", perm: access.ProgramManage, h: s.overrideReviewer, summary: "assign a reviewer by hand, with a reason"},
@@ -146,9 +124,6 @@ func (s *Server) routeTable() []route {
 		// JSON API.
 		{method: "GET", pattern: "/api/openapi.json", perm: access.Public, h: s.openAPI, api: true, summary: "this API's OpenAPI 3.1 document"},
 		{method: "GET", pattern: "/api/v1/me", perm: access.SignedIn, h: s.apiMe, api: true, summary: "the caller"},
-		{method: "GET", pattern: "/api/v1/organizations", perm: access.OrgOwnView, h: s.apiOrganisations, api: true, summary: "organisations the caller may see, filtered and searched"},
-		{method: "GET", pattern: "/api/v1/organizations/{id}", perm: access.OrgOwnView, h: s.apiOrganisation, api: true, summary: "one organisation"},
-		{method: "GET", pattern: "/api/v1/people", perm: access.PersonView, h: s.apiPeople, api: true, summary: "people, personal data masked unless revealed"},
 		{method: "GET", pattern: "/api/v1/lookup/organisations", perm: access.OrgLookup, h: s.apiLookupOrganisations, api: true, summary: "organisations for a picker: name or credit code starting with q, or a name holding q; ?q=&limit=1..50 (names, districts, codes)"},
 		{method: "GET", pattern: "/api/v1/lookup/people", perm: access.PersonView, h: s.apiLookupPeople, api: true, summary: "people the caller may see for a picker: name starting with q, employer and masked ID number; ?q=&limit=1..50"},
 		{method: "GET", pattern: "/api/v1/people/{id}/ledger", perm: access.ProgramManage, h: s.apiLedger, api: true, summary: "a person's ledger of projects across programs"},
@@ -167,7 +142,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
 		{method: "GET", pattern: "/api/v1/reviews", perm: access.ReviewDo, h: s.apiReviews, api: true, summary: "the caller's review assignments (blind)"},
-		{method: "POST", pattern: "/api/v1/imports", perm: access.RegistryImport, h: s.apiImport, api: true, summary: "import a spreadsheet, all or nothing"},
 		{method: "GET", pattern: "/api/v1/metrics", perm: access.CockpitView, h: s.apiMetrics, api: true, summary: "indicators"},
 		{method: "GET", pattern: "/api/v1/metrics/{id}", perm: access.CockpitView, h: s.apiMetric, api: true, summary: "an indicator evaluated as of a date"},
 

@@ -36,10 +36,7 @@ import (
 )
 
 // Segmenter turns Chinese text into search terms (package search).
-type Segmenter interface {
-	IndexTerms(text string) []string
-	QueryTerms(q string) []string
-}
+type Segmenter = site.Segmenter
 
 // Config is what the server needs to know about how it runs.
 type Config struct {
@@ -70,7 +67,6 @@ type Server struct {
 	routes      []route
 	metrics     *metrics
 	handler     http.Handler
-	imports     *importJobs
 	// indicators are the shipped indicator definitions (metrics/).
 	indicators *metric.Set
 	// evals keeps evaluated figures until the next write (metric.Cache).
@@ -97,7 +93,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if err := i18n.Check(); err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, auth: a, log: log, imports: newImportJobs()}
+	s := &Server{cfg: cfg, db: db, auth: a, log: log}
 	var err error
 	s.evals = metric.NewCache(audit.Generation)
 	if seg, ok := cfg.Search.(*search.Segmenter); ok && seg != nil {
@@ -112,8 +108,8 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err
 	}
-	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, Keys: cfg.Keys, NewPage: s.newPage, FormOrg: s.formOrg,
-		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool}}
+	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage, FormOrg: s.formOrg,
+		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool}, Keys: cfg.Keys, Search: cfg.Search, Log: log}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}

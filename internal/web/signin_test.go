@@ -17,7 +17,7 @@ import (
 
 func sessionCookie(c *client, e *env) string {
 	u, _ := url.Parse(e.ts.URL)
-	for _, ck := range c.http.Jar.Cookies(u) {
+	for _, ck := range c.HTTP.Jar.Cookies(u) {
 		if ck.Name == "xz_session" {
 			return ck.Value
 		}

@@ -102,7 +102,7 @@ func TestCSRFRefused(t *testing.T) {
 			t.Fatal("a request without a valid CSRF token created an account")
 		}
 		// With the token it works.
-		form.Set("csrf", c.csrf)
+		form.Set("csrf", c.CSRF)
 		if resp, _ := c.do("POST", "/admin/users", form, nil); resp.StatusCode != http.StatusCreated {
 			t.Fatalf("POST with the token: %d", resp.StatusCode)
 		}

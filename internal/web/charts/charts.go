@@ -135,3 +135,31 @@ func Comparison(rows []Row, seriesNames []string) ([]Chart, error) {
 	}
 	return out, nil
 }
+
+// Titled is a chart with the message that heads it.
+type Titled struct {
+	Title string
+	Chart
+}
+
+// InverseValueAxis turns a chart's value axis upside down (a rank: first
+// at the top, whole places).
+func InverseValueAxis(c Chart) (Chart, error) {
+	var opt map[string]any
+	if err := json.Unmarshal([]byte(c.Option), &opt); err != nil {
+		return c, fmt.Errorf("chart: %w", err)
+	}
+	if axes, ok := opt["yAxis"].([]any); ok {
+		for _, a := range axes {
+			if m, ok := a.(map[string]any); ok {
+				m["inverse"], m["minInterval"] = true, 1
+			}
+		}
+	}
+	b, err := json.Marshal(opt)
+	if err != nil {
+		return c, fmt.Errorf("chart: %w", err)
+	}
+	c.Option = string(b)
+	return c, nil
+}

@@ -136,3 +136,28 @@ func TestChartsNeverMixUnitsOnAnAxis(t *testing.T) {
 		axisUnits(t, string(b), nil)
 	})
 }
+
+// A rank's chart runs first place at the top, in whole places; a chart
+// that is not JSON is refused, not drawn.
+func TestInverseValueAxis(t *testing.T) {
+	cs, err := BySeries([]string{"2023", "2024"}, []Series{{Name: "rank", Unit: "位", Type: "line", Data: []float64{18, 16}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := InverseValueAxis(cs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opt struct {
+		YAxis []map[string]any `json:"yAxis"`
+	}
+	if err := json.Unmarshal([]byte(c.Option), &opt); err != nil {
+		t.Fatal(err)
+	}
+	if len(opt.YAxis) != 1 || opt.YAxis[0]["inverse"] != true || opt.YAxis[0]["minInterval"] != float64(1) || opt.YAxis[0]["name"] != "位" {
+		t.Errorf("value axis %v, want inverse, whole places, named 位", opt.YAxis)
+	}
+	if _, err := InverseValueAxis(Chart{Option: "{"}); err == nil {
+		t.Error("a broken option was accepted")
+	}
+}

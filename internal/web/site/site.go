@@ -10,6 +10,7 @@ package site
 import (
 	"context"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -70,6 +71,13 @@ type Pools struct {
 	Solutions *match.Pool // listed 小快轻准 solutions for weak scenes
 }
 
+// Segmenter cuts Chinese text into the terms a search indexes and asks
+// for (package search).
+type Segmenter interface {
+	IndexTerms(text string) []string
+	QueryTerms(q string) []string
+}
+
 // Site is the shared part of the server an area's handlers use; package
 // web fills it once at start-up.
 type Site struct {
@@ -78,7 +86,11 @@ type Site struct {
 	AsOf  time.Time // figures are as of this day unless a page asks otherwise; zero: today
 	Files program.Files
 	Pools Pools
-	Keys  *seal.Keyring // seals personal data; nil: people pages refuse
+	// Keys seal personal data (nil: people cannot be read); Search segments
+	// Chinese text for search (nil: none); Log is the server's logger.
+	Keys   *seal.Keyring
+	Search Segmenter
+	Log    *slog.Logger
 	// NewPage fills the common parts of a page for r: language, principal,
 	// navigation, CSRF token, notices (package web).
 	NewPage func(w http.ResponseWriter, r *http.Request, title string, data any) *Page
@@ -107,6 +119,17 @@ func (s *Site) OrgName(ctx context.Context, id int64) string {
 	}
 	names, _ := registry.OrgNames(ctx, s.DB, []int64{id})
 	return names[id]
+}
+
+// RequestedOrg loads the {id} organisation of the path within the
+// caller's reach; one out of reach is not found, so its existence does not
+// leak.
+func (s *Site) RequestedOrg(r *http.Request) (registry.Organisation, error) {
+	id, err := PathID(r)
+	if err != nil {
+		return registry.Organisation{}, err
+	}
+	return registry.Get(r.Context(), s.DB, registry.Scope(Info(r).Principal.OrgScope()), id)
 }
 
 // Day is DataDay as a time (midnight UTC): the day boards judge due and

@@ -1,6 +1,7 @@
-package web
+package registryweb
 
 import (
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,7 +32,7 @@ var orgFilterKeys = []string{"q", "kind", "district", "cluster", "tag", "recogni
 
 // orgFilter reads the list filter from the query string, and returns the
 // parameters that make it, for links that must show the same list.
-func (s *Server) orgFilter(r *http.Request) (registry.Filter, url.Values) {
+func (s *area) orgFilter(r *http.Request) (registry.Filter, url.Values) {
 	q := r.URL.Query()
 	f := registry.Filter{Kind: q.Get("kind"), District: q.Get("district"), Cluster: q.Get("cluster"), Tag: q.Get("tag"),
 		Recognition: q.Get("recognition"), Sort: q.Get("sort")}
@@ -44,48 +45,48 @@ func (s *Server) orgFilter(r *http.Request) (registry.Filter, url.Values) {
 		}
 	}
 	text := strings.TrimSpace(q.Get("q"))
-	if text != "" && s.cfg.Search != nil {
-		f.Terms = s.cfg.Search.QueryTerms(text)
+	if text != "" && s.Search != nil {
+		f.Terms = s.Search.QueryTerms(text)
 		if len(f.Terms) == 0 {
 			f.Terms = []string{text}
 		}
 	}
-	return f, kept(q, orgFilterKeys...)
+	return f, site.Kept(q, orgFilterKeys...)
 }
 
-func (s *Server) registryPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) registryPage(w http.ResponseWriter, r *http.Request) error {
 	f, query := s.orgFilter(r)
-	page, err := registry.List(r.Context(), s.db, registry.Scope(info(r).principal.OrgScope()), f)
+	page, err := registry.List(r.Context(), s.DB, registry.Scope(site.Info(r).Principal.OrgScope()), f)
 	if err != nil {
 		return err
 	}
-	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	cat, err := registry.LoadCatalogue(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
-	recs, err := registry.RecognitionKinds(r.Context(), s.db)
+	recs, err := registry.RecognitionKinds(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
 	d := registryData{Page: page, Filter: f, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, RecKinds: recs,
 		Pages:      (page.Total + page.PerPage - 1) / page.PerPage,
-		ExportXLSX: link("/registry/export", query, "format", "xlsx"),
-		ExportCSV:  link("/registry/export", query, "format", "csv")}
+		ExportXLSX: site.Link("/registry/export", query, "format", "xlsx"),
+		ExportCSV:  site.Link("/registry/export", query, "format", "csv")}
 	if pp := r.URL.Query().Get("per_page"); pp != "" {
 		query.Set("per_page", pp)
 	}
 	if page.Page > 1 {
-		d.Prev = link("/registry", query, "page", strconv.Itoa(page.Page-1))
+		d.Prev = site.Link("/registry", query, "page", strconv.Itoa(page.Page-1))
 	}
 	if page.Page < d.Pages {
-		d.Next = link("/registry", query, "page", strconv.Itoa(page.Page+1))
+		d.Next = site.Link("/registry", query, "page", strconv.Itoa(page.Page+1))
 	}
-	for y := time.Now().In(shanghai).Year(); y >= 2018; y-- {
+	for y := time.Now().In(site.Shanghai).Year(); y >= 2018; y-- {
 		d.Years = append(d.Years, y)
 	}
-	p := s.newPage(w, r, "registry.title", d)
+	p := s.NewPage(w, r, "registry.title", d)
 	for k, v := range r.URL.Query() {
 		p.Form[k] = v[0]
 	}
-	return s.render(w, http.StatusOK, "registry", p)
+	return s.pages.Render(w, http.StatusOK, "registry", p)
 }

@@ -1,6 +1,7 @@
-package web_test
+package expertsweb_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -12,7 +13,10 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 )
+
+var ctx = context.Background()
 
 const expertProgram = `key: w_experts
 name: 专家库测试项目
@@ -42,34 +46,34 @@ review:
 // reaches neither.
 func TestExpertPoolOverHTTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		second, err := e.auth.CreateUser(ctx, auth.NewUser{Username: "e-second", Password: pw, Roles: []access.Role{access.Reviewer}})
+		e := webtest.New(t, db, false)
+		second, err := e.Auth.CreateUser(ctx, auth.NewUser{Username: "e-second", Password: webtest.Password, Roles: []access.Role{access.Reviewer}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		mgr := e.client()
-		mgr.signIn("u-manager", pw)
-		if _, body := mgr.get("/experts"); !strings.Contains(body, `id="experts"`) || !strings.Contains(body, "u-reviewer") || !strings.Contains(body, "e-second") {
+		mgr := e.Client()
+		mgr.SignIn("u-manager", webtest.Password)
+		if _, body := mgr.Get("/experts"); !strings.Contains(body, `id="experts"`) || !strings.Contains(body, "u-reviewer") || !strings.Contains(body, "e-second") {
 			t.Fatal("the pool's page does not list the experts")
 		}
-		if _, body := mgr.get("/cockpit"); !strings.Contains(body, `href="/experts"`) {
+		if _, body := mgr.Get("/cockpit"); !strings.Contains(body, `href="/experts"`) {
 			t.Error("the navigation has no link to the pool")
 		}
 		path := fmt.Sprintf("/experts/%d", second.ID)
-		if resp, body := mgr.post(path+"/remove", url.Values{"reason": {" "}}); resp.StatusCode != 422 || !strings.Contains(body, "请填写理由") {
+		if resp, body := mgr.Post(path+"/remove", url.Values{"reason": {" "}}); resp.StatusCode != 422 || !strings.Contains(body, "请填写理由") {
 			t.Fatalf("removal without a reason: %d", resp.StatusCode)
 		}
-		if resp, _ := mgr.post(path+"/remove", url.Values{"reason": {"连续两次无故缺席"}}); resp.StatusCode != 303 {
+		if resp, _ := mgr.Post(path+"/remove", url.Values{"reason": {"连续两次无故缺席"}}); resp.StatusCode != 303 {
 			t.Fatalf("remove: %d", resp.StatusCode)
 		}
-		if resp, _ := mgr.post(path+"/fields", url.Values{"fields": {"集成电路、人工智能"}}); resp.StatusCode != 303 {
+		if resp, _ := mgr.Post(path+"/fields", url.Values{"fields": {"集成电路、人工智能"}}); resp.StatusCode != 303 {
 			t.Fatalf("fields: %d", resp.StatusCode)
 		}
-		if _, body := mgr.get("/experts?done=removed"); !strings.Contains(body, "连续两次无故缺席") || !strings.Contains(body, "集成电路、人工智能") || !strings.Contains(body, "/reinstate") {
+		if _, body := mgr.Get("/experts?done=removed"); !strings.Contains(body, "连续两次无故缺席") || !strings.Contains(body, "集成电路、人工智能") || !strings.Contains(body, "/reinstate") {
 			t.Fatal("the page does not show the removal and the fields")
 		}
 
-		resp, body := mgr.get("/api/v1/experts")
+		resp, body := mgr.Get("/api/v1/experts")
 		var pool struct {
 			Items []program.Expert `json:"items"`
 		}
@@ -90,12 +94,12 @@ func TestExpertPoolOverHTTP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pr, err := program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": "工业软件"})
+		pr, err := program.CreateProject(ctx, db, call.ID, e.OrgA.ID, map[string]any{"title": "工业软件"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		owner := access.Principal{UserID: e.users[access.Org].ID, Name: "u-org", Roles: []access.Role{access.Org}, OrgID: e.orgA.ID}
-		manager := access.Principal{UserID: e.users[access.Manager].ID, Name: "u-manager", Roles: []access.Role{access.Manager}}
+		owner := access.Principal{UserID: e.Users[access.Org].ID, Name: "u-org", Roles: []access.Role{access.Org}, OrgID: e.OrgA.ID}
+		manager := access.Principal{UserID: e.Users[access.Manager].ID, Name: "u-manager", Roles: []access.Role{access.Manager}}
 		if _, err := program.Move(ctx, db, owner, pr.ID, "submit", ""); err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +107,7 @@ func TestExpertPoolOverHTTP(t *testing.T) {
 			t.Fatal(err)
 		}
 		pid := fmt.Sprint(pr.ID)
-		if resp, _ := mgr.post("/projects/"+pid+"/assign", nil); resp.StatusCode != 303 {
+		if resp, _ := mgr.Post("/projects/"+pid+"/assign", nil); resp.StatusCode != 303 {
 			t.Fatalf("assign: %d", resp.StatusCode)
 		}
 		as, err := program.Assignments(ctx, db, pr.ID)
@@ -112,42 +116,42 @@ func TestExpertPoolOverHTTP(t *testing.T) {
 		}
 		a := as[0]
 		rate := fmt.Sprintf("/projects/%s/assignments/%d/rate", pid, a.ID)
-		if resp, _ := mgr.post(rate, url.Values{"rating": {"4"}}); resp.StatusCode != 409 {
+		if resp, _ := mgr.Post(rate, url.Values{"rating": {"4"}}); resp.StatusCode != 409 {
 			t.Errorf("rating an unsubmitted review: %d, want 409", resp.StatusCode)
 		}
 		reviewer := access.Principal{UserID: a.ReviewerID, Name: a.Reviewer, Roles: []access.Role{access.Reviewer}}
 		if _, err := program.SubmitScores(ctx, db, reviewer, a.ID, program.Score{Scores: map[string]float64{"merit": 8}, Version: a.Version}); err != nil {
 			t.Fatal(err)
 		}
-		if _, body := mgr.get("/projects/" + pid); !strings.Contains(body, `action="`+rate+`"`) {
+		if _, body := mgr.Get("/projects/" + pid); !strings.Contains(body, `action="`+rate+`"`) {
 			t.Fatal("the manager has no rating form for the submitted review")
 		}
-		if resp, body := mgr.post(rate, url.Values{"rating": {"6"}}); resp.StatusCode != 422 || !strings.Contains(body, "评价须为 1 到 5 之间的整数") {
+		if resp, body := mgr.Post(rate, url.Values{"rating": {"6"}}); resp.StatusCode != 422 || !strings.Contains(body, "评价须为 1 到 5 之间的整数") {
 			t.Fatalf("rating 6: %d", resp.StatusCode)
 		}
-		if resp, _ := mgr.post(rate, url.Values{"rating": {"4"}, "note": {"按时提交，意见具体"}}); resp.StatusCode != 303 {
+		if resp, _ := mgr.Post(rate, url.Values{"rating": {"4"}, "note": {"按时提交，意见具体"}}); resp.StatusCode != 303 {
 			t.Fatalf("rate: %d", resp.StatusCode)
 		}
-		if _, body := mgr.get("/projects/" + pid + "?rated=1"); !strings.Contains(body, "已评 4 分") || !strings.Contains(body, "按时提交，意见具体") {
+		if _, body := mgr.Get("/projects/" + pid + "?rated=1"); !strings.Contains(body, "已评 4 分") || !strings.Contains(body, "按时提交，意见具体") {
 			t.Fatal("the rating does not show on the record's page")
 		}
-		if _, body := mgr.get("/experts"); !strings.Contains(body, "4.00") {
+		if _, body := mgr.Get("/experts"); !strings.Contains(body, "4.00") {
 			t.Fatal("the mean rating does not show in the pool")
 		}
 		// Another project's path does not reach this assignment.
-		if resp, _ := mgr.post(fmt.Sprintf("/projects/%d/assignments/%d/rate", pr.ID+1000, a.ID), url.Values{"rating": {"3"}}); resp.StatusCode != 404 {
+		if resp, _ := mgr.Post(fmt.Sprintf("/projects/%d/assignments/%d/rate", pr.ID+1000, a.ID), url.Values{"rating": {"3"}}); resp.StatusCode != 404 {
 			t.Errorf("rating through another record's path: %d", resp.StatusCode)
 		}
 
-		org := e.client()
-		org.signIn("u-org", pw)
-		if resp, _ := org.get("/experts"); resp.StatusCode != 403 {
+		org := e.Client()
+		org.SignIn("u-org", webtest.Password)
+		if resp, _ := org.Get("/experts"); resp.StatusCode != 403 {
 			t.Errorf("an organisation's user opens the pool: %d", resp.StatusCode)
 		}
-		if resp, _ := org.get("/api/v1/experts"); resp.StatusCode != 403 {
+		if resp, _ := org.Get("/api/v1/experts"); resp.StatusCode != 403 {
 			t.Errorf("an organisation's user reads the pool by API: %d", resp.StatusCode)
 		}
-		if resp, _ := org.post(rate, url.Values{"rating": {"1"}}); resp.StatusCode != 403 {
+		if resp, _ := org.Post(rate, url.Values{"rating": {"1"}}); resp.StatusCode != 403 {
 			t.Errorf("an organisation's user rates: %d", resp.StatusCode)
 		}
 		rs, _ := program.ProjectRatings(ctx, db, pr.ID)
@@ -155,7 +159,7 @@ func TestExpertPoolOverHTTP(t *testing.T) {
 			t.Errorf("rating %+v, want 4", rs[a.ID])
 		}
 		// Reinstating needs a reason too, then puts the expert back.
-		if resp, _ := mgr.post(path+"/reinstate", url.Values{"reason": {"申诉成立"}}); resp.StatusCode != 303 {
+		if resp, _ := mgr.Post(path+"/reinstate", url.Values{"reason": {"申诉成立"}}); resp.StatusCode != 303 {
 			t.Fatalf("reinstate: %d", resp.StatusCode)
 		}
 		if pool, _ := program.Pool(ctx, db); len(pool) != 2 {

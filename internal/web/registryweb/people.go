@@ -1,6 +1,7 @@
-package web
+package registryweb
 
 import (
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"net/http"
 	"strconv"
 
@@ -18,7 +19,7 @@ type peopleData struct {
 	CanReveal bool
 }
 
-func (s *Server) peopleFilter(r *http.Request) registry.PeopleFilter {
+func (s *area) peopleFilter(r *http.Request) registry.PeopleFilter {
 	q := r.URL.Query()
 	f := registry.PeopleFilter{Name: q.Get("name"), TalentLevel: q.Get("level")}
 	f.Page, _ = strconv.Atoi(q.Get("page"))
@@ -29,37 +30,37 @@ func (s *Server) peopleFilter(r *http.Request) registry.PeopleFilter {
 
 // listPeople lists people masked, or unmasked (and audited) when the caller
 // asks with reveal=1 and holds person.reveal.
-func (s *Server) listPeople(r *http.Request) (peopleData, error) {
-	if s.cfg.Keys == nil {
+func (s *area) listPeople(r *http.Request) (peopleData, error) {
+	if s.Keys == nil {
 		return peopleData{}, problem.New(problem.ErrConflict, "person.no_keys")
 	}
-	p := info(r).principal
+	p := site.Info(r).Principal
 	reveal := r.URL.Query().Get("reveal") == "1"
 	if reveal && !p.Can(access.PersonReveal) {
 		return peopleData{}, problem.New(problem.ErrForbidden, "error.status.403")
 	}
 	f := s.peopleFilter(r)
-	people, total, err := registry.People(r.Context(), s.db, s.cfg.Keys, registry.Scope(p.OrgScope()), f, reveal)
+	people, total, err := registry.People(r.Context(), s.DB, s.Keys, registry.Scope(p.OrgScope()), f, reveal)
 	if people == nil {
 		people = []registry.Person{}
 	}
 	return peopleData{People: people, Total: total, Page: max(f.Page, 1), Revealed: reveal, CanReveal: p.Can(access.PersonReveal)}, err
 }
 
-func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) peoplePage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.listPeople(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "people.title", d)
+	p := s.NewPage(w, r, "people.title", d)
 	p.Form["name"] = r.URL.Query().Get("name")
-	return s.render(w, http.StatusOK, "people", p)
+	return s.pages.Render(w, http.StatusOK, "people", p)
 }
 
-func (s *Server) apiPeople(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiPeople(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.listPeople(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": d.People, "total": d.Total, "page": d.Page, "masked": !d.Revealed})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": d.People, "total": d.Total, "page": d.Page, "masked": !d.Revealed})
 }

@@ -1,4 +1,4 @@
-package web
+package universitiesweb
 
 import (
 	"cmp"
@@ -13,12 +13,9 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/university"
+	"github.com/xinzhi-platform/xinzhi/internal/web/charts"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
-
-// The universities area (高校): a comparison of the city's universities and
-// a page per university. Every count links to the part of the university's
-// page that lists what was counted, and that lists the records, people and
-// organisations behind it.
 
 // uniColumn is a sortable column of the comparison: its key in ?sort=, its
 // heading's message, the anchor of the university page it opens, and the
@@ -59,21 +56,15 @@ type universitiesData struct {
 	Columns []uniColumn
 	Sort    string // a column key, or "name"
 	Desc    bool
-	Charts  []titledChart
-}
-
-// titledChart is a chart with the message that heads it.
-type titledChart struct {
-	Title string
-	chart
+	Charts  []charts.Titled
 }
 
 func percent(x float64) float64 { return math.Round(x*1000) / 10 }
 
-func (s *Server) universitiesPage(w http.ResponseWriter, r *http.Request) error {
-	lang := info(r).lang
-	d := &universitiesData{Day: s.dataDay(), Columns: uniColumns, Sort: "name"}
-	all, err := university.List(r.Context(), s.db, d.Day)
+func (s *area) universitiesPage(w http.ResponseWriter, r *http.Request) error {
+	lang := site.Info(r).Lang
+	d := &universitiesData{Day: s.DataDay(), Columns: uniColumns, Sort: "name"}
+	all, err := university.List(r.Context(), s.DB, d.Day)
 	if err != nil {
 		return err
 	}
@@ -104,9 +95,9 @@ func (s *Server) universitiesPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	t := func(k string) string { return i18n.T(lang, k) }
 	count, wan, pct := t("university.unit.count"), t("university.unit.wan"), "%"
-	series := func(col string, unit string, scale float64) chartSeries {
+	series := func(col string, unit string, scale float64) charts.Series {
 		i := slices.IndexFunc(uniColumns, func(c uniColumn) bool { return c.Key == col })
-		out := chartSeries{Name: t(uniColumns[i].Label), Unit: unit}
+		out := charts.Series{Name: t(uniColumns[i].Label), Unit: unit}
 		for _, x := range d.Rows {
 			out.Data = append(out.Data, uniColumns[i].value(x)*scale)
 		}
@@ -114,21 +105,21 @@ func (s *Server) universitiesPage(w http.ResponseWriter, r *http.Request) error 
 	}
 	for _, g := range []struct {
 		title  string
-		series []chartSeries
+		series []charts.Series
 	}{
-		{"university.chart.subjects", []chartSeries{series("advantage", count, 1), series("world", count, 1), series("national", count, 1), series("national_majors", count, 1), series("new_quality", count, 1)}},
-		{"university.chart.funds", []chartSeries{series("awarded", wan, 1e-4), series("disbursed", wan, 1e-4)}},
-		{"university.chart.share", []chartSeries{series("share", pct, 1)}},
+		{"university.chart.subjects", []charts.Series{series("advantage", count, 1), series("world", count, 1), series("national", count, 1), series("national_majors", count, 1), series("new_quality", count, 1)}},
+		{"university.chart.funds", []charts.Series{series("awarded", wan, 1e-4), series("disbursed", wan, 1e-4)}},
+		{"university.chart.share", []charts.Series{series("share", pct, 1)}},
 	} {
-		cs, err := seriesCharts(names, g.series)
+		cs, err := charts.BySeries(names, g.series)
 		if err != nil {
 			return err
 		}
 		for _, c := range cs {
-			d.Charts = append(d.Charts, titledChart{g.title, c})
+			d.Charts = append(d.Charts, charts.Titled{Title: g.title, Chart: c})
 		}
 	}
-	return s.render(w, http.StatusOK, "universities", s.newPage(w, r, "university.title", d))
+	return s.pages.Render(w, http.StatusOK, "universities", s.NewPage(w, r, "university.title", d))
 }
 
 // universityData is one university's page.
@@ -138,7 +129,7 @@ type universityData struct {
 	Share    float64
 	Cat      *registry.Catalogue // names clusters in the page's language
 	Clusters []clusterCount
-	Charts   []titledChart
+	Charts   []charts.Titled
 	Service  *serviceReturns // what it filed in the service return; nil when the form is not published
 }
 
@@ -164,20 +155,20 @@ type clusterCount struct {
 // universityPage is a university's page: within the caller's reach (an
 // organisation user sees its own university only); an organisation that is
 // not a university is not found.
-func (s *Server) universityPage(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
+func (s *area) universityPage(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.RequestedOrg(r)
 	if err != nil {
 		return err
 	}
 	if o.Kind != "university" {
 		return problem.New(problem.ErrNotFound, "error.status.404")
 	}
-	lang := info(r).lang
-	d := &universityData{Day: s.dataDay()}
-	if d.Profile, err = university.Get(r.Context(), s.db, o.ID, d.Day); err != nil {
+	lang := site.Info(r).Lang
+	d := &universityData{Day: s.DataDay()}
+	if d.Profile, err = university.Get(r.Context(), s.DB, o.ID, d.Day); err != nil {
 		return err
 	}
-	if d.Cat, err = registry.LoadCatalogue(r.Context(), s.db); err != nil {
+	if d.Cat, err = registry.LoadCatalogue(r.Context(), s.DB); err != nil {
 		return err
 	}
 	d.Share = percent(d.ServingShare())
@@ -195,39 +186,39 @@ func (s *Server) universityPage(w http.ResponseWriter, r *http.Request) error {
 	})
 	if len(d.Years) > 0 {
 		var years []string
-		aw := chartSeries{Name: i18n.T(lang, "university.col.awarded"), Unit: i18n.T(lang, "university.unit.wan")}
-		di := chartSeries{Name: i18n.T(lang, "university.col.disbursed"), Unit: aw.Unit}
+		aw := charts.Series{Name: i18n.T(lang, "university.col.awarded"), Unit: i18n.T(lang, "university.unit.wan")}
+		di := charts.Series{Name: i18n.T(lang, "university.col.disbursed"), Unit: aw.Unit}
 		for _, y := range d.Years {
 			years = append(years, strconv.Itoa(y.Year))
 			aw.Data, di.Data = append(aw.Data, y.Awarded/1e4), append(di.Data, y.Disbursed/1e4)
 		}
-		cs, err := seriesCharts(years, []chartSeries{aw, di})
+		cs, err := charts.BySeries(years, []charts.Series{aw, di})
 		if err != nil {
 			return err
 		}
 		for _, c := range cs {
-			d.Charts = append(d.Charts, titledChart{"university.funds_by_year", c})
+			d.Charts = append(d.Charts, charts.Titled{Title: "university.funds_by_year", Chart: c})
 		}
 	}
 	if d.Service, err = s.serviceReturns(r, o.ID, d.Day); err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "university.title", d)
+	p := s.NewPage(w, r, "university.title", d)
 	p.Title = o.Name
-	return s.render(w, http.StatusOK, "university", p)
+	return s.pages.Render(w, http.StatusOK, "university", p)
 }
 
 // serviceReturns reads what the university filed in the service return,
 // as accepted by day.
-func (s *Server) serviceReturns(r *http.Request, id int64, day string) (*serviceReturns, error) {
-	f, err := returns.FormByKey(r.Context(), s.db, university.ServiceForm)
+func (s *area) serviceReturns(r *http.Request, id int64, day string) (*serviceReturns, error) {
+	f, err := returns.FormByKey(r.Context(), s.DB, university.ServiceForm)
 	if errors.Is(err, problem.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	filed, err := university.Returned(r.Context(), s.db, id, day)
+	filed, err := university.Returned(r.Context(), s.DB, id, day)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,9 @@
-package web
+package registryweb
 
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"fmt"
 	"io"
 	"net/http"
@@ -98,19 +99,19 @@ type importData struct {
 	Job   *jobView
 }
 
-func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "import", s.newPage(w, r, "import.title", importData{Kinds: registry.ImportKinds, Kind: registry.ImportOrgs}))
+func (s *area) importPage(w http.ResponseWriter, r *http.Request) error {
+	return s.pages.Render(w, http.StatusOK, "import", s.NewPage(w, r, "import.title", importData{Kinds: registry.ImportKinds, Kind: registry.ImportOrgs}))
 }
 
 // importTemplate serves the template of a kind: Chinese headers (required
 // ones starred), an example row, drop-downs for coded columns.
-func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) error {
+func (s *area) importTemplate(w http.ResponseWriter, r *http.Request) error {
 	kind := registry.ImportKind(r.PathValue("kind"))
 	spec, ok := registry.Specs()[kind]
 	if !ok {
 		return problem.ErrNotFound
 	}
-	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	cat, err := registry.LoadCatalogue(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
@@ -173,17 +174,17 @@ func templateList(kind registry.ImportKind, key string, cat *registry.Catalogue)
 
 // importUpload reads the file, validates every row and shows the preview.
 // Nothing is written.
-func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
-	ri := info(r)
-	p := s.newPage(w, r, "import.title", importData{Kinds: registry.ImportKinds})
+func (s *area) importUpload(w http.ResponseWriter, r *http.Request) error {
+	ri := site.Info(r)
+	p := s.NewPage(w, r, "import.title", importData{Kinds: registry.ImportKinds})
 	kind := registry.ImportKind(r.FormValue("kind"))
 	if _, ok := registry.Specs()[kind]; !ok {
-		return s.formError(w, r, "import", p, problem.Invalid("kind", "import.kind_unknown"))
+		return s.pages.FormError(w, r, "import", p, problem.Invalid("kind", "import.kind_unknown"))
 	}
 	p.Data = importData{Kinds: registry.ImportKinds, Kind: kind}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		return s.formError(w, r, "import", p, problem.Invalid("file", "import.no_file"))
+		return s.pages.FormError(w, r, "import", p, problem.Invalid("file", "import.no_file"))
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, tabular.DefaultLimits.MaxBytes+1))
@@ -195,32 +196,32 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		var te *tabular.Error
 		if asTabular(err, &te) {
 			p.Errors["file"] = te.Message(p.Lang)
-			return s.render(w, http.StatusUnprocessableEntity, "import", p)
+			return s.pages.Render(w, http.StatusUnprocessableEntity, "import", p)
 		}
 		return err
 	}
-	plan, err := registry.Prepare(r.Context(), s.db, s.registryDeps(), kind, t)
+	plan, err := registry.Prepare(r.Context(), s.DB, s.registryDeps(), kind, t)
 	if err != nil {
 		return err
 	}
-	job := &importJob{ID: randomString(12), Owner: ri.principal.UserID, Kind: kind, File: hdr.Filename, Plan: plan, Created: time.Now(), State: "preview"}
+	job := &importJob{ID: rand.Text(), Owner: ri.Principal.UserID, Kind: kind, File: hdr.Filename, Plan: plan, Created: time.Now(), State: "preview"}
 	s.imports.add(job)
 	snap := job.snapshot()
 	p.Data = importData{Kinds: registry.ImportKinds, Kind: kind, Job: &snap}
 	// The upload worked, so 200 even when the preview lists problems: the
 	// problems are the answer, not a failed request.
-	return s.render(w, http.StatusOK, "import_preview", p)
+	return s.pages.Render(w, http.StatusOK, "import_preview", p)
 }
 
-func (s *Server) registryDeps() registry.Deps {
-	return registry.Deps{Keys: s.cfg.Keys, Indexer: s.cfg.Search, Today: time.Now().In(shanghai)}
+func (s *area) registryDeps() registry.Deps {
+	return registry.Deps{Keys: s.Keys, Indexer: s.Search, Today: time.Now().In(site.Shanghai)}
 }
 
 // importCommit starts writing a previewed plan in the background, all or
 // nothing, and sends the browser to the progress page.
-func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) error {
-	ri := info(r)
-	job, err := s.imports.get(r.PathValue("job"), ri.principal.UserID)
+func (s *area) importCommit(w http.ResponseWriter, r *http.Request) error {
+	ri := site.Info(r)
+	job, err := s.imports.get(r.PathValue("job"), ri.Principal.UserID)
 	if err != nil {
 		return err
 	}
@@ -235,7 +236,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) error {
 	go func() {
 		defer close(job.finished)
 		ctx := audit.WithActor(context.Background(), actor)
-		sum, err := job.Plan.Commit(ctx, s.db, func(done, total int) {
+		sum, err := job.Plan.Commit(ctx, s.DB, func(done, total int) {
 			job.mu.Lock()
 			job.Done, job.Total = done, total
 			job.mu.Unlock()
@@ -243,7 +244,7 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) error {
 		job.mu.Lock()
 		defer job.mu.Unlock()
 		if err != nil {
-			s.log.Error("import failed", "job", job.ID, "err", err)
+			s.Log.Error("import failed", "job", job.ID, "err", err)
 			job.State, job.Err = "failed", err.Error()
 			return
 		}
@@ -255,8 +256,8 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) error {
 
 // importStatus shows a job; while it runs the page polls itself (htmx) for
 // the progress bar.
-func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) error {
-	job, err := s.imports.get(r.PathValue("job"), info(r).principal.UserID)
+func (s *area) importStatus(w http.ResponseWriter, r *http.Request) error {
+	job, err := s.imports.get(r.PathValue("job"), site.Info(r).Principal.UserID)
 	if err != nil {
 		return err
 	}
@@ -268,14 +269,10 @@ func (s *Server) importStatus(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	snap := job.snapshot()
-	p := s.newPage(w, r, "import.title", importData{Kinds: registry.ImportKinds, Kind: snap.Kind, Job: &snap})
+	p := s.NewPage(w, r, "import.title", importData{Kinds: registry.ImportKinds, Kind: snap.Kind, Job: &snap})
 	name := "import_preview"
 	if r.Header.Get("HX-Request") == "true" {
 		name = "import_progress"
 	}
-	return s.render(w, http.StatusOK, name, p)
+	return s.pages.Render(w, http.StatusOK, name, p)
 }
-
-// uploadedSheet reads the spreadsheet sent in a form's "file" part: a
-// missing file or one that cannot be read is a problem of the field.
-func uploadedSheet(r *http.Request) (*tabular.Table, error) { return site.UploadedSheet(r) }

@@ -1,8 +1,10 @@
-package web
+package registryweb
 
 import (
 	"encoding/json"
 	"errors"
+	"github.com/xinzhi-platform/xinzhi/internal/web/charts"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"net/http"
 	"sort"
 	"strconv"
@@ -42,68 +44,68 @@ type figureRow struct {
 	Values map[int]string
 }
 
-func (s *Server) orgPage(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
+func (s *area) orgPage(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.RequestedOrg(r)
 	if err != nil {
 		return err
 	}
-	ri := info(r)
-	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	ri := site.Info(r)
+	cat, err := registry.LoadCatalogue(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
-	d := profileData{Org: o, CanEdit: ri.principal.Can(access.OrgOwnEdit), Cat: cat}
+	d := profileData{Org: o, CanEdit: ri.Principal.Can(access.OrgOwnEdit), Cat: cat}
 	if div, ok := stdcode.LookupDivision(o.District); ok {
 		d.DistrictName = div.Name
-		if ri.lang == i18n.EN {
+		if ri.Lang == i18n.EN {
 			d.DistrictName = div.NameEN
 		}
 	}
 	if err := s.profileFigures(r, &d); err != nil {
 		return err
 	}
-	if d.Recognitions, err = registry.Recognitions(r.Context(), s.db, "organisation", o.ID); err != nil {
+	if d.Recognitions, err = registry.Recognitions(r.Context(), s.DB, "organisation", o.ID); err != nil {
 		return err
 	}
 	if o.Kind == "university" {
-		if d.Disciplines, err = registry.Disciplines(r.Context(), s.db, o.ID); err != nil {
+		if d.Disciplines, err = registry.Disciplines(r.Context(), s.DB, o.ID); err != nil {
 			return err
 		}
 	}
-	if d.Places, err = chain.Places(r.Context(), s.db, o.ID); err != nil {
+	if d.Places, err = chain.Places(r.Context(), s.DB, o.ID); err != nil {
 		return err
 	}
-	if s.cfg.Keys != nil && ri.principal.Can(access.PersonView) {
-		d.People, d.PeopleTotal, err = registry.People(r.Context(), s.db, s.cfg.Keys, registry.Scope(ri.principal.OrgScope()),
+	if s.Keys != nil && ri.Principal.Can(access.PersonView) {
+		d.People, d.PeopleTotal, err = registry.People(r.Context(), s.DB, s.Keys, registry.Scope(ri.Principal.OrgScope()),
 			registry.PeopleFilter{OrganisationID: o.ID, PerPage: 20}, false)
 		if err != nil {
 			return err
 		}
 	}
-	if ri.principal.Can(access.ProgramView) {
+	if ri.Principal.Can(access.ProgramView) {
 		d.SeeProjects = true
-		if d.Projects, err = program.Projects(r.Context(), s.db, program.ProjectFilter{OrganisationID: o.ID, Scope: ri.principal.OrgScope(), Limit: 100}); err != nil {
+		if d.Projects, err = program.Projects(r.Context(), s.DB, program.ProjectFilter{OrganisationID: o.ID, Scope: ri.Principal.OrgScope(), Limit: 100}); err != nil {
 			return err
 		}
 	}
-	p := s.newPage(w, r, "org.title", d)
+	p := s.NewPage(w, r, "org.title", d)
 	if r.URL.Query().Get("saved") == "1" {
 		p.Flash = p.T("form.saved")
 	}
-	return s.render(w, http.StatusOK, "org", p)
+	return s.pages.Render(w, http.StatusOK, "org", p)
 }
 
 // profileFigures lays the yearly figures out as a table and a chart.
-func (s *Server) profileFigures(r *http.Request, d *profileData) error {
-	figs, err := registry.Figures(r.Context(), s.db, d.Org.ID)
+func (s *area) profileFigures(r *http.Request, d *profileData) error {
+	figs, err := registry.Figures(r.Context(), s.DB, d.Org.ID)
 	if err != nil {
 		return err
 	}
-	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+	cat, err := registry.LoadCatalogue(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	years := map[int]bool{}
 	byKind := map[string]*figureRow{}
 	var order []string
@@ -162,7 +164,7 @@ func (s *Server) profileFigures(r *http.Request, d *profileData) error {
 		"tooltip": map[string]any{"trigger": "axis"},
 		"legend":  map[string]any{"data": legend, "top": 0, "type": "scroll"},
 		"grid":    map[string]any{"left": 70, "right": 20, "top": 48, "bottom": 30, "containLabel": true},
-		"xAxis":   chartCategoryAxis(labels),
+		"xAxis":   charts.CategoryAxis(labels),
 		"yAxis":   map[string]any{"type": "value", "name": "万元"},
 		"series":  ser,
 	}
@@ -221,13 +223,13 @@ func typed(raw registry.Raw, checked registry.Organisation) registry.Organisatio
 	return o
 }
 
-func (s *Server) editData(r *http.Request, o registry.Organisation) (editData, error) {
-	cat, err := registry.LoadCatalogue(r.Context(), s.db)
+func (s *area) editData(r *http.Request, o registry.Organisation) (editData, error) {
+	cat, err := registry.LoadCatalogue(r.Context(), s.DB)
 	return editData{Org: o, Cat: cat, Districts: stdcode.Districts(), Kinds: registry.Kinds, Sizes: registry.Sizes}, err
 }
 
-func (s *Server) orgEditPage(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.requestedOrg(r)
+func (s *area) orgEditPage(w http.ResponseWriter, r *http.Request) error {
+	o, err := s.RequestedOrg(r)
 	if err != nil {
 		return err
 	}
@@ -235,14 +237,14 @@ func (s *Server) orgEditPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "org_edit", s.newPage(w, r, "org.edit", d))
+	return s.pages.Render(w, http.StatusOK, "org_edit", s.NewPage(w, r, "org.edit", d))
 }
 
 // orgEdit saves the form. Every field is checked and every problem shown
 // beside its field; a save over a newer version is refused with the fields
 // someone else changed, and nothing is overwritten.
-func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
-	cur, err := s.requestedOrg(r)
+func (s *area) orgEdit(w http.ResponseWriter, r *http.Request) error {
+	cur, err := s.RequestedOrg(r)
 	if err != nil {
 		return err
 	}
@@ -250,14 +252,14 @@ func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "org.edit", &d)
+	p := s.NewPage(w, r, "org.edit", &d)
 	raw := registry.Raw{}
 	for _, k := range []string{"credit_code", "name", "kind", "district", "address", "founded", "size", "description", "former_names"} {
 		raw[k] = r.PostFormValue(k)
 	}
 	raw["tags"] = strings.Join(r.PostForm["tags"], "、")
 	raw["clusters"] = strings.Join(r.PostForm["clusters"], "、")
-	o, problems := registry.CheckOrganisation(raw, d.Cat, time.Now().In(shanghai))
+	o, problems := registry.CheckOrganisation(raw, d.Cat, time.Now().In(site.Shanghai))
 	o.ID, o.ParentID = cur.ID, cur.ParentID
 	o.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	d.Org = o
@@ -271,9 +273,9 @@ func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
 		// must not come back blank and be saved as blank next time.
 		d.Org = typed(raw, o)
 		p.Flash = p.T("form.fix_fields", len(p.Errors))
-		return s.render(w, http.StatusUnprocessableEntity, "org_edit", p)
+		return s.pages.Render(w, http.StatusUnprocessableEntity, "org_edit", p)
 	}
-	if _, err := registry.Save(r.Context(), s.db, s.cfg.Search, d.Cat, o); err != nil {
+	if _, err := registry.Save(r.Context(), s.DB, s.Search, d.Cat, o); err != nil {
 		var c *registry.Conflict
 		if errors.As(err, &c) {
 			// Keep the user's edit in the form, show what is stored now in
@@ -283,10 +285,10 @@ func (s *Server) orgEdit(w http.ResponseWriter, r *http.Request) error {
 			d.Org.Version = c.Current.Version
 			d.Stored = conflictValues(c, p.Lang)
 			p.Flash = p.T("org.conflict")
-			return s.render(w, http.StatusConflict, "org_edit", p)
+			return s.pages.Render(w, http.StatusConflict, "org_edit", p)
 		}
-		return s.formError(w, r, "org_edit", p, err)
+		return s.pages.FormError(w, r, "org_edit", p, err)
 	}
-	http.Redirect(w, r, "/orgs/"+itoa(o.ID)+"?saved=1", http.StatusSeeOther)
+	http.Redirect(w, r, "/orgs/"+strconv.FormatInt(o.ID, 10)+"?saved=1", http.StatusSeeOther)
 	return nil
 }

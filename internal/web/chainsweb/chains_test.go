@@ -1,49 +1,26 @@
-package web_test
+package chainsweb_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/chain"
-	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/chain/chaintest"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
-	"github.com/xinzhi-platform/xinzhi/programs"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 )
 
-// chainRecord seeds an approved tackling project of org, in progress,
-// that solved one problem, and gives its id.
-func chainRecord(t *testing.T, db *store.DB, org int64, title string) int64 {
-	t.Helper()
-	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
-		t.Fatal(err)
-	}
-	p, err := program.Latest(ctx, db, "major_equipment_tackling")
-	if err != nil {
-		t.Fatal(err)
-	}
-	call, err := program.OpenCall(ctx, db, program.Call{TemplateID: p.ID, Key: "met-" + strconv.FormatInt(time.Now().UnixNano(), 36), Name: "攻关", Opens: "2024-01-01", Closes: "2099-12-31"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	at := time.Date(2024, 3, 1, 2, 0, 0, 0, time.UTC)
-	recs := []program.Seeded{{CallID: call.ID, OrganisationID: org, Title: title, Data: map[string]any{"mode": "龙头企业自主研发", "amount_requested": 1e6},
-		Marks:    []program.Mark{{Stage: "submitted", At: at}, {Stage: "approved", At: at.AddDate(0, 2, 0)}, {Stage: "in_progress", At: at.AddDate(0, 3, 0)}},
-		Outcomes: []program.Outcome{{Kind: "problem", Title: "转子型线", Status: "solved", Day: "2024-12-01"}}}}
-	if err := db.InTx(ctx, func(tx *store.Tx) error { return program.Seed(ctx, tx, recs) }); err != nil {
-		t.Fatal(err)
-	}
-	return recs[0].ID
-}
+var ctx = context.Background()
 
 // TestChainsOverHTTP: a manager builds a chain map through the forms
 // (bad input refused beside its field, in Chinese and English), the map
@@ -52,29 +29,29 @@ func chainRecord(t *testing.T, db *store.DB, org int64, title string) int64 {
 // read.
 func TestChainsOverHTTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
+		e := webtest.New(t, db, false)
 		uni, _ := registry.Create(ctx, db, registry.Organisation{Name: "东北大学", Kind: "university"})
-		rec := chainRecord(t, db, e.orgA.ID, "华泵一号干式真空泵攻关")
-		mgr := e.client()
-		mgr.signIn("u-manager", pw)
-		mgr.get("/chains")
-		resp, _ := mgr.post("/chains", url.Values{"name": {"高端装备产业链"}, "cluster": {"高端装备"}})
+		rec := chaintest.TacklingRecord(t, db, e.OrgA.ID, "华泵一号干式真空泵攻关")
+		mgr := e.Client()
+		mgr.SignIn("u-manager", webtest.Password)
+		mgr.Get("/chains")
+		resp, _ := mgr.Post("/chains", url.Values{"name": {"高端装备产业链"}, "cluster": {"高端装备"}})
 		if resp.StatusCode != 303 {
 			t.Fatalf("add chain: %d", resp.StatusCode)
 		}
 		id, _ := strconv.ParseInt(strings.TrimPrefix(strings.TrimSuffix(resp.Header.Get("Location"), "?saved=1"), "/chains/"), 10, 64)
 		base := fmt.Sprintf("/chains/%d", id)
-		if resp, body := mgr.post("/chains", url.Values{"name": {"高端装备产业链"}, "cluster": {"火星"}}); resp.StatusCode != 422 ||
+		if resp, body := mgr.Post("/chains", url.Values{"name": {"高端装备产业链"}, "cluster": {"火星"}}); resp.StatusCode != 422 ||
 			!strings.Contains(body, "产业链“高端装备产业链”已存在") || !strings.Contains(body, "没有名为“火星”的产业集群") {
 			t.Fatalf("a chain twice, an unknown cluster: %d", resp.StatusCode)
 		}
-		mgr.get(base)
+		mgr.Get(base)
 		for _, l := range []url.Values{{"name": {"真空泵整机"}, "stage": {"midstream"}, "sort": {"1"}}, {"name": {"半导体制造"}, "stage": {"downstream"}, "sort": {"2"}}} {
-			if resp, body := mgr.post(base+"/links", l); resp.StatusCode != 303 {
+			if resp, body := mgr.Post(base+"/links", l); resp.StatusCode != 303 {
 				t.Fatalf("add link %v: %d %s", l, resp.StatusCode, body)
 			}
 		}
-		if resp, body := mgr.post(base+"/links", url.Values{"name": {"x"}, "stage": {"sideways"}, "sort": {"a"}}); resp.StatusCode != 422 ||
+		if resp, body := mgr.Post(base+"/links", url.Values{"name": {"x"}, "stage": {"sideways"}, "sort": {"a"}}); resp.StatusCode != 422 ||
 			!strings.Contains(body, "环节位置“sideways”不对") || !strings.Contains(body, "排序须为 0 至 10000 之间的整数") {
 			t.Fatalf("a bad link: %d", resp.StatusCode)
 		}
@@ -83,24 +60,24 @@ func TestChainsOverHTTP(t *testing.T) {
 			t.Fatalf("links: %v %+v", err, m)
 		}
 		pump := strconv.FormatInt(m.Links[0].ID, 10)
-		if resp, body := mgr.post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(e.orgB.ID, 10)}}); resp.StatusCode != 422 ||
+		if resp, body := mgr.Post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(e.OrgB.ID, 10)}}); resp.StatusCode != 422 ||
 			!strings.Contains(body, "只有企业、高校和科研院所可以列入产业链环节") {
 			t.Fatalf("a bank at a link: %d", resp.StatusCode)
 		}
-		if resp, body := mgr.post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(uni.ID, 10)}, "leader": {"on"}}); resp.StatusCode != 422 ||
+		if resp, body := mgr.Post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(uni.ID, 10)}, "leader": {"on"}}); resp.StatusCode != 422 ||
 			!strings.Contains(body, "链主须为企业") {
 			t.Fatalf("a university leading: %d", resp.StatusCode)
 		}
-		for _, org := range []int64{e.orgA.ID, uni.ID} {
+		for _, org := range []int64{e.OrgA.ID, uni.ID} {
 			f := url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(org, 10)}}
-			if org == e.orgA.ID {
+			if org == e.OrgA.ID {
 				f.Set("leader", "on")
 			}
-			if resp, _ := mgr.post(base+"/members", f); resp.StatusCode != 303 {
+			if resp, _ := mgr.Post(base+"/members", f); resp.StatusCode != 303 {
 				t.Fatalf("add member %d: %d", org, resp.StatusCode)
 			}
 		}
-		if resp, body := mgr.post(base+"/technologies", url.Values{"name": {"干泵转子"}, "bottleneck": {"on"}, "dimension": {"受制"}}); resp.StatusCode != 422 ||
+		if resp, body := mgr.Post(base+"/technologies", url.Values{"name": {"干泵转子"}, "bottleneck": {"on"}, "dimension": {"受制"}}); resp.StatusCode != 422 ||
 			!strings.Contains(body, "攻关方向“受制”不对") || !strings.Contains(body, "卡脖子技术须填写攻关方向和卡点") {
 			t.Fatalf("a bad technology: %d", resp.StatusCode)
 		}
@@ -108,7 +85,7 @@ func TestChainsOverHTTP(t *testing.T) {
 			{"name": {"干泵转子型线"}, "link_id": {pump}, "bottleneck": {"on"}, "dimension": {"进口产品国产替代"}, "choke": {"整机"}},
 			{"name": {"晶圆传输机械手"}, "bottleneck": {"on"}, "dimension": {"关键技术受制于人"}, "choke": {"部件"}},
 		} {
-			if resp, _ := mgr.post(base+"/technologies", tech); resp.StatusCode != 303 {
+			if resp, _ := mgr.Post(base+"/technologies", tech); resp.StatusCode != 303 {
 				t.Fatalf("add technology %v: %d", tech, resp.StatusCode)
 			}
 		}
@@ -119,16 +96,16 @@ func TestChainsOverHTTP(t *testing.T) {
 				rotor = k.ID
 			}
 		}
-		if resp, body := mgr.post(base+"/records", url.Values{"technology_id": {strconv.FormatInt(rotor, 10)}, "project_id": {"999999"}}); resp.StatusCode != 422 || !strings.Contains(body, "没有编号为 999999 的项目") {
+		if resp, body := mgr.Post(base+"/records", url.Values{"technology_id": {strconv.FormatInt(rotor, 10)}, "project_id": {"999999"}}); resp.StatusCode != 422 || !strings.Contains(body, "没有编号为 999999 的项目") {
 			t.Fatalf("no such record: %d", resp.StatusCode)
 		}
-		if resp, _ := mgr.post(base+"/records", url.Values{"technology_id": {strconv.FormatInt(rotor, 10)}, "project_id": {strconv.FormatInt(rec, 10)}}); resp.StatusCode != 303 {
+		if resp, _ := mgr.Post(base+"/records", url.Values{"technology_id": {strconv.FormatInt(rotor, 10)}, "project_id": {strconv.FormatInt(rec, 10)}}); resp.StatusCode != 303 {
 			t.Fatalf("link record: %d", resp.StatusCode)
 		}
 
-		viewer := e.client()
-		viewer.signIn("u-viewer", pw)
-		_, body := viewer.get(base)
+		viewer := e.Client()
+		viewer.SignIn("u-viewer", webtest.Password)
+		_, body := viewer.Get(base)
 		for _, want := range []string{"甲企业", "链主", "干泵转子型线", "华泵一号干式真空泵攻关", fmt.Sprintf(`href="/projects/%d"`, rec), "龙头企业自主研发", "已攻克难题",
 			`id="gap-links"`, "半导体制造", `id="gap-techs"`, "晶圆传输机械手", `id="chain-graph"`, "data-map="} {
 			if !strings.Contains(body, want) {
@@ -138,23 +115,23 @@ func TestChainsOverHTTP(t *testing.T) {
 		if strings.Contains(body, `action="`+base+`/links"`) {
 			t.Error("a viewer sees the managers' forms")
 		}
-		if resp, _ := viewer.post(base+"/links", url.Values{"name": {"x"}, "stage": {"upstream"}}); resp.StatusCode != 403 {
+		if resp, _ := viewer.Post(base+"/links", url.Values{"name": {"x"}, "stage": {"upstream"}}); resp.StatusCode != 403 {
 			t.Errorf("a viewer adds a link: %d", resp.StatusCode)
 		}
-		org := e.client()
-		org.signIn("u-org", pw)
-		if resp, _ := org.get(base); resp.StatusCode != 403 {
+		org := e.Client()
+		org.SignIn("u-org", webtest.Password)
+		if resp, _ := org.Get(base); resp.StatusCode != 403 {
 			t.Errorf("an organisation user reads the map: %d", resp.StatusCode)
 		}
 		// its own profile says where it stands on the map (without a link
 		// to the map it may not read); a reader's profile page links it
-		if _, body := org.get(fmt.Sprintf("/orgs/%d", e.orgA.ID)); !strings.Contains(body, `id="chain-places"`) || !strings.Contains(body, "真空泵整机") || strings.Contains(body, `href="`+base+`"`) {
+		if _, body := org.Get(fmt.Sprintf("/orgs/%d", e.OrgA.ID)); !strings.Contains(body, `id="chain-places"`) || !strings.Contains(body, "真空泵整机") || strings.Contains(body, `href="`+base+`"`) {
 			t.Error("the organisation's own profile does not show its place on the chain")
 		}
-		if _, body := viewer.get(fmt.Sprintf("/orgs/%d", e.orgA.ID)); !strings.Contains(body, `href="`+base+`"`) {
+		if _, body := viewer.Get(fmt.Sprintf("/orgs/%d", e.OrgA.ID)); !strings.Contains(body, `href="`+base+`"`) {
 			t.Error("the profile does not link the chain map")
 		}
-		_, body = viewer.get("/api/v1/chains/" + strconv.FormatInt(id, 10))
+		_, body = viewer.Get("/api/v1/chains/" + strconv.FormatInt(id, 10))
 		var api chain.Map
 		if err := json.Unmarshal([]byte(body), &api); err != nil {
 			t.Fatalf("api: %v %s", err, body)
@@ -171,34 +148,34 @@ func TestChainsOverHTTP(t *testing.T) {
 			Chains   []chain.Chain    `json:"chains"`
 			Tackling []chain.Tackling `json:"tackling"`
 		}
-		_, body = viewer.get("/api/v1/chains")
+		_, body = viewer.Get("/api/v1/chains")
 		if err := json.Unmarshal([]byte(body), &list); err != nil || len(list.Chains) != 1 || list.Chains[0].Name != "高端装备产业链" || len(list.Tackling) != 2 {
 			t.Errorf("api list: %v %s", err, body)
 		}
-		if _, body := viewer.get("/chains"); !strings.Contains(body, `id="tackling"`) || !strings.Contains(body, "进口产品国产替代") {
+		if _, body := viewer.Get("/chains"); !strings.Contains(body, `id="tackling"`) || !strings.Contains(body, "进口产品国产替代") {
 			t.Error("the list page lacks the 325 summary")
 		}
-		if resp, _ := viewer.get("/api/v1/chains/999999"); resp.StatusCode != 404 {
+		if resp, _ := viewer.Get("/api/v1/chains/999999"); resp.StatusCode != 404 {
 			t.Errorf("api, no such chain: %d", resp.StatusCode)
 		}
-		if resp, _ := mgr.post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(uni.ID, 10)}, "remove": {"1"}}); resp.StatusCode != 303 {
+		if resp, _ := mgr.Post(base+"/members", url.Values{"link_id": {pump}, "organisation_id": {strconv.FormatInt(uni.ID, 10)}, "remove": {"1"}}); resp.StatusCode != 303 {
 			t.Errorf("take the university off: %d", resp.StatusCode)
 		}
 		if m, _ := chain.Get(ctx, db, id); len(m.Links[0].Members) != 1 {
 			t.Errorf("after taking one off: %+v", m.Links[0].Members)
 		}
 		// last: choosing English is kept on the manager's account
-		en := e.client()
-		en.signIn("u-manager", pw)
-		en.post("/lang", url.Values{"lang": {"en"}})
-		if _, body := en.get("/chains"); !strings.Contains(body, "Joint tackling") || strings.Contains(body, ">联合攻关<") {
+		en := e.Client()
+		en.SignIn("u-manager", webtest.Password)
+		en.Post("/lang", url.Values{"lang": {"en"}})
+		if _, body := en.Get("/chains"); !strings.Contains(body, "Joint tackling") || strings.Contains(body, ">联合攻关<") {
 			t.Error("the five ways are not named in English on the English page")
 		}
-		if _, body := en.get("/digital"); !strings.Contains(body, "Product design") || !strings.Contains(body, `value="产品设计"`) {
+		if _, body := en.Get("/digital"); !strings.Contains(body, "Product design") || !strings.Contains(body, `value="产品设计"`) {
 			t.Error("the scenes are not named in English (with their Chinese values kept)")
 		}
-		en.get(base)
-		if resp, body := en.post(base+"/technologies", url.Values{"name": {"干泵转子"}, "bottleneck": {"on"}}); resp.StatusCode != 422 ||
+		en.Get(base)
+		if resp, body := en.Post(base+"/technologies", url.Values{"name": {"干泵转子"}, "bottleneck": {"on"}}); resp.StatusCode != 422 ||
 			!strings.Contains(body, "A bottleneck technology needs its dimension and its choke point") {
 			t.Fatalf("a bad technology, in English: %d", resp.StatusCode)
 		}
@@ -209,7 +186,7 @@ func TestChainsOverHTTP(t *testing.T) {
 // lists the bad cells; the corrected sheet writes everything.
 func TestChainImportOverHTTP(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
+		e := webtest.New(t, db, false)
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
 			_, err := chain.AddChain(ctx, tx, chain.NewChain{Name: "集成电路产业链", Cluster: "集成电路"})
 			return err
@@ -224,10 +201,10 @@ func TestChainImportOverHTTP(t *testing.T) {
 			return buf.String()
 		}
 		good := [][]any{{"集成电路产业链", "半导体设备", "中游", "甲企业", "是", "涂胶显影温控", "是", "关键技术受制于人", "部件"}, {"集成电路产业链", "芯片设计", "上游", "", "", "", "", "", ""}}
-		mgr := e.client()
-		mgr.signIn("u-manager", pw)
-		_, page := mgr.get("/chains")
-		resp, tmpl := mgr.get("/chains/import/template")
+		mgr := e.Client()
+		mgr.SignIn("u-manager", webtest.Password)
+		_, page := mgr.Get("/chains")
+		resp, tmpl := mgr.Get("/chains/import/template")
 		if !strings.Contains(page, `href="/chains/import/template"`) || resp.StatusCode != 200 {
 			t.Fatalf("the import template: %d", resp.StatusCode)
 		}
@@ -235,24 +212,24 @@ func TestChainImportOverHTTP(t *testing.T) {
 		if err != nil || len(tt.Rows) != 1 || strings.TrimSuffix(tt.Header[0], "*") != "产业链" {
 			t.Fatalf("the template reads back as %+v (%v)", tt, err)
 		}
-		resp, body := mgr.send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(append(good, []any{"集成电路产业链", "封装测试", "", "", "", "", "", "", ""})...)}})
+		resp, body := mgr.Send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(append(good, []any{"集成电路产业链", "封装测试", "", "", "", "", "", "", ""})...)}})
 		if resp.StatusCode != 422 || !strings.Contains(body, "导入未执行") || !strings.Contains(body, "新环节须填写环节位置") || !strings.Contains(body, "<td class=\"num\">4</td><td>C</td>") {
 			t.Fatalf("a bad sheet: %d\n%s", resp.StatusCode, body)
 		}
 		if cs, _ := chain.List(ctx, db); cs[0].Links != 0 {
 			t.Fatalf("a refused import wrote %+v", cs[0])
 		}
-		resp, body = mgr.send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(good...)}})
+		resp, body = mgr.Send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(good...)}})
 		if resp.StatusCode != 200 || !strings.Contains(body, "已导入 2 行：环节 2 个、单位 1 个、关键技术 1 项") {
 			t.Fatalf("a good sheet: %d", resp.StatusCode)
 		}
 		if cs, _ := chain.List(ctx, db); cs[0].Links != 2 || cs[0].Leaders != 1 || cs[0].Bottlenecks != 1 {
 			t.Errorf("imported: %+v", cs[0])
 		}
-		viewer := e.client()
-		viewer.signIn("u-"+string(access.Viewer), pw)
-		viewer.get("/chains")
-		if resp, _ := viewer.send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(good...)}}); resp.StatusCode != 403 {
+		viewer := e.Client()
+		viewer.SignIn("u-"+string(access.Viewer), webtest.Password)
+		viewer.Get("/chains")
+		if resp, _ := viewer.Send("/chains/import", nil, map[string][2]string{"file": {"chain.xlsx", xlsx(good...)}}); resp.StatusCode != 403 {
 			t.Errorf("a viewer imports: %d", resp.StatusCode)
 		}
 	})

@@ -1,8 +1,9 @@
-package web
+package registryweb
 
 import (
 	"errors"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"net/http"
 	"strings"
 	"time"
@@ -39,11 +40,11 @@ func orgExportRow(o registry.Organisation, lang string) []string {
 
 // registryExport writes the filtered list as .xlsx (streamed) or .csv. Every
 // text cell is neutralised so no formula runs in Excel. The export is audited.
-func (s *Server) registryExport(w http.ResponseWriter, r *http.Request) error {
+func (s *area) registryExport(w http.ResponseWriter, r *http.Request) error {
 	f, _ := s.orgFilter(r)
 	format := r.URL.Query().Get("format")
-	scope := registry.Scope(info(r).principal.OrgScope())
-	name := fmt.Sprintf("xinzhi-organisations-%s", time.Now().In(shanghai).Format("20060102"))
+	scope := registry.Scope(site.Info(r).Principal.OrgScope())
+	name := fmt.Sprintf("xinzhi-organisations-%s", time.Now().In(site.Shanghai).Format("20060102"))
 	header := orgExportHeader()
 	rows := 0
 	var err error
@@ -52,8 +53,8 @@ func (s *Server) registryExport(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 		var data [][]string
-		err = registry.Each(r.Context(), s.db, scope, f, func(o registry.Organisation) error {
-			data = append(data, orgExportRow(o, info(r).lang))
+		err = registry.Each(r.Context(), s.DB, scope, f, func(o registry.Organisation) error {
+			data = append(data, orgExportRow(o, site.Info(r).Lang))
 			return nil
 		})
 		if err != nil {
@@ -68,9 +69,9 @@ func (s *Server) registryExport(w http.ResponseWriter, r *http.Request) error {
 		if serr != nil {
 			return serr
 		}
-		err = registry.Each(r.Context(), s.db, scope, f, func(o registry.Organisation) error {
+		err = registry.Each(r.Context(), s.DB, scope, f, func(o registry.Organisation) error {
 			rows++
-			cells := orgExportRow(o, info(r).lang)
+			cells := orgExportRow(o, site.Info(r).Lang)
 			row := make([]any, len(cells))
 			for i, c := range cells {
 				row[i] = c
@@ -84,5 +85,5 @@ func (s *Server) registryExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return audit.Record(r.Context(), s.db, audit.Change{Entity: "organisation", Action: "export", After: map[string]any{"format": format, "rows": rows}})
+	return audit.Record(r.Context(), s.DB, audit.Change{Entity: "organisation", Action: "export", After: map[string]any{"format": format, "rows": rows}})
 }

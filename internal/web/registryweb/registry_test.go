@@ -1,94 +1,84 @@
-package web_test
+package registryweb_test
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
-	"io"
-	"mime/multipart"
+	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"net/http"
 	"net/url"
-	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
-	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 )
 
+var ctx = context.Background()
+
 // upload posts a file to the import form and returns the response.
-func (c *client) upload(kind, name string, content []byte) (*http.Response, string) {
-	c.e.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	mw.WriteField("csrf", c.csrf)
-	mw.WriteField("kind", kind)
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(content)
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.e.ts.URL+"/registry/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	resp, err := c.http.Do(req)
-	if err != nil {
-		c.e.t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if m := csrfRE.FindSubmatch(b); m != nil {
-		c.csrf = string(m[1])
-	}
-	return resp, string(b)
+func upload(c *webtest.Client, kind, name string, content []byte) (*http.Response, string) {
+	c.T.Helper()
+	return c.Send("/registry/import", url.Values{"kind": {kind}}, map[string][2]string{"file": {name, string(content)}})
 }
+
+func authNewToken(role string) auth.NewToken {
+	return auth.NewToken{Role: access.Role(role), Name: role}
+}
+
+func mustRE(p string) *regexp.Regexp { return regexp.MustCompile(p) }
 
 var jobRE = `/registry/import/([A-Za-z0-9_-]+)/commit`
 
 func TestImportThroughTheWeb(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		c := e.client()
-		c.signIn("u-manager", pw)
-		c.get("/registry/import")
-		code := creditCodeFor(t, 42)
+		e := webtest.New(t, db, false)
+		c := e.Client()
+		c.SignIn("u-manager", webtest.Password)
+		c.Get("/registry/import")
+		code := webtest.CreditCode(t, 42)
 		csv := "统一社会信用代码,单位名称,所在区县,产业集群\n" + code + ",沈阳中科晶益材料有限公司,浑南区,集成电路\n"
-		resp, body := c.upload("orgs", "orgs.csv", []byte(csv))
+		resp, body := upload(c, "orgs", "orgs.csv", []byte(csv))
 		if resp.StatusCode != 200 || !strings.Contains(body, "检查通过") {
 			t.Fatalf("preview: %d", resp.StatusCode)
 		}
 		job := findGroup(t, jobRE, body)
-		resp, _ = c.post("/registry/import/"+job+"/commit", nil)
+		resp, _ = c.Post("/registry/import/"+job+"/commit", nil)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("commit: %d", resp.StatusCode)
 		}
-		_, body = c.get(resp.Header.Get("Location") + "?wait=1")
+		_, body = c.Get(resp.Header.Get("Location") + "?wait=1")
 		if !strings.Contains(body, "新增 1 条") {
 			t.Fatalf("import result page lacks the summary")
 		}
 		// htmx polls the same page for the progress section alone.
-		if resp, body := c.do("GET", "/registry/import/"+job, nil, map[string]string{"HX-Request": "true"}); resp.StatusCode != 200 || !strings.Contains(body, `id="import-done"`) {
+		if resp, body := c.Do("GET", "/registry/import/"+job, nil, map[string]string{"HX-Request": "true"}); resp.StatusCode != 200 || !strings.Contains(body, `id="import-done"`) {
 			t.Fatalf("progress fragment: %d", resp.StatusCode)
 		}
 		// A second commit of the same job is refused.
-		if resp, _ := c.post("/registry/import/"+job+"/commit", nil); resp.StatusCode != http.StatusConflict {
+		if resp, _ := c.Post("/registry/import/"+job+"/commit", nil); resp.StatusCode != http.StatusConflict {
 			t.Fatalf("second commit: %d", resp.StatusCode)
 		}
 		// Another user cannot see or commit the job.
-		v := e.client()
-		v.signIn("u-viewer", pw)
-		if resp, _ := v.get("/registry/import/" + job); resp.StatusCode != http.StatusForbidden {
+		v := e.Client()
+		v.SignIn("u-viewer", webtest.Password)
+		if resp, _ := v.Get("/registry/import/" + job); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("viewer on an import: %d", resp.StatusCode)
 		}
 		// Search through the API, and the export neutralises formulas.
-		_, body = c.do("GET", "/api/v1/organizations?q="+url.QueryEscape("晶益"), nil, nil)
+		_, body = c.Do("GET", "/api/v1/organizations?q="+url.QueryEscape("晶益"), nil, nil)
 		var page registry.Page
 		json.Unmarshal([]byte(body), &page)
 		if page.Total != 1 || page.Items[0].CreditCode != code || page.Items[0].District != "210112" {
 			t.Fatalf("API search: %s", body)
 		}
 		// A hostile file: a "csv" that is a zip.
-		resp, body = c.upload("orgs", "orgs.csv", []byte("PK\x03\x04garbage"))
+		resp, body = upload(c, "orgs", "orgs.csv", []byte("PK\x03\x04garbage"))
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "field-error") {
 			t.Fatalf("zip named .csv: %d", resp.StatusCode)
 		}
@@ -96,25 +86,25 @@ func TestImportThroughTheWeb(t *testing.T) {
 }
 
 func TestExportNeutralisesFormulas(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, store.SQLite), false)
-	cat, _ := registry.LoadCatalogue(ctx, e.db)
-	if _, err := registry.Save(ctx, e.db, e.seg, cat, registry.Organisation{Name: "=HYPERLINK(\"http://evil\")", Kind: "enterprise", Description: "+1+2"}); err != nil {
+	e := webtest.New(t, storetest.Open(t, store.SQLite), false)
+	cat, _ := registry.LoadCatalogue(ctx, e.DB)
+	if _, err := registry.Save(ctx, e.DB, e.Seg, cat, registry.Organisation{Name: "=HYPERLINK(\"http://evil\")", Kind: "enterprise", Description: "+1+2"}); err != nil {
 		t.Fatal(err)
 	}
-	c := e.client()
-	c.signIn("u-viewer", pw)
-	resp, body := c.get("/registry/export?format=csv")
+	c := e.Client()
+	c.SignIn("u-viewer", webtest.Password)
+	resp, body := c.Get("/registry/export?format=csv")
 	if resp.StatusCode != 200 || !strings.HasPrefix(body, "\xEF\xBB\xBF") {
 		t.Fatalf("csv export: %d", resp.StatusCode)
 	}
 	if strings.Contains(body, "\n=HYPERLINK") || strings.Contains(body, ",=HYPERLINK") || !strings.Contains(body, "'=HYPERLINK") || !strings.Contains(body, "'+1+2") {
 		t.Fatalf("formula not neutralised:\n%s", body)
 	}
-	resp, _ = c.get("/registry/export?format=xlsx")
+	resp, _ = c.Get("/registry/export?format=xlsx")
 	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
 		t.Fatalf("xlsx export: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	evs, _ := audit.List(ctx, e.db, audit.Filter{Action: "export", Entity: "organisation"})
+	evs, _ := audit.List(ctx, e.DB, audit.Filter{Action: "export", Entity: "organisation"})
 	if len(evs) != 2 {
 		t.Fatalf("exports audited: %d, want 2", len(evs))
 	}
@@ -122,45 +112,45 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 
 func TestOrganisationUserEditsOnlyOwn(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		c := e.client()
-		c.signIn("u-org", pw)
-		own, other := strconv.FormatInt(e.orgA.ID, 10), strconv.FormatInt(e.orgB.ID, 10)
-		_, body := c.get("/orgs/" + own + "/edit")
+		e := webtest.New(t, db, false)
+		c := e.Client()
+		c.SignIn("u-org", webtest.Password)
+		own, other := strconv.FormatInt(e.OrgA.ID, 10), strconv.FormatInt(e.OrgB.ID, 10)
+		_, body := c.Get("/orgs/" + own + "/edit")
 		version := findGroup(t, `name="version" value="(\d+)"`, body)
 		form := url.Values{"name": {"甲企业（新名）"}, "kind": {"enterprise"}, "district": {"210106"}, "version": {version}, "tags": {"高新技术企业"}}
-		resp, _ := c.post("/orgs/"+own+"/edit", form)
+		resp, _ := c.Post("/orgs/"+own+"/edit", form)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("edit own: %d", resp.StatusCode)
 		}
-		got, _ := registry.Get(ctx, db, 0, e.orgA.ID)
+		got, _ := registry.Get(ctx, db, 0, e.OrgA.ID)
 		if got.Name != "甲企业（新名）" || got.District != "210106" || len(got.Tags) != 1 {
 			t.Fatalf("after edit: %+v", got)
 		}
 		// The same stale version again: refused, naming what changed.
 		form.Set("name", "甲企业（再改）")
-		resp, body = c.post("/orgs/"+own+"/edit", form)
+		resp, body = c.Post("/orgs/"+own+"/edit", form)
 		if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "其他人已修改") || !strings.Contains(body, "甲企业（新名）") {
 			t.Fatalf("stale edit: %d", resp.StatusCode)
 		}
 		// The conflict form carries the current version: saving it again is a
 		// deliberate overwrite, and it succeeds.
 		form.Set("version", findGroup(t, `name="version" value="(\d+)"`, body))
-		if resp, _ := c.post("/orgs/"+own+"/edit", form); resp.StatusCode != http.StatusSeeOther {
+		if resp, _ := c.Post("/orgs/"+own+"/edit", form); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save after seeing the conflict: %d", resp.StatusCode)
 		}
 		// Another organisation's form and save: not found.
-		if resp, _ := c.get("/orgs/" + other + "/edit"); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := c.Get("/orgs/" + other + "/edit"); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("other's edit form: %d", resp.StatusCode)
 		}
 		form.Set("version", "1")
-		if resp, _ := c.post("/orgs/"+other+"/edit", form); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := c.Post("/orgs/"+other+"/edit", form); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("other's save: %d", resp.StatusCode)
 		}
 		// Bad input: every field's message, nothing saved.
-		_, body = c.get("/orgs/" + own + "/edit")
+		_, body = c.Get("/orgs/" + own + "/edit")
 		form = url.Values{"name": {""}, "credit_code": {"91210100MA0000000X"}, "founded": {"2024-13-01"}, "version": {findGroup(t, `name="version" value="(\d+)"`, body)}}
-		resp, body = c.post("/orgs/"+own+"/edit", form)
+		resp, body = c.Post("/orgs/"+own+"/edit", form)
 		if resp.StatusCode != http.StatusUnprocessableEntity || strings.Count(body, `class="field-error"`) < 3 {
 			t.Fatalf("bad input: %d, %d messages", resp.StatusCode, strings.Count(body, `class="field-error"`))
 		}
@@ -169,41 +159,41 @@ func TestOrganisationUserEditsOnlyOwn(t *testing.T) {
 		if !strings.Contains(body, `value="2024-13-01"`) || !strings.Contains(body, `value="91210100MA0000000X"`) {
 			t.Fatal("rejected values were not shown again as typed")
 		}
-		if got, _ := registry.Get(ctx, db, 0, e.orgA.ID); got.Name != "甲企业（再改）" {
+		if got, _ := registry.Get(ctx, db, 0, e.OrgA.ID); got.Name != "甲企业（再改）" {
 			t.Fatalf("a refused save changed the record: %+v", got)
 		}
 	})
 }
 
 func TestRevealIsAuditedAndLimited(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, store.SQLite), false)
-	id := idNumberFor(t, 5)
+	e := webtest.New(t, storetest.Open(t, store.SQLite), false)
+	id := webtest.IDNumber(t, 5)
 	tb := "姓名,身份证号,手机号,所在单位统一社会信用代码\n李四," + id + ",13912345678,\n"
-	m := e.client()
-	m.signIn("u-manager", pw)
-	m.get("/registry/import")
-	_, body := m.upload("people", "people.csv", []byte(tb))
+	m := e.Client()
+	m.SignIn("u-manager", webtest.Password)
+	m.Get("/registry/import")
+	_, body := upload(m, "people", "people.csv", []byte(tb))
 	job := findGroup(t, jobRE, body)
-	resp, _ := m.post("/registry/import/"+job+"/commit", nil)
-	m.get(resp.Header.Get("Location") + "?wait=1")
-	_, body = m.get("/people")
+	resp, _ := m.Post("/registry/import/"+job+"/commit", nil)
+	m.Get(resp.Header.Get("Location") + "?wait=1")
+	_, body = m.Get("/people")
 	if strings.Contains(body, id) || !strings.Contains(body, "139****5678") {
 		t.Fatal("people page not masked")
 	}
-	_, body = m.get("/people?reveal=1")
+	_, body = m.Get("/people?reveal=1")
 	if !strings.Contains(body, id) {
 		t.Fatal("reveal did not show the ID number")
 	}
-	evs, _ := audit.List(ctx, e.db, audit.Filter{Action: "reveal"})
+	evs, _ := audit.List(ctx, e.DB, audit.Filter{Action: "reveal"})
 	if len(evs) != 1 || evs[0].Actor != "u-manager" {
 		t.Fatalf("reveal audit: %+v", evs)
 	}
-	v := e.client()
-	v.signIn("u-viewer", pw)
-	if resp, _ := v.get("/people?reveal=1"); resp.StatusCode != http.StatusForbidden {
+	v := e.Client()
+	v.SignIn("u-viewer", webtest.Password)
+	if resp, _ := v.Get("/people?reveal=1"); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("viewer reveal: %d", resp.StatusCode)
 	}
-	if _, body := v.do("GET", "/api/v1/people", nil, nil); strings.Contains(body, id) || !strings.Contains(body, `"masked": true`) {
+	if _, body := v.Do("GET", "/api/v1/people", nil, nil); strings.Contains(body, id) || !strings.Contains(body, `"masked": true`) {
 		t.Fatalf("API people for a viewer: %s", body)
 	}
 }
@@ -219,18 +209,18 @@ func findGroup(t *testing.T, pattern, body string) string {
 
 func TestImportThroughTheAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		secret, _, err := e.auth.CreateToken(ctx, authNewToken("manager"))
+		e := webtest.New(t, db, false)
+		secret, _, err := e.Auth.CreateToken(ctx, authNewToken("manager"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := e.client()
-		code := creditCodeFor(t, 77)
+		c := e.Client()
+		code := webtest.CreditCode(t, 77)
 		post := func(query, body string) (*http.Response, map[string]any) {
-			req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/imports?"+query, strings.NewReader(body))
+			req, _ := http.NewRequest("POST", e.TS.URL+"/api/v1/imports?"+query, strings.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+secret)
 			req.Header.Set("Content-Type", "text/csv")
-			resp, err := c.http.Do(req)
+			resp, err := c.HTTP.Do(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -250,10 +240,10 @@ func TestImportThroughTheAPI(t *testing.T) {
 		if resp, out := post("kind=orgs", good); resp.StatusCode != 200 || out["created"] != float64(1) {
 			t.Fatalf("import: %d %v", resp.StatusCode, out)
 		}
-		viewer, _, _ := e.auth.CreateToken(ctx, authNewToken("viewer"))
-		req, _ := http.NewRequest("POST", e.ts.URL+"/api/v1/imports?kind=orgs", strings.NewReader(good))
+		viewer, _, _ := e.Auth.CreateToken(ctx, authNewToken("viewer"))
+		req, _ := http.NewRequest("POST", e.TS.URL+"/api/v1/imports?kind=orgs", strings.NewReader(good))
 		req.Header.Set("Authorization", "Bearer "+viewer)
-		if resp, _ := c.http.Do(req); resp.StatusCode != http.StatusForbidden {
+		if resp, _ := c.HTTP.Do(req); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("viewer token import: %d", resp.StatusCode)
 		}
 	})
@@ -261,11 +251,11 @@ func TestImportThroughTheAPI(t *testing.T) {
 
 func TestCatalogueEditing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		c := e.client()
-		c.signIn("u-manager", pw)
-		c.get("/admin/catalogues")
-		if resp, _ := c.post("/admin/catalogues/tags", url.Values{"name": {"创新型中小企业"}, "name_en": {"Innovative SME"}}); resp.StatusCode != http.StatusSeeOther {
+		e := webtest.New(t, db, false)
+		c := e.Client()
+		c.SignIn("u-manager", webtest.Password)
+		c.Get("/admin/catalogues")
+		if resp, _ := c.Post("/admin/catalogues/tags", url.Values{"name": {"创新型中小企业"}, "name_en": {"Innovative SME"}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("add tag: %d", resp.StatusCode)
 		}
 		cat, _ := registry.LoadCatalogue(ctx, db)
@@ -273,67 +263,40 @@ func TestCatalogueEditing(t *testing.T) {
 		if !ok {
 			t.Fatal("tag not added")
 		}
-		c.get("/admin/catalogues")
-		resp, body := c.post("/admin/catalogues/tags", url.Values{"name": {"高新技术企业"}})
+		c.Get("/admin/catalogues")
+		resp, body := c.Post("/admin/catalogues/tags", url.Values{"name": {"高新技术企业"}})
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "已存在") {
 			t.Fatalf("duplicate tag: %d", resp.StatusCode)
 		}
-		c.get("/admin/catalogues")
-		if resp, _ := c.post("/admin/catalogues/tags", url.Values{"id": {strconv.FormatInt(id, 10)}, "name": {"创新型中小企业（省级）"}}); resp.StatusCode != http.StatusSeeOther {
+		c.Get("/admin/catalogues")
+		if resp, _ := c.Post("/admin/catalogues/tags", url.Values{"id": {strconv.FormatInt(id, 10)}, "name": {"创新型中小企业（省级）"}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("rename: %d", resp.StatusCode)
 		}
-		if resp, _ := c.post("/admin/catalogues/people", url.Values{"name": {"x"}}); resp.StatusCode != http.StatusNotFound {
+		if resp, _ := c.Post("/admin/catalogues/people", url.Values{"name": {"x"}}); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("unknown catalogue: %d", resp.StatusCode)
 		}
-		o := e.client()
-		o.signIn("u-org", pw)
-		if resp, _ := o.get("/admin/catalogues"); resp.StatusCode != http.StatusForbidden {
+		o := e.Client()
+		o.SignIn("u-org", webtest.Password)
+		if resp, _ := o.Get("/admin/catalogues"); resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("org user on catalogues: %d", resp.StatusCode)
 		}
 	})
 }
 
 func TestEnglishPagesShowEnglishLabels(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, store.SQLite), false)
-	cat, _ := registry.LoadCatalogue(ctx, e.db)
-	o, err := registry.Save(ctx, e.db, e.seg, cat, registry.Organisation{Name: "沈阳新松机器人自动化股份有限公司", Kind: "enterprise", Tags: []string{"高新技术企业"}, Clusters: []string{"机器人"}})
+	e := webtest.New(t, storetest.Open(t, store.SQLite), false)
+	cat, _ := registry.LoadCatalogue(ctx, e.DB)
+	o, err := registry.Save(ctx, e.DB, e.Seg, cat, registry.Organisation{Name: "沈阳新松机器人自动化股份有限公司", Kind: "enterprise", Tags: []string{"高新技术企业"}, Clusters: []string{"机器人"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := e.client()
-	c.signIn("u-manager", pw)
-	c.post("/lang", url.Values{"lang": {"en"}, "back": {"/registry"}})
+	c := e.Client()
+	c.SignIn("u-manager", webtest.Password)
+	c.Post("/lang", url.Values{"lang": {"en"}, "back": {"/registry"}})
 	for _, path := range []string{"/registry", "/orgs/" + strconv.FormatInt(o.ID, 10)} {
-		_, body := c.get(path)
+		_, body := c.Get(path)
 		if !strings.Contains(body, ">High-tech enterprise<") || !strings.Contains(body, ">Robotics<") {
 			t.Errorf("%s in English lacks the English tag and cluster names", path)
 		}
 	}
-}
-
-func TestProjectsAPIScoped(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		src, _ := os.ReadFile("../../programs/major_special_project.yaml")
-		pub, err := program.Publish(ctx, db, src)
-		if err != nil {
-			t.Fatal(err)
-		}
-		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "c1", Name: "批次一", Opens: "2025-01-01", Closes: "2025-12-31"})
-		program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": "甲的项目"})
-		program.CreateProject(ctx, db, call.ID, e.orgB.ID, map[string]any{"title": "乙的项目"})
-		m := e.client()
-		m.signIn("u-manager", pw)
-		if _, body := m.get("/api/v1/projects?program=major_special_project&stage=draft"); !strings.Contains(body, "甲的项目") || !strings.Contains(body, "乙的项目") {
-			t.Fatalf("manager's project list: %s", body)
-		}
-		if _, body := m.get("/api/v1/programs"); !strings.Contains(body, `"key": "major_special_project"`) {
-			t.Fatalf("programs: %s", body)
-		}
-		o := e.client()
-		o.signIn("u-org", pw)
-		if _, body := o.get("/api/v1/projects"); !strings.Contains(body, "甲的项目") || strings.Contains(body, "乙的项目") {
-			t.Fatalf("organisation user's project list leaks another organisation's: %s", body)
-		}
-	})
 }

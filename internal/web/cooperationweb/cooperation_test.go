@@ -1,6 +1,7 @@
-package web_test
+package cooperationweb_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -12,13 +13,16 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 )
 
-func coopEnv(t *testing.T, db *store.DB) (*env, *cooptest.World) {
+var ctx = context.Background()
+
+func coopEnv(t *testing.T, db *store.DB) (*webtest.Env, *cooptest.World) {
 	t.Helper()
 	day, _ := time.Parse(time.DateOnly, cooptest.AsOf)
-	e := newEnvCfg(t, db, false, web.Config{AsOf: day})
-	w, err := cooptest.Build(ctx, e.db)
+	e := webtest.NewConfig(t, db, false, web.Config{AsOf: day})
+	w, err := cooptest.Build(ctx, e.DB)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,9 +38,9 @@ func TestCooperationArea(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e, _ := coopEnv(t, db)
 		for _, role := range []string{"manager", "viewer"} {
-			c := e.client()
-			c.signIn("u-"+role, pw)
-			resp, body := c.get("/cooperation")
+			c := e.Client()
+			c.SignIn("u-"+role, webtest.Password)
+			resp, body := c.Get("/cooperation")
 			if resp.StatusCode != 200 {
 				t.Fatalf("%s: /cooperation %d", role, resp.StatusCode)
 			}
@@ -48,8 +52,8 @@ func TestCooperationArea(t *testing.T) {
 				}
 			}
 		}
-		m := e.client()
-		m.signIn("u-manager", pw)
+		m := e.Client()
+		m.SignIn("u-manager", webtest.Password)
 		for _, c := range []struct {
 			path string
 			rows int
@@ -67,7 +71,7 @@ func TestCooperationArea(t *testing.T) {
 			{"/cooperation/list?kind=investment&district=none", 1, "区：未定承接园区"},
 			{"/cooperation/list?kind=investment&stage=dropped", 1, "传感器项目"},
 		} {
-			resp, body := m.get(c.path)
+			resp, body := m.Get(c.path)
 			if resp.StatusCode != 200 {
 				t.Errorf("%s: %d", c.path, resp.StatusCode)
 				continue
@@ -77,25 +81,25 @@ func TestCooperationArea(t *testing.T) {
 			}
 		}
 		for _, p := range []string{"/cooperation/list?kind=nope", "/cooperation/list?kind=investment&reached=nope", "/cooperation/list?kind=agreement&district=210112"} {
-			if resp, _ := m.get(p); resp.StatusCode != 404 {
+			if resp, _ := m.Get(p); resp.StatusCode != 404 {
 				t.Errorf("%s: %d, want 404", p, resp.StatusCode)
 			}
 		}
-		o := e.client()
-		o.signIn("u-org", pw)
-		_, home := o.get("/account")
+		o := e.Client()
+		o.SignIn("u-org", webtest.Password)
+		_, home := o.Get("/account")
 		if strings.Contains(home, `href="/cooperation"`) {
 			t.Error("an organisation user sees the cooperation entry")
 		}
 		for _, p := range []string{"/cooperation", "/cooperation/list?kind=agreement", "/cooperation/projects/1"} {
-			if resp, _ := o.get(p); resp.StatusCode != 403 {
+			if resp, _ := o.Get(p); resp.StatusCode != 403 {
 				t.Errorf("organisation user %s: %d, want 403", p, resp.StatusCode)
 			}
 		}
-		en := e.client()
-		en.signIn("u-viewer", pw)
-		en.post("/lang", url.Values{"lang": {"en"}})
-		_, body := en.get("/cooperation")
+		en := e.Client()
+		en.SignIn("u-viewer", webtest.Password)
+		en.Post("/lang", url.Values{"lang": {"en"}})
+		_, body := en.Get("/cooperation")
 		for _, want := range []string{"Open cooperation", "Investment pipeline by district", "Hunnan", "Framework agreement", "Regional cooperation", "Innovative-city ranking", "University–enterprise"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the English page lacks %q", want)
@@ -114,14 +118,14 @@ func TestCooperationArea(t *testing.T) {
 func TestCooperationProject(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e, w := coopEnv(t, db)
-		m := e.client()
-		m.signIn("u-viewer", pw)
+		m := e.Client()
+		m.SignIn("u-viewer", webtest.Password)
 		path := fmt.Sprintf("/cooperation/projects/%d", w.Projects["settled"])
-		_, list := m.get("/cooperation/list?kind=investment&reached=settled")
+		_, list := m.Get("/cooperation/list?kind=investment&reached=settled")
 		if !strings.Contains(list, `href="`+path+`"`) {
 			t.Error("the settled list does not open the project's stage history")
 		}
-		resp, body := m.get(path)
+		resp, body := m.Get(path)
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d", path, resp.StatusCode)
 		}
@@ -131,11 +135,11 @@ func TestCooperationProject(t *testing.T) {
 				t.Errorf("the stage history lacks %q", want)
 			}
 		}
-		if resp, _ := m.get(fmt.Sprintf("/cooperation/projects/%d", w.Projects["agreement-regional"])); resp.StatusCode != 404 {
+		if resp, _ := m.Get(fmt.Sprintf("/cooperation/projects/%d", w.Projects["agreement-regional"])); resp.StatusCode != 404 {
 			t.Errorf("an agreement as an investment project: %d, want 404", resp.StatusCode)
 		}
-		m.post("/lang", url.Values{"lang": {"en"}})
-		_, body = m.get(path)
+		m.Post("/lang", url.Values{"lang": {"en"}})
+		_, body = m.Get(path)
 		for _, want := range []string{"Stage history", "Introduced", "Settled", "to date (2025-06-30)", "Robotics"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the English stage history lacks %q", want)
