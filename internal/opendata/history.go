@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,8 +17,8 @@ import (
 // The exports are as of a day (China time): what was public at the end of
 // it. A record's stage, amounts and dates come from its moves up to then
 // (project_events); its public fields from the form as it stood (the form
-// itself when it has not changed since, else the newest snapshot taken by
-// then). Everything is read in id order and written in slices, so the same
+// itself when it has not been edited since, else the form the first later
+// edit found, which the audit keeps). Everything is read in id order and written in slices, so the same
 // day exported twice gives the same bytes.
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -169,7 +170,7 @@ func load(ctx context.Context, q store.Querier, a AsOf, keys ...string) (*world,
 	}
 
 	tpls := map[int64]*program.Template{}
-	var snaps map[int64]string
+	var forms map[int64]string
 	for _, r := range raws {
 		rec := r.rec
 		t, ok := tpls[rec.tid]
@@ -235,12 +236,12 @@ func load(ctx context.Context, q store.Querier, a AsOf, keys ...string) (*world,
 			}
 		}
 		if !r.updated.Before(cut) {
-			if snaps == nil {
-				if snaps, err = snapshotsBefore(ctx, q, cut); err != nil {
+			if forms == nil {
+				if forms, err = formsBefore(ctx, q, cut); err != nil {
 					return nil, err
 				}
 			}
-			if data, ok := snaps[rec.id]; ok {
+			if data, ok := forms[rec.id]; ok {
 				r.data = data
 			}
 		} else {
@@ -261,24 +262,28 @@ func load(ctx context.Context, q store.Querier, a AsOf, keys ...string) (*world,
 	return w, loadCalls(ctx, q, w, cut)
 }
 
-// snapshotsBefore is each record's newest snapshot of its form taken
-// before cut.
-func snapshotsBefore(ctx context.Context, q store.Querier, cut time.Time) (map[int64]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT project_id, data, at FROM project_snapshots ORDER BY id`)
+// formsBefore is, for each record edited at or after cut, its form as the
+// first such edit found it (the audit keeps each edit's form before and
+// after): the form as it stood at cut.
+func formsBefore(ctx context.Context, q store.Querier, cut time.Time) (map[int64]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT entity_id, at, before_json FROM audit_events WHERE entity = 'project' AND action = 'edit' AND outcome = 'ok' ORDER BY id`)
 	if err != nil {
-		return nil, fmt.Errorf("open data snapshots: %w", err)
+		return nil, fmt.Errorf("open data edits: %w", err)
 	}
 	defer rows.Close()
 	out := map[int64]string{}
 	for rows.Next() {
-		var id int64
-		var d string
+		var id, before string
 		var at time.Time
-		if err := rows.Scan(&id, &d, &at); err != nil {
+		if err := rows.Scan(&id, &at, &before); err != nil {
 			return nil, err
 		}
-		if at.Before(cut) {
-			out[id] = d
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil || at.Before(cut) || before == "" {
+			continue
+		}
+		if _, ok := out[n]; !ok {
+			out[n] = before
 		}
 	}
 	return out, rows.Err()

@@ -73,13 +73,25 @@ type Grant struct {
 	AmountDisbursed       float64          `json:"amountDisbursed"`
 	AwardDate             string           `json:"awardDate"`
 	PlannedDates          []Dates          `json:"plannedDates,omitempty"`
+	ActualDates           []Dates          `json:"actualDates,omitempty"`
 	RecipientOrganization []Organization   `json:"recipientOrganization"`
 	BeneficiaryLocation   []Location       `json:"beneficiaryLocation,omitempty"`
 	FundingOrganization   []Organization   `json:"fundingOrganization"`
 	GrantProgramme        []Programme      `json:"grantProgramme"`
 	FromOpenCall          string           `json:"fromOpenCall"`
 	Classifications       []Classification `json:"classifications,omitempty"`
+	Disbursements         []Disbursement   `json:"disbursementTransaction,omitempty"`
 	DateModified          string           `json:"dateModified"`
+}
+
+// Disbursement is a 360Giving disbursement transaction: a tranche paid.
+type Disbursement struct {
+	ID              string  `json:"id"`
+	TransactionDate string  `json:"transactionDate"`
+	Currency        string  `json:"currency"`
+	Value           float64 `json:"value"`
+	Provider        string  `json:"provider"`
+	Recipient       string  `json:"recipient"`
 }
 
 // Package is a 360Giving data package.
@@ -151,6 +163,14 @@ func Grants(ctx context.Context, q store.Querier, pub Publisher, a AsOf) (Packag
 		if d := planned(r, public); d != nil {
 			g.PlannedDates = []Dates{*d}
 		}
+		if d := actual(r); d != nil {
+			g.ActualDates = []Dates{*d}
+		}
+		for _, e := range r.disbursements {
+			g.Disbursements = append(g.Disbursements, Disbursement{ID: fmt.Sprintf("%s-%d-disbursement-%d", pub.Prefix, r.id, e.id),
+				TransactionDate: e.at.In(cst).Format(time.DateOnly), Currency: "CNY", Value: e.amount.Float64,
+				Provider: pub.ID, Recipient: g.RecipientOrganization[0].ID})
+		}
 		for _, c := range r.org.clusters {
 			g.Classifications = append(g.Classifications, Classification{Vocabulary: "xinzhi:cluster", Code: c[0], Title: c[1]})
 		}
@@ -187,6 +207,26 @@ func planned(r *record, public map[string]any) *Dates {
 	}
 	if d.EndDate == "" && d.Duration == 0 {
 		return nil
+	}
+	return &d
+}
+
+// actual is when the work ran: from the contract's signing to the day the
+// record reached a terminal stage or an outcome; nil before a contract.
+func actual(r *record) *Dates {
+	c := r.contracted()
+	if c == nil {
+		return nil
+	}
+	d := Dates{StartDate: c.at.In(cst).Format(time.DateOnly)}
+	for _, e := range r.events {
+		if e.id <= c.id {
+			continue
+		}
+		if st, ok := r.t.Stage(e.to); ok && (st.Terminal || st.Outcome != "") {
+			d.EndDate = e.at.In(cst).Format(time.DateOnly)
+			break
+		}
 	}
 	return &d
 }

@@ -241,6 +241,10 @@ func TestExportsMeetTheStandards(t *testing.T) {
 			g.GrantProgramme[0].Code != "major_special_project" || g.AmountAppliedFor != nil {
 			t.Errorf("grant: %+v", g)
 		}
+		if len(g.ActualDates) != 1 || g.ActualDates[0] != (opendata.Dates{StartDate: "2025-04-01"}) ||
+			len(g.Disbursements) != 1 || g.Disbursements[0].Value != 2e6 || g.Disbursements[0].TransactionDate != "2025-04-15" || g.Disbursements[0].Recipient != bidderID {
+			t.Errorf("actual dates and disbursements: %+v %+v", g.ActualDates, g.Disbursements)
+		}
 		// The cluster classifies; the field of work is private in this
 		// program and stays in, as does the planned end.
 		if len(g.Classifications) != 1 || g.Classifications[0].Vocabulary != "xinzhi:cluster" || g.Classifications[0].Code != "机器人" || g.PlannedDates != nil {
@@ -288,6 +292,15 @@ func TestAsOf(t *testing.T) {
 		if _, err := program.MoveWith(ctx, db, access.Principal{UserID: 1, Name: "m", Roles: []access.Role{access.Manager}}, f.funded, "pay", program.MoveInput{Amount: &amount}); err != nil {
 			t.Fatal(err)
 		}
+		// And so does the applicant's renaming of its project today.
+		pr, err := program.GetProject(ctx, db, f.funded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pr.Data["title"] = "工业母机关键部件（更名）"
+		if _, err := program.SaveData(ctx, db, program.Files{Dir: t.TempDir()}, access.Principal{UserID: 2, Name: "o", OrgID: f.bidder.ID, Roles: []access.Role{access.Org}}, f.funded, pr.Data, nil, pr.Version); err != nil {
+			t.Fatal(err)
+		}
 		rel2, rec2, gr2 := exports(t, db, "2025-06-30")
 		if !bytes.Equal(rel1, rel2) || !bytes.Equal(rec1, rec2) || !bytes.Equal(gr1, gr2) {
 			t.Errorf("2025-06-30 exported twice differs:\n%s\n%s\n%s\n%s", rel1, rel2, gr1, gr2)
@@ -295,7 +308,7 @@ func TestAsOf(t *testing.T) {
 		_, _, today := exports(t, db, "")
 		gp = opendata.Package{}
 		json.Unmarshal(today, &gp)
-		if len(gp.Grants) != 1 || gp.Grants[0].AmountDisbursed != 3e6 {
+		if len(gp.Grants) != 1 || gp.Grants[0].AmountDisbursed != 3e6 || gp.Grants[0].Title != "工业母机关键部件（更名）" {
 			t.Errorf("today's grants: %s", today)
 		}
 
