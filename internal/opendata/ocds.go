@@ -190,9 +190,10 @@ func (pub Publisher) pkgPublisher() PackagePublisher {
 // process is one contracting process as of the day, with the days it
 // changed on.
 type process struct {
-	rel  Release
-	days []string
-	last time.Time
+	rel    Release
+	days   []string
+	lastOn map[string]time.Time // each day's last change
+	last   time.Time
 }
 
 // Releases is the release package of the day: one release per contracting
@@ -232,7 +233,7 @@ func Records(ctx context.Context, q store.Querier, pub Publisher, a AsOf) (Recor
 		rec.CompiledRelease.Tag = []string{"compiled"}
 		for _, d := range p.days {
 			url := pub.BaseURL + "/open-data/ocds/releases.json?date=" + d
-			rec.Releases = append(rec.Releases, LinkedRelease{URL: url, Date: d + "T23:59:59+08:00"})
+			rec.Releases = append(rec.Releases, LinkedRelease{URL: url, Date: rfc(p.lastOn[d])})
 			if !seen[url] {
 				seen[url] = true
 				out.Packages = append(out.Packages, url)
@@ -306,6 +307,12 @@ func (p *process) track(t time.Time) {
 		p.last = t
 	}
 	d := day(t)
+	if p.lastOn == nil {
+		p.lastOn = map[string]time.Time{}
+	}
+	if t.After(p.lastOn[d]) {
+		p.lastOn[d] = t
+	}
 	for _, x := range p.days {
 		if x == d {
 			return

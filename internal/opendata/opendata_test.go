@@ -225,6 +225,23 @@ func TestExportsMeetTheStandards(t *testing.T) {
 			ct.Implementation.Transactions[0].Payee.ID != bidderID || ct.Implementation.Transactions[0].Payer.ID != pub.ID {
 			t.Errorf("disbursements: %+v", ct.Implementation)
 		}
+		// The record of each process: its compiled release, and the
+		// release of each day it changed on, the last one today's.
+		var rc opendata.RecordPackage
+		json.Unmarshal(rec, &rc)
+		if len(rc.Records) != 2 {
+			t.Fatalf("records: %s", rec)
+		}
+		for i, r := range rc.Records {
+			last := r.Releases[len(r.Releases)-1]
+			if r.OCID != rp.Releases[i].OCID || r.CompiledRelease.Tag[0] != "compiled" || last.Date != rp.Releases[i].Date ||
+				last.URL != pub.BaseURL+"/open-data/ocds/releases.json?date=2025-05-10" && i == 0 {
+				t.Errorf("record %d: %+v", i, r.Releases)
+			}
+		}
+		if n := len(rc.Records[0].Releases); n != 7 { // published, two bids, closed, chosen, contracted, started
+			t.Errorf("the challenge changed on %d days: %+v", n, rc.Records[0].Releases)
+		}
 		// The milestones table is not public in this program: no deliverable leaves.
 		if bytes.Contains(rel, []byte("样机")) {
 			t.Errorf("a private milestone left: %s", rel)
