@@ -109,7 +109,7 @@ func TestOpenDataIsPublic(t *testing.T) {
 			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
 		}
 	}
-	if resp, body := c.get("/open-data"); resp.StatusCode != 200 || !strings.Contains(body, "360Giving") {
+	if resp, body := c.get("/open-data"); resp.StatusCode != 200 || !strings.Contains(body, "360Giving") || !strings.Contains(body, `href="/open-data/ocds/records.json"`) || !strings.Contains(body, "?date=YYYY-MM-DD") {
 		t.Errorf("page: %d", resp.StatusCode)
 	}
 }
