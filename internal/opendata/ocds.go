@@ -321,7 +321,9 @@ func (p *process) track(t time.Time) {
 	p.days = append(p.days, d)
 }
 
-func (p *process) finish(prefix string) {
+// finish dates the release by its last change and tags it with the
+// sections it holds.
+func (p *process) finish() {
 	sort.Strings(p.days)
 	p.rel.Date = rfc(p.last)
 	p.rel.ID = fmt.Sprintf("%s-%s", p.rel.OCID, p.last.UTC().Format("20060102T150405Z"))
@@ -338,7 +340,6 @@ func (p *process) finish(prefix string) {
 			}
 		}
 	}
-	_ = prefix
 }
 
 // party adds an organisation to the parties in a role.
@@ -435,7 +436,7 @@ func challengeProcess(w *world, pub Publisher, r *record) (process, bool) {
 			p.rel.Contracts = append(p.rel.Contracts, ct)
 		}
 	}
-	p.finish(pub.ocid())
+	p.finish()
 	return p, true
 }
 
@@ -505,7 +506,7 @@ func callProcess(w *world, pub Publisher, a AsOf, c call) (process, bool) {
 			p.rel.Contracts = append(p.rel.Contracts, ct)
 		}
 	}
-	p.finish(pub.ocid())
+	p.finish()
 	return p, true
 }
 

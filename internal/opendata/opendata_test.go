@@ -304,6 +304,13 @@ func TestAsOf(t *testing.T) {
 		}
 
 		rel1, rec1, gr1 := exports(t, db, "2025-06-30")
+		// The same process and award keep their ids from one day to the next.
+		var later opendata.ReleasePackage
+		json.Unmarshal(rel1, &later)
+		if later.Releases[1].OCID != rp.Releases[1].OCID || later.Releases[1].Awards[0].ID != rp.Releases[1].Awards[0].ID ||
+			later.Releases[0].OCID != rp.Releases[0].OCID || later.Releases[1].Awards[0].ID != itoa(f.funded) {
+			t.Errorf("ids moved between 2025-03-20 and 2025-06-30: %s", rel1)
+		}
 		// A tranche paid today changes today's exports, not 2025-06-30's.
 		amount := 1e6
 		if _, err := program.MoveWith(ctx, db, access.Principal{UserID: 1, Name: "m", Roles: []access.Role{access.Manager}}, f.funded, "pay", program.MoveInput{Amount: &amount}); err != nil {
