@@ -232,7 +232,8 @@ func actual(r *record) *Dates {
 }
 
 // Public keeps only the form fields the template marks public; a person
-// (or a file, or a table naming one) never leaves, whatever the mark.
+// (or a file, or a table naming one) never leaves, whatever the mark, nor
+// does an e-mail address, mobile or ID number typed into a public text.
 func Public(t *program.Template, data map[string]any) map[string]any {
 	out := map[string]any{}
 	for _, f := range t.Form {
@@ -240,7 +241,7 @@ func Public(t *program.Template, data map[string]any) map[string]any {
 		if !ok || !f.Public || !publishable(f) {
 			continue
 		}
-		out[f.Key] = v
+		out[f.Key] = scrub(v)
 	}
 	return out
 }

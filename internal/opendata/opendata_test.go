@@ -50,7 +50,15 @@ var pub = opendata.Publisher{Prefix: "360G-shenyang-kjj", ID: "CN-USCI-112101000
 
 // The person named on bids and projects, and how to reach them (written
 // into private fields): none of this may leave.
-const contact = "负责人张三丰，身份证210102199001011234，电话13812345678，zhang.sanfeng@example.cn"
+var contact = "负责人张三丰，身份证" + idNumber + "，电话13812345678，zhang.sanfeng@example.cn"
+
+var idNumber = func() string {
+	c, err := stdcode.IDCheckChar("21010219900101123")
+	if err != nil {
+		panic(err)
+	}
+	return "21010219900101123" + string(c)
+}()
 
 func day(s string) time.Time {
 	d, err := time.ParseInLocation(time.DateOnly, s, time.FixedZone("CST", 8*3600))
@@ -118,7 +126,7 @@ func newFixture(t *testing.T, db *store.DB) fixture {
 	}
 	recs := []program.Seeded{
 		{CallID: ccall.ID, OrganisationID: f.owner.ID, Title: "高纯石英砂", Created: day("2025-02-01"),
-			Data: map[string]any{"field": "新能源", "need": "纯度99.998%", "indicators": []any{map[string]any{"indicator": "纯度", "target": "99.998%"}},
+			Data: map[string]any{"field": "新能源", "need": "纯度99.998%。对接电话13812345678，13900000000；邮箱zhang.sanfeng@example.cn；身份证" + idNumber, "indicators": []any{map[string]any{"indicator": "纯度", "target": "99.998%"}},
 				"bounty": 3e6, "amount_requested": 7654321.0, "bid_deadline": "2025-03-31", "term_months": 24.0},
 			Marks: []program.Mark{{Stage: "published", At: day("2025-03-01")}, {Stage: "bidding_closed", At: day("2025-04-01")},
 				{Stage: "selected", At: day("2025-04-10")}, {Stage: "contracted", At: day("2025-05-01")}, {Stage: "in_progress", At: day("2025-05-10")}}},
@@ -180,7 +188,7 @@ func exports(t *testing.T, db *store.DB, d string) (releases, records, grants []
 // noPersonalData: nothing about the person, no private field.
 func noPersonalData(t *testing.T, what string, raw []byte) {
 	t.Helper()
-	for _, s := range []string{"张三丰", "210102199001011234", "13812345678", "zhang.sanfeng@example.cn", "秘密方案", "内部摘要", "未立项的项目", "草稿项目", "7654321", "2500000"} {
+	for _, s := range []string{"张三丰", idNumber, "13812345678", "13900000000", "zhang.sanfeng@example.cn", "秘密方案", "内部摘要", "未立项的项目", "草稿项目", "7654321", "2500000"} {
 		if bytes.Contains(raw, []byte(s)) {
 			t.Errorf("%s holds %q, which must never be published", what, s)
 		}
@@ -241,6 +249,10 @@ func TestExportsMeetTheStandards(t *testing.T) {
 		}
 		if n := len(rc.Records[0].Releases); n != 7 { // published, two bids, closed, chosen, contracted, started
 			t.Errorf("the challenge changed on %d days: %+v", n, rc.Records[0].Releases)
+		}
+		// The public need leaves, the contact details typed into it do not.
+		if need, _ := ch.Extra["need"].(string); !strings.HasPrefix(need, "纯度99.998%。对接电话") || strings.Count(need, opendata.Masked) != 4 {
+			t.Errorf("the public need: %q", need)
 		}
 		// The milestones table is not public in this program: no deliverable leaves.
 		if bytes.Contains(rel, []byte("样机")) {
