@@ -91,6 +91,20 @@ func TestDemoCityExports(t *testing.T) {
 		if awards == 0 || contracts == 0 || transactions == 0 {
 			t.Errorf("the demo city's processes hold %d awards, %d contracts, %d disbursements", awards, contracts, transactions)
 		}
+		gp, err := opendata.Grants(ctx, db, pub, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var planned, located, classified, paid int
+		for _, g := range gp.Grants {
+			planned += min(len(g.PlannedDates), 1)
+			located += min(len(g.BeneficiaryLocation), 1)
+			classified += min(len(g.Classifications), 1)
+			paid += min(len(g.Disbursements), 1)
+		}
+		if planned == 0 || located == 0 || classified == 0 || paid == 0 {
+			t.Errorf("of the demo city's %d grants, %d have planned dates, %d a location, %d classifications, %d disbursements", len(gp.Grants), planned, located, classified, paid)
+		}
 	}
 }
 

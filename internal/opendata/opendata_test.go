@@ -275,8 +275,10 @@ func TestExportsMeetTheStandards(t *testing.T) {
 			t.Errorf("actual dates and disbursements: %+v %+v", g.ActualDates, g.Disbursements)
 		}
 		// The cluster classifies; the field of work is private in this
-		// program and stays in, as does the planned end.
-		if len(g.Classifications) != 1 || g.Classifications[0].Vocabulary != "xinzhi:cluster" || g.Classifications[0].Code != "机器人" || g.PlannedDates != nil {
+		// program and stays in; the planned end is public and dates the
+		// grant from the contract's signing.
+		if len(g.Classifications) != 1 || g.Classifications[0].Vocabulary != "xinzhi:cluster" || g.Classifications[0].Code != "机器人" ||
+			len(g.PlannedDates) != 1 || g.PlannedDates[0] != (opendata.Dates{StartDate: "2025-04-01", EndDate: "2027-03-31"}) {
 			t.Errorf("classifications and planned dates of a program that keeps its field private: %+v %+v", g.Classifications, g.PlannedDates)
 		}
 		if bytes.Contains(gr, []byte("集成电路")) {
