@@ -7,13 +7,11 @@ package opendata
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/stdcode"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -23,12 +21,25 @@ type Publisher struct {
 	Prefix string // e.g. 360G-shenyang-kjj
 	ID     string // e.g. CN-USCI-11210100…
 	Name   string // e.g. 沈阳市科学技术局
+	// OCIDPrefix is the OCDS prefix the Open Contracting Partnership
+	// registered for the publisher (ocds-xxxxxx); unset, ocds-<Prefix>.
+	OCIDPrefix string
+	BaseURL    string // where the exports are served, for their uri fields
 }
 
 // Organization is a 360Giving organisation.
 type Organization struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Location []Location `json:"location,omitempty"`
+}
+
+// Location is a 360Giving location: a GB/T 2260 division.
+type Location struct {
+	Name        string `json:"name,omitempty"`
+	CountryCode string `json:"countryCode,omitempty"`
+	GeoCode     string `json:"geoCode,omitempty"`
+	GeoCodeType string `json:"geoCodeType,omitempty"`
 }
 
 // Programme is a 360Giving grant programme.
@@ -37,21 +48,50 @@ type Programme struct {
 	Title string `json:"title"`
 }
 
+// Dates is a 360Giving event (planned dates).
+type Dates struct {
+	StartDate string  `json:"startDate,omitempty"`
+	EndDate   string  `json:"endDate,omitempty"`
+	Duration  float64 `json:"duration,omitempty"`
+}
+
+// Classification is a 360Giving classification.
+type Classification struct {
+	Vocabulary string `json:"vocabulary"`
+	Code       string `json:"code"`
+	Title      string `json:"title,omitempty"`
+}
+
 // Grant is one 360Giving grant.
 type Grant struct {
-	ID                    string         `json:"id"`
-	Title                 string         `json:"title"`
-	Description           string         `json:"description"`
-	Currency              string         `json:"currency"`
-	AmountAppliedFor      float64        `json:"amountAppliedFor"`
-	AmountAwarded         float64        `json:"amountAwarded"`
-	AmountDisbursed       float64        `json:"amountDisbursed"`
-	AwardDate             string         `json:"awardDate"`
-	RecipientOrganization []Organization `json:"recipientOrganization"`
-	FundingOrganization   []Organization `json:"fundingOrganization"`
-	GrantProgramme        []Programme    `json:"grantProgramme"`
-	FromOpenCall          string         `json:"fromOpenCall"`
-	DateModified          string         `json:"dateModified"`
+	ID                    string           `json:"id"`
+	Title                 string           `json:"title"`
+	Description           string           `json:"description"`
+	Currency              string           `json:"currency"`
+	AmountAppliedFor      *float64         `json:"amountAppliedFor,omitempty"`
+	AmountAwarded         float64          `json:"amountAwarded"`
+	AmountDisbursed       float64          `json:"amountDisbursed"`
+	AwardDate             string           `json:"awardDate"`
+	PlannedDates          []Dates          `json:"plannedDates,omitempty"`
+	ActualDates           []Dates          `json:"actualDates,omitempty"`
+	RecipientOrganization []Organization   `json:"recipientOrganization"`
+	BeneficiaryLocation   []Location       `json:"beneficiaryLocation,omitempty"`
+	FundingOrganization   []Organization   `json:"fundingOrganization"`
+	GrantProgramme        []Programme      `json:"grantProgramme"`
+	FromOpenCall          string           `json:"fromOpenCall"`
+	Classifications       []Classification `json:"classifications,omitempty"`
+	Disbursements         []Disbursement   `json:"disbursementTransaction,omitempty"`
+	DateModified          string           `json:"dateModified"`
+}
+
+// Disbursement is a 360Giving disbursement transaction: a tranche paid.
+type Disbursement struct {
+	ID              string  `json:"id"`
+	TransactionDate string  `json:"transactionDate"`
+	Currency        string  `json:"currency"`
+	Value           float64 `json:"value"`
+	Provider        string  `json:"provider"`
+	Recipient       string  `json:"recipient"`
 }
 
 // Package is a 360Giving data package.
@@ -60,7 +100,8 @@ type Package struct {
 }
 
 // OrgID is an organisation's identifier: CN-USCI-<credit code> when it has
-// one, else the publisher's own.
+// one (org-id.guide's list for China's unified social credit codes), else
+// the publisher's own.
 func (pub Publisher) OrgID(id int64, code string) string {
 	if code != "" {
 		return "CN-USCI-" + code
@@ -68,107 +109,152 @@ func (pub Publisher) OrgID(id int64, code string) string {
 	return fmt.Sprintf("%s-org-%d", pub.Prefix, id)
 }
 
-// Grants lists every project with an approved amount as a grant, awarded on
-// the day of the move that set the amount.
-func Grants(ctx context.Context, q store.Querier, pub Publisher) (Package, error) {
-	rows, err := q.QueryContext(ctx, `SELECT p.id, p.template_id, p.data, p.amount_requested, p.amount_approved, p.amount_disbursed, p.updated_at,
-		o.id, o.name, COALESCE(o.credit_code, '') FROM projects p JOIN organisations o ON o.id = p.organisation_id
-		WHERE p.amount_approved > 0 ORDER BY p.id`)
+// location is a division as 360Giving names it; none for an unknown code.
+func location(code string) []Location {
+	if code == "" {
+		return nil
+	}
+	l := Location{CountryCode: "CN", GeoCode: code, GeoCodeType: "GB/T 2260"}
+	if d, ok := stdcode.LookupDivision(code); ok {
+		l.Name = d.Name
+	}
+	return []Location{l}
+}
+
+// Grants lists every project approved by the end of the day as a grant:
+// awarded on the day of the move that approved it, with what had been
+// disbursed by then, its public fields as they stood.
+func Grants(ctx context.Context, q store.Querier, pub Publisher, a AsOf) (Package, error) {
+	w, err := load(ctx, q, a)
 	if err != nil {
-		return Package{}, fmt.Errorf("grants: %w", err)
-	}
-	type rec struct {
-		id, tid, org              int64
-		raw, name, code           string
-		requested, approved, paid float64
-		updated                   time.Time
-	}
-	var recs []rec
-	for rows.Next() {
-		var r rec
-		if err := rows.Scan(&r.id, &r.tid, &r.raw, &r.requested, &r.approved, &r.paid, &r.updated, &r.org, &r.name, &r.code); err != nil {
-			rows.Close()
-			return Package{}, err
-		}
-		recs = append(recs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return Package{}, err
 	}
 	out := Package{Grants: []Grant{}}
-	tpls := map[int64]*program.Template{}
-	for _, r := range recs {
-		t, ok := tpls[r.tid]
-		if !ok {
-			if t, err = program.LoadTemplate(ctx, q, r.tid); err != nil {
-				return out, err
-			}
-			tpls[r.tid] = t
+	for _, r := range w.records {
+		if r.approvedAt.IsZero() || r.approved <= 0 {
+			continue
 		}
-		var data map[string]any
-		if err := json.Unmarshal([]byte(r.raw), &data); err != nil {
-			return out, fmt.Errorf("project %d: %w", r.id, err)
+		t := r.t
+		public := Public(t, r.data)
+		title, _ := public[t.TitleField()].(string)
+		if title == "" {
+			title, _ = public["title"].(string)
 		}
-		public := Public(t, data)
-		title, _ := public["title"].(string)
 		if title == "" {
 			title = fmt.Sprintf("%s #%d", t.Name, r.id)
 		}
-		awarded, err := awardDate(ctx, q, t, r.id)
-		if err != nil {
-			return out, err
-		}
-		if awarded == "" {
-			awarded = r.updated.In(time.FixedZone("CST", 8*3600)).Format(time.DateOnly)
-		}
-		out.Grants = append(out.Grants, Grant{
+		g := Grant{
 			ID: fmt.Sprintf("%s-%d", pub.Prefix, r.id), Title: title, Description: t.Name + "：" + title, Currency: "CNY",
-			AmountAppliedFor: r.requested, AmountAwarded: r.approved, AmountDisbursed: r.paid, AwardDate: awarded,
-			RecipientOrganization: []Organization{{ID: pub.OrgID(r.org, r.code), Name: r.name}},
+			AmountAwarded: r.approved, AmountDisbursed: r.disbursed, AwardDate: r.approvedAt.In(cst).Format(time.DateOnly),
+			RecipientOrganization: []Organization{{ID: pub.OrgID(r.org.id, r.org.code), Name: r.org.name, Location: location(r.org.district)}},
+			BeneficiaryLocation:   location(r.org.district),
 			FundingOrganization:   []Organization{{ID: pub.ID, Name: pub.Name}},
 			GrantProgramme:        []Programme{{Code: t.Key, Title: t.Name}}, FromOpenCall: "Yes",
-			DateModified: r.updated.UTC().Format(time.RFC3339),
-		})
+			DateModified: r.changed.UTC().Format(time.RFC3339),
+		}
+		if f, ok := t.Field("amount_requested"); !ok || f.Public {
+			// The amount applied for is a form field: out only when public
+			// (or when the form has none and the record's own is used).
+			if r.requested > 0 {
+				v := r.requested
+				g.AmountAppliedFor = &v
+			}
+		}
+		if d := planned(r, public); d != nil {
+			g.PlannedDates = []Dates{*d}
+		}
+		if d := actual(r); d != nil {
+			g.ActualDates = []Dates{*d}
+		}
+		for _, e := range r.disbursements {
+			g.Disbursements = append(g.Disbursements, Disbursement{ID: fmt.Sprintf("%s-%d-disbursement-%d", pub.Prefix, r.id, e.id),
+				TransactionDate: e.at.In(cst).Format(time.DateOnly), Currency: "CNY", Value: e.amount.Float64,
+				Provider: pub.ID, Recipient: g.RecipientOrganization[0].ID})
+		}
+		for _, c := range r.org.clusters {
+			g.Classifications = append(g.Classifications, Classification{Vocabulary: "xinzhi:cluster", Code: c[0], Title: c[1]})
+		}
+		if f, ok := public["field"].(string); ok && f != "" {
+			title := f
+			if fd, ok := t.Field("field"); ok {
+				title = fd.OptionLabel(f, "en")
+			}
+			g.Classifications = append(g.Classifications, Classification{Vocabulary: "xinzhi:field", Code: f, Title: title})
+		}
+		out.Grants = append(out.Grants, g)
 	}
 	return out, nil
 }
 
-// Public keeps only the form fields the template marks public.
+// planned is when the work is to run: from the contract's signing (or the
+// award) to the planned end, or for the term in months, as far as the
+// public fields say; nil when they say nothing.
+func planned(r *record, public map[string]any) *Dates {
+	start := r.approvedAt
+	if c := r.contracted(); c != nil {
+		start = c.at
+	}
+	d := Dates{StartDate: start.In(cst).Format(time.DateOnly)}
+	for _, f := range r.t.Form {
+		if f.End == "planned" {
+			if s, ok := public[f.Key].(string); ok && s != "" {
+				d.EndDate = s
+			}
+		}
+	}
+	if m, ok := public["term_months"].(float64); ok && m > 0 {
+		d.Duration = m
+	}
+	if d.EndDate == "" && d.Duration == 0 {
+		return nil
+	}
+	return &d
+}
+
+// actual is when the work ran: from the contract's signing to the day the
+// record reached a terminal stage or an outcome; nil before a contract.
+func actual(r *record) *Dates {
+	c := r.contracted()
+	if c == nil {
+		return nil
+	}
+	d := Dates{StartDate: c.at.In(cst).Format(time.DateOnly)}
+	for _, e := range r.events {
+		if e.id <= c.id {
+			continue
+		}
+		if st, ok := r.t.Stage(e.to); ok && (st.Terminal || st.Outcome != "") {
+			d.EndDate = e.at.In(cst).Format(time.DateOnly)
+			break
+		}
+	}
+	return &d
+}
+
+// Public keeps only the form fields the template marks public; a person
+// (or a file, or a table naming one) never leaves, whatever the mark, nor
+// does an e-mail address, mobile or ID number typed into a public text.
 func Public(t *program.Template, data map[string]any) map[string]any {
 	out := map[string]any{}
 	for _, f := range t.Form {
-		if v, ok := data[f.Key]; ok && f.Public {
-			out[f.Key] = v
+		v, ok := data[f.Key]
+		if !ok || !f.Public || !publishable(f) {
+			continue
 		}
+		out[f.Key] = scrub(v)
 	}
 	return out
 }
 
-// awardDate is the day (China time) of the first move that recorded the
-// approved amount.
-func awardDate(ctx context.Context, q store.Querier, t *program.Template, id int64) (string, error) {
-	var keys []any
-	for _, tr := range t.Transitions {
-		if tr.Amount == "approved" {
-			keys = append(keys, tr.Key)
+func publishable(f program.Field) bool {
+	switch f.Type {
+	case "person", "file":
+		return false
+	}
+	for _, c := range f.Columns {
+		if !publishable(c) {
+			return false
 		}
 	}
-	cst := time.FixedZone("CST", 8*3600)
-	if len(keys) == 0 {
-		return "", nil
-	}
-	ph := "?"
-	for range keys[1:] {
-		ph += ", ?"
-	}
-	var at time.Time
-	err := q.QueryRowContext(ctx, `SELECT at FROM project_events WHERE project_id = ? AND transition IN (`+ph+`) ORDER BY id LIMIT 1`, append([]any{id}, keys...)...).Scan(&at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("award date of %d: %w", id, err)
-	}
-	return at.In(cst).Format(time.DateOnly), nil
+	return true
 }

@@ -89,13 +89,27 @@ func TestIndicatorsOverHTTP(t *testing.T) {
 func TestOpenDataIsPublic(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite), false)
 	c := e.client()
-	for path, key := range map[string]string{"/open-data/grants.json": `"grants"`, "/open-data/challenges.json": `"releases"`} {
+	for path, key := range map[string]string{"/open-data/grants.json": `"grants"`, "/open-data/challenges.json": `"releases"`,
+		"/open-data/ocds/releases.json?date=2025-06-30": `"publishedDate": "2025-06-30T23:59:59+08:00"`,
+		"/open-data/ocds/records.json?date=2025-06-30":  `"records"`, "/open-data/grants.json?date=2025-06-30": `"grants"`,
+		"/open-data/ocds/releases.json?date=2025-06-30&since=2025-06-01": `"releases"`} {
 		resp, body := c.get(path)
 		if resp.StatusCode != 200 || !strings.Contains(body, key) || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
 			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
 		}
 	}
-	if resp, body := c.get("/open-data"); resp.StatusCode != 200 || !strings.Contains(body, "360Giving") {
+	// The same day twice: the same bytes.
+	_, a := c.get("/open-data/ocds/records.json?date=2025-06-30")
+	_, b := c.get("/open-data/ocds/records.json?date=2025-06-30")
+	if a != b {
+		t.Errorf("a day exported twice differs")
+	}
+	for _, path := range []string{"/open-data/grants.json?date=2025-13-01", "/open-data/ocds/releases.json?since=yesterday"} {
+		if resp, body := c.get(path); resp.StatusCode != 422 || !strings.Contains(body, "YYYY-MM-DD") {
+			t.Errorf("%s: %d %s", path, resp.StatusCode, body)
+		}
+	}
+	if resp, body := c.get("/open-data"); resp.StatusCode != 200 || !strings.Contains(body, "360Giving") || !strings.Contains(body, `href="/open-data/ocds/records.json"`) || !strings.Contains(body, "?date=YYYY-MM-DD") {
 		t.Errorf("page: %d", resp.StatusCode)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 )
 
@@ -20,7 +21,42 @@ func (s *Server) publisher() opendata.Publisher {
 	if p.ID == "" {
 		p.ID = p.Prefix + "-funder"
 	}
+	if p.BaseURL == "" {
+		p.BaseURL = s.cfg.BaseURL
+	}
 	return p
+}
+
+// exportPublisher is the publisher with an absolute base for the exports'
+// uri fields: the configured one, else the request's own.
+func (s *Server) exportPublisher(r *http.Request) opendata.Publisher {
+	p := s.publisher()
+	if p.BaseURL == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		p.BaseURL = scheme + "://" + r.Host
+	}
+	return p
+}
+
+// asOf reads the export's day (?date=YYYY-MM-DD, China time; today when
+// absent) and, for an increment, ?since=YYYY-MM-DD.
+func asOf(r *http.Request) (opendata.AsOf, *opendata.AsOf, error) {
+	a, err := opendata.Day(r.URL.Query().Get("date"))
+	if err != nil {
+		return a, nil, problem.Invalid("date", "opendata.bad_date")
+	}
+	s := r.URL.Query().Get("since")
+	if s == "" {
+		return a, nil, nil
+	}
+	since, err := opendata.Day(s)
+	if err != nil {
+		return a, nil, problem.Invalid("since", "opendata.bad_date")
+	}
+	return a, &since, nil
 }
 
 // openDataPage is the public page of downloads.
@@ -28,9 +64,14 @@ func (s *Server) openDataPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, http.StatusOK, "opendata", s.newPage(w, r, "opendata.title", s.publisher()))
 }
 
-// openGrants serves funded projects as a 360Giving data package.
+// openGrants serves funded projects as a 360Giving data package, as of
+// ?date=.
 func (s *Server) openGrants(w http.ResponseWriter, r *http.Request) error {
-	pkg, err := opendata.Grants(r.Context(), s.db, s.publisher())
+	a, _, err := asOf(r)
+	if err != nil {
+		return err
+	}
+	pkg, err := opendata.Grants(r.Context(), s.db, s.exportPublisher(r), a)
 	if err != nil {
 		return err
 	}
@@ -38,9 +79,30 @@ func (s *Server) openGrants(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, pkg)
 }
 
-// openChallenges serves published challenge lists as an OCDS release package.
+// openChallenges serves the contracting processes (challenge lists and
+// competitive calls) as an OCDS release package as of ?date=, only those
+// changed after ?since= when given.
 func (s *Server) openChallenges(w http.ResponseWriter, r *http.Request) error {
-	pkg, err := opendata.Challenges(r.Context(), s.db, s.publisher(), "challenge", s.cfg.BaseURL)
+	a, since, err := asOf(r)
+	if err != nil {
+		return err
+	}
+	pkg, err := opendata.Releases(r.Context(), s.db, s.exportPublisher(r), a, since)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	return writeJSON(w, http.StatusOK, pkg)
+}
+
+// openRecords serves the same processes as an OCDS record package (each
+// with its compiled release) as of ?date=.
+func (s *Server) openRecords(w http.ResponseWriter, r *http.Request) error {
+	a, _, err := asOf(r)
+	if err != nil {
+		return err
+	}
+	pkg, err := opendata.Records(r.Context(), s.db, s.exportPublisher(r), a)
 	if err != nil {
 		return err
 	}

@@ -147,10 +147,12 @@ func (s *Server) routeTable() []route {
 
 		// Open data: public by design; only template fields marked public leave.
 		{method: "GET", pattern: "/open-data", perm: access.Public, h: s.openDataPage, summary: "open data downloads"},
-		{method: "GET", pattern: "/open-data/grants.json", perm: access.Public, h: s.openGrants, summary: "funded projects as 360Giving grants"},
+		{method: "GET", pattern: "/open-data/grants.json", perm: access.Public, h: s.openGrants, summary: "funded projects as 360Giving 1.4.3 grants; ?date= as of a day"},
 		{method: "GET", pattern: "/challenges", perm: access.Public, h: s.challengesPage, summary: "the public list of published challenges (揭榜挂帅榜单), public fields only"},
 		{method: "GET", pattern: "/challenges/{id}", perm: access.Public, h: s.challengePage, summary: "one published challenge for anyone: need, key indicators, bounty, deadline, term (public fields only)"},
-		{method: "GET", pattern: "/open-data/challenges.json", perm: access.Public, h: s.openChallenges, summary: "published challenge lists as OCDS releases"},
+		{method: "GET", pattern: "/open-data/challenges.json", perm: access.Public, h: s.openChallenges, summary: "contracting processes (challenge lists, competitive calls) as an OCDS 1.1 release package; ?date= as of a day, ?since= the increment"},
+		{method: "GET", pattern: "/open-data/ocds/releases.json", perm: access.Public, h: s.openChallenges, summary: "contracting processes as an OCDS 1.1 release package; ?date= as of a day, ?since= the increment"},
+		{method: "GET", pattern: "/open-data/ocds/records.json", perm: access.Public, h: s.openRecords, summary: "contracting processes as an OCDS 1.1 record package with compiled releases; ?date= as of a day"},
 
 		// Operations.
 		{method: "GET", pattern: "/healthz", perm: access.Public, h: s.healthz, summary: "liveness"},
