@@ -5,7 +5,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
@@ -265,4 +267,20 @@ func TestProposalIndicators(t *testing.T) {
 			t.Errorf("handling satisfaction by unit: %v", g)
 		}
 	})
+}
+
+// TestProposalDefinitionsChecked: a proposals indicator names statuses the
+// model knows and counts by 交办 date; a class filter is the proposals'.
+func TestProposalDefinitionsChecked(t *testing.T) {
+	for src, want := range map[string]string{
+		`- {id: x, name: x, kind: simple, model: proposals, where: {status: [answered]}, window: new, period: year, measure: count}`:      `status "answered"`,
+		`- {id: x, name: x, kind: simple, model: proposals, window: state, measure: count}`:                                               "window: new or cumulative",
+		`- {id: x, name: x, kind: simple, model: outcomes, where: {class: [A]}, window: cumulative, measure: count}`:                      "where.class applies to proposals",
+		`- {id: x, name: x, kind: simple, model: proposals, where: {class: [A]}, window: cumulative, measure: count, dimensions: [unit]}`: "",
+	} {
+		_, err := metric.Load(fstest.MapFS{"p.yaml": {Data: []byte(src)}})
+		if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {
+			t.Errorf("%s: %v, want %q", src, err, want)
+		}
+	}
 }
