@@ -268,6 +268,8 @@ func handSQL(ctx context.Context, db *store.DB, set *metric.Set, id string, asOf
 			JOIN organisation_figures b ON b.organisation_id = oc.organisation_id AND b.kind = ? AND b.year = ?
 			GROUP BY oc.cluster_id HAVING sum(b.value) > 0 AND (sum(a.value) - sum(b.value)) * 100 >= sum(b.value) * ?) grown`
 		args = append(args, w.Kind[0], y, w.Kind[0], y-1, w.Growth)
+	case "proposals": // worked out in Go over the tables read whole
+		return handProposals(ctx, db, d, asOf, from)
 	default:
 		return 0, fmt.Errorf("%s: no hand-written baseline for model %s", id, d.Model)
 	}

@@ -112,12 +112,12 @@ func Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Re
 		}
 		r.Value, r.IDs, r.Groups = measure(d.Measure, rows, p.By != "")
 		r.Records = len(r.IDs)
-	case "ratio":
-		num, err := Eval(ctx, q, s, d.Numerator, Params{AsOf: p.AsOf, From: p.From, District: p.District})
+	case "ratio": // broken down, each group's ratio is its numerator's over its denominator's (a group without a denominator has none)
+		num, err := Eval(ctx, q, s, d.Numerator, Params{AsOf: p.AsOf, From: p.From, District: p.District, By: p.By})
 		if err != nil {
 			return r, err
 		}
-		den, err := Eval(ctx, q, s, d.Denominator, Params{AsOf: p.AsOf, From: p.From, District: p.District})
+		den, err := Eval(ctx, q, s, d.Denominator, Params{AsOf: p.AsOf, From: p.From, District: p.District, By: p.By})
 		if err != nil {
 			return r, err
 		}
@@ -129,6 +129,14 @@ func Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Re
 			r.Value = num.Value / den.Value * scale
 		} else {
 			r.Undefined = true
+		}
+		if p.By != "" {
+			r.Groups = map[string]float64{}
+			for k, v := range den.Groups {
+				if v != 0 {
+					r.Groups[k] = num.Groups[k] / v * scale
+				}
+			}
 		}
 		r.Parts = map[string]float64{d.Numerator: num.Value, d.Denominator: den.Value}
 		r.IDs, r.Records = num.IDs, num.Records

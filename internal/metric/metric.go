@@ -51,9 +51,9 @@ type Definition struct {
 type Where struct {
 	Program     []string            `yaml:"program,omitempty"`     // projects, outcomes: template keys
 	Stage       []string            `yaml:"stage,omitempty"`       // projects: stages reached (new, cumulative) or held (state); applications: the need's stage (rd, poc …); fund_investments: the investee's (seed …)
-	Kind        []string            `yaml:"kind,omitempty"`        // recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds; products, applications: product kinds; fund_investments: fund kinds
+	Kind        []string            `yaml:"kind,omitempty"`        // proposals: cppcc, npc; recognitions, outcomes: kinds; organisations: organisation kinds; figures: figure kinds; products, applications: product kinds; fund_investments: fund kinds
 	Level       []string            `yaml:"level,omitempty"`       // recognitions, outcomes: levels; compute: precisions (FP16 …)
-	Status      []string            `yaml:"status,omitempty"`      // outcomes: problem status; compute: planned, building, operating; applications: pending, approved, declined (as decided by the as-of date); chains: mapped (links, organisations and key technologies, a bottleneck marked); chain_members: leader
+	Status      []string            `yaml:"status,omitempty"`      // proposals: replied, on_time, due, rated, handling_satisfied, result_satisfied (ProposalStatuses); outcomes: problem status; compute: planned, building, operating; applications: pending, approved, declined (as decided by the as-of date); chains: mapped (links, organisations and key technologies, a bottleneck marked); chain_members: leader
 	Subject     string              `yaml:"subject,omitempty"`     // recognitions: organisation, person, discipline, major
 	Tag         []string            `yaml:"tag,omitempty"`         // organisations (and projects, by their applicant): tags; disciplines: tags; rankings: words the edition's note holds
 	Cluster     []string            `yaml:"cluster,omitempty"`     // likewise: industry clusters
@@ -65,15 +65,16 @@ type Where struct {
 	LastYears   int                 `yaml:"last_years,omitempty"`  // disciplines: opened in the N complete years before the as-of date's year
 	Field       []string            `yaml:"field,omitempty"`       // returns: the form's field whose figures are summed
 	Growth      float64             `yaml:"growth,omitempty"`      // clusters: the least growth, in percent, of the members' summed figure over the year before
+	Class       []string            `yaml:"class,omitempty"`       // proposals: the reply's class (A, B, C …) as it stood on the as-of date; replied ones only
 }
 
 // Kinds, models, windows and dimensions the engine knows.
 var (
 	Kinds      = []string{"simple", "ratio", "growth", "derived"}
-	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions", "returns", "datasets", "models", "alliances", "rankings", "chains", "chain_members", "clusters"}
+	Models     = []string{"projects", "recognitions", "organisations", "outcomes", "figures", "disciplines", "compute", "products", "applications", "fund_investments", "solutions", "returns", "datasets", "models", "alliances", "rankings", "chains", "chain_members", "clusters", "proposals"}
 	Windows    = []string{"new", "cumulative", "state"}
 	Periods    = []string{"year", "half", "quarter", "month", "all"}
-	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field"}
+	Dimensions = []string{"district", "cluster", "program", "level", "kind", "field", "unit"}
 )
 
 var (
@@ -313,6 +314,18 @@ func check(d *Definition) []string {
 		}
 		if d.Model == "clusters" && (len(d.Where.Kind) != 1 || d.Where.Growth <= 0) {
 			bad("%s: a clusters indicator names one figure kind (where.kind) and the least growth in percent (where.growth)", d.ID)
+		}
+		if d.Model == "proposals" {
+			if d.Window == "state" || d.Measure != "count" {
+				bad("%s: proposals count by their 交办 date (window: new or cumulative, measure: count)", d.ID)
+			}
+			for _, st := range d.Where.Status {
+				if !slices.Contains(ProposalStatuses, st) {
+					bad("%s: proposals status %q is not one of %s", d.ID, st, strings.Join(ProposalStatuses, ", "))
+				}
+			}
+		} else if len(d.Where.Class) > 0 {
+			bad("%s: where.class applies to proposals", d.ID)
 		}
 	case "ratio":
 		if d.Numerator == "" || d.Denominator == "" {

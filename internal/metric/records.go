@@ -63,6 +63,9 @@ var recordSQL = map[string]struct {
 		`SELECT o.id, o.name, o.kind, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 	"clusters": {[]string{"record.id", "record.title"},
 		`SELECT cl.id, cl.name, cl.name FROM clusters cl WHERE cl.id IN (%s) ORDER BY cl.sort, cl.id`, "/registry?cluster=%s"},
+	"proposals": {[]string{"record.id", "record.title", "record.organisation", "record.day", "record.kind"}, // the lead unit, 交办 date and class as they are now
+		`SELECT p.number, p.title, COALESCE((SELECT o.name FROM proposal_units u JOIN organisations o ON o.id = u.unit_id WHERE u.proposal_id = p.id AND u.role = 'lead' ORDER BY u.id DESC LIMIT 1), ''),
+		 p.assigned_on, p.class, p.id FROM proposals p WHERE p.id IN (%s) ORDER BY p.assigned_on, p.id`, "/proposals/%s"},
 	"figures": {[]string{"record.id", "record.organisation", "record.district"},
 		`SELECT o.id, o.name, o.district, o.id FROM organisations o WHERE o.id IN (%s) ORDER BY o.id`, "/orgs/%s"},
 }

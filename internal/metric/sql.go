@@ -100,10 +100,16 @@ func (q *query) dimension(by, model string) (string, error) {
 			return "fp.kind", nil
 		case "fund_investments": // the fund's kind
 			return "f.kind", nil
+		case "proposals": // cppcc, npc
+			return "p.kind", nil
 		}
 	case "field":
 		if model == "outcomes" {
 			return "x.field", nil
+		}
+	case "unit":
+		if model == "proposals" { // the lead unit, by name
+			return "o.name", nil
 		}
 	}
 	return "", fmt.Errorf("%s records cannot be broken down by %q", model, by)
@@ -347,6 +353,8 @@ func fetch(ctx context.Context, db store.Querier, d *Definition, p Params) ([]ro
 			GROUP BY oc.cluster_id) g ON g.cluster_id = cl.id`
 		q.args = append(q.args, w.Kind[0], cur, w.Kind[0], prev)                 // the join's arguments come before the conditions'
 		q.where("g.prev > 0 AND (g.cur - g.prev) * 100 >= g.prev * ?", w.Growth) // no 1.1 factor: 100 × 1.1 is not 110 in floating point
+	case "proposals": // proposals assigned (交办) to a lead unit in the window, as they stood on the as-of day
+		sel, tables = q.proposals(db.Engine(), d.Window, w, p.AsOf.Format(time.DateOnly), fromDay, toDay, endDay)
 	case "figures":
 		year := w.Year
 		if year == 0 {
