@@ -13,6 +13,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/proposalsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/registryweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
@@ -69,5 +70,6 @@ var areaPackages = []area{
 	talentweb.Routes,
 	universitiesweb.Routes,
 	cooperationweb.Routes,
+	proposalsweb.Routes,
 	adminweb.Routes,
 }

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -145,13 +144,4 @@ func TestReportsOverHTTP(t *testing.T) {
 	if resp, _ := v.post("/reports/templates/seed-reply/issue", url.Values{"as_of": {"2025-06-30"}}); resp.StatusCode != 403 {
 		t.Errorf("viewer issuing: %d", resp.StatusCode)
 	}
-}
-
-func mustInt(t *testing.T, s string) int64 {
-	t.Helper()
-	var n int64
-	if _, err := fmt.Sscan(s, &n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
