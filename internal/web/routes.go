@@ -44,13 +44,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/{$}", perm: access.Public, h: s.landing, summary: "the front page (open calls, challenges, open data) for visitors; a signed-in user's work with counts (home.go)"},
 		{method: "GET", pattern: "/cockpit", perm: access.CockpitView, h: s.cockpit, summary: "cockpit"},
 		{method: "GET", pattern: "/cockpit/areas/{n}", perm: access.CockpitView, h: s.areaPage, summary: "the cockpit page of one section of the letter, against a year before, by district"},
-		{method: "GET", pattern: "/indicators", perm: access.CockpitView, h: s.metricsPage, summary: "every indicator as of a date"},
-		{method: "GET", pattern: "/indicators/{id}", perm: access.CockpitView, h: s.metricPage, summary: "one indicator: figure, breakdown and the records behind it"},
-		{method: "GET", pattern: "/indicators/{id}/export", perm: access.CockpitView, h: s.metricExport, summary: "an indicator's definition and records as .xlsx"},
-		{method: "GET", pattern: "/reports", perm: access.CockpitView, h: s.reportsPage, summary: "report templates and issued reports"},
-		{method: "POST", pattern: "/reports/templates/{template}/issue", perm: access.ReportIssue, h: s.issueReport, summary: "render a report as of a date and freeze it"},
-		{method: "GET", pattern: "/reports/{id}", perm: access.CockpitView, h: s.reportPage, summary: "an issued report, as issued; ?compare=1 names what moved since"},
-		{method: "GET", pattern: "/reports/{id}/download/{format}", perm: access.CockpitView, h: s.reportDownload, summary: "an issued report as .docx or .xlsx"},
 		{method: "GET", pattern: "/people/{id}/ledger", perm: access.ProgramManage, h: s.ledgerPage, summary: "a person's places on projects of every program, as limit rules count them"},
 
 		// Programs, calls, records and review. Object-level reach over a
@@ -118,8 +111,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
 		{method: "GET", pattern: "/api/v1/reviews", perm: access.ReviewDo, h: s.apiReviews, api: true, summary: "the caller's review assignments (blind)"},
-		{method: "GET", pattern: "/api/v1/metrics", perm: access.CockpitView, h: s.apiMetrics, api: true, summary: "indicators"},
-		{method: "GET", pattern: "/api/v1/metrics/{id}", perm: access.CockpitView, h: s.apiMetric, api: true, summary: "an indicator evaluated as of a date"},
 
 		// Open data: public by design; only template fields marked public leave.
 		{method: "GET", pattern: "/open-data", perm: access.Public, h: s.openDataPage, summary: "open data downloads"},

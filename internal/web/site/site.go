@@ -95,6 +95,8 @@ type Site struct {
 	// Indicators are the shipped indicator definitions (metrics/) that
 	// figures and reports are evaluated from.
 	Indicators *metric.Set
+	// Evals keeps evaluated figures until the next write.
+	Evals *metric.Cache
 	// NewPage fills the common parts of a page for r: language, principal,
 	// navigation, CSRF token, notices (package web).
 	NewPage func(w http.ResponseWriter, r *http.Request, title string, data any) *Page
