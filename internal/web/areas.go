@@ -11,10 +11,13 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/digitalweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/expertsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/financeweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/indicatorsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/proposalsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/registryweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/reportsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/returnsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"github.com/xinzhi-platform/xinzhi/internal/web/talentweb"
@@ -69,5 +72,8 @@ var areaPackages = []area{
 	talentweb.Routes,
 	universitiesweb.Routes,
 	cooperationweb.Routes,
+	reportsweb.Routes,
+	indicatorsweb.Routes,
+	proposalsweb.Routes,
 	adminweb.Routes,
 }

@@ -11,7 +11,6 @@ type (
 )
 
 var (
-	chartCategoryAxis = charts.CategoryAxis
-	seriesCharts      = charts.BySeries
-	comparisonCharts  = charts.Comparison
+	seriesCharts     = charts.BySeries
+	comparisonCharts = charts.Comparison
 )

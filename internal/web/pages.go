@@ -12,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/proposal"
+	"github.com/xinzhi-platform/xinzhi/internal/web/indicatorsweb"
 
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -20,7 +21,7 @@ import (
 type cockpitData struct {
 	Orgs    float64
 	AsOf    string
-	Figures []indicatorRow
+	Figures []indicatorsweb.Row
 	Trends  []chart // the trend, no axis mixing units
 	Overdue []overdueRow
 }
@@ -57,7 +58,7 @@ var cockpitFigures = []string{"major_special_projects_deployed", "challenge_list
 var cockpitTrend = []string{"smart_factory_total", "digital_workshop_total", "iiot_platforms_total"}
 
 func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.metricParams(r)
+	p, err := indicatorsweb.Params(s.site, r)
 	if err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := cockpitData{Orgs: float64(n), AsOf: asOfText(p), Figures: s.figures(r, cockpitFigures, p)}
+	d := cockpitData{Orgs: float64(n), AsOf: indicatorsweb.AsOfText(p), Figures: indicatorsweb.Figures(s.site, r, cockpitFigures, p)}
 	if d.Overdue, err = s.overdueProposals(r); err != nil {
 		return err
 	}
@@ -83,7 +84,7 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			continue
 		}
-		name, unit := label(def, info(r).lang)
+		name, unit := indicatorsweb.Label(def, info(r).lang)
 		var vals []float64
 		for i := 4; i >= 0; i-- {
 			asOf := time.Date(end.Year()-i, 12, 31, 0, 0, 0, 0, shanghai)

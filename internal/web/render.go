@@ -17,6 +17,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
+	"github.com/xinzhi-platform/xinzhi/internal/web/indicatorsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
@@ -325,7 +326,7 @@ func formatNumber(x float64) string {
 // frozen report stored.
 func (s *Server) indicatorName(id, stored, lang string) string {
 	if d, ok := s.indicators.Get(id); ok {
-		name, _ := label(d, lang)
+		name, _ := indicatorsweb.Label(d, lang)
 		return name
 	}
 	return stored

@@ -5,7 +5,6 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
-	"github.com/xinzhi-platform/xinzhi/internal/proposal"
 )
 
 // handler serves a request or returns an error that the one adapter in
@@ -45,13 +44,6 @@ func (s *Server) routeTable() []route {
 		{method: "GET", pattern: "/{$}", perm: access.Public, h: s.landing, summary: "the front page (open calls, challenges, open data) for visitors; a signed-in user's work with counts (home.go)"},
 		{method: "GET", pattern: "/cockpit", perm: access.CockpitView, h: s.cockpit, summary: "cockpit"},
 		{method: "GET", pattern: "/cockpit/areas/{n}", perm: access.CockpitView, h: s.areaPage, summary: "the cockpit page of one section of the letter, against a year before, by district"},
-		{method: "GET", pattern: "/indicators", perm: access.CockpitView, h: s.metricsPage, summary: "every indicator as of a date"},
-		{method: "GET", pattern: "/indicators/{id}", perm: access.CockpitView, h: s.metricPage, summary: "one indicator: figure, breakdown and the records behind it"},
-		{method: "GET", pattern: "/indicators/{id}/export", perm: access.CockpitView, h: s.metricExport, summary: "an indicator's definition and records as .xlsx"},
-		{method: "GET", pattern: "/reports", perm: access.CockpitView, h: s.reportsPage, summary: "report templates and issued reports"},
-		{method: "POST", pattern: "/reports/templates/{template}/issue", perm: access.ReportIssue, h: s.issueReport, summary: "render a report as of a date and freeze it"},
-		{method: "GET", pattern: "/reports/{id}", perm: access.CockpitView, h: s.reportPage, summary: "an issued report, as issued; ?compare=1 names what moved since"},
-		{method: "GET", pattern: "/reports/{id}/download/{format}", perm: access.CockpitView, h: s.reportDownload, summary: "an issued report as .docx or .xlsx"},
 		{method: "GET", pattern: "/people/{id}/ledger", perm: access.ProgramManage, h: s.ledgerPage, summary: "a person's places on projects of every program, as limit rules count them"},
 
 		// Programs, calls, records and review. Object-level reach over a
@@ -77,29 +69,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/calls/{id}/register", perm: access.ProgramManage, h: s.register, summary: "register a record the bureau runs itself"},
 		{method: "GET", pattern: "/projects/{id}/children/{kind}/new", perm: access.SignedIn, h: s.childPage, summary: "form for a child record (a bid on a challenge)"},
 		{method: "POST", pattern: "/projects/{id}/children/{kind}", perm: access.SignedIn, h: s.addChild, summary: "add a child record; who may is in the template"},
-		// Proposal handling (提案办理): proposals.go.
-		{method: "GET", pattern: "/proposals", perm: access.ProposalView, h: s.proposalsPage, summary: "the deadline board (overdue marked) and the year's figures by unit: count and share per class, on-time reply rate, satisfaction"},
-		{method: "GET", pattern: "/proposals/export", perm: access.ProposalView, h: s.proposalsExport, summary: "the board as filtered, as .xlsx"},
-		{method: "POST", pattern: "/proposals/rules", perm: access.ProposalAssign, h: s.setProposalRules, summary: "set the jurisdiction's window for sending a proposal back (working days)"},
-		{method: "POST", pattern: "/proposals/calendar", perm: access.ProposalAssign, h: s.setProposalDay, summary: "record a public holiday or a weekend worked in the calendar of working days"},
-		{method: "POST", pattern: "/proposals/unit-codes", perm: access.ProposalAssign, h: s.setUnitCode, summary: "enter a handling unit's code (机关代字) that its replies' document numbers begin with"},
-		{method: "GET", pattern: "/proposals/new", perm: access.ProposalAssign, h: s.proposalNewPage, summary: "register a proposal: form"},
-		{method: "POST", pattern: "/proposals", perm: access.ProposalAssign, h: s.registerProposal, summary: "register a proposal (member, title, text, co-signers, received date)"},
-		{method: "GET", pattern: "/proposals/{id}", perm: access.ProposalView, h: s.proposalPage, summary: "a proposal with its whole flow and the moves the caller may make"},
-		{method: "POST", pattern: "/proposals/{id}/assign", perm: access.ProposalAssign, h: s.proposalAct(proposal.ActAssign), summary: "交办 to a lead unit and co-units"},
-		{method: "POST", pattern: "/proposals/{id}/send-back", perm: access.ProposalHandle, h: s.proposalAct(proposal.ActSendBack), summary: "send it back as not the unit's own, within the window"},
-		{method: "POST", pattern: "/proposals/{id}/contact", perm: access.ProposalHandle, h: s.proposalAct(proposal.ActContact), summary: "log a contact with the member (办前面商, progress, follow-up)"},
-		{method: "POST", pattern: "/proposals/{id}/draft", perm: access.ProposalHandle, h: s.proposalAct(proposal.ActDraft), summary: "draft the reply from a report template as of a date, with its class"},
-		{method: "POST", pattern: "/proposals/{id}/countersign", perm: access.ProposalHandle, h: s.proposalAct(proposal.ActCountersign), summary: "a co-unit countersigns (会签)"},
-		{method: "POST", pattern: "/proposals/{id}/extend", perm: access.ProposalHandle, h: s.proposalAct(proposal.ActExtend), summary: "ask for an extension, with the reason"},
-		{method: "POST", pattern: "/proposals/{id}/issue", perm: access.ProposalHandle, h: s.proposalAct(proposal.ActIssue), summary: "issue the signed reply as a frozen report"},
-		{method: "POST", pattern: "/proposals/{id}/review", perm: access.ProposalSupervise, h: s.proposalAct(proposal.ActReview), summary: "督办 review; may change the class"},
-		{method: "POST", pattern: "/proposals/{id}/return", perm: access.ProposalSupervise, h: s.proposalAct(proposal.ActReturn), summary: "return the draft to the lead unit"},
-		{method: "POST", pattern: "/proposals/{id}/extension", perm: access.ProposalSupervise, h: s.proposalAct(proposal.ActDecideExtend), summary: "approve or refuse the pending extension"},
-		{method: "POST", pattern: "/proposals/{id}/sign", perm: access.ProposalSign, h: s.proposalAct(proposal.ActSign), summary: "签发: a leader other than the drafter signs"},
-		{method: "POST", pattern: "/proposals/{id}/rate", perm: access.ProposalAssign, h: s.proposalAct(proposal.ActRate), summary: "record the member's two ratings; 不满意 reopens it"},
-		{method: "GET", pattern: "/replies/{id}", perm: access.Public, h: s.replyPage, summary: "a published reply, without the member's contact details"},
-		{method: "GET", pattern: "/replies/{id}/docx", perm: access.Public, h: s.replyDOCX, summary: "a published reply as .docx"},
 		{method: "POST", pattern: "/projects/{id}/duplicates/{other}", perm: access.ProgramManage, h: s.decideDuplicate, summary: "clear or uphold a record's resemblance to an earlier application, with the reason"},
 		{method: "POST", pattern: "/projects/{id}/commit", perm: access.ProjectApply, h: s.commitProject, summary: "confirm the program's commitment (as the unit, or for the leader who signed it)"},
 		{method: "POST", pattern: "/projects/{id}/move", perm: access.SignedIn, h: s.moveProject, summary: "take a transition (who may is in the template)"},
@@ -142,8 +111,6 @@ func (s *Server) routeTable() []route {
 		{method: "POST", pattern: "/api/v1/projects/{id}/conversion", perm: access.ProgramManage, h: s.apiConvertLeg, api: true, summary: "convert a disbursed grant leg to equity; body: round_date, pre_money, price, new_money, discount"},
 		{method: "POST", pattern: "/api/v1/calls/{id}/import", perm: access.ProgramManage, h: s.apiImportRecords, api: true, summary: "import records into a call from a spreadsheet (multipart part file), all rows or none"},
 		{method: "GET", pattern: "/api/v1/reviews", perm: access.ReviewDo, h: s.apiReviews, api: true, summary: "the caller's review assignments (blind)"},
-		{method: "GET", pattern: "/api/v1/metrics", perm: access.CockpitView, h: s.apiMetrics, api: true, summary: "indicators"},
-		{method: "GET", pattern: "/api/v1/metrics/{id}", perm: access.CockpitView, h: s.apiMetric, api: true, summary: "an indicator evaluated as of a date"},
 
 		// Open data: public by design; only template fields marked public leave.
 		{method: "GET", pattern: "/open-data", perm: access.Public, h: s.openDataPage, summary: "open data downloads"},

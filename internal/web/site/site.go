@@ -19,6 +19,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/match"
+	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
@@ -91,6 +92,11 @@ type Site struct {
 	Keys   *seal.Keyring
 	Search Segmenter
 	Log    *slog.Logger
+	// Indicators are the shipped indicator definitions (metrics/) that
+	// figures and reports are evaluated from.
+	Indicators *metric.Set
+	// Evals keeps evaluated figures until the next write.
+	Evals *metric.Cache
 	// NewPage fills the common parts of a page for r: language, principal,
 	// navigation, CSRF token, notices (package web).
 	NewPage func(w http.ResponseWriter, r *http.Request, title string, data any) *Page

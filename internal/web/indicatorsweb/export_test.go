@@ -1,7 +1,7 @@
-package web_test
+package indicatorsweb_test
 
 import (
-	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
+	"context"
 	"slices"
 	"testing"
 
@@ -9,21 +9,24 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"github.com/xinzhi-platform/xinzhi/programs"
 )
+
+var ctx = context.Background()
 
 // TestIndicatorExportKeepsTheDate: an indicator's export link gives the
 // figure and the records as of the date the page shows, not as of today.
 func TestIndicatorExportKeepsTheDate(t *testing.T) {
-	e := newEnv(t, storetest.Open(t, store.SQLite), false)
-	db := e.db
+	e := webtest.New(t, storetest.Open(t, store.SQLite), false)
+	db := e.DB
 	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
 		t.Fatal(err)
 	}
 	pub, _ := program.Latest(ctx, db, "challenge")
 	call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "c-1", Name: "榜单批次", Opens: "2020-01-01", Closes: "2099-01-01"})
 	for _, title := range []string{"高纯石英砂提纯", "工业母机主轴"} {
-		p, _ := program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": title})
+		p, _ := program.CreateProject(ctx, db, call.ID, e.OrgA.ID, map[string]any{"title": title})
 		if _, err := db.ExecContext(ctx, `UPDATE projects SET stage = 'screened' WHERE id = ?`, p.ID); err != nil {
 			t.Fatal(err)
 		}
@@ -31,16 +34,16 @@ func TestIndicatorExportKeepsTheDate(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	c := e.client()
-	c.signIn("u-manager", pw)
+	c := e.Client()
+	c.SignIn("u-manager", webtest.Password)
 	for _, asOf := range []string{"", "2020-06-30"} {
-		_, body := c.get("/indicators/challenge_lists_published?as_of=" + asOf)
+		_, body := c.Get("/indicators/challenge_lists_published?as_of=" + asOf)
 		shown := webtest.TableColumn(t, body, "records", 0)
 		if asOf == "" && len(shown) != 2 || asOf != "" && len(shown) != 0 {
 			t.Fatalf("as of %q the page lists %q", asOf, shown)
 		}
 		href := webtest.HrefOf(t, body, `/indicators/challenge_lists_published/export[^"]*`)
-		resp, data := c.get(href)
+		resp, data := c.Get(href)
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d", href, resp.StatusCode)
 		}

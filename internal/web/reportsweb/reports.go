@@ -1,16 +1,15 @@
-package web
+package reportsweb
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"net/http"
 	"sort"
 	"time"
 
-	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"github.com/xinzhi-platform/xinzhi/reports"
 )
 
@@ -21,38 +20,29 @@ type reportsData struct {
 	Today     string
 }
 
-func (s *Server) reportTemplates() (map[string]report.Template, error) {
+func reportTemplates() (map[string]report.Template, error) {
 	return report.LoadTemplates(reports.Files)
 }
 
-// dataDay is the day figures are as of unless a page asks otherwise: the
-// server's data date (the demo city's last day) or today.
-func (s *Server) dataDay() string {
-	if !s.cfg.AsOf.IsZero() {
-		return s.cfg.AsOf.Format(time.DateOnly)
-	}
-	return clock.Today(context.Background()) // no pinned date: the day in China
-}
-
-func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) error {
-	tpls, err := s.reportTemplates()
+func (s *area) reportsPage(w http.ResponseWriter, r *http.Request) error {
+	tpls, err := reportTemplates()
 	if err != nil {
 		return err
 	}
-	d := reportsData{Today: s.dataDay()}
+	d := reportsData{Today: s.DataDay()}
 	for _, t := range tpls {
 		d.Templates = append(d.Templates, t)
 	}
 	sort.Slice(d.Templates, func(i, j int) bool { return d.Templates[i].ID < d.Templates[j].ID })
-	if d.Issued, err = report.List(r.Context(), s.db); err != nil {
+	if d.Issued, err = report.List(r.Context(), s.DB); err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "reports", s.newPage(w, r, "reports.title", d))
+	return s.pages.Render(w, http.StatusOK, "reports", s.NewPage(w, r, "reports.title", d))
 }
 
 // issueReport renders a template as of a date and freezes it.
-func (s *Server) issueReport(w http.ResponseWriter, r *http.Request) error {
-	tpls, err := s.reportTemplates()
+func (s *area) issueReport(w http.ResponseWriter, r *http.Request) error {
+	tpls, err := reportTemplates()
 	if err != nil {
 		return err
 	}
@@ -60,11 +50,11 @@ func (s *Server) issueReport(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return fmt.Errorf("report template %q: %w", r.PathValue("template"), problem.ErrNotFound)
 	}
-	asOf, err := time.ParseInLocation(time.DateOnly, r.FormValue("as_of"), shanghai)
+	asOf, err := time.ParseInLocation(time.DateOnly, r.FormValue("as_of"), site.Shanghai)
 	if err != nil {
 		return problem.Invalid("as_of", "metric.date", r.FormValue("as_of"))
 	}
-	rep, err := report.Issue(r.Context(), s.db, s.indicators, tpl, asOf)
+	rep, err := report.Issue(r.Context(), s.DB, s.Indicators, tpl, asOf)
 	if err != nil {
 		return err
 	}
@@ -79,11 +69,11 @@ type reportData struct {
 	Changes []report.Change
 }
 
-func (s *Server) issuedReport(r *http.Request) (report.Issued, error) {
-	return report.Get(r.Context(), s.db, r.PathValue("id"))
+func (s *area) issuedReport(r *http.Request) (report.Issued, error) {
+	return report.Get(r.Context(), s.DB, r.PathValue("id"))
 }
 
-func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) reportPage(w http.ResponseWriter, r *http.Request) error {
 	rep, err := s.issuedReport(r)
 	if err != nil {
 		return err
@@ -94,17 +84,17 @@ func (s *Server) reportPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	sort.Slice(d.Figures, func(i, j int) bool { return d.Figures[i].ID < d.Figures[j].ID })
 	if r.URL.Query().Get("compare") == "1" {
-		if d.Changes, err = report.Compare(r.Context(), s.db, s.indicators, rep); err != nil {
+		if d.Changes, err = report.Compare(r.Context(), s.DB, s.Indicators, rep); err != nil {
 			return err
 		}
 	}
-	p := s.newPage(w, r, "reports.title", d)
+	p := s.NewPage(w, r, "reports.title", d)
 	p.Form["compare"] = r.URL.Query().Get("compare")
-	return s.render(w, http.StatusOK, "report", p)
+	return s.pages.Render(w, http.StatusOK, "report", p)
 }
 
 // reportDownload sends an issued report as .docx or .xlsx.
-func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) error {
+func (s *area) reportDownload(w http.ResponseWriter, r *http.Request) error {
 	rep, err := s.issuedReport(r)
 	if err != nil {
 		return err
@@ -117,7 +107,7 @@ func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 		name += ".docx"
 	case "xlsx":
-		err = report.XLSX(&b, rep, s.indicators)
+		err = report.XLSX(&b, rep, s.Indicators)
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		name += ".xlsx"
 	default:

@@ -1,4 +1,4 @@
-package web
+package proposalsweb
 
 import (
 	"bytes"
@@ -11,11 +11,14 @@ import (
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/proposal"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
+	"github.com/xinzhi-platform/xinzhi/reports"
 )
 
 // Proposal handling (提案办理): the deadline board with the yearly figures
@@ -42,9 +45,9 @@ type proposalsData struct {
 	Year     int            // the year of the figures: the filter's, this year when it shows every year
 }
 
-func (s *Server) proposalFilter(r *http.Request) proposal.Filter {
+func (s *area) proposalFilter(r *http.Request) proposal.Filter {
 	q := r.URL.Query()
-	f := proposal.Filter{Class: q.Get("class"), State: proposal.State(q.Get("state")), Overdue: q.Get("overdue") == "1", Day: today(r.Context())}
+	f := proposal.Filter{Class: q.Get("class"), State: proposal.State(q.Get("state")), Overdue: q.Get("overdue") == "1", Day: clock.Today(r.Context())}
 	f.Year, _ = strconv.Atoi(q.Get("year"))
 	if q.Get("year") == "" {
 		f.Year, _ = strconv.Atoi(f.Day[:4])
@@ -53,24 +56,24 @@ func (s *Server) proposalFilter(r *http.Request) proposal.Filter {
 	return f
 }
 
-func (s *Server) proposalsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) proposalsPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.proposalsData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "proposals.title", d)
+	p := s.NewPage(w, r, "proposals.title", d)
 	if r.URL.Query().Get("saved") == "1" {
 		p.Flash = p.T("form.saved")
 	}
-	return s.render(w, http.StatusOK, "proposals", p)
+	return s.pages.Render(w, http.StatusOK, "proposals", p)
 }
 
-func (s *Server) proposalsData(r *http.Request) (*proposalsData, error) {
+func (s *area) proposalsData(r *http.Request) (*proposalsData, error) {
 	ctx := r.Context()
 	f := s.proposalFilter(r)
 	d := &proposalsData{Filter: f, Day: f.Day, States: proposal.States}
 	var err error
-	if d.Rows, err = proposal.List(ctx, s.db, f); err != nil {
+	if d.Rows, err = proposal.List(ctx, s.DB, f); err != nil {
 		return nil, err
 	}
 	year := f.Year
@@ -78,15 +81,15 @@ func (s *Server) proposalsData(r *http.Request) (*proposalsData, error) {
 		year, _ = strconv.Atoi(f.Day[:4])
 	}
 	d.Year = year
-	if d.Units, d.Total, err = proposal.Yearly(ctx, s.db, year, f.Day); err != nil {
+	if d.Units, d.Total, err = proposal.Yearly(ctx, s.DB, year, f.Day); err != nil {
 		return nil, err
 	}
 	d.Classes = d.Total.ClassesInList
-	if d.Rules, err = proposal.GetRules(ctx, s.db, "default"); err != nil {
+	if d.Rules, err = proposal.GetRules(ctx, s.DB, "default"); err != nil {
 		return nil, err
 	}
 	d.YearRows = append(append([]proposal.Figures{}, d.Units...), d.Total)
-	if d.Unit, err = proposal.Units(ctx, s.db); err != nil {
+	if d.Unit, err = proposal.Units(ctx, s.DB); err != nil {
 		return nil, err
 	}
 	this, _ := strconv.Atoi(f.Day[:4])
@@ -98,13 +101,13 @@ func (s *Server) proposalsData(r *http.Request) (*proposalsData, error) {
 
 // setProposalRules sets the jurisdiction's window for sending back, in
 // working days (3, 5, 7 or 10 by city).
-func (s *Server) setProposalRules(w http.ResponseWriter, r *http.Request) error {
+func (s *area) setProposalRules(w http.ResponseWriter, r *http.Request) error {
 	days, err := strconv.Atoi(strings.TrimSpace(r.FormValue("send_back_days")))
 	if err != nil {
 		days = 0
 	}
-	if err := proposal.SetSendBackDays(r.Context(), s.db, "default", days); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "send_back_days"); ok {
+	if err := proposal.SetSendBackDays(r.Context(), s.DB, "default", days); err != nil {
+		if ok, rerr := s.pages.Refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "send_back_days"); ok {
 			return rerr
 		}
 		return err
@@ -115,10 +118,10 @@ func (s *Server) setProposalRules(w http.ResponseWriter, r *http.Request) error 
 
 // setProposalDay records a holiday or a weekend worked in the
 // jurisdiction's calendar of working days.
-func (s *Server) setProposalDay(w http.ResponseWriter, r *http.Request) error {
-	err := proposal.SetCalendarDay(r.Context(), s.db, "default", r.FormValue("day"), r.FormValue("working") == "1", r.FormValue("name"))
+func (s *area) setProposalDay(w http.ResponseWriter, r *http.Request) error {
+	err := proposal.SetCalendarDay(r.Context(), s.DB, "default", r.FormValue("day"), r.FormValue("working") == "1", r.FormValue("name"))
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "day", "name"); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "day", "name"); ok {
 			return rerr
 		}
 		return err
@@ -129,10 +132,10 @@ func (s *Server) setProposalDay(w http.ResponseWriter, r *http.Request) error {
 
 // setUnitCode enters the code a handling unit puts before its document
 // numbers (机关代字), which a reply letter's 发文字号 begins with.
-func (s *Server) setUnitCode(w http.ResponseWriter, r *http.Request) error {
+func (s *area) setUnitCode(w http.ResponseWriter, r *http.Request) error {
 	unit, _ := strconv.ParseInt(r.FormValue("unit"), 10, 64)
-	if err := proposal.SetUnitCode(r.Context(), s.db, unit, r.FormValue("code")); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "code"); ok {
+	if err := proposal.SetUnitCode(r.Context(), s.DB, unit, r.FormValue("code")); err != nil {
+		if ok, rerr := s.pages.Refuse(w, r, err, "proposals.title", "proposals", func() (any, error) { return s.proposalsData(r) }, "code"); ok {
 			return rerr
 		}
 		return err
@@ -142,13 +145,13 @@ func (s *Server) setUnitCode(w http.ResponseWriter, r *http.Request) error {
 }
 
 // proposalsExport sends the board as it is filtered, as .xlsx.
-func (s *Server) proposalsExport(w http.ResponseWriter, r *http.Request) error {
+func (s *area) proposalsExport(w http.ResponseWriter, r *http.Request) error {
 	f := s.proposalFilter(r)
-	rows, err := proposal.List(r.Context(), s.db, f)
+	rows, err := proposal.List(r.Context(), s.DB, f)
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	t := func(k string) string { return i18n.T(lang, k) }
 	sh := tabular.Sheet{Name: t("proposals.title"), Header: []string{t("proposals.number"), t("proposals.kind"), t("proposals.member"), t("proposals.title_h"),
 		t("proposals.lead"), t("proposals.state"), t("proposals.assigned_on"), t("proposals.due_on"), t("proposals.replied_on"), t("proposals.class"),
@@ -162,7 +165,7 @@ func (s *Server) proposalsExport(w http.ResponseWriter, r *http.Request) error {
 	if year == 0 {
 		year, _ = strconv.Atoi(f.Day[:4])
 	}
-	units, total, err := proposal.Yearly(r.Context(), s.db, year, f.Day)
+	units, total, err := proposal.Yearly(r.Context(), s.DB, year, f.Day)
 	if err != nil {
 		return err
 	}
@@ -201,18 +204,18 @@ func yesNo(b bool, t func(string) string) string {
 	return ""
 }
 
-func (s *Server) proposalNewPage(w http.ResponseWriter, r *http.Request) error {
-	p := s.newPage(w, r, "proposals.new", proposal.Kinds)
+func (s *area) proposalNewPage(w http.ResponseWriter, r *http.Request) error {
+	p := s.NewPage(w, r, "proposals.new", proposal.Kinds)
 	p.Form["received_on"] = p.Today()
-	return s.render(w, http.StatusOK, "proposals_new", p)
+	return s.pages.Render(w, http.StatusOK, "proposals_new", p)
 }
 
-func (s *Server) registerProposal(w http.ResponseWriter, r *http.Request) error {
+func (s *area) registerProposal(w http.ResponseWriter, r *http.Request) error {
 	n := proposal.New{Number: r.FormValue("number"), Kind: r.FormValue("kind"), Member: r.FormValue("member"), MemberContact: r.FormValue("member_contact"),
 		Cosigners: r.FormValue("cosigners"), Title: r.FormValue("title"), Body: r.FormValue("body"), ReceivedOn: r.FormValue("received_on")}
-	id, err := proposal.Register(r.Context(), s.db, s.cfg.Keys, proposalActor(r), n)
+	id, err := proposal.Register(r.Context(), s.DB, s.Keys, proposalActor(r), n)
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "proposals.new", "proposals_new", func() (any, error) { return proposal.Kinds, nil },
+		if ok, rerr := s.pages.Refuse(w, r, err, "proposals.new", "proposals_new", func() (any, error) { return proposal.Kinds, nil },
 			"number", "kind", "member", "member_contact", "cosigners", "title", "body", "received_on"); ok {
 			return rerr
 		}
@@ -223,7 +226,7 @@ func (s *Server) registerProposal(w http.ResponseWriter, r *http.Request) error 
 }
 
 func proposalActor(r *http.Request) proposal.Actor {
-	p := info(r).principal
+	p := site.Info(r).Principal
 	return proposal.Actor{UserID: p.UserID, Name: p.Name, UnitID: p.OrgID}
 }
 
@@ -269,33 +272,33 @@ type proposalData struct {
 	CanReport   bool     // may open the issued report with its figures (cockpit.view)
 }
 
-func (s *Server) proposalData(r *http.Request) (*proposalData, error) {
-	id, err := pathID(r)
+func (s *area) proposalData(r *http.Request) (*proposalData, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return nil, err
 	}
 	ctx := r.Context()
-	p, err := proposal.Get(ctx, s.db, id)
+	p, err := proposal.Get(ctx, s.DB, id)
 	if err != nil {
 		return nil, err
 	}
-	d := &proposalData{P: p, Today: today(ctx), Can: map[string]bool{}}
-	if d.Rules, err = proposal.GetRules(ctx, s.db, p.Jurisdiction); err != nil {
+	d := &proposalData{P: p, Today: clock.Today(ctx), Can: map[string]bool{}}
+	if d.Rules, err = proposal.GetRules(ctx, s.DB, p.Jurisdiction); err != nil {
 		return nil, err
 	}
-	pr, who := info(r).principal, proposalActor(r)
+	pr, who := site.Info(r).Principal, proposalActor(r)
 	for _, m := range proposalMoves {
 		if pr.Can(m.Perm) && proposal.Can(p, m.Action, who, d.Rules, d.Today) {
 			d.Can[string(m.Action)], d.Any = true, true
 		}
 	}
 	if d.Can[string(proposal.ActAssign)] {
-		if d.Units, err = proposal.Units(ctx, s.db); err != nil {
+		if d.Units, err = proposal.Units(ctx, s.DB); err != nil {
 			return nil, err
 		}
 	}
 	if d.Can[string(proposal.ActDraft)] {
-		tpls, err := s.reportTemplates()
+		tpls, err := report.LoadTemplates(reports.Files)
 		if err != nil {
 			return nil, err
 		}
@@ -324,7 +327,7 @@ func (s *Server) proposalData(r *http.Request) (*proposalData, error) {
 	if d.ShowContact {
 		d.CanReveal = pr.Can(access.PersonReveal)
 		d.Revealed = d.CanReveal && r.Method == http.MethodGet && r.URL.Query().Get("reveal") == "1"
-		if d.Contact, err = proposal.MemberContact(ctx, s.db, s.cfg.Keys, p, d.Revealed); err != nil {
+		if d.Contact, err = proposal.MemberContact(ctx, s.DB, s.Keys, p, d.Revealed); err != nil {
 			return nil, err
 		}
 	}
@@ -341,35 +344,35 @@ func (s *Server) proposalData(r *http.Request) (*proposalData, error) {
 		sort.Slice(d.Figures, func(i, j int) bool { return d.Figures[i].ID < d.Figures[j].ID })
 	}
 	if c, ok := d.Rules.Class(p.Class); ok {
-		d.Class = c.Text().In(info(r).lang)
+		d.Class = c.Text().In(site.Info(r).Lang)
 	}
 	return d, nil
 }
 
-func (s *Server) proposalPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) proposalPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.proposalData(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "proposals.one", d)
+	p := s.NewPage(w, r, "proposals.one", d)
 	if r.URL.Query().Get("saved") == "1" {
 		p.Flash = p.T("form.saved")
 	}
-	p.Form["as_of"] = s.dataDay()
-	return s.render(w, http.StatusOK, "proposals_one", p)
+	p.Form["as_of"] = s.DataDay()
+	return s.pages.Render(w, http.StatusOK, "proposals_one", p)
 }
 
 // proposalAct makes one move from the proposal page's form: the domain
 // checks it, and a refusal shows the page again with the reason, nothing
 // changed.
-func (s *Server) proposalAct(a proposal.Action) handler {
+func (s *area) proposalAct(a proposal.Action) site.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		id, err := pathID(r)
+		id, err := site.PathID(r)
 		if err != nil {
 			return err
 		}
 		ctx := r.Context()
-		who, day := proposalActor(r), today(ctx)
+		who, day := proposalActor(r), clock.Today(ctx)
 		v, _ := strconv.Atoi(r.FormValue("version"))
 		if v == 0 {
 			v = -1 // a form without its version is stale, never a blind overwrite
@@ -384,36 +387,36 @@ func (s *Server) proposalAct(a proposal.Action) handler {
 					co = append(co, n)
 				}
 			}
-			err = proposal.Assign(ctx, s.db, who, id, v, day, lead, co)
+			err = proposal.Assign(ctx, s.DB, who, id, v, day, lead, co)
 		case proposal.ActSendBack:
-			err = proposal.SendBack(ctx, s.db, who, id, v, day, f("reason"))
+			err = proposal.SendBack(ctx, s.DB, who, id, v, day, f("reason"))
 		case proposal.ActContact:
 			cday := f("day")
 			if cday == "" {
 				cday = day
 			}
-			err = proposal.AddContact(ctx, s.db, who, id, v, proposal.Contact{Day: cday, Kind: f("kind"), Way: f("way"), Note: f("note")})
+			err = proposal.AddContact(ctx, s.DB, who, id, v, proposal.Contact{Day: cday, Kind: f("kind"), Way: f("way"), Note: f("note")})
 		case proposal.ActDraft:
 			err = s.draftProposal(r, who, id, v, day)
 		case proposal.ActCountersign:
-			err = proposal.Countersign(ctx, s.db, who, id, v, day, f("opinion"))
+			err = proposal.Countersign(ctx, s.DB, who, id, v, day, f("opinion"))
 		case proposal.ActReview:
-			err = proposal.Review(ctx, s.db, who, id, v, day, f("class"), f("note"))
+			err = proposal.Review(ctx, s.DB, who, id, v, day, f("class"), f("note"))
 		case proposal.ActReturn:
-			err = proposal.Return(ctx, s.db, who, id, v, day, f("reason"))
+			err = proposal.Return(ctx, s.DB, who, id, v, day, f("reason"))
 		case proposal.ActSign:
-			err = proposal.Sign(ctx, s.db, who, id, v, day)
+			err = proposal.Sign(ctx, s.DB, who, id, v, day)
 		case proposal.ActIssue:
-			_, err = proposal.Issue(ctx, s.db, who, id, v, day)
+			_, err = proposal.Issue(ctx, s.DB, who, id, v, day)
 		case proposal.ActRate:
-			err = proposal.Rate(ctx, s.db, who, id, v, day, f("handling"), f("result"), f("note"))
+			err = proposal.Rate(ctx, s.DB, who, id, v, day, f("handling"), f("result"), f("note"))
 		case proposal.ActExtend:
-			err = proposal.RequestExtension(ctx, s.db, who, id, v, day, f("due"), f("reason"))
+			err = proposal.RequestExtension(ctx, s.DB, who, id, v, day, f("due"), f("reason"))
 		case proposal.ActDecideExtend:
-			err = proposal.DecideExtension(ctx, s.db, who, id, v, day, f("decision") == "approve")
+			err = proposal.DecideExtension(ctx, s.DB, who, id, v, day, f("decision") == "approve")
 		}
 		if err != nil {
-			if ok, rerr := s.refuse(w, r, err, "proposals.one", "proposals_one", func() (any, error) { return s.proposalData(r) },
+			if ok, rerr := s.pages.Refuse(w, r, err, "proposals.one", "proposals_one", func() (any, error) { return s.proposalData(r) },
 				"reason", "note", "opinion", "due", "template", "as_of", "class", "day"); ok {
 				return rerr
 			}
@@ -426,8 +429,8 @@ func (s *Server) proposalAct(a proposal.Action) handler {
 
 // draftProposal renders the chosen report template as of the chosen date
 // (every figure an indicator with its records) and sets it as the draft.
-func (s *Server) draftProposal(r *http.Request, who proposal.Actor, id int64, version int, day string) error {
-	tpls, err := s.reportTemplates()
+func (s *area) draftProposal(r *http.Request, who proposal.Actor, id int64, version int, day string) error {
+	tpls, err := report.LoadTemplates(reports.Files)
 	if err != nil {
 		return err
 	}
@@ -435,15 +438,15 @@ func (s *Server) draftProposal(r *http.Request, who proposal.Actor, id int64, ve
 	if !ok {
 		return problem.Invalid("template", "report.template_unknown", r.FormValue("template"))
 	}
-	asOf, err := time.ParseInLocation(time.DateOnly, r.FormValue("as_of"), shanghai)
+	asOf, err := time.ParseInLocation(time.DateOnly, r.FormValue("as_of"), site.Shanghai)
 	if err != nil {
 		return problem.Invalid("as_of", "metric.date", r.FormValue("as_of"))
 	}
-	rep, err := report.Render(r.Context(), s.db, s.indicators, tpl, asOf)
+	rep, err := report.Render(r.Context(), s.DB, s.Indicators, tpl, asOf)
 	if err != nil {
 		return err
 	}
-	return proposal.Draft(r.Context(), s.db, who, id, version, day, r.FormValue("class"), rep)
+	return proposal.Draft(r.Context(), s.DB, who, id, version, day, r.FormValue("class"), rep)
 }
 
 // replyData is a published reply: what the public may read.
@@ -455,24 +458,24 @@ type replyData struct {
 
 // publishedReply reads an issued reply for the public page; a proposal
 // not yet replied to is not found.
-func (s *Server) publishedReply(r *http.Request) (*replyData, error) {
-	id, err := pathID(r)
+func (s *area) publishedReply(r *http.Request) (*replyData, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	p, err := proposal.Get(r.Context(), s.db, id)
+	p, err := proposal.Get(r.Context(), s.DB, id)
 	if err != nil {
 		return nil, err
 	}
 	if p.ReportID == "" {
 		return nil, problem.New(problem.ErrNotFound, "proposal.not_found", id)
 	}
-	rep, err := report.Get(r.Context(), s.db, p.ReportID)
+	rep, err := report.Get(r.Context(), s.DB, p.ReportID)
 	if err != nil {
 		return nil, err
 	}
-	lang := info(r).lang
-	rules, err := proposal.GetRules(r.Context(), s.db, p.Jurisdiction)
+	lang := site.Info(r).Lang
+	rules, err := proposal.GetRules(r.Context(), s.DB, p.Jurisdiction)
 	if err != nil {
 		return nil, err
 	}
@@ -482,24 +485,24 @@ func (s *Server) publishedReply(r *http.Request) (*replyData, error) {
 	return &replyData{ID: p.ID, Number: p.Number, Title: p.Title, Member: p.Member, Kind: proposal.Kinds[p.Kind].In(lang), Class: c.Text().In(lang), RepliedOn: p.RepliedOn, Report: rep}, nil
 }
 
-func (s *Server) replyPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) replyPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.publishedReply(r)
 	if err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "proposals_reply", s.newPage(w, r, "proposals.reply", d))
+	return s.pages.Render(w, http.StatusOK, "proposals_reply", s.NewPage(w, r, "proposals.reply", d))
 }
 
-func (s *Server) replyDOCX(w http.ResponseWriter, r *http.Request) error {
+func (s *area) replyDOCX(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.publishedReply(r)
 	if err != nil {
 		return err
 	}
-	p, err := proposal.Get(r.Context(), s.db, d.ID)
+	p, err := proposal.Get(r.Context(), s.DB, d.ID)
 	if err != nil {
 		return err
 	}
-	h, err := proposal.LetterheadOf(r.Context(), s.db, p)
+	h, err := proposal.LetterheadOf(r.Context(), s.DB, p)
 	if err != nil {
 		return err
 	}
