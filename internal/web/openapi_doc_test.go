@@ -2,6 +2,8 @@ package web_test
 
 import (
 	"encoding/json"
+	"html/template"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -134,5 +136,51 @@ func TestOpenAPIDocumented(t *testing.T) {
 	sort.Strings(bad)
 	if len(bad) > 0 {
 		t.Errorf("%d gaps in the OpenAPI document:\n%s", len(bad), strings.Join(bad, "\n"))
+	}
+}
+
+// TestOpenAPIReferencePage: anyone reads the API reference, rendered on
+// the server from the document in either language: every operation under
+// its tag with its Chinese-then-English summary, every schema an
+// operation links to present, and no script from elsewhere.
+func TestOpenAPIReferencePage(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite), false)
+	_, body := e.client().get("/api/openapi.json")
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+			Summary     string `json:"summary"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for lang, title := range map[string]string{"zh-CN": "接口参考", "en": "API reference"} {
+		c := e.client()
+		c.get("/")
+		c.post("/lang", url.Values{"lang": {lang}, "back": {"/api/docs"}})
+		resp, page := c.get("/api/docs")
+		if resp.StatusCode != 200 || !strings.Contains(page, title) {
+			t.Fatalf("%s: %d, title %q missing", lang, resp.StatusCode, title)
+		}
+		for p, ops := range doc.Paths {
+			for m, op := range ops {
+				if !strings.Contains(page, `id="op-`+op.OperationID+`"`) || !strings.Contains(page, template.HTMLEscapeString(op.Summary)) ||
+					!strings.Contains(page, strings.ToUpper(m)+" "+template.HTMLEscapeString(p)) {
+					t.Errorf("%s: %s %s (%s) missing from the reference", lang, m, p, op.OperationID)
+				}
+			}
+		}
+		for _, m := range regexp.MustCompile(`href="#schema-([A-Za-z]+)"`).FindAllStringSubmatch(page, -1) {
+			if !strings.Contains(page, `id="schema-`+m[1]+`"`) {
+				t.Errorf("%s: link to schema %s goes nowhere", lang, m[1])
+			}
+		}
+		if !strings.Contains(page, `id="schema-Problem"`) || !strings.Contains(page, `id="tag-registry"`) {
+			t.Errorf("%s: no schemas or tags", lang)
+		}
+		if regexp.MustCompile(`<script[^>]+src="(https?:)?//`).MatchString(page) {
+			t.Errorf("%s: a script from elsewhere", lang)
+		}
 	}
 }

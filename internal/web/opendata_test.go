@@ -78,7 +78,7 @@ func TestOpenDataPageListsExports(t *testing.T) {
 				"360Giving Data Standard 1.4.3", "Open Contracting Data Standard 1.1.5", "OpenAPI 3.1.0",
 				`href="`+opendata.Giving360.Schema+`"`, `href="`+opendata.OCDS.Schema+`"`, `href="`+opendata.OCDSRecordSchema+`"`,
 				`href="/open-data/grants.json"`, `href="/open-data/ocds/releases.json"`, `href="/open-data/challenges.json"`,
-				`href="/open-data/ocds/records.json"`, `href="/api/openapi.json"`) {
+				`href="/open-data/ocds/records.json"`, `href="/api/openapi.json"`, `href="/api/docs"`) {
 				if !strings.Contains(page, want) {
 					t.Errorf("%s: the page lacks %q", lang, want)
 				}
