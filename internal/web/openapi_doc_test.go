@@ -42,7 +42,7 @@ func zhThenEn(s string) bool {
 
 // TestOpenAPIDocumented: every operation of the served document has a
 // declared tag, a summary and a description, every tag a description and
-// every schema property a description, each in Chinese first with
+// every parameter and schema property a description, each in Chinese first with
 // English, so the reference page reads in both and a new operation or
 // field without them fails here.
 func TestOpenAPIDocumented(t *testing.T) {
@@ -79,6 +79,10 @@ func TestOpenAPIDocumented(t *testing.T) {
 				Tags        []string `json:"tags"`
 				Summary     string   `json:"summary"`
 				Description string   `json:"description"`
+				Parameters  []struct {
+					Name        string `json:"name"`
+					Description string `json:"description"`
+				} `json:"parameters"`
 			}
 			if err := json.Unmarshal(raw, &op); err != nil {
 				t.Fatal(err)
@@ -98,6 +102,11 @@ func TestOpenAPIDocumented(t *testing.T) {
 			}
 			if !zhThenEn(op.Description) {
 				bad = append(bad, at+": description not Chinese then English: "+op.Description)
+			}
+			for _, prm := range op.Parameters {
+				if !zhThenEn(prm.Description) {
+					bad = append(bad, at+": parameter "+prm.Name+" description not Chinese then English: "+prm.Description)
+				}
 			}
 		}
 	}
