@@ -42,7 +42,7 @@ func zhThenEn(s string) bool {
 
 // TestOpenAPIDocumented: every operation of the served document has a
 // declared tag, a summary and a description, every tag a description and
-// every parameter and schema property a description, each in Chinese first with
+// every parameter, response and schema property a description, each in Chinese first with
 // English, so the reference page reads in both and a new operation or
 // field without them fails here.
 func TestOpenAPIDocumented(t *testing.T) {
@@ -83,6 +83,10 @@ func TestOpenAPIDocumented(t *testing.T) {
 					Name        string `json:"name"`
 					Description string `json:"description"`
 				} `json:"parameters"`
+				Responses map[string]struct {
+					Ref         string `json:"$ref"`
+					Description string `json:"description"`
+				} `json:"responses"`
 			}
 			if err := json.Unmarshal(raw, &op); err != nil {
 				t.Fatal(err)
@@ -102,6 +106,11 @@ func TestOpenAPIDocumented(t *testing.T) {
 			}
 			if !zhThenEn(op.Description) {
 				bad = append(bad, at+": description not Chinese then English: "+op.Description)
+			}
+			for code, r := range op.Responses {
+				if r.Ref == "" && !zhThenEn(r.Description) {
+					bad = append(bad, at+": response "+code+" description not Chinese then English: "+r.Description)
+				}
 			}
 			for _, prm := range op.Parameters {
 				if !zhThenEn(prm.Description) {
@@ -142,6 +151,15 @@ func TestOpenAPIDocumented(t *testing.T) {
 		}
 	}
 	walk(all, "")
+	if comps, ok := all.(map[string]any)["components"].(map[string]any); ok {
+		responses, _ := comps["responses"].(map[string]any)
+		for name, r := range responses {
+			d, _ := r.(map[string]any)["description"].(string)
+			if !zhThenEn(d) {
+				bad = append(bad, "components/responses/"+name+": description not Chinese then English: "+d)
+			}
+		}
+	}
 	sort.Strings(bad)
 	if len(bad) > 0 {
 		t.Errorf("%d gaps in the OpenAPI document:\n%s", len(bad), strings.Join(bad, "\n"))
