@@ -133,7 +133,7 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	}
 	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
 		Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(f.data, "attachments")}, BaseURL: env.Getenv("XINZHI_BASE_URL"),
-		Publisher: opendata.Publisher{Prefix: env.Getenv("XINZHI_PUBLISHER_PREFIX"), ID: env.Getenv("XINZHI_PUBLISHER_ID"), Name: env.Getenv("XINZHI_PUBLISHER_NAME"), OCIDPrefix: env.Getenv("XINZHI_PUBLISHER_OCID_PREFIX")},
+		Publisher: opendata.Publisher{Prefix: env.Getenv("XINZHI_PUBLISHER_PREFIX"), ID: env.Getenv("XINZHI_PUBLISHER_ID"), Name: env.Getenv("XINZHI_PUBLISHER_NAME"), OCIDPrefix: env.Getenv("XINZHI_PUBLISHER_OCID_PREFIX"), Licence: env.Getenv("XINZHI_PUBLISHER_LICENCE")},
 		AsOf:      asOf}, db, a, log)
 	if err != nil {
 		return err

@@ -169,9 +169,6 @@ type RecordPackage struct {
 	Records       []Record         `json:"records"`
 }
 
-// License is the licence the exports are published under.
-const License = "https://creativecommons.org/licenses/by/4.0/"
-
 func (pub Publisher) ocid() string {
 	if pub.OCIDPrefix != "" {
 		return pub.OCIDPrefix
@@ -204,8 +201,8 @@ func Releases(ctx context.Context, q store.Querier, pub Publisher, a AsOf, since
 	if err != nil {
 		return ReleasePackage{}, err
 	}
-	out := ReleasePackage{URI: pub.BaseURL + "/open-data/ocds/releases.json?date=" + a.Date(), PublishedDate: a.Published(), Version: "1.1",
-		Publisher: pub.pkgPublisher(), License: License, Releases: []Release{}}
+	out := ReleasePackage{URI: pub.BaseURL + "/open-data/ocds/releases.json?date=" + a.Date(), PublishedDate: a.Published(), Version: OCDS.Minor(),
+		Publisher: pub.pkgPublisher(), License: pub.LicenceURL(), Releases: []Release{}}
 	for _, p := range procs {
 		if since != nil && p.last.Before(since.cutoff()) {
 			continue
@@ -225,8 +222,8 @@ func Records(ctx context.Context, q store.Querier, pub Publisher, a AsOf) (Recor
 	if err != nil {
 		return RecordPackage{}, err
 	}
-	out := RecordPackage{URI: pub.BaseURL + "/open-data/ocds/records.json?date=" + a.Date(), PublishedDate: a.Published(), Version: "1.1",
-		Publisher: pub.pkgPublisher(), License: License, Records: []Record{}}
+	out := RecordPackage{URI: pub.BaseURL + "/open-data/ocds/records.json?date=" + a.Date(), PublishedDate: a.Published(), Version: OCDS.Minor(),
+		Publisher: pub.pkgPublisher(), License: pub.LicenceURL(), Records: []Record{}}
 	seen := map[string]bool{}
 	for _, p := range procs {
 		rec := Record{OCID: p.rel.OCID, CompiledRelease: p.rel}
@@ -628,8 +625,8 @@ func challenges(ctx context.Context, q store.Querier, pub Publisher, key, baseUR
 	if err != nil {
 		return ReleasePackage{}, err
 	}
-	out := ReleasePackage{URI: pub.BaseURL + "/open-data/ocds/releases.json?date=" + a.Date(), PublishedDate: a.Published(), Version: "1.1",
-		Publisher: pub.pkgPublisher(), License: License, Releases: []Release{}}
+	out := ReleasePackage{URI: pub.BaseURL + "/open-data/ocds/releases.json?date=" + a.Date(), PublishedDate: a.Published(), Version: OCDS.Minor(),
+		Publisher: pub.pkgPublisher(), License: pub.LicenceURL(), Releases: []Release{}}
 	for _, r := range w.records {
 		if r.parent != 0 || r.t.Key != key || (only != 0 && r.id != only) {
 			continue

@@ -25,6 +25,9 @@ type Publisher struct {
 	// registered for the publisher (ocds-xxxxxx); unset, ocds-<Prefix>.
 	OCIDPrefix string
 	BaseURL    string // where the exports are served, for their uri fields
+	// Licence is the URI of the licence the data is published under
+	// (XINZHI_PUBLISHER_LICENCE); unset, License (CC BY 4.0).
+	Licence string
 }
 
 // Organization is a 360Giving organisation.
@@ -96,7 +99,8 @@ type Disbursement struct {
 
 // Package is a 360Giving data package.
 type Package struct {
-	Grants []Grant `json:"grants"`
+	Grants  []Grant `json:"grants"`
+	License string  `json:"license,omitempty"`
 }
 
 // OrgID is an organisation's identifier: CN-USCI-<credit code> when it has
@@ -129,7 +133,7 @@ func Grants(ctx context.Context, q store.Querier, pub Publisher, a AsOf) (Packag
 	if err != nil {
 		return Package{}, err
 	}
-	out := Package{Grants: []Grant{}}
+	out := Package{Grants: []Grant{}, License: pub.LicenceURL()}
 	for _, r := range w.records {
 		if r.approvedAt.IsZero() || r.approved <= 0 {
 			continue

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 )
 
 // The official schemas, vendored under schema/ (see schema/README.md),
@@ -22,8 +23,8 @@ var schemaFiles = map[string]string{
 }
 
 var schemaRoots = map[string]string{
-	"release-package":   "https://standard.open-contracting.org/schema/1__1__5/release-package-schema.json",
-	"record-package":    "https://standard.open-contracting.org/schema/1__1__5/record-package-schema.json",
+	"release-package":   opendata.OCDS.Schema, // the schemas the public page links to are the ones validated against
+	"record-package":    opendata.OCDSRecordSchema,
 	"360giving-package": "https://raw.githubusercontent.com/ThreeSixtyGiving/standard/1.4.2/schema/360-giving-package-schema.json",
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"embed"
+	"encoding/json"
 	"net/http"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
@@ -12,6 +13,18 @@ var templateFiles embed.FS
 
 //go:embed openapi.json
 var openAPIDoc []byte
+
+// openAPISchema is the official JSON Schema of OpenAPI 3.1 documents.
+const openAPISchema = "https://spec.openapis.org/oas/3.1/schema/2022-10-07"
+
+// openAPIVersion is the OpenAPI version the document declares.
+func openAPIVersion() string {
+	var d struct {
+		OpenAPI string `json:"openapi"`
+	}
+	_ = json.Unmarshal(openAPIDoc, &d)
+	return d.OpenAPI
+}
 
 func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"sort"
+	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -59,9 +60,72 @@ func asOf(r *http.Request) (opendata.AsOf, *opendata.AsOf, error) {
 	return a, &since, nil
 }
 
-// openDataPage is the public page of downloads.
+// dataExport is one export on the public Data and API page.
+type dataExport struct {
+	ID       string   // the row's anchor
+	Name     string   // i18n key of its name
+	Hint     string   // i18n key of what it holds
+	Links    []string // where to download it (the first is its address)
+	Format   string   // e.g. JSON
+	Standard string   // the standard's name and version
+	Schema   string   // the official schema
+	Docs     string   // the standard's documentation
+	Licence  string   // the licence's short name ("" for none)
+	LicURL   string
+	Last     time.Time // the latest change the export reflects (zero: none yet)
+	Live     bool      // served live (the API): no last change to name
+}
+
+// dataPage is the public Data and API page.
+type dataPage struct {
+	Name    string // the publisher
+	AsOf    string // today, China time: the day the last changes are read as of
+	Exports []dataExport
+}
+
+// openDataPage is the public Data and API page: each export with its
+// licence, the standard and version it follows, its schema and the
+// latest change it reflects today (the latest dateModified of the grants,
+// the latest release date of the processes), and the API's document.
 func (s *Server) openDataPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "opendata", s.newPage(w, r, "opendata.title", s.publisher()))
+	ctx := r.Context()
+	pub := s.publisher()
+	a, err := opendata.Day("")
+	if err != nil {
+		return err
+	}
+	grants, err := opendata.Grants(ctx, s.db, pub, a)
+	if err != nil {
+		return err
+	}
+	releases, err := opendata.Releases(ctx, s.db, pub, a, nil)
+	if err != nil {
+		return err
+	}
+	records, err := opendata.Records(ctx, s.db, pub, a)
+	if err != nil {
+		return err
+	}
+	lic, licURL := pub.LicenceName(), pub.LicenceURL()
+	giving := opendata.Giving360.Name + " " + opendata.Giving360.Version
+	ocds := opendata.OCDS.Name + " " + opendata.OCDS.Version
+	d := dataPage{Name: pub.Name, AsOf: a.Date(), Exports: []dataExport{
+		{ID: "grants", Name: "opendata.grants", Hint: "opendata.grants_hint", Links: []string{"/open-data/grants.json"}, Format: "JSON",
+			Standard: giving, Schema: opendata.Giving360.Schema, Docs: opendata.Giving360.Docs, Licence: lic, LicURL: licURL, Last: lastChange(grants.LastChange())},
+		{ID: "releases", Name: "opendata.challenges", Hint: "opendata.challenges_hint", Links: []string{"/open-data/ocds/releases.json", "/open-data/challenges.json"}, Format: "JSON",
+			Standard: ocds, Schema: opendata.OCDS.Schema, Docs: opendata.OCDS.Docs, Licence: lic, LicURL: licURL, Last: lastChange(releases.LastChange())},
+		{ID: "records", Name: "opendata.records", Hint: "opendata.records_hint", Links: []string{"/open-data/ocds/records.json"}, Format: "JSON",
+			Standard: ocds, Schema: opendata.OCDSRecordSchema, Docs: opendata.OCDS.Docs, Licence: lic, LicURL: licURL, Last: lastChange(records.LastChange())},
+		{ID: "api", Name: "opendata.api", Hint: "opendata.api_hint", Links: []string{"/api/openapi.json"}, Format: "JSON",
+			Standard: "OpenAPI " + openAPIVersion(), Schema: openAPISchema, Docs: "/api/docs", Live: true},
+	}}
+	return s.render(w, http.StatusOK, "opendata", s.newPage(w, r, "opendata.title", d))
+}
+
+// lastChange reads an export's latest change (RFC 3339); zero when none.
+func lastChange(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339, s)
+	return t
 }
 
 // openGrants serves funded projects as a 360Giving data package, as of

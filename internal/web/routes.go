@@ -92,6 +92,7 @@ func (s *Server) routeTable() []route {
 
 		// JSON API.
 		{method: "GET", pattern: "/api/openapi.json", perm: access.Public, h: s.openAPI, api: true, summary: "this API's OpenAPI 3.1 document"},
+		{method: "GET", pattern: "/api/docs", perm: access.Public, h: s.apiDocsPage, summary: "the API reference: the OpenAPI document rendered as a page, operations by tag"},
 		{method: "GET", pattern: "/api/v1/me", perm: access.SignedIn, h: s.apiMe, api: true, summary: "the caller"},
 		{method: "GET", pattern: "/api/v1/lookup/organisations", perm: access.OrgLookup, h: s.apiLookupOrganisations, api: true, summary: "organisations for a picker: name or credit code starting with q, or a name holding q; ?q=&limit=1..50 (names, districts, codes)"},
 		{method: "GET", pattern: "/api/v1/lookup/people", perm: access.PersonView, h: s.apiLookupPeople, api: true, summary: "people the caller may see for a picker: name starting with q, employer and masked ID number; ?q=&limit=1..50"},
