@@ -14,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/web/indicatorsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/infraweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/integrityweb"
+	"github.com/xinzhi-platform/xinzhi/internal/web/programsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/proposalsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/rankingsweb"
 	"github.com/xinzhi-platform/xinzhi/internal/web/registryweb"
@@ -59,6 +60,7 @@ func (s *Server) assemble(areas []area) ([]route, error) {
 // navigation's order.
 var areaPackages = []area{
 	registryweb.Routes,
+	programsweb.Routes,
 	financeweb.Routes,
 	digitalweb.Routes,
 	computeweb.Routes,

@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"fmt"
-	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"strings"
 	"testing"
 	"time"
@@ -12,56 +10,10 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/metrics"
 
-	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
-	"github.com/xinzhi-platform/xinzhi/internal/web"
 	"github.com/xinzhi-platform/xinzhi/programs"
 )
-
-// TestBoardSaysWhenCut: a call with more records than a board draws says
-// how many it shows of how many.
-func TestBoardSaysWhenCut(t *testing.T) {
-	db := storetest.Open(t, store.SQLite)
-	e := newEnv(t, db, false)
-	ctx := context.Background()
-	if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
-		t.Fatal(err)
-	}
-	pub, err := program.Latest(ctx, db, "talent_service")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "ts-2025", Name: "人才服务", Opens: "2025-01-01", Closes: "2099-12-31"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i < 3; i++ {
-		if _, err := program.CreateProject(ctx, db, c.ID, e.orgA.ID, map[string]any{"details": fmt.Sprint("服务", i)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	restore := web.SetBoardMax(2)
-	defer restore()
-	m := e.client()
-	m.signIn("u-manager", pw)
-	_, body := m.get(fmt.Sprintf("/calls/%d", c.ID))
-	if !strings.Contains(body, "此处显示最新的 2 条记录，本批次共 3 条") {
-		t.Errorf("the board does not say it is cut:\n%s", body)
-	}
-	// The export gives every record of the call, not only those drawn.
-	resp, data := m.get(fmt.Sprintf("/calls/%d/export", c.ID))
-	if resp.StatusCode != 200 {
-		t.Fatalf("export: %d", resp.StatusCode)
-	}
-	if got := webtest.SheetColumn(t, []byte(data), "x.xlsx", "", 0); len(got) != 3 {
-		t.Errorf("the export of a cut board has records %q, want all 3", got)
-	}
-	web.SetBoardMax(5)
-	if _, body := m.get(fmt.Sprintf("/calls/%d", c.ID)); strings.Contains(body, "此处显示最新的") {
-		t.Error("a whole board says it is cut")
-	}
-}
 
 // TestUnknownDistrictRefused: a district code that is not the city's is
 // refused with a message, not answered with zeros under "the whole city".

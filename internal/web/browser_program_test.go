@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"log/slog"
 	"net/http/httptest"
 	"os"
@@ -46,7 +47,7 @@ func TestBrowserApplyReviewApprove(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	pub, err := program.Publish(ctx, db, []byte(blindTemplate))
+	pub, err := program.Publish(ctx, db, []byte(webtest.BlindTemplate))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -113,3 +113,5 @@ func countRows(t *testing.T, db *store.DB, table string) int {
 // testLog is where the server under test logs: nowhere, unless
 // XINZHI_TEST_LOG is set (to see what a 500 was).
 func testLog() io.Writer { return webtest.Log() }
+
+var pdf = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")

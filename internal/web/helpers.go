@@ -1,15 +1,16 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"github.com/xinzhi-platform/xinzhi/internal/tabular"
-	"github.com/xinzhi-platform/xinzhi/internal/web/site"
+	"github.com/xinzhi-platform/xinzhi/internal/web/programsweb"
 	"net/http"
 	"strconv"
 
+	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 )
 
@@ -34,14 +35,9 @@ func pathID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// refuse re-renders page with a refused form's message (the first problem
-// in the flash, every problem by field) and what was typed in fields; it
-// returns false when err is not a problem of the form (not found, or a
-// failure), for the caller to return.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error, title, page string, data func() (any, error), fields ...string) (bool, error) {
-	return s.pages.Refuse(w, r, err, title, page, data, fields...)
-}
+// today is the business date of the request (clock: the pinned date, else
+// the day in China).
+func today(ctx context.Context) string { return clock.Today(ctx) }
 
-// uploadedSheet reads the spreadsheet sent in a form's "file" part: a
-// missing file or one that cannot be read is a problem of the field.
-func uploadedSheet(r *http.Request) (*tabular.Table, error) { return site.UploadedSheet(r) }
+// formOrg reads an organisation picker of a form (programsweb.FormOrg).
+func (s *Server) formOrg(r *http.Request) (int64, error) { return programsweb.FormOrg(s.site, r) }

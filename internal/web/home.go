@@ -15,6 +15,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/web/programsweb"
 )
 
 // The first page: a visitor who has not signed in reads the public front
@@ -92,12 +93,12 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	open, err := s.callsToApply(ctx, calls)
+	open, err := programsweb.CallsToApply(ctx, s.db, calls)
 	if err != nil {
 		return err
 	}
 	for _, c := range open {
-		d.Calls = append(d.Calls, frontCall{Program: programLabel(c.t, lang), Name: i18n.Pick(lang, c.Name, c.NameEN), Opens: c.Opens, Closes: c.Closes})
+		d.Calls = append(d.Calls, frontCall{Program: programsweb.ProgramLabel(c.Template, lang), Name: i18n.Pick(lang, c.Name, c.NameEN), Opens: c.Opens, Closes: c.Closes})
 	}
 	pkg, err := opendata.Challenges(ctx, s.db, s.publisher(), "challenge", s.cfg.BaseURL)
 	if err != nil {
@@ -110,59 +111,6 @@ func (s *Server) frontPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, http.StatusOK, "front", s.newPage(w, r, "front.title", d))
-}
-
-// openCall is a call open to applications, with its template.
-type openCall struct {
-	program.CallRow
-	t *program.Template
-}
-
-// callsToApply are the calls organisations apply to on the business date:
-// open that day, of a program an applicant starts (not one the bureau runs,
-// not a child record such as a bid, which is made on its parent, and not a
-// standing call records are filed under).
-func (s *Server) callsToApply(ctx context.Context, calls []program.CallRow) ([]openCall, error) {
-	day := today(ctx)
-	tpls := newTemplateCache()
-	children, err := s.childPrograms(ctx, tpls)
-	if err != nil {
-		return nil, err
-	}
-	var out []openCall
-	for _, c := range calls {
-		if !c.OpenOn(day) || c.Standing() || children[c.Program] {
-			continue
-		}
-		t, err := tpls.get(ctx, s.db, c.TemplateID)
-		if err != nil {
-			return nil, err
-		}
-		if t.Applicable() {
-			out = append(out, openCall{c, t})
-		}
-	}
-	return out, nil
-}
-
-// childPrograms are the keys of the programs whose records are made on a
-// parent record (a challenge's bids).
-func (s *Server) childPrograms(ctx context.Context, tpls *templateCache) (map[string]bool, error) {
-	progs, err := program.Programs(ctx, s.db)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]bool{}
-	for _, p := range progs {
-		t, err := tpls.latest(ctx, s.db, p.Key)
-		if err != nil {
-			return nil, err
-		}
-		for _, ch := range t.Children {
-			out[ch.Template] = true
-		}
-	}
-	return out, nil
 }
 
 // landingCalls lists every call with its program, newest first — without
@@ -184,48 +132,6 @@ func (s *Server) landingCalls(ctx context.Context) ([]program.CallRow, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
-}
-
-// templateCache loads each template version, and each program's newest,
-// once per request.
-type templateCache struct {
-	byID  map[int64]*program.Template
-	byKey map[string]*program.Template
-}
-
-func newTemplateCache() *templateCache {
-	return &templateCache{byID: map[int64]*program.Template{}, byKey: map[string]*program.Template{}}
-}
-
-func (c *templateCache) get(ctx context.Context, q store.Querier, id int64) (*program.Template, error) {
-	if t, ok := c.byID[id]; ok {
-		return t, nil
-	}
-	t, err := program.LoadTemplate(ctx, q, id)
-	if err != nil {
-		return nil, err
-	}
-	c.byID[id] = t
-	return t, nil
-}
-
-func (c *templateCache) latest(ctx context.Context, q store.Querier, key string) (*program.Template, error) {
-	if t, ok := c.byKey[key]; ok {
-		return t, nil
-	}
-	pub, err := program.Latest(ctx, q, key)
-	if err != nil {
-		return nil, err
-	}
-	c.byKey[key] = pub.Template
-	return pub.Template, nil
-}
-
-func programLabel(t *program.Template, lang string) string {
-	if lang == i18n.EN && t.NameEN != "" {
-		return t.NameEN
-	}
-	return t.Name
 }
 
 // movableStages are the stages of t out of which one of who's transitions
@@ -296,14 +202,14 @@ func stageCounts(ctx context.Context, q store.Querier, callID, orgID int64, stag
 
 // callTemplates are the templates whose records a call holds: its own
 // program's and its children's (a challenge's bids), newest versions.
-func (s *Server) callTemplates(ctx context.Context, tpls *templateCache, c program.CallRow) ([]*program.Template, error) {
-	t, err := tpls.get(ctx, s.db, c.TemplateID)
+func (s *Server) callTemplates(ctx context.Context, tpls *programsweb.TemplateCache, c program.CallRow) ([]*program.Template, error) {
+	t, err := tpls.Get(ctx, s.db, c.TemplateID)
 	if err != nil {
 		return nil, err
 	}
 	out := []*program.Template{t}
 	for _, ch := range t.Children {
-		ct, err := tpls.latest(ctx, s.db, ch.Template)
+		ct, err := tpls.Latest(ctx, s.db, ch.Template)
 		if err != nil {
 			return nil, err
 		}
@@ -318,7 +224,7 @@ func (s *Server) callTemplates(ctx context.Context, tpls *templateCache, c progr
 // 0: the organisation's own records only.
 func (s *Server) stageItems(r *http.Request, calls []program.CallRow, orgID int64, who func(string) bool) ([]todo, error) {
 	ctx, lang := r.Context(), info(r).lang
-	tpls := newTemplateCache()
+	tpls := programsweb.NewTemplateCache()
 	var out []todo
 	for _, c := range calls {
 		ts, err := s.callTemplates(ctx, tpls, c)
@@ -340,7 +246,7 @@ func (s *Server) stageItems(r *http.Request, calls []program.CallRow, orgID int6
 		// Versions of one program add up; lines keep the programs' stage order.
 		sum := map[string]int{}
 		for _, sc := range counts {
-			t, err := tpls.get(ctx, s.db, sc.TemplateID)
+			t, err := tpls.Get(ctx, s.db, sc.TemplateID)
 			if err != nil {
 				return nil, err
 			}
@@ -354,9 +260,9 @@ func (s *Server) stageItems(r *http.Request, calls []program.CallRow, orgID int6
 				if n == 0 {
 					continue
 				}
-				id, label := fmt.Sprintf("call-%d-%s", c.ID, st.Key), c.Name+" · "+stageLabel(t, st.Key, lang)
+				id, label := fmt.Sprintf("call-%d-%s", c.ID, st.Key), c.Name+" · "+programsweb.StageLabel(t, st.Key, lang)
 				if i > 0 {
-					id, label = fmt.Sprintf("call-%d-%s-%s", c.ID, t.Key, st.Key), c.Name+" · "+programLabel(t, lang)+" · "+stageLabel(t, st.Key, lang)
+					id, label = fmt.Sprintf("call-%d-%s-%s", c.ID, t.Key, st.Key), c.Name+" · "+programsweb.ProgramLabel(t, lang)+" · "+programsweb.StageLabel(t, st.Key, lang)
 				}
 				out = append(out, todo{ID: id, Label: label, Count: n,
 					Href: fmt.Sprintf("/calls/%d?program=%s&stage=%s", c.ID, url.QueryEscape(t.Key), url.QueryEscape(st.Key))})
@@ -380,7 +286,7 @@ func (s *Server) managerLanding(r *http.Request) (*landingData, error) {
 	if err != nil {
 		return nil, err
 	}
-	tpls := newTemplateCache()
+	tpls := programsweb.NewTemplateCache()
 	for _, c := range calls {
 		ts, err := s.callTemplates(ctx, tpls, c)
 		if err != nil {
@@ -399,7 +305,7 @@ func (s *Server) managerLanding(r *http.Request) (*landingData, error) {
 			}
 			id, name := fmt.Sprintf("reviewed-%d", c.ID), c.Name
 			if i > 0 {
-				id, name = fmt.Sprintf("reviewed-%d-%s", c.ID, t.Key), c.Name+" · "+programLabel(t, lang)
+				id, name = fmt.Sprintf("reviewed-%d-%s", c.ID, t.Key), c.Name+" · "+programsweb.ProgramLabel(t, lang)
 			}
 			d.Items = append(d.Items, todo{ID: id, Label: i18n.T(lang, "home.reviewed", name), Count: n,
 				Href: fmt.Sprintf("/calls/%d?program=%s&stage=%s", c.ID, url.QueryEscape(t.Key), url.QueryEscape(t.Review.ReviewStage()))})
@@ -515,7 +421,7 @@ func (s *Server) orgLanding(r *http.Request) (*landingData, error) {
 	if err != nil {
 		return nil, err
 	}
-	open, err := s.callsToApply(ctx, calls)
+	open, err := programsweb.CallsToApply(ctx, s.db, calls)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -19,34 +20,6 @@ import (
 	"github.com/xinzhi-platform/xinzhi/programs"
 	"github.com/xinzhi-platform/xinzhi/returnforms"
 )
-
-// landingProgram: the applicant submits drafts; a manager sends them to a
-// review by two experts or returns them, and decides after the review.
-const landingProgram = `key: test_landing
-name: 测试待办项目
-name_en: Landing test program
-version: 1
-form:
-  - {key: title, label: 项目名称, label_en: Title, type: text, required: true, max: 60}
-stages:
-  - {key: draft, name: 草稿, name_en: Draft, initial: true}
-  - {key: submitted, name: 已提交, name_en: Submitted}
-  - {key: review, name: 专家评审, name_en: Review}
-  - {key: approved, name: 立项, name_en: Approved, terminal: true}
-  - {key: rejected, name: 未立项, name_en: Rejected, terminal: true}
-transitions:
-  - {key: submit, name: 提交申报, name_en: Submit, from: draft, to: submitted, by: [owner]}
-  - {key: return, name: 退回修改, name_en: Return, from: submitted, to: draft, by: ["role:manager"]}
-  - {key: start_review, name: 提交专家评审, name_en: Send to review, from: submitted, to: review, by: ["role:manager"]}
-  - {key: approve, name: 批准立项, name_en: Approve, from: review, to: approved, by: ["role:manager"]}
-  - {key: reject, name: 不予立项, name_en: Reject, from: review, to: rejected, by: ["role:manager"]}
-review:
-  rounds: 1
-  reviewers_per_record: 2
-  aggregate: mean
-  criteria:
-    - {key: merit, name: 技术水平, name_en: Merit, weight: 1, min: 0, max: 100}
-`
 
 var itemRE = regexp.MustCompile(`data-item="([^"]+)"><a href="([^"]+)">.*?data-count="(\d+)"`)
 
@@ -66,7 +39,7 @@ func landingItems(body string) (map[string]int, map[string]string) {
 func TestLandings(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db, false)
-		pub, err := program.Publish(ctx, db, []byte(landingProgram))
+		pub, err := program.Publish(ctx, db, []byte(webtest.LandingProgram))
 		if err != nil {
 			t.Fatal(err)
 		}

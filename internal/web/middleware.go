@@ -28,7 +28,7 @@ const (
 	csrfCookie     = "xz_csrf" // double-submit token before sign-in
 	langCookie     = "xz_lang"
 	maxFormBytes   = 1 << 20
-	maxUploadBytes = 21 << 20 // the import file limit (20 MiB) and the form around it
+	maxUploadBytes = site.MaxUploadBytes
 )
 
 // reqInfo is what the middleware learns about a request.

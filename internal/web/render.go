@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -298,29 +297,8 @@ type textField struct {
 	Name, Value, Kind string
 }
 
-// formatNumber writes an amount with thousands separators and no exponent:
-// 1,200,000 or 3.5.
-func formatNumber(x float64) string {
-	s := strconv.FormatFloat(x, 'f', -1, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	neg := strings.HasPrefix(intPart, "-")
-	intPart = strings.TrimPrefix(intPart, "-")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+// formatNumber writes an amount with thousands separators (site.FormatNumber).
+func formatNumber(x float64) string { return site.FormatNumber(x) }
 
 // indicatorName names an indicator in lang, falling back to the name a
 // frozen report stored.

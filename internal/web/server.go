@@ -109,7 +109,7 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 		return nil, err
 	}
 	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage, FormOrg: s.formOrg,
-		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool}, Keys: cfg.Keys, Search: cfg.Search, Log: log, Indicators: s.indicators, Evals: s.evals}
+		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool, Solvers: s.solvers, Centres: s.centres}, Keys: cfg.Keys, Search: cfg.Search, Log: log, Indicators: s.indicators, Evals: s.evals}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}

@@ -12,6 +12,9 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
 )
 
+// MaxUploadBytes is the import file limit (20 MiB) and the form around it.
+const MaxUploadBytes = 21 << 20
+
 // FormWhole reads a whole number typed in a form, thousands separators
 // (",", "，", spaces) allowed; 0 when it is not one.
 func FormWhole(r *http.Request, key string) int64 {
@@ -61,4 +64,28 @@ func FormInt(r *http.Request, name string) (int64, error) {
 		return 0, problem.Invalid(name, "error.number_invalid")
 	}
 	return n, nil
+}
+
+// FormatNumber writes an amount with thousands separators and no exponent:
+// 1,200,000 or 3.5.
+func FormatNumber(x float64) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	intPart, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(intPart, "-")
+	intPart = strings.TrimPrefix(intPart, "-")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
 }

@@ -70,6 +70,8 @@ func Info(r *http.Request) *Request {
 type Pools struct {
 	Products  *match.Pool // listed financial products for funding needs
 	Solutions *match.Pool // listed 小快轻准 solutions for weak scenes
+	Solvers   *match.Pool // organisations for needs (a challenge's solvers)
+	Centres   *match.Pool // compute centres by free capacity for compute demands
 }
 
 // Segmenter cuts Chinese text into the terms a search indexes and asks

@@ -1,9 +1,10 @@
-package web_test
+package programsweb_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"mime/multipart"
 	"os"
 	"strings"
@@ -25,7 +26,7 @@ import (
 // with messages that name what to fix, and change nothing.
 func TestChallengeOverAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
+		e := webtest.New(t, db, false)
 		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
 			t.Fatal(err)
 		}
@@ -33,12 +34,12 @@ func TestChallengeOverAPI(t *testing.T) {
 		var leader registry.Person
 		if err := db.InTx(ctx, func(tx *store.Tx) error {
 			var err error
-			leader, _, err = registry.UpsertPerson(ctx, tx, e.keys, registry.Person{Name: "王振东", IDNumber: "T-API-0001", OrganisationID: neu.ID})
+			leader, _, err = registry.UpsertPerson(ctx, tx, e.Keys, registry.Person{Name: "王振东", IDNumber: "T-API-0001", OrganisationID: neu.ID})
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.auth.CreateUser(ctx, auth.NewUser{Username: "neu-org", Password: pw, Roles: []access.Role{access.Org}, OrgID: neu.ID}); err != nil {
+		if _, err := e.Auth.CreateUser(ctx, auth.NewUser{Username: "neu-org", Password: webtest.Password, Roles: []access.Role{access.Org}, OrgID: neu.ID}); err != nil {
 			t.Fatal(err)
 		}
 		pub, err := program.Latest(ctx, db, "challenge")
@@ -49,18 +50,18 @@ func TestChallengeOverAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		owner, mgr, solver := e.client(), e.client(), e.client()
-		owner.signIn("u-org", pw)
-		mgr.signIn("u-manager", pw)
-		solver.signIn("neu-org", pw)
+		owner, mgr, solver := e.Client(), e.Client(), e.Client()
+		owner.SignIn("u-org", webtest.Password)
+		mgr.SignIn("u-manager", webtest.Password)
+		solver.SignIn("neu-org", webtest.Password)
 		type view struct {
 			ID      int64
 			Stage   string
 			Version int
 		}
-		call_ := func(c *client, method, path string, want int, body string) view {
+		call_ := func(c *webtest.Client, method, path string, want int, body string) view {
 			t.Helper()
-			resp, got := c.raw(method, path, "application/json", []byte(body))
+			resp, got := c.Raw(method, path, "application/json", []byte(body))
 			if resp.StatusCode != want {
 				t.Fatalf("%s %s: %d, want %d\n%s", method, path, resp.StatusCode, want, got)
 			}
@@ -82,11 +83,11 @@ func TestChallengeOverAPI(t *testing.T) {
 
 		// Refusals first: nothing is stored.
 		before := count()
-		resp, body := owner.raw("POST", fmt.Sprintf("/api/v1/calls/%d/projects", call.ID), "application/json", []byte(`{"data": {"title": "x", "bounty": "五百万"}}`))
+		resp, body := owner.Raw("POST", fmt.Sprintf("/api/v1/calls/%d/projects", call.ID), "application/json", []byte(`{"data": {"title": "x", "bounty": "五百万"}}`))
 		if resp.StatusCode != 422 || !strings.Contains(body, "bounty") {
 			t.Fatalf("a bounty in words: %d %s", resp.StatusCode, body)
 		}
-		resp, body = owner.raw("POST", fmt.Sprintf("/api/v1/calls/%d/projects", call.ID), "application/json", []byte(`{"data": {"title": "x"`))
+		resp, body = owner.Raw("POST", fmt.Sprintf("/api/v1/calls/%d/projects", call.ID), "application/json", []byte(`{"data": {"title": "x"`))
 		if resp.StatusCode != 422 || !strings.Contains(body, "JSON") {
 			t.Fatalf("broken JSON: %d %s", resp.StatusCode, body)
 		}
@@ -128,7 +129,7 @@ func TestChallengeOverAPI(t *testing.T) {
 			fw, _ := mw.CreateFormFile("commitment", "承诺书.pdf")
 			_, _ = fw.Write([]byte("%PDF-1.4 承诺"))
 			_ = mw.Close()
-			resp, body := solver.raw("POST", base+"/children/bids", mw.FormDataContentType(), buf.Bytes())
+			resp, body := solver.Raw("POST", base+"/children/bids", mw.FormDataContentType(), buf.Bytes())
 			return resp.StatusCode, body
 		}
 		if code, body := bid(leader.ID + 1000); code != 422 || !strings.Contains(body, "leader") {
@@ -145,7 +146,7 @@ func TestChallengeOverAPI(t *testing.T) {
 		call_(solver, "POST", fmt.Sprintf("/api/v1/projects/%d/move", b.ID), 200, `{"transition": "submit"}`)
 
 		for _, step := range []struct {
-			c   *client
+			c   *webtest.Client
 			rec int64
 			key string
 		}{{mgr, id, "close_bidding"}, {mgr, b.ID, "start_review"}, {mgr, b.ID, "dock"}, {mgr, b.ID, "select"},
@@ -163,26 +164,26 @@ func TestChallengeOverAPI(t *testing.T) {
 // organisation's records, an organisation user its own.
 func TestProjectsAPIScoped(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		src, _ := os.ReadFile("../../programs/major_special_project.yaml")
+		e := webtest.New(t, db, false)
+		src, _ := os.ReadFile("../../../programs/major_special_project.yaml")
 		pub, err := program.Publish(ctx, db, src)
 		if err != nil {
 			t.Fatal(err)
 		}
 		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "c1", Name: "批次一", Opens: "2025-01-01", Closes: "2025-12-31"})
-		program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": "甲的项目"})
-		program.CreateProject(ctx, db, call.ID, e.orgB.ID, map[string]any{"title": "乙的项目"})
-		m := e.client()
-		m.signIn("u-manager", pw)
-		if _, body := m.get("/api/v1/projects?program=major_special_project&stage=draft"); !strings.Contains(body, "甲的项目") || !strings.Contains(body, "乙的项目") {
+		program.CreateProject(ctx, db, call.ID, e.OrgA.ID, map[string]any{"title": "甲的项目"})
+		program.CreateProject(ctx, db, call.ID, e.OrgB.ID, map[string]any{"title": "乙的项目"})
+		m := e.Client()
+		m.SignIn("u-manager", webtest.Password)
+		if _, body := m.Get("/api/v1/projects?program=major_special_project&stage=draft"); !strings.Contains(body, "甲的项目") || !strings.Contains(body, "乙的项目") {
 			t.Fatalf("manager's project list: %s", body)
 		}
-		if _, body := m.get("/api/v1/programs"); !strings.Contains(body, `"key": "major_special_project"`) {
+		if _, body := m.Get("/api/v1/programs"); !strings.Contains(body, `"key": "major_special_project"`) {
 			t.Fatalf("programs: %s", body)
 		}
-		o := e.client()
-		o.signIn("u-org", pw)
-		if _, body := o.get("/api/v1/projects"); !strings.Contains(body, "甲的项目") || strings.Contains(body, "乙的项目") {
+		o := e.Client()
+		o.SignIn("u-org", webtest.Password)
+		if _, body := o.Get("/api/v1/projects"); !strings.Contains(body, "甲的项目") || strings.Contains(body, "乙的项目") {
 			t.Fatalf("organisation user's project list leaks another organisation's: %s", body)
 		}
 	})

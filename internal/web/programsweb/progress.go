@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"net/http"
@@ -7,6 +7,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // progressPanel is, for staff and the applicant, how a project stands
@@ -33,9 +34,9 @@ type fieldChangeView struct {
 	Rows          []program.DiffLine
 }
 
-func (s *Server) progressPanel(r *http.Request, v program.View) (*progressPanel, error) {
+func (s *area) progressPanel(r *http.Request, v program.View) (*progressPanel, error) {
 	t, pr := v.Template, v.Project
-	snaps, err := program.Snapshots(r.Context(), s.db, v.ID)
+	snaps, err := program.Snapshots(r.Context(), s.DB, v.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -44,15 +45,15 @@ func (s *Server) progressPanel(r *http.Request, v program.View) (*progressPanel,
 	if len(cmps) == 0 && end == "" && pr.RefundDue == 0 {
 		return nil, nil
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	p := &progressPanel{End: end, RefundDue: pr.RefundDue, Refunded: pr.Refunded}
 	if end != "" {
 		p.Overdue = program.OverdueMonths(end, clock.Today(r.Context()))
 	}
 	for _, c := range cmps {
-		cv := comparisonView{From: snapName(c.From, lang), To: snapName(c.To, lang), FromAt: c.FromAt.In(shanghai).Format("2006-01-02 15:04")}
+		cv := comparisonView{From: snapName(c.From, lang), To: snapName(c.To, lang), FromAt: c.FromAt.In(site.Shanghai).Format("2006-01-02 15:04")}
 		if c.To != "" {
-			cv.ToAt = c.ToAt.In(shanghai).Format("2006-01-02 15:04")
+			cv.ToAt = c.ToAt.In(site.Shanghai).Format("2006-01-02 15:04")
 		}
 		for _, f := range c.Fields {
 			fc := fieldChangeView{Label: f.Field.Label, Rows: f.Rows}

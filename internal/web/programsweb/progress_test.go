@@ -1,7 +1,8 @@
-package web_test
+package programsweb_test
 
 import (
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"net/url"
 	"strings"
 	"testing"
@@ -47,7 +48,7 @@ transitions:
 // late the project is and, once revoked, the money due back.
 func TestProgressPanel(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
+		e := webtest.New(t, db, false)
 		if _, err := program.Publish(ctx, db, []byte(contractedProgram)); err != nil {
 			t.Fatal(err)
 		}
@@ -55,10 +56,10 @@ func TestProgressPanel(t *testing.T) {
 		call, _ := program.OpenCall(ctx, db, program.Call{TemplateID: pub.ID, Key: "wp-1", Name: "任务书批次", Opens: "2025-01-01", Closes: "2099-12-31"})
 		row := func(task, target string) any { return map[string]any{"task": task, "target": target} }
 		end := time.Now().AddDate(0, -3, -2).Format(time.DateOnly)
-		pr, _ := program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": "任务书项目", "planned_end": end,
+		pr, _ := program.CreateProject(ctx, db, call.ID, e.OrgA.ID, map[string]any{"title": "任务书项目", "planned_end": end,
 			"tasks": []any{row("样机", "效率≥90%"), row("专利", "申请2项")}})
-		owner := access.Principal{UserID: e.users[access.Org].ID, Name: "u-org", Roles: []access.Role{access.Org}, OrgID: e.orgA.ID}
-		mgr := access.Principal{UserID: e.users[access.Manager].ID, Name: "u-manager", Roles: []access.Role{access.Manager}}
+		owner := access.Principal{UserID: e.Users[access.Org].ID, Name: "u-org", Roles: []access.Role{access.Org}, OrgID: e.OrgA.ID}
+		mgr := access.Principal{UserID: e.Users[access.Manager].ID, Name: "u-manager", Roles: []access.Role{access.Manager}}
 		steps := []struct {
 			p    access.Principal
 			key  string
@@ -81,9 +82,9 @@ func TestProgressPanel(t *testing.T) {
 		}
 		page := fmt.Sprintf("/projects/%d", pr.ID)
 		for _, who := range []string{"u-org", "u-manager"} {
-			c := e.client()
-			c.signIn(who, pw)
-			_, body := c.get(page)
+			c := e.Client()
+			c.SignIn(who, webtest.Password)
+			_, body := c.Get(page)
 			i := strings.Index(body, `id="progress"`)
 			if i < 0 {
 				t.Fatalf("%s: no progress panel", who)
@@ -101,23 +102,23 @@ func TestProgressPanel(t *testing.T) {
 		}
 		// Revoking is grave: its button asks for a confirmation, and the
 		// move wants a reason.
-		c := e.client()
-		c.signIn("u-manager", pw)
-		_, body := c.get(page)
+		c := e.Client()
+		c.SignIn("u-manager", webtest.Password)
+		_, body := c.Get(page)
 		if !strings.Contains(body, `class="btn btn-danger" type="submit" name="transition" value="revoke" data-confirm=`) {
 			t.Error("the revoke button is not marked grave")
 		}
 		if i := strings.Index(body, `id="history"`); i < 0 || !strings.Contains(body[i:], `<span class="num">50 元</span>`) {
 			t.Error("the tranche's amount is not in the history")
 		}
-		if resp, body := c.post(page+"/move", url.Values{"transition": {"revoke"}, "note": {""}}); resp.StatusCode != 422 || !strings.Contains(body, "写明理由") {
+		if resp, body := c.Post(page+"/move", url.Values{"transition": {"revoke"}, "note": {""}}); resp.StatusCode != 422 || !strings.Contains(body, "写明理由") {
 			t.Fatalf("revoke without a reason: %d", resp.StatusCode)
 		}
-		c.get(page)
-		if resp, _ := c.post(page+"/move", url.Values{"transition": {"revoke"}, "note": {"任务书执行严重滞后"}}); resp.StatusCode != 303 {
+		c.Get(page)
+		if resp, _ := c.Post(page+"/move", url.Values{"transition": {"revoke"}, "note": {"任务书执行严重滞后"}}); resp.StatusCode != 303 {
 			t.Fatalf("revoke with a reason: %d", resp.StatusCode)
 		}
-		if _, body := c.get(page); !strings.Contains(body, "应退回资金 50 元，已退回 0 元") {
+		if _, body := c.Get(page); !strings.Contains(body, "应退回资金 50 元，已退回 0 元") {
 			t.Error("the refund due is not on the page")
 		}
 	})

@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/finance"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // The 拨投结合 conversion is taken on a record's page (a refusal shows the
@@ -33,13 +34,13 @@ func roundFrom(get func(string) string) finance.Round {
 }
 
 // convertLeg converts a disbursed grant leg at the first market round.
-func (s *Server) convertLeg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) convertLeg(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	if _, err := finance.ConvertLeg(r.Context(), s.db, info(r).principal, id, roundFrom(r.FormValue)); err != nil {
-		if ok, rerr := s.refuse(w, r, err, "project.title", "project", func() (any, error) { return s.projectData(r, nil) },
+	if _, err := finance.ConvertLeg(r.Context(), s.DB, site.Info(r).Principal, id, roundFrom(r.FormValue)); err != nil {
+		if ok, rerr := s.pages.Refuse(w, r, err, "project.title", "project", func() (any, error) { return s.projectData(r, nil) },
 			"round_date", "pre_money", "price", "new_money", "discount"); ok {
 			return rerr
 		}
@@ -49,8 +50,8 @@ func (s *Server) convertLeg(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) apiConvertLeg(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiConvertLeg(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -71,9 +72,9 @@ func (s *Server) apiConvertLeg(w http.ResponseWriter, r *http.Request) error {
 		}
 		return ""
 	}
-	c, err := finance.ConvertLeg(r.Context(), s.db, info(r).principal, id, roundFrom(get))
+	c, err := finance.ConvertLeg(r.Context(), s.DB, site.Info(r).Principal, id, roundFrom(get))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, c)
+	return site.WriteJSON(w, http.StatusCreated, c)
 }

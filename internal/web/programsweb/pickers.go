@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"context"
@@ -69,13 +69,13 @@ func eachRef(t *program.Template, v url.Values, fn func(name, kind, label string
 // of what it names in a copy of the form values, which FromForm then reads.
 // One that names nothing, or several, is refused beside its field (and
 // left out of the copy); r.Form keeps what was typed, to show it again.
-func (s *Server) resolvePickers(r *http.Request, t *program.Template) (url.Values, problem.List) {
+func (s *area) resolvePickers(r *http.Request, t *program.Template) (url.Values, problem.List) {
 	v := url.Values{}
 	for k, xs := range r.Form {
 		v[k] = append([]string(nil), xs...)
 	}
 	var ps problem.List
-	scope := registry.Scope(info(r).principal.OrgScope())
+	scope := registry.Scope(site.Info(r).Principal.OrgScope())
 	eachRef(t, r.Form, func(name, kind, label string) {
 		id, pe := s.resolveRef(r.Context(), kind, name, v.Get(name), v.Get(name+".id"), scope)
 		switch {
@@ -94,7 +94,7 @@ func (s *Server) resolvePickers(r *http.Request, t *program.Template) (url.Value
 // resolveRef finds the organisation or person text names (chosen is the id
 // the picker set, kept when its name is still the text). An empty text
 // gives 0; a bare number is taken as an id, as the API takes it.
-func (s *Server) resolveRef(ctx context.Context, kind, field, text, chosen string, scope registry.Scope) (int64, *problem.Error) {
+func (s *area) resolveRef(ctx context.Context, kind, field, text, chosen string, scope registry.Scope) (int64, *problem.Error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return 0, nil
@@ -102,16 +102,16 @@ func (s *Server) resolveRef(ctx context.Context, kind, field, text, chosen strin
 	if id, err := strconv.ParseInt(strings.TrimSpace(chosen), 10, 64); err == nil && id > 0 {
 		var names map[int64]string
 		if kind == "organisation" {
-			names, _ = registry.OrgNames(ctx, s.db, []int64{id})
+			names, _ = registry.OrgNames(ctx, s.DB, []int64{id})
 		} else {
-			names, _ = registry.PersonNames(ctx, s.db, []int64{id})
+			names, _ = registry.PersonNames(ctx, s.DB, []int64{id})
 		}
 		if names[id] == text {
 			return id, nil
 		}
 	}
-	if kind == "person" && s.cfg.Keys != nil && len(text) >= 15 && !hasHan(text) {
-		if p, err := registry.PersonByIDNumber(ctx, s.db, s.cfg.Keys, text); err == nil && (scope == 0 || int64(scope) == p.OrganisationID) {
+	if kind == "person" && s.Keys != nil && len(text) >= 15 && !hasHan(text) {
+		if p, err := registry.PersonByIDNumber(ctx, s.DB, s.Keys, text); err == nil && (scope == 0 || int64(scope) == p.OrganisationID) {
 			return p.ID, nil
 		}
 	}
@@ -119,10 +119,10 @@ func (s *Server) resolveRef(ctx context.Context, kind, field, text, chosen strin
 		return id, nil // an id; resolveRefs checks it names someone
 	}
 	if kind == "organisation" {
-		if o, err := registry.ByCreditCode(ctx, s.db, strings.ToUpper(text)); err == nil {
+		if o, err := registry.ByCreditCode(ctx, s.DB, strings.ToUpper(text)); err == nil {
 			return o.ID, nil
 		}
-		ids, err := registry.OrgsNamed(ctx, s.db, text, 2)
+		ids, err := registry.OrgsNamed(ctx, s.DB, text, 2)
 		switch {
 		case err != nil || len(ids) == 0:
 			return 0, problem.Invalid(field, "form.org_unknown", text)
@@ -131,7 +131,7 @@ func (s *Server) resolveRef(ctx context.Context, kind, field, text, chosen strin
 		}
 		return ids[0], nil
 	}
-	ids, err := registry.PeopleNamed(ctx, s.db, scope, text, 2)
+	ids, err := registry.PeopleNamed(ctx, s.DB, scope, text, 2)
 	switch {
 	case err != nil || len(ids) == 0:
 		return 0, problem.Invalid(field, "form.person_unknown", text)
@@ -152,7 +152,7 @@ func hasHan(s string) bool {
 
 // refNames names the organisations and people a record's fields (and its
 // tables' columns) hold, keyed by refKey.
-func (s *Server) refNames(r *http.Request, t *program.Template, data map[string]any) map[string]string {
+func (s *area) refNames(r *http.Request, t *program.Template, data map[string]any) map[string]string {
 	var orgs, people []int64
 	add := func(kind string, v any) {
 		id, ok := v.(float64)
@@ -180,12 +180,12 @@ func (s *Server) refNames(r *http.Request, t *program.Template, data map[string]
 		}
 	}
 	out := map[string]string{}
-	if on, err := registry.OrgNames(r.Context(), s.db, orgs); err == nil {
+	if on, err := registry.OrgNames(r.Context(), s.DB, orgs); err == nil {
 		for id, n := range on {
 			out[refKey("organisation", float64(id))] = n
 		}
 	}
-	if pn, err := registry.PersonNames(r.Context(), s.db, people); err == nil {
+	if pn, err := registry.PersonNames(r.Context(), s.DB, people); err == nil {
 		for id, n := range pn {
 			out[refKey("person", float64(id))] = n
 		}
@@ -193,19 +193,18 @@ func (s *Server) refNames(r *http.Request, t *program.Template, data map[string]
 	return out
 }
 
-// formOrg reads an organisation picker of an administration form: the text
+// FormOrg reads an organisation picker of an administration form: the text
 // org_name with the chosen id org_id (a form without the text sends the id
-// alone, as before). A refusal is beside org_id.
-func (s *Server) formOrg(r *http.Request) (int64, error) {
+// alone, as before). A refusal is beside org_id. Package web fills
+// site.Site.FormOrg with it, for every area's forms.
+func FormOrg(shared *site.Site, r *http.Request) (int64, error) {
 	if _, sent := r.PostForm["org_name"]; !sent {
 		return site.FormInt(r, "org_id")
 	}
+	s := &area{Site: shared}
 	id, pe := s.resolveRef(r.Context(), "organisation", "org_id", r.PostFormValue("org_name"), r.PostFormValue("org_id"), 0)
 	if pe != nil {
 		return 0, pe
 	}
 	return id, nil
 }
-
-// orgName names an organisation by id for a picker's text ("" for none).
-func (s *Server) orgName(ctx context.Context, id int64) string { return s.site.OrgName(ctx, id) }

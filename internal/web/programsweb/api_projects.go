@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // The API's side of the records: what the forms do, as JSON. A body holds
@@ -36,7 +37,7 @@ func readProjectBody(w http.ResponseWriter, r *http.Request) (projectBody, error
 	var raw []byte
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		if r.MultipartForm == nil { // a bearer call: the CSRF check did not parse it
-			r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+			r.Body = http.MaxBytesReader(w, r.Body, site.MaxUploadBytes)
 			if err := r.ParseMultipartForm(8 << 20); err != nil {
 				return b, problem.Invalid("file", "import.upload_failed")
 			}
@@ -67,7 +68,7 @@ func readProjectBody(w http.ResponseWriter, r *http.Request) (projectBody, error
 // within the caller's scope; several of one name refused) into ids, and
 // refuses references to organisations or people that do not exist, field
 // by field.
-func (s *Server) resolveRefs(ctx context.Context, t *program.Template, data map[string]any, scope registry.Scope) problem.List {
+func (s *area) resolveRefs(ctx context.Context, t *program.Template, data map[string]any, scope registry.Scope) problem.List {
 	var ps problem.List
 	check := func(kind, name string, v any) any {
 		switch x := v.(type) {
@@ -115,19 +116,19 @@ func (s *Server) resolveRefs(ctx context.Context, t *program.Template, data map[
 	return ps
 }
 
-func (s *Server) refExists(ctx context.Context, kind string, id int64) (bool, error) {
+func (s *area) refExists(ctx context.Context, kind string, id int64) (bool, error) {
 	table := map[string]string{"organisation": "organisations", "person": "people"}[kind]
 	if table == "" || id <= 0 {
 		return false, nil
 	}
 	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n)
+	err := s.DB.QueryRowContext(ctx, `SELECT count(*) FROM `+table+` WHERE id = ?`, id).Scan(&n)
 	return n > 0, err
 }
 
 // apiApply starts a draft application in a call (an organisation's user),
 // or registers a record the bureau runs itself (a manager).
-func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiApply(w http.ResponseWriter, r *http.Request) error {
 	c, t, err := s.loadCall(r)
 	if err != nil {
 		return err
@@ -138,15 +139,15 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) error {
 	}
 	uploads, ps, done := s.formUploads(r, t)
 	defer done()
-	if ps = append(ps, s.resolveRefs(r.Context(), t, b.Data, registry.Scope(info(r).principal.OrgScope()))...); len(ps) > 0 {
+	if ps = append(ps, s.resolveRefs(r.Context(), t, b.Data, registry.Scope(site.Info(r).Principal.OrgScope()))...); len(ps) > 0 {
 		return ps
 	}
 	var pr program.Project
-	p := info(r).principal
+	p := site.Info(r).Principal
 	if p.OrgID != 0 {
-		pr, err = program.Apply(r.Context(), s.db, s.cfg.Files, p, c.ID, b.Data, uploads)
+		pr, err = program.Apply(r.Context(), s.DB, s.Files, p, c.ID, b.Data, uploads)
 	} else {
-		pr, err = program.Register(r.Context(), s.db, s.cfg.Files, p, c.ID, 0, b.Data, uploads)
+		pr, err = program.Register(r.Context(), s.DB, s.Files, p, c.ID, 0, b.Data, uploads)
 	}
 	if err != nil {
 		return err
@@ -156,13 +157,13 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) error {
 
 // apiSaveProject saves a record's form; version is the one read, and a save
 // over someone else's is refused.
-func (s *Server) apiSaveProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiSaveProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	p := info(r).principal
-	v, err := program.ViewOf(r.Context(), s.db, p, id)
+	p := site.Info(r).Principal
+	v, err := program.ViewOf(r.Context(), s.DB, p, id)
 	if err != nil {
 		return err
 	}
@@ -172,23 +173,23 @@ func (s *Server) apiSaveProject(w http.ResponseWriter, r *http.Request) error {
 	}
 	uploads, ps, done := s.formUploads(r, v.Template)
 	defer done()
-	if ps = append(ps, s.resolveRefs(r.Context(), v.Template, b.Data, registry.Scope(info(r).principal.OrgScope()))...); len(ps) > 0 {
+	if ps = append(ps, s.resolveRefs(r.Context(), v.Template, b.Data, registry.Scope(site.Info(r).Principal.OrgScope()))...); len(ps) > 0 {
 		return ps
 	}
-	if _, err := program.SaveData(r.Context(), s.db, s.cfg.Files, p, id, b.Data, uploads, b.Version); err != nil {
+	if _, err := program.SaveData(r.Context(), s.DB, s.Files, p, id, b.Data, uploads, b.Version); err != nil {
 		return err
 	}
 	return s.writeView(w, r, http.StatusOK, id)
 }
 
 // apiMoveProject takes a transition; who may is in the template.
-func (s *Server) apiMoveProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiMoveProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	p := info(r).principal
-	if _, err := program.ViewOf(r.Context(), s.db, p, id); err != nil {
+	p := site.Info(r).Principal
+	if _, err := program.ViewOf(r.Context(), s.DB, p, id); err != nil {
 		return err
 	}
 	b, err := readProjectBody(w, r)
@@ -198,7 +199,7 @@ func (s *Server) apiMoveProject(w http.ResponseWriter, r *http.Request) error {
 	if b.Transition == "" {
 		return problem.Invalid("transition", "project.transition_missing")
 	}
-	if _, err := program.MoveWith(r.Context(), s.db, p, id, b.Transition, program.MoveInput{Note: b.Note, Amount: b.Amount}); err != nil {
+	if _, err := program.MoveWith(r.Context(), s.DB, p, id, b.Transition, program.MoveInput{Note: b.Note, Amount: b.Amount}); err != nil {
 		return err
 	}
 	s.afterMove(r.Context(), id)
@@ -206,8 +207,8 @@ func (s *Server) apiMoveProject(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiAddChild adds a child record (a bid on a published challenge).
-func (s *Server) apiAddChild(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiAddChild(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -221,10 +222,10 @@ func (s *Server) apiAddChild(w http.ResponseWriter, r *http.Request) error {
 	}
 	uploads, ps, done := s.formUploads(r, pub.Template)
 	defer done()
-	if ps = append(ps, s.resolveRefs(r.Context(), pub.Template, b.Data, registry.Scope(info(r).principal.OrgScope()))...); len(ps) > 0 {
+	if ps = append(ps, s.resolveRefs(r.Context(), pub.Template, b.Data, registry.Scope(site.Info(r).Principal.OrgScope()))...); len(ps) > 0 {
 		return ps
 	}
-	child, err := program.AddChild(r.Context(), s.db, s.cfg.Files, info(r).principal, id, c.Key, b.Data, uploads)
+	child, err := program.AddChild(r.Context(), s.DB, s.Files, site.Info(r).Principal, id, c.Key, b.Data, uploads)
 	if err != nil {
 		return err
 	}
@@ -232,10 +233,10 @@ func (s *Server) apiAddChild(w http.ResponseWriter, r *http.Request) error {
 }
 
 // writeView answers a record as the caller may now see it.
-func (s *Server) writeView(w http.ResponseWriter, r *http.Request, status int, id int64) error {
-	v, err := program.ViewOf(r.Context(), s.db, info(r).principal, id)
+func (s *area) writeView(w http.ResponseWriter, r *http.Request, status int, id int64) error {
+	v, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, status, v)
+	return site.WriteJSON(w, status, v)
 }

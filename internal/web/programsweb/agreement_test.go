@@ -1,9 +1,10 @@
-package web_test
+package programsweb_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"mime/multipart"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ import (
 // names the parties of its table, not their ids.
 func TestAgreementParties(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
+		e := webtest.New(t, db, false)
 		if _, err := program.PublishShipped(ctx, db, programs.Files); err != nil {
 			t.Fatal(err)
 		}
@@ -38,8 +39,8 @@ func TestAgreementParties(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		mgr := e.client()
-		mgr.signIn("u-manager", pw)
+		mgr := e.Client()
+		mgr.SignIn("u-manager", webtest.Password)
 		data := func(parties ...string) string {
 			rows := []string{}
 			for _, p := range parties {
@@ -54,7 +55,7 @@ func TestAgreementParties(t *testing.T) {
 		fw, _ := mw.CreateFormFile("text", "协议文本.pdf")
 		_, _ = fw.Write([]byte("%PDF-1.4 协议"))
 		_ = mw.Close()
-		resp, body := mgr.raw("POST", fmt.Sprintf("/api/v1/calls/%d/projects", call.ID), mw.FormDataContentType(), buf.Bytes())
+		resp, body := mgr.Raw("POST", fmt.Sprintf("/api/v1/calls/%d/projects", call.ID), mw.FormDataContentType(), buf.Bytes())
 		if resp.StatusCode != 201 {
 			t.Fatalf("register: %d %s", resp.StatusCode, body)
 		}
@@ -66,16 +67,16 @@ func TestAgreementParties(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := fmt.Sprintf("/api/v1/projects/%d", v.ID)
-		if resp, body := mgr.raw("POST", base+"/move", "application/json", []byte(`{"transition": "sign"}`)); resp.StatusCode != 422 || !strings.Contains(body, "两个签约方") {
+		if resp, body := mgr.Raw("POST", base+"/move", "application/json", []byte(`{"transition": "sign"}`)); resp.StatusCode != 422 || !strings.Contains(body, "两个签约方") {
 			t.Fatalf("signed by one party: %d %s", resp.StatusCode, body)
 		}
-		if resp, body := mgr.raw("PUT", base, "application/json", []byte(fmt.Sprintf(`{"data": %s, "version": %d}`, data("哈尔滨市科学技术局", "长春市科学技术局"), v.Version))); resp.StatusCode != 200 {
+		if resp, body := mgr.Raw("PUT", base, "application/json", []byte(fmt.Sprintf(`{"data": %s, "version": %d}`, data("哈尔滨市科学技术局", "长春市科学技术局"), v.Version))); resp.StatusCode != 200 {
 			t.Fatalf("save: %d %s", resp.StatusCode, body)
 		}
-		if resp, body := mgr.raw("POST", base+"/move", "application/json", []byte(`{"transition": "sign"}`)); resp.StatusCode != 200 {
+		if resp, body := mgr.Raw("POST", base+"/move", "application/json", []byte(`{"transition": "sign"}`)); resp.StatusCode != 200 {
 			t.Fatalf("sign: %d %s", resp.StatusCode, body)
 		}
-		_, page := mgr.get(fmt.Sprintf("/projects/%d", v.ID))
+		_, page := mgr.Get(fmt.Sprintf("/projects/%d", v.ID))
 		for _, want := range []string{"哈尔滨市科学技术局", "长春市科学技术局", "已签署"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the page does not name %s", want)

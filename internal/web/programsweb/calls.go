@@ -1,8 +1,9 @@
-package web
+package programsweb
 
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
@@ -10,6 +11,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // boardData is a call's page: for staff a board of records by stage with
@@ -66,20 +68,22 @@ type bulkResult struct {
 	OK      bool
 }
 
-func (s *Server) loadCall(r *http.Request) (program.Call, *program.Template, error) {
-	id, err := pathID(r)
+func (s *area) loadCall(r *http.Request) (program.Call, *program.Template, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return program.Call{}, nil, err
 	}
-	c, err := program.GetCall(r.Context(), s.db, id)
+	c, err := program.GetCall(r.Context(), s.DB, id)
 	if err != nil {
 		return c, nil, err
 	}
-	t, err := program.LoadTemplate(r.Context(), s.db, c.TemplateID)
+	t, err := program.LoadTemplate(r.Context(), s.DB, c.TemplateID)
 	return c, t, err
 }
 
-func stageLabel(t *program.Template, key, lang string) string {
+// StageLabel names the stage key of t in lang (the landing's to-do lines
+// name stages too).
+func StageLabel(t *program.Template, key, lang string) string {
 	if st, ok := t.Stage(key); ok {
 		if lang == i18n.EN && st.NameEN != "" {
 			return st.NameEN
@@ -96,18 +100,18 @@ func transitionLabel(tr program.Transition, lang string) string {
 	return tr.Name
 }
 
-func (s *Server) board(r *http.Request) (*boardData, error) { return s.boardOf(r, false) }
+func (s *area) board(r *http.Request) (*boardData, error) { return s.boardOf(r, false) }
 
 // boardOf is a call's board; all draws every record (the export), not the
 // newest boardMax.
-func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
+func (s *area) boardOf(r *http.Request, all bool) (*boardData, error) {
 	ctx := r.Context()
 	c, t, err := s.loadCall(r)
 	if err != nil {
 		return nil, err
 	}
-	pr := info(r).principal
-	lang := info(r).lang
+	pr := site.Info(r).Principal
+	lang := site.Info(r).Lang
 	d := &boardData{Call: c, Template: t, Open: c.OpenOn(today(r.Context())), Staff: pr.Can(access.ProgramView) && pr.OrgScope() == 0,
 		Manager: pr.Can(access.ProgramManage), Applicant: pr.Can(access.ProjectApply)}
 	prog := r.URL.Query().Get("program") // ?program=: the call's records of that program only (its own, or a challenge's bids)
@@ -116,7 +120,7 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 		child = ""
 	}
 	if child != "" {
-		pub, err := program.Latest(ctx, s.db, child)
+		pub, err := program.Latest(ctx, s.DB, child)
 		if err != nil {
 			return nil, err
 		}
@@ -125,24 +129,24 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 	}
 	stage := r.URL.Query().Get("stage") // ?stage=: one stage's records (the landing's links)
 	if stage != "" {
-		d.Stage = stageLabel(t, stage, lang)
+		d.Stage = StageLabel(t, stage, lang)
 	}
 	if !d.Staff {
-		d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Scope: pr.OrgScope()})
+		d.Mine, err = program.Projects(ctx, s.DB, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Scope: pr.OrgScope()})
 		return d, err
 	}
-	rows, err := program.Projects(ctx, s.db, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Limit: boardMax, All: all})
+	rows, err := program.Projects(ctx, s.DB, program.ProjectFilter{CallID: c.ID, Program: prog, Stage: stage, Limit: boardMax, All: all})
 	if err != nil {
 		return nil, err
 	}
-	total, err := program.CountInCall(ctx, s.db, c.ID)
+	total, err := program.CountInCall(ctx, s.DB, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	d.Shown, d.Total = float64(len(rows)), float64(total)
 	var scores map[int64]*float64
 	if t.Review != nil && child == "" {
-		rank, err := program.Ranking(ctx, s.db, c.ID, t.Review.ReviewStage(), 1)
+		rank, err := program.Ranking(ctx, s.DB, c.ID, t.Review.ReviewStage(), 1)
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +164,7 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 		if stage != "" && st.Key != stage {
 			continue
 		}
-		col := boardColumn{Stage: st, Label: stageLabel(t, st.Key, lang)}
+		col := boardColumn{Stage: st, Label: StageLabel(t, st.Key, lang)}
 		for _, p := range rows {
 			if p.Stage == st.Key {
 				col.Records = append(col.Records, boardCard{ProjectRow: p, Score: scores[p.ID]})
@@ -184,27 +188,27 @@ func (s *Server) boardOf(r *http.Request, all bool) (*boardData, error) {
 	return d, nil
 }
 
-func (s *Server) callPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) callPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.board(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "call.title", d)
+	p := s.NewPage(w, r, "call.title", d)
 	if n := r.URL.Query().Get("imported"); n != "" {
 		p.Flash = p.T("program.imported", n)
 	}
-	return s.render(w, http.StatusOK, "call", p)
+	return s.pages.Render(w, http.StatusOK, "call", p)
 }
 
 // bulkMove takes one transition on several records. The first post shows
 // what would be done; the confirmed one does it, record by record (each move
 // is atomic on its own), and reports each outcome.
-func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
+func (s *area) bulkMove(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.board(r)
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	var tr *program.Transition
 	for i := range d.Moves {
 		if d.Moves[i].Key == r.FormValue("transition") {
@@ -226,7 +230,7 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 	b := &bulkConfirm{Transition: *tr, Label: transitionLabel(*tr, lang), Note: r.FormValue("note")}
 	for _, col := range d.Columns {
 		for _, c := range col.Records {
-			if contains(ids, c.ID) {
+			if slices.Contains(ids, c.ID) {
 				b.Records = append(b.Records, c.ProjectRow)
 			}
 		}
@@ -242,7 +246,7 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 				b.Results = append(b.Results, res)
 				continue
 			}
-			_, err := program.Move(r.Context(), s.db, info(r).principal, rec.ID, tr.Key, b.Note)
+			_, err := program.Move(r.Context(), s.DB, site.Info(r).Principal, rec.ID, tr.Key, b.Note)
 			if err == nil {
 				s.afterMove(r.Context(), rec.ID)
 			}
@@ -256,31 +260,31 @@ func (s *Server) bulkMove(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Bulk = b
 	}
-	return s.render(w, http.StatusOK, "call", s.newPage(w, r, "call.title", d))
+	return s.pages.Render(w, http.StatusOK, "call", s.NewPage(w, r, "call.title", d))
 }
 
 // reviewsWait is why tr may not yet be taken on a record in stage: it
 // decides on a review whose round lacks the sheets the template asks for.
 // Empty: it may.
-func (s *Server) reviewsWait(r *http.Request, t *program.Template, tr *program.Transition, id int64, stage string) (string, error) {
+func (s *area) reviewsWait(r *http.Request, t *program.Template, tr *program.Transition, id int64, stage string) (string, error) {
 	if !t.DecidesOnReview(tr) || stage != t.Review.ReviewStage() {
 		return "", nil
 	}
-	res, err := program.Results(r.Context(), s.db, t, id, 1)
+	res, err := program.Results(r.Context(), s.DB, t, id, 1)
 	if err != nil || res.Submitted >= t.Review.Required() {
 		return "", err
 	}
-	return i18n.T(info(r).lang, "project.awaiting_reviews", res.Submitted, t.Review.Required()), nil
+	return i18n.T(site.Info(r).Lang, "project.awaiting_reviews", res.Submitted, t.Review.Required()), nil
 }
 
 // callExport writes a call's records, with scores and ranks, as .xlsx: all
 // of them, in the board's order, though the board draws only the newest.
-func (s *Server) callExport(w http.ResponseWriter, r *http.Request) error {
+func (s *area) callExport(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.boardOf(r, true)
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	T := func(k string) string { return i18n.T(lang, k) }
 	rank := map[int64]rankRow{}
 	for _, x := range d.Ranking {
@@ -304,7 +308,7 @@ func (s *Server) callExport(w http.ResponseWriter, r *http.Request) error {
 }
 
 // recordsTemplate sends the sheet for importing records into a call.
-func (s *Server) recordsTemplate(w http.ResponseWriter, r *http.Request) error {
+func (s *area) recordsTemplate(w http.ResponseWriter, r *http.Request) error {
 	c, t, err := s.loadCall(r)
 	if err != nil {
 		return err
@@ -316,14 +320,14 @@ func (s *Server) recordsTemplate(w http.ResponseWriter, r *http.Request) error {
 
 // importRecords reads a sheet of records into a call: all rows or none,
 // each bad cell named by its row.
-func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) importRecords(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
 	n, err := s.readImport(r, id)
 	if err != nil {
-		if ok, rerr := s.refuse(w, r, err, "call.title", "call", func() (any, error) { return s.board(r) }); ok {
+		if ok, rerr := s.pages.Refuse(w, r, err, "call.title", "call", func() (any, error) { return s.board(r) }); ok {
 			return rerr
 		}
 		return err
@@ -332,22 +336,22 @@ func (s *Server) importRecords(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) readImport(r *http.Request, callID int64) (int, error) {
-	tb, err := uploadedSheet(r)
+func (s *area) readImport(r *http.Request, callID int64) (int, error) {
+	tb, err := site.UploadedSheet(r)
 	if err != nil {
 		return 0, err
 	}
-	return program.ImportRecords(r.Context(), s.db, info(r).principal, callID, tb)
+	return program.ImportRecords(r.Context(), s.DB, site.Info(r).Principal, callID, tb)
 }
 
 // apiImportRecords is importRecords for the API: a multipart file.
-func (s *Server) apiImportRecords(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiImportRecords(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
 	if r.MultipartForm == nil {
-		r.Body = http.MaxBytesReader(w, r.Body, maxUploadBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, site.MaxUploadBytes)
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			return problem.Invalid("file", "returns.file_required")
 		}
@@ -356,5 +360,5 @@ func (s *Server) apiImportRecords(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, map[string]any{"imported": n})
+	return site.WriteJSON(w, http.StatusCreated, map[string]any{"imported": n})
 }

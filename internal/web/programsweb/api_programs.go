@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"encoding/json"
@@ -10,63 +10,64 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
-func (s *Server) apiPrograms(w http.ResponseWriter, r *http.Request) error {
-	ps, err := program.Programs(r.Context(), s.db)
+func (s *area) apiPrograms(w http.ResponseWriter, r *http.Request) error {
+	ps, err := program.Programs(r.Context(), s.DB)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": ps})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": ps})
 }
 
 // apiProjects lists projects; an organisation user sees only their own
 // organisation's (the scope is applied in the query).
-func (s *Server) apiProjects(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiProjects(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	rows, err := program.Projects(r.Context(), s.db, program.ProjectFilter{Program: q.Get("program"), Stage: q.Get("stage"),
-		Scope: info(r).principal.OrgScope()})
+	rows, err := program.Projects(r.Context(), s.DB, program.ProjectFilter{Program: q.Get("program"), Stage: q.Get("stage"),
+		Scope: site.Info(r).Principal.OrgScope()})
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": rows})
 }
 
 // apiProject returns one project as the caller may see it: program.ViewOf
 // decides, and a blind reviewer gets no applicant identity.
-func (s *Server) apiProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	v, err := program.ViewOf(r.Context(), s.db, info(r).principal, id)
+	v, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v)
+	return site.WriteJSON(w, http.StatusOK, v)
 }
 
 // apiCalls lists calls, optionally of one program.
-func (s *Server) apiCalls(w http.ResponseWriter, r *http.Request) error {
-	cs, err := program.Calls(r.Context(), s.db, r.URL.Query().Get("program"))
+func (s *area) apiCalls(w http.ResponseWriter, r *http.Request) error {
+	cs, err := program.Calls(r.Context(), s.DB, r.URL.Query().Get("program"))
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": cs})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": cs})
 }
 
 // apiPublish takes a template as YAML. With ?dry_run=true it only answers
 // the diff against the stored version and the dry run over existing
 // records; otherwise it publishes and answers the same with 201.
-func (s *Server) apiPublish(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiPublish(w http.ResponseWriter, r *http.Request) error {
 	src, err := io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
 	if err != nil || len(src) > 1<<20 {
 		return problem.Invalid("body", "program.too_big")
 	}
-	pv, err := program.PreviewPublish(r.Context(), s.db, src)
+	pv, err := program.PreviewPublish(r.Context(), s.DB, src)
 	var probs program.Problems
 	if errors.As(err, &probs) {
-		lang := info(r).lang
+		lang := site.Info(r).Lang
 		out := make([]map[string]any, len(probs))
 		for i, p := range probs {
 			out[i] = map[string]any{"line": p.Line, "message": p.Message(lang)}
@@ -80,10 +81,10 @@ func (s *Server) apiPublish(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if dry, _ := strconv.ParseBool(r.URL.Query().Get("dry_run")); dry {
-		return writeJSON(w, http.StatusOK, pv)
+		return site.WriteJSON(w, http.StatusOK, pv)
 	}
-	if _, err := program.Publish(r.Context(), s.db, src); err != nil {
+	if _, err := program.Publish(r.Context(), s.DB, src); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, pv)
+	return site.WriteJSON(w, http.StatusCreated, pv)
 }

@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // programsData is the programs page: every published program with its
@@ -39,14 +40,14 @@ type programRow struct {
 // the day in China).
 func today(ctx context.Context) string { return clock.Today(ctx) }
 
-func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) programsPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	pr := info(r).principal
-	progs, err := program.Programs(ctx, s.db)
+	pr := site.Info(r).Principal
+	progs, err := program.Programs(ctx, s.DB)
 	if err != nil {
 		return err
 	}
-	calls, err := program.Calls(ctx, s.db, "")
+	calls, err := program.Calls(ctx, s.DB, "")
 	if err != nil {
 		return err
 	}
@@ -54,7 +55,7 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 	d.Names = map[string]string{}
 	applyTo := map[int64]bool{} // an applicant's calls: those the landing and the front page count
 	if d.Applicant && !d.Manager {
-		open, err := s.callsToApply(ctx, calls)
+		open, err := CallsToApply(ctx, s.DB, calls)
 		if err != nil {
 			return err
 		}
@@ -64,11 +65,11 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, sm := range progs {
 		row := programRow{Summary: sm, Label: sm.Name}
-		pub, err := program.Latest(ctx, s.db, sm.Key)
+		pub, err := program.Latest(ctx, s.DB, sm.Key)
 		if err != nil {
 			return err
 		}
-		if info(r).lang == i18n.EN && pub.Template.NameEN != "" {
+		if site.Info(r).Lang == i18n.EN && pub.Template.NameEN != "" {
 			row.Label = pub.Template.NameEN
 		}
 		d.Names[sm.Key] = row.Label
@@ -88,20 +89,20 @@ func (s *Server) programsPage(w http.ResponseWriter, r *http.Request) error {
 	// By the name the reader sees: pinyin on Chinese pages.
 	i18n.SortByName(d.Programs, func(p programRow) string { return p.Label })
 	if d.Applicant {
-		if d.Mine, err = program.Projects(ctx, s.db, program.ProjectFilter{Scope: pr.OrgScope()}); err != nil {
+		if d.Mine, err = program.Projects(ctx, s.DB, program.ProjectFilter{Scope: pr.OrgScope()}); err != nil {
 			return err
 		}
-		if d.Watches, err = program.Watches(ctx, s.db, pr.OrgID); err != nil {
+		if d.Watches, err = program.Watches(ctx, s.DB, pr.OrgID); err != nil {
 			return err
 		}
 		d.All = progs
 		i18n.SortByName(d.All, func(p program.Summary) string { return d.Names[p.Key] })
 	}
-	p := s.newPage(w, r, "programs.title", d)
+	p := s.NewPage(w, r, "programs.title", d)
 	if k := r.URL.Query().Get("published"); k != "" {
 		p.Flash = p.T("programs.published", d.Names[k])
 	}
-	return s.render(w, http.StatusOK, "programs", p)
+	return s.pages.Render(w, http.StatusOK, "programs", p)
 }
 
 // publishData is the publish form and, after a preview, the diff and the dry
@@ -113,13 +114,13 @@ type publishData struct {
 	Labels   map[string]string // transition key → name, for the dry run
 }
 
-func (s *Server) publishPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, http.StatusOK, "program_publish", s.newPage(w, r, "programs.publish", publishData{}))
+func (s *area) publishPage(w http.ResponseWriter, r *http.Request) error {
+	return s.pages.Render(w, http.StatusOK, "program_publish", s.NewPage(w, r, "programs.publish", publishData{}))
 }
 
 // publish previews a template (diff and dry run) or, once confirmed,
 // publishes it.
-func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
+func (s *area) publish(w http.ResponseWriter, r *http.Request) error {
 	src := r.FormValue("source")
 	if r.MultipartForm != nil {
 		if fhs := r.MultipartForm.File["file"]; len(fhs) > 0 && fhs[0].Size > 0 {
@@ -135,16 +136,16 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 			src = string(b)
 		}
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	d := publishData{Source: src}
-	p := s.newPage(w, r, "programs.publish", &d)
-	pv, err := program.PreviewPublish(r.Context(), s.db, []byte(src))
+	p := s.NewPage(w, r, "programs.publish", &d)
+	pv, err := program.PreviewPublish(r.Context(), s.DB, []byte(src))
 	var probs program.Problems
 	if errors.As(err, &probs) {
 		for _, pb := range probs {
 			d.Problems = append(d.Problems, pb.Message(lang))
 		}
-		return s.render(w, http.StatusUnprocessableEntity, "program_publish", p)
+		return s.pages.Render(w, http.StatusUnprocessableEntity, "program_publish", p)
 	}
 	if err != nil {
 		return err
@@ -158,13 +159,13 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 		if pv.Version != pv.Previous+1 {
 			p.Flash = problem.Message(problem.New(problem.ErrConflict, "program.version_next", pv.Key, pv.Previous+1, pv.Version), lang)
 		}
-		return s.render(w, http.StatusOK, "program_publish", p)
+		return s.pages.Render(w, http.StatusOK, "program_publish", p)
 	}
-	if _, err := program.Publish(r.Context(), s.db, []byte(src)); err != nil {
+	if _, err := program.Publish(r.Context(), s.DB, []byte(src)); err != nil {
 		var pe *problem.Error
-		if asProblem(err, &pe) {
+		if errors.As(err, &pe) {
 			p.Flash = pe.Message(lang)
-			return s.render(w, problem.Status(err), "program_publish", p)
+			return s.pages.Render(w, problem.Status(err), "program_publish", p)
 		}
 		return err
 	}
@@ -177,21 +178,21 @@ type callForm struct {
 	Program *program.Template
 }
 
-func (s *Server) callNewPage(w http.ResponseWriter, r *http.Request) error {
-	pub, err := program.Latest(r.Context(), s.db, r.PathValue("key"))
+func (s *area) callNewPage(w http.ResponseWriter, r *http.Request) error {
+	pub, err := program.Latest(r.Context(), s.DB, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "call.new", callForm{Program: pub.Template})
+	p := s.NewPage(w, r, "call.new", callForm{Program: pub.Template})
 	p.Form["key"] = pub.Template.Key + "-" + today(r.Context())[:4]
 	p.Form["opens"] = today(r.Context())
-	return s.render(w, http.StatusOK, "call_new", p)
+	return s.pages.Render(w, http.StatusOK, "call_new", p)
 }
 
 // openCall opens a call of the latest version of a program; a refused form
 // comes back with a message beside each field.
-func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
-	pub, err := program.Latest(r.Context(), s.db, r.PathValue("key"))
+func (s *area) openCall(w http.ResponseWriter, r *http.Request) error {
+	pub, err := program.Latest(r.Context(), s.DB, r.PathValue("key"))
 	if err != nil {
 		return err
 	}
@@ -203,7 +204,7 @@ func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
 		}
 		x, err := strconv.ParseFloat(v, 64)
 		if err != nil {
-			bad = append(bad, problem.Invalid(name, "form.number", i18n.T(info(r).lang, "call."+name)))
+			bad = append(bad, problem.Invalid(name, "form.number", i18n.T(site.Info(r).Lang, "call."+name)))
 		}
 		return x * scale
 	}
@@ -212,27 +213,27 @@ func (s *Server) openCall(w http.ResponseWriter, r *http.Request) error {
 	if all := append(bad, program.CheckCall(c)...); len(all) > 0 {
 		err = all
 	} else {
-		c, err = program.OpenCall(r.Context(), s.db, c)
+		c, err = program.OpenCall(r.Context(), s.DB, c)
 	}
 	if err != nil {
 		if !errors.Is(err, problem.ErrInvalid) {
 			return err
 		}
-		p := s.newPage(w, r, "call.new", callForm{Program: pub.Template})
+		p := s.NewPage(w, r, "call.new", callForm{Program: pub.Template})
 		p.Errors = errorsByField(err, p.Lang)
 		for _, k := range []string{"key", "name", "opens", "closes", "quota", "budget"} {
 			p.Form[k] = r.FormValue(k)
 		}
-		return s.render(w, http.StatusUnprocessableEntity, "call_new", p)
+		return s.pages.Render(w, http.StatusUnprocessableEntity, "call_new", p)
 	}
 	http.Redirect(w, r, "/calls/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
 	return nil
 }
 
 // addWatch saves the caller's organisation's watch for new calls.
-func (s *Server) addWatch(w http.ResponseWriter, r *http.Request) error {
-	pr := info(r).principal
-	if err := program.AddWatch(r.Context(), s.db, program.Watch{OrganisationID: pr.OrgID, ProgramKey: r.FormValue("program"), Keyword: r.FormValue("keyword")}); err != nil {
+func (s *area) addWatch(w http.ResponseWriter, r *http.Request) error {
+	pr := site.Info(r).Principal
+	if err := program.AddWatch(r.Context(), s.DB, program.Watch{OrganisationID: pr.OrgID, ProgramKey: r.FormValue("program"), Keyword: r.FormValue("keyword")}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/programs#watches", http.StatusSeeOther)
@@ -240,12 +241,12 @@ func (s *Server) addWatch(w http.ResponseWriter, r *http.Request) error {
 }
 
 // removeWatch deletes one of the caller's organisation's watches.
-func (s *Server) removeWatch(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) removeWatch(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	if err := program.RemoveWatch(r.Context(), s.db, info(r).principal.OrgID, id); err != nil {
+	if err := program.RemoveWatch(r.Context(), s.DB, site.Info(r).Principal.OrgID, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/programs#watches", http.StatusSeeOther)

@@ -1,7 +1,8 @@
-package web_test
+package programsweb_test
 
 import (
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/web/webtest"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -27,8 +28,8 @@ func moveButton(body, key string) string {
 // applicant submits and when the round's reviews are complete.
 func TestReviewDecisions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		pub, err := program.Publish(ctx, db, []byte(landingProgram))
+		e := webtest.New(t, db, false)
+		pub, err := program.Publish(ctx, db, []byte(webtest.LandingProgram))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -36,7 +37,7 @@ func TestReviewDecisions(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rec, err := program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": "高精度减速器"})
+		rec, err := program.CreateProject(ctx, db, call.ID, e.OrgA.ID, map[string]any{"title": "高精度减速器"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +50,7 @@ func TestReviewDecisions(t *testing.T) {
 		}
 		var experts []auth.User
 		for _, x := range []struct{ login, name string }{{"r-wang", "王教授"}, {"r-li", "李研究员"}} {
-			u, err := e.auth.CreateUser(ctx, auth.NewUser{Username: x.login, DisplayName: x.name, Password: pw, Roles: []access.Role{access.Reviewer}})
+			u, err := e.Auth.CreateUser(ctx, auth.NewUser{Username: x.login, DisplayName: x.name, Password: webtest.Password, Roles: []access.Role{access.Reviewer}})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,19 +61,19 @@ func TestReviewDecisions(t *testing.T) {
 		}
 
 		// The applicant submits: the managers are told.
-		org := e.client()
-		org.signIn("u-org", pw)
-		org.get("/projects/" + id)
-		if resp, _ := org.post("/projects/"+id+"/move", url.Values{"transition": {"submit"}}); resp.StatusCode != http.StatusSeeOther {
+		org := e.Client()
+		org.SignIn("u-org", webtest.Password)
+		org.Get("/projects/" + id)
+		if resp, _ := org.Post("/projects/"+id+"/move", url.Values{"transition": {"submit"}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("submit: %d", resp.StatusCode)
 		}
-		mgr := e.client()
-		mgr.signIn("u-manager", pw)
-		if _, body := mgr.get("/notices"); !strings.Contains(body, "“高精度减速器”（测试待办项目）已提交") {
+		mgr := e.Client()
+		mgr.SignIn("u-manager", webtest.Password)
+		if _, body := mgr.Get("/notices"); !strings.Contains(body, "“高精度减速器”（测试待办项目）已提交") {
 			t.Error("the manager is not told of the submission")
 		}
-		mgr.get("/projects/" + id)
-		if resp, _ := mgr.post("/projects/"+id+"/move", url.Values{"transition": {"start_review"}}); resp.StatusCode != http.StatusSeeOther {
+		mgr.Get("/projects/" + id)
+		if resp, _ := mgr.Post("/projects/"+id+"/move", url.Values{"transition": {"start_review"}}); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("start review: %d", resp.StatusCode)
 		}
 		var aids []int64
@@ -89,7 +90,7 @@ func TestReviewDecisions(t *testing.T) {
 
 		page := func(want string) string {
 			t.Helper()
-			_, body := mgr.get("/projects/" + id)
+			_, body := mgr.Get("/projects/" + id)
 			approve, reject := moveButton(body, "approve"), moveButton(body, "reject")
 			if !strings.Contains(approve, "btn-primary") || !strings.Contains(reject, "btn-negative") || strings.Contains(reject, "btn-primary") {
 				t.Errorf("approve %q and reject %q: want the positive primary and the negative set apart", approve, reject)
@@ -115,13 +116,13 @@ func TestReviewDecisions(t *testing.T) {
 			t.Error("the experts are not named by their names (and person), or their logins show")
 		}
 		for i, x := range experts {
-			rc := e.client()
-			rc.signIn(x.Username, pw)
-			rc.get("/reviews")
-			if resp, body := rc.post(fmt.Sprintf("/assignments/%d/score", aids[i]), url.Values{"score_merit": {"80"}, "version": {"1"}}); resp.StatusCode != http.StatusSeeOther {
+			rc := e.Client()
+			rc.SignIn(x.Username, webtest.Password)
+			rc.Get("/reviews")
+			if resp, body := rc.Post(fmt.Sprintf("/assignments/%d/score", aids[i]), url.Values{"score_merit": {"80"}, "version": {"1"}}); resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("%s scores: %d %s", x.Username, resp.StatusCode, body)
 			}
-			_, notices := mgr.get("/notices")
+			_, notices := mgr.Get("/notices")
 			complete := strings.Contains(notices, "第 1 轮专家评审已完成（2 份评审意见）")
 			if i == 0 {
 				page("wait")
@@ -143,8 +144,8 @@ func TestReviewDecisions(t *testing.T) {
 // saying why.
 func TestBulkDecisionWaitsForReviews(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db, false)
-		pub, err := program.Publish(ctx, db, []byte(landingProgram))
+		e := webtest.New(t, db, false)
+		pub, err := program.Publish(ctx, db, []byte(webtest.LandingProgram))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,20 +153,20 @@ func TestBulkDecisionWaitsForReviews(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		other, err := e.auth.CreateUser(ctx, auth.NewUser{Username: "r-other", Password: pw, Roles: []access.Role{access.Reviewer}})
+		other, err := e.Auth.CreateUser(ctx, auth.NewUser{Username: "r-other", Password: webtest.Password, Roles: []access.Role{access.Reviewer}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		var ids []int64
 		for i, sheets := range []int{2, 0} {
-			p, err := program.CreateProject(ctx, db, call.ID, e.orgA.ID, map[string]any{"title": fmt.Sprintf("批量记录%d", i)})
+			p, err := program.CreateProject(ctx, db, call.ID, e.OrgA.ID, map[string]any{"title": fmt.Sprintf("批量记录%d", i)})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if _, err := db.ExecContext(ctx, `UPDATE projects SET stage = 'review' WHERE id = ?`, p.ID); err != nil {
 				t.Fatal(err)
 			}
-			for _, rv := range []int64{e.users[access.Reviewer].ID, other.ID}[:sheets] {
+			for _, rv := range []int64{e.Users[access.Reviewer].ID, other.ID}[:sheets] {
 				if _, err := db.ExecContext(ctx, `INSERT INTO review_assignments (project_id, round, reviewer_id, status, assigned_at, assigned_by, total) VALUES (?, 1, ?, 'submitted', ?, 'test', 80)`,
 					p.ID, rv, store.Now()); err != nil {
 					t.Fatal(err)
@@ -173,10 +174,10 @@ func TestBulkDecisionWaitsForReviews(t *testing.T) {
 			}
 			ids = append(ids, p.ID)
 		}
-		mgr := e.client()
-		mgr.signIn("u-manager", pw)
-		mgr.get(fmt.Sprintf("/calls/%d", call.ID))
-		resp, body := mgr.post(fmt.Sprintf("/calls/%d/bulk", call.ID), url.Values{"transition": {"approve"}, "confirm": {"1"}, "ids": {fmt.Sprint(ids[0]), fmt.Sprint(ids[1])}})
+		mgr := e.Client()
+		mgr.SignIn("u-manager", webtest.Password)
+		mgr.Get(fmt.Sprintf("/calls/%d", call.ID))
+		resp, body := mgr.Post(fmt.Sprintf("/calls/%d/bulk", call.ID), url.Values{"transition": {"approve"}, "confirm": {"1"}, "ids": {fmt.Sprint(ids[0]), fmt.Sprint(ids[1])}})
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "已收到 0/2 份") {
 			t.Fatalf("bulk approve: %d, the record without its sheets not refused with the reason", resp.StatusCode)
 		}

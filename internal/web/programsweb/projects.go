@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"encoding/json"
@@ -22,6 +22,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/report"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	"github.com/xinzhi-platform/xinzhi/reports"
 )
 
@@ -98,25 +99,25 @@ type historyRow struct {
 	Label, ToLabel string
 }
 
-func (s *Server) applyPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) applyPage(w http.ResponseWriter, r *http.Request) error {
 	c, t, err := s.loadCall(r)
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	d := projectData{New: true, Call: c, Editable: true, Fields: formFields(t, nil, nil, lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/apply", c.ID)}
 	d.View.Template = t
-	p := s.newPage(w, r, "project.apply", d)
+	p := s.NewPage(w, r, "project.apply", d)
 	if !c.OpenOn(today(r.Context())) {
 		p.Flash = problem.Message(problem.New(problem.ErrConflict, "project.call_closed", c.Name, c.Opens, c.Closes), lang)
 		p.Bad = true
 	}
-	return s.render(w, http.StatusOK, "project", p)
+	return s.pages.Render(w, http.StatusOK, "project", p)
 }
 
 // apply creates a draft application from the form; refused fields come back
 // with their messages and nothing is stored.
-func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apply(w http.ResponseWriter, r *http.Request) error {
 	c, t, err := s.loadCall(r)
 	if err != nil {
 		return err
@@ -125,7 +126,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 	defer done()
 	var pr program.Project
 	if len(ps) == 0 {
-		pr, err = program.Apply(r.Context(), s.db, s.cfg.Files, info(r).principal, c.ID, data, uploads)
+		pr, err = program.Apply(r.Context(), s.DB, s.Files, site.Info(r).Principal, c.ID, data, uploads)
 	} else {
 		err = ps
 	}
@@ -133,16 +134,16 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 		if !errors.Is(err, problem.ErrInvalid) {
 			return err
 		}
-		lang := info(r).lang
+		lang := site.Info(r).Lang
 		errs := errorsByField(err, lang)
 		kept := s.keepUploads(r, uploads, errs)
 		d := projectData{New: true, Call: c, Editable: true, Action: fmt.Sprintf("/calls/%d/apply", c.ID),
 			Fields: formFields(t, data, errs, lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, t, data), Pending: kept})}
 		d.View.Template = t
-		p := s.newPage(w, r, "project.apply", d)
+		p := s.NewPage(w, r, "project.apply", d)
 		p.Flash = p.T("form.fix_below")
 		p.Bad = true
-		return s.render(w, http.StatusUnprocessableEntity, "project", p)
+		return s.pages.Render(w, http.StatusUnprocessableEntity, "project", p)
 	}
 	s.dropPending(r, uploads)
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", pr.ID), http.StatusSeeOther)
@@ -152,12 +153,12 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) error {
 // projectPage shows a record as the caller may see it (program.ViewOf
 // decides): the form, what is missing, the moves the caller may take, the
 // history and the review panel.
-func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) projectPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.projectData(r, nil)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "project.title", d)
+	p := s.NewPage(w, r, "project.title", d)
 	if t := d.View.Title; t != "" && !d.View.Blind && !i18n.Has(t) { // the tab names the record
 		p.Title = t
 	}
@@ -168,7 +169,7 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 	case q.Get("saved") == "1":
 		p.Flash = p.T("form.saved")
 	case q.Get("moved") != "":
-		p.Flash = p.T("project.moved", stageLabel(d.View.Template, q.Get("moved"), p.Lang))
+		p.Flash = p.T("project.moved", StageLabel(d.View.Template, q.Get("moved"), p.Lang))
 	case q.Get("short") != "" && q.Get("field") != "":
 		p.Flash = p.T("experts.short_field", q.Get("field"), q.Get("short"))
 	case q.Get("short") != "":
@@ -184,24 +185,24 @@ func (s *Server) projectPage(w http.ResponseWriter, r *http.Request) error {
 	case q.Get("rated") == "1":
 		p.Flash = p.T("experts.rated")
 	}
-	return s.render(w, http.StatusOK, "project", p)
+	return s.pages.Render(w, http.StatusOK, "project", p)
 }
 
-func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectData, error) {
-	id, err := pathID(r)
+func (s *area) projectData(r *http.Request, errs map[string]string) (*projectData, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return nil, err
 	}
 	ctx := r.Context()
-	pr := info(r).principal
-	lang := info(r).lang
-	v, err := program.ViewOf(ctx, s.db, pr, id)
+	pr := site.Info(r).Principal
+	lang := site.Info(r).Lang
+	v, err := program.ViewOf(ctx, s.DB, pr, id)
 	if err != nil {
 		return nil, err
 	}
 	t := v.Template
-	d := &projectData{View: v, StageName: stageLabel(t, v.Stage, lang), Action: fmt.Sprintf("/projects/%d", v.ID)}
-	d.Call, err = program.GetCall(ctx, s.db, v.CallID)
+	d := &projectData{View: v, StageName: StageLabel(t, v.Stage, lang), Action: fmt.Sprintf("/projects/%d", v.ID)}
+	d.Call, err = program.GetCall(ctx, s.DB, v.CallID)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +228,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	d.Assess = t.Key == digital.PilotKind && (v.Reach.Staff || v.Reach.Owner)
 	if t.Commitment != nil && (v.Reach.Staff || v.Reach.Owner) {
 		d.Commitment, d.CanCommit = t.Commitment, v.Reach.Owner && program.Editable(t, v.Stage)
-		if d.Confirmations, err = program.Confirmations(r.Context(), s.db, v.ID); err != nil {
+		if d.Confirmations, err = program.Confirmations(r.Context(), s.DB, v.ID); err != nil {
 			return d, err
 		}
 	}
@@ -258,7 +259,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 	// sheets the template requires.
 	reviewsIn := true
 	if t.Review != nil && v.Stage == t.Review.ReviewStage() {
-		res, err := program.Results(r.Context(), s.db, t, v.ID, 1)
+		res, err := program.Results(r.Context(), s.DB, t, v.ID, 1)
 		if err != nil {
 			return nil, err
 		}
@@ -268,7 +269,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		}
 	}
 	for _, tr := range t.Transitions {
-		if !contains(tr.From, v.Stage) {
+		if !slices.Contains(tr.From, v.Stage) {
 			continue
 		}
 		for _, by := range tr.By {
@@ -299,7 +300,7 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 		}
 	}
 	for _, e := range v.History {
-		h := historyRow{Event: e, ToLabel: stageLabel(t, e.To, lang), Label: e.Transition}
+		h := historyRow{Event: e, ToLabel: StageLabel(t, e.To, lang), Label: e.Transition}
 		for _, tr := range t.Transitions {
 			if tr.Key == e.Transition {
 				h.Label = transitionLabel(tr, lang)
@@ -325,13 +326,13 @@ func (s *Server) projectData(r *http.Request, errs map[string]string) (*projectD
 
 // saveProject stores the applicant's form; refused fields come back with
 // their messages and nothing is stored.
-func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) saveProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	pr := info(r).principal
-	v, err := program.ViewOf(r.Context(), s.db, pr, id)
+	pr := site.Info(r).Principal
+	v, err := program.ViewOf(r.Context(), s.DB, pr, id)
 	if err != nil {
 		return err
 	}
@@ -339,7 +340,7 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
 	defer done()
 	version, _ := strconv.Atoi(r.FormValue("version"))
 	if len(ps) == 0 {
-		_, err = program.SaveData(r.Context(), s.db, s.cfg.Files, pr, id, data, uploads, version)
+		_, err = program.SaveData(r.Context(), s.DB, s.Files, pr, id, data, uploads, version)
 	} else {
 		err = ps
 	}
@@ -351,7 +352,7 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
 	if !errors.Is(err, problem.ErrInvalid) && !errors.Is(err, problem.ErrConflict) {
 		return err
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	errs := errorsByField(err, lang)
 	d, derr := s.projectData(r, errs)
 	if derr != nil {
@@ -361,68 +362,68 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request) error {
 		kept := s.keepUploads(r, uploads, errs)
 		d.Fields = formFields(v.Template, data, errs, lang, v.Attachments, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, v.Template, data), Pending: kept}) // what was typed, to fix
 	}
-	p := s.newPage(w, r, "project.title", d)
+	p := s.NewPage(w, r, "project.title", d)
 	p.Flash = problem.Message(err, lang)
 	p.Bad = true
 	if _, many := err.(problem.List); many {
 		p.Flash = p.T("form.fix_below")
 		p.Bad = true
 	}
-	return s.render(w, problem.Status(err), "project", p)
+	return s.pages.Render(w, problem.Status(err), "project", p)
 }
 
 // moveProject takes a transition; a refusal is shown on the record's page
 // with its reason.
-func (s *Server) moveProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) moveProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	pr := info(r).principal
-	if _, err := program.ViewOf(r.Context(), s.db, pr, id); err != nil {
+	pr := site.Info(r).Principal
+	if _, err := program.ViewOf(r.Context(), s.DB, pr, id); err != nil {
 		return err
 	}
 	in := program.MoveInput{Note: r.FormValue("note")}
 	if raw := strings.NewReplacer(",", "", "，", "", " ", "").Replace(r.FormValue("amount")); raw != "" {
 		x, perr := strconv.ParseFloat(raw, 64)
 		if perr != nil {
-			return s.projectError(w, r, problem.Invalid("amount", "form.number", i18n.T(info(r).lang, "project.amount")))
+			return s.projectError(w, r, problem.Invalid("amount", "form.number", i18n.T(site.Info(r).Lang, "project.amount")))
 		}
 		in.Amount = &x
 	}
-	moved, err := program.MoveWith(r.Context(), s.db, pr, id, r.FormValue("transition"), in)
+	moved, err := program.MoveWith(r.Context(), s.DB, pr, id, r.FormValue("transition"), in)
 	if err == nil {
 		s.afterMove(r.Context(), id)
 		http.Redirect(w, r, fmt.Sprintf("/projects/%d?moved=%s", id, moved.Stage), http.StatusSeeOther)
 		return nil
 	}
 	var pe *problem.Error
-	if !asProblem(err, &pe) {
+	if !errors.As(err, &pe) {
 		return err
 	}
 	d, derr := s.projectData(r, nil)
 	if derr != nil {
 		return derr
 	}
-	p := s.newPage(w, r, "project.title", d)
+	p := s.NewPage(w, r, "project.title", d)
 	p.Flash = pe.Message(p.Lang)
 	p.Bad = true
 	p.Form["note"], p.Form["amount"] = r.FormValue("note"), r.FormValue("amount") // kept, to be fixed
-	return s.render(w, problem.Status(err), "project", p)
+	return s.pages.Render(w, problem.Status(err), "project", p)
 }
 
 // attachment sends a project's file to those who may see the project. A
 // blind reviewer gets it under a neutral name.
-func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) attachment(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	a, err := program.GetAttachment(r.Context(), s.db, id)
+	a, err := program.GetAttachment(r.Context(), s.DB, id)
 	if err != nil {
 		return err
 	}
-	v, err := program.ViewOf(r.Context(), s.db, info(r).principal, a.ProjectID)
+	v, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, a.ProjectID)
 	if err != nil {
 		return err
 	}
@@ -432,7 +433,7 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
 			name = x.Name // neutral when blind
 		}
 	}
-	f, err := s.cfg.Files.Open(a)
+	f, err := s.Files.Open(a)
 	if err != nil {
 		return fmt.Errorf("open attachment %d: %w", a.ID, err)
 	}
@@ -448,12 +449,12 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request) error {
 
 // childSections lists the children of a record by kind: staff and the
 // record's own organisation see them all, others only their own.
-func (s *Server) childSections(r *http.Request, d *projectData) error {
+func (s *area) childSections(r *http.Request, d *projectData) error {
 	ctx := r.Context()
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	v := d.View
 	if v.ParentID != 0 && !v.Blind {
-		parent, err := program.GetProject(ctx, s.db, v.ParentID)
+		parent, err := program.GetProject(ctx, s.DB, v.ParentID)
 		if err != nil {
 			return err
 		}
@@ -463,14 +464,14 @@ func (s *Server) childSections(r *http.Request, d *projectData) error {
 	if v.Reach.Staff || v.Reach.Owner {
 		scope = 0
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	for _, c := range v.Template.Children {
-		sec := childSection{Kind: c, Label: c.Name, CanAdd: contains(c.OpenIn, v.Stage) && program.MayAddChild(pr, v.Project, c)}
+		sec := childSection{Kind: c, Label: c.Name, CanAdd: slices.Contains(c.OpenIn, v.Stage) && program.MayAddChild(pr, v.Project, c)}
 		if lang == i18n.EN && c.NameEN != "" {
 			sec.Label = c.NameEN
 		}
 		if scope >= 0 {
-			rows, err := program.Projects(ctx, s.db, program.ProjectFilter{ParentID: v.ID, Scope: scope, Limit: 1000})
+			rows, err := program.Projects(ctx, s.DB, program.ProjectFilter{ParentID: v.ID, Scope: scope, Limit: 1000})
 			if err != nil {
 				return err
 			}
@@ -489,8 +490,8 @@ func (s *Server) childSections(r *http.Request, d *projectData) error {
 
 // childKind reads the parent record (as the caller may see it), the kind
 // of child asked for and the child template's latest version.
-func (s *Server) childKind(r *http.Request, parentID int64) (program.View, program.Child, program.Published, error) {
-	parent, err := program.ViewOf(r.Context(), s.db, info(r).principal, parentID)
+func (s *area) childKind(r *http.Request, parentID int64) (program.View, program.Child, program.Published, error) {
+	parent, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, parentID)
 	if err != nil {
 		return parent, program.Child{}, program.Published{}, err
 	}
@@ -498,17 +499,17 @@ func (s *Server) childKind(r *http.Request, parentID int64) (program.View, progr
 	if !ok {
 		return parent, c, program.Published{}, fmt.Errorf("child kind %q: %w", r.PathValue("kind"), problem.ErrNotFound)
 	}
-	pub, err := program.Latest(r.Context(), s.db, c.Template)
+	pub, err := program.Latest(r.Context(), s.DB, c.Template)
 	return parent, c, pub, err
 }
 
 // childPage is the form for a new child record (a bid on a challenge).
-func (s *Server) childPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) childPage(w http.ResponseWriter, r *http.Request) error {
 	return s.childForm(w, r, nil, nil, nil, http.StatusOK)
 }
 
-func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[string]any, uploads []program.Upload, err error, status int) error {
-	id, perr := pathID(r)
+func (s *area) childForm(w http.ResponseWriter, r *http.Request, data map[string]any, uploads []program.Upload, err error, status int) error {
+	id, perr := site.PathID(r)
 	if perr != nil {
 		return perr
 	}
@@ -516,7 +517,7 @@ func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[stri
 	if lerr != nil {
 		return lerr
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	errs := errorsByField(err, lang)
 	x := formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, pub.Template, data)}
 	if err != nil {
@@ -526,19 +527,19 @@ func (s *Server) childForm(w http.ResponseWriter, r *http.Request, data map[stri
 		Fields: formFields(pub.Template, data, errs, lang, nil, true, false, x), Parent: &program.ProjectRow{ID: parent.ID, Title: parent.Title}}
 	d.View.Template = pub.Template
 	d.Call.Name = parent.Title
-	p := s.newPage(w, r, "project.apply", d)
+	p := s.NewPage(w, r, "project.apply", d)
 	if err != nil {
 		p.Flash, p.Bad = problem.Message(err, lang), true
 		if _, many := err.(problem.List); many {
 			p.Flash = p.T("form.fix_below")
 		}
 	}
-	return s.render(w, status, "project", p)
+	return s.pages.Render(w, status, "project", p)
 }
 
 // addChild creates a child record from the form.
-func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) addChild(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -551,13 +552,13 @@ func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
 	defer done()
 	var child program.Project
 	if len(ps) == 0 {
-		child, err = program.AddChild(ctx, s.db, s.cfg.Files, info(r).principal, id, c.Key, data, uploads)
+		child, err = program.AddChild(ctx, s.DB, s.Files, site.Info(r).Principal, id, c.Key, data, uploads)
 	} else {
 		err = ps
 	}
 	if err != nil {
 		var pe *problem.Error
-		if errors.Is(err, problem.ErrInvalid) || asProblem(err, &pe) {
+		if errors.Is(err, problem.ErrInvalid) || errors.As(err, &pe) {
 			return s.childForm(w, r, data, uploads, err, problem.Status(err))
 		}
 		return err
@@ -568,32 +569,32 @@ func (s *Server) addChild(w http.ResponseWriter, r *http.Request) error {
 }
 
 // addOutcome records a milestone or result of a project.
-func (s *Server) addOutcome(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) addOutcome(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	pr := info(r).principal
-	if _, err := program.ViewOf(r.Context(), s.db, pr, id); err != nil {
+	pr := site.Info(r).Principal
+	if _, err := program.ViewOf(r.Context(), s.DB, pr, id); err != nil {
 		return err
 	}
 	o := program.Outcome{ProjectID: id, Kind: r.FormValue("kind"), Title: r.FormValue("title"), Field: r.FormValue("field"),
 		Level: r.FormValue("level"), Status: r.FormValue("status"), Day: r.FormValue("day"), Detail: r.FormValue("detail")}
-	if _, err := program.AddOutcome(r.Context(), s.db, pr, o); err != nil {
+	if _, err := program.AddOutcome(r.Context(), s.DB, pr, o); err != nil {
 		var list problem.List
 		if errors.As(err, &list) {
 			d, derr := s.projectData(r, nil)
 			if derr != nil {
 				return derr
 			}
-			p := s.newPage(w, r, "project.title", d)
+			p := s.NewPage(w, r, "project.title", d)
 			p.Errors = list.ByField(p.Lang)
 			p.Flash = p.T("form.fix_below")
 			p.Bad = true
 			for _, k := range []string{"kind", "title", "field", "level", "status", "day", "detail"} {
 				p.Form[k] = r.FormValue(k)
 			}
-			return s.render(w, http.StatusUnprocessableEntity, "project", p)
+			return s.pages.Render(w, http.StatusUnprocessableEntity, "project", p)
 		}
 		return s.projectError(w, r, err)
 	}
@@ -612,20 +613,20 @@ func resend(uploads []program.Upload) map[string]bool {
 
 // registerPage is the form to register a record of a program the bureau
 // runs itself.
-func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) registerPage(w http.ResponseWriter, r *http.Request) error {
 	c, t, err := s.loadCall(r)
 	if err != nil {
 		return err
 	}
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	d := projectData{New: true, Register: true, Call: c, Editable: true, Fields: formFields(t, nil, nil, lang, nil, true, false), Action: fmt.Sprintf("/calls/%d/register", c.ID)}
 	d.View.Template = t
-	return s.render(w, http.StatusOK, "project", s.newPage(w, r, "project.register", d))
+	return s.pages.Render(w, http.StatusOK, "project", s.NewPage(w, r, "project.register", d))
 }
 
 // register stores a staff-run record; refused fields come back beside
 // themselves.
-func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
+func (s *area) register(w http.ResponseWriter, r *http.Request) error {
 	c, t, err := s.loadCall(r)
 	if err != nil {
 		return err
@@ -634,7 +635,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 	defer done()
 	var pr program.Project
 	if len(ps) == 0 {
-		pr, err = program.Register(r.Context(), s.db, s.cfg.Files, info(r).principal, c.ID, 0, data, uploads)
+		pr, err = program.Register(r.Context(), s.DB, s.Files, site.Info(r).Principal, c.ID, 0, data, uploads)
 	} else {
 		err = ps
 	}
@@ -642,15 +643,15 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 		if !errors.Is(err, problem.ErrInvalid) {
 			return err
 		}
-		lang := info(r).lang
+		lang := site.Info(r).Lang
 		errs := errorsByField(err, lang)
 		kept := s.keepUploads(r, uploads, errs)
 		d := projectData{New: true, Register: true, Call: c, Editable: true, Action: fmt.Sprintf("/calls/%d/register", c.ID),
 			Fields: formFields(t, data, errs, lang, nil, true, false, formExtra{Raw: r.Form, Resend: resend(uploads), Names: s.refNames(r, t, data), Pending: kept})}
 		d.View.Template = t
-		p := s.newPage(w, r, "project.register", d)
+		p := s.NewPage(w, r, "project.register", d)
 		p.Flash, p.Bad = p.T("form.fix_below"), true
-		return s.render(w, http.StatusUnprocessableEntity, "project", p)
+		return s.pages.Render(w, http.StatusUnprocessableEntity, "project", p)
 	}
 	s.dropPending(r, uploads)
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", pr.ID), http.StatusSeeOther)
@@ -660,13 +661,13 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) error {
 // draftReply fills a record's reply_text from a report template rendered
 // as of a date (the letter's figures as the records give them), for staff
 // to edit before sign-off.
-func (s *Server) draftReply(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) draftReply(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	pr := info(r).principal
-	v, err := program.ViewOf(r.Context(), s.db, pr, id)
+	pr := site.Info(r).Principal
+	v, err := program.ViewOf(r.Context(), s.DB, pr, id)
 	if err != nil {
 		return err
 	}
@@ -678,11 +679,11 @@ func (s *Server) draftReply(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return s.projectError(w, r, problem.Invalid("template", "report.template_unknown", r.FormValue("template")))
 	}
-	asOf, err := time.ParseInLocation(time.DateOnly, r.FormValue("as_of"), shanghai)
+	asOf, err := time.ParseInLocation(time.DateOnly, r.FormValue("as_of"), site.Shanghai)
 	if err != nil {
 		return s.projectError(w, r, problem.Invalid("as_of", "metric.date", r.FormValue("as_of")))
 	}
-	rep, err := report.Render(r.Context(), s.db, s.indicators, tpl, asOf)
+	rep, err := report.Render(r.Context(), s.DB, s.Indicators, tpl, asOf)
 	if err != nil {
 		return err
 	}
@@ -691,7 +692,7 @@ func (s *Server) draftReply(w http.ResponseWriter, r *http.Request) error {
 		data[k] = x
 	}
 	data["reply_text"] = strings.TrimSpace(rep.Body)
-	if _, err := program.SaveData(r.Context(), s.db, s.cfg.Files, pr, id, data, nil, v.Version); err != nil {
+	if _, err := program.SaveData(r.Context(), s.DB, s.Files, pr, id, data, nil, v.Version); err != nil {
 		return s.projectError(w, r, err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d?saved=1", id), http.StatusSeeOther)
@@ -706,7 +707,7 @@ type screeningPanel struct {
 	Bars, Warns []integrity.Hit
 }
 
-func (s *Server) screeningPanel(r *http.Request, t *program.Template, v program.View) (*screeningPanel, error) {
+func (s *area) screeningPanel(r *http.Request, t *program.Template, v program.View) (*screeningPanel, error) {
 	scope := ""
 	for _, tr := range t.Transitions {
 		if tr.Screen != "" && slices.Contains(tr.From, v.Stage) {
@@ -716,11 +717,11 @@ func (s *Server) screeningPanel(r *http.Request, t *program.Template, v program.
 	if scope == "" {
 		return nil, nil
 	}
-	pr, err := program.GetProject(r.Context(), s.db, v.ID)
+	pr, err := program.GetProject(r.Context(), s.DB, v.ID)
 	if err != nil {
 		return nil, err
 	}
-	bars, warns, day, err := program.Screening(r.Context(), s.db, t, pr, scope)
+	bars, warns, day, err := program.Screening(r.Context(), s.DB, t, pr, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -735,7 +736,7 @@ type duplicatePanel struct {
 	Manager   bool
 }
 
-func (s *Server) duplicatePanel(r *http.Request, t *program.Template, v program.View) (*duplicatePanel, error) {
+func (s *area) duplicatePanel(r *http.Request, t *program.Template, v program.View) (*duplicatePanel, error) {
 	var d *program.Duplicates
 	for _, tr := range t.Transitions {
 		if tr.Duplicates != nil {
@@ -745,22 +746,22 @@ func (s *Server) duplicatePanel(r *http.Request, t *program.Template, v program.
 	if d == nil {
 		return nil, nil
 	}
-	pr, err := program.GetProject(r.Context(), s.db, v.ID)
+	pr, err := program.GetProject(r.Context(), s.DB, v.ID)
 	if err != nil {
 		return nil, err
 	}
 	p := &duplicatePanel{Manager: v.Reach.Manager}
-	if p.Matches, err = program.SimilarRecords(r.Context(), s.db, t, pr, d); err != nil {
+	if p.Matches, err = program.SimilarRecords(r.Context(), s.DB, t, pr, d); err != nil {
 		return nil, err
 	}
-	p.Decisions, err = integrity.Decisions(r.Context(), s.db, v.ID)
+	p.Decisions, err = integrity.Decisions(r.Context(), s.DB, v.ID)
 	return p, err
 }
 
 // decideDuplicate clears or upholds a record's resemblance to another
 // (managers), with the reason.
-func (s *Server) decideDuplicate(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) decideDuplicate(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -768,24 +769,24 @@ func (s *Server) decideDuplicate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("other %q: %w", r.PathValue("other"), problem.ErrNotFound)
 	}
-	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+	if _, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id); err != nil {
 		return err
 	}
 	score, _ := strconv.ParseFloat(r.FormValue("score"), 64)
-	err = integrity.Decide(r.Context(), s.db, integrity.Decision{ProjectID: id, OtherID: other, Score: score, Decision: r.FormValue("decision"),
-		Note: r.FormValue("note"), Actor: info(r).principal.Name}, store.Now())
+	err = integrity.Decide(r.Context(), s.DB, integrity.Decision{ProjectID: id, OtherID: other, Score: score, Decision: r.FormValue("decision"),
+		Note: r.FormValue("note"), Actor: site.Info(r).Principal.Name}, store.Now())
 	if err != nil {
 		var pe *problem.Error
-		if !asProblem(err, &pe) && !errors.Is(err, problem.ErrInvalid) {
+		if !errors.As(err, &pe) && !errors.Is(err, problem.ErrInvalid) {
 			return err
 		}
 		d, derr := s.projectData(r, nil)
 		if derr != nil {
 			return derr
 		}
-		p := s.newPage(w, r, "project.title", d)
+		p := s.NewPage(w, r, "project.title", d)
 		p.Flash, p.Bad = problem.Message(err, p.Lang), true
-		return s.render(w, problem.Status(err), "project", p)
+		return s.pages.Render(w, problem.Status(err), "project", p)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d#duplicates", id), http.StatusSeeOther)
 	return nil
@@ -793,20 +794,20 @@ func (s *Server) decideDuplicate(w http.ResponseWriter, r *http.Request) error {
 
 // commitProject records the applicant's confirmation of the commitment
 // (as the unit, or for the leader who signed it).
-func (s *Server) commitProject(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) commitProject(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	if _, err := program.Commit(r.Context(), s.db, info(r).principal, id, r.FormValue("role")); err != nil {
+	if _, err := program.Commit(r.Context(), s.DB, site.Info(r).Principal, id, r.FormValue("role")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, fmt.Sprintf("/projects/%d#commitment", id), http.StatusSeeOther)
 	return nil
 }
 
-func (s *Server) apiCommit(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) apiCommit(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -816,9 +817,9 @@ func (s *Server) apiCommit(w http.ResponseWriter, r *http.Request) error {
 	if err := json.NewDecoder(io.LimitReader(r.Body, 4<<10)).Decode(&body); err != nil {
 		return problem.Invalid("body", "project.bad_body")
 	}
-	c, err := program.Commit(r.Context(), s.db, info(r).principal, id, body.Role)
+	c, err := program.Commit(r.Context(), s.DB, site.Info(r).Principal, id, body.Role)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, c)
+	return site.WriteJSON(w, http.StatusCreated, c)
 }

@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/match"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // suggestionsData is the page of suggested candidates for a need.
@@ -27,13 +28,13 @@ type suggestionsData struct {
 // suggestionLimit is how many suggestions a page or the API shows at most.
 const suggestionLimit = 50
 
-func (s *Server) suggestions(r *http.Request) (*suggestionsData, error) {
-	id, err := pathID(r)
+func (s *area) suggestions(r *http.Request) (*suggestionsData, error) {
+	id, err := site.PathID(r)
 	if err != nil {
 		return nil, err
 	}
-	ctx, pr := r.Context(), info(r).principal
-	v, err := program.ViewOf(ctx, s.db, pr, id)
+	ctx, pr := r.Context(), site.Info(r).Principal
+	v, err := program.ViewOf(ctx, s.DB, pr, id)
 	if err != nil {
 		return nil, err
 	}
@@ -46,12 +47,12 @@ func (s *Server) suggestions(r *http.Request) (*suggestionsData, error) {
 		}
 		limit = n
 	}
-	if s.solvers == nil {
+	if s.Pools.Solvers == nil {
 		d.Unavailable = true
-	} else if d.Candidates, err = match.Suggest(ctx, s.db, s.needPools(), pr, id, limit); err != nil {
+	} else if d.Candidates, err = match.Suggest(ctx, s.DB, s.needPools(), pr, id, limit); err != nil {
 		return nil, err
 	}
-	if d.Decisions, err = match.Decisions(ctx, s.db, pr, id); err != nil {
+	if d.Decisions, err = match.Decisions(ctx, s.DB, pr, id); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -59,23 +60,23 @@ func (s *Server) suggestions(r *http.Request) (*suggestionsData, error) {
 
 // suggestionsPage shows a need's suggested candidates with the reasons for
 // each, and the decisions taken so far.
-func (s *Server) suggestionsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) suggestionsPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.suggestions(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "match.title", d)
+	p := s.NewPage(w, r, "match.title", d)
 	switch r.URL.Query().Get("decided") {
 	case "accepted":
 		p.Flash = p.T("match.accepted")
 	case "rejected":
 		p.Flash = p.T("match.rejected")
 	}
-	return s.render(w, http.StatusOK, "suggestions", p)
+	return s.pages.Render(w, http.StatusOK, "suggestions", p)
 }
 
 // decideSuggestion accepts or rejects one suggested candidate.
-func (s *Server) decideSuggestion(w http.ResponseWriter, r *http.Request) error {
+func (s *area) decideSuggestion(w http.ResponseWriter, r *http.Request) error {
 	id, org, decision, err := decisionPath(r)
 	if err != nil {
 		return err
@@ -88,9 +89,9 @@ func (s *Server) decideSuggestion(w http.ResponseWriter, r *http.Request) error 
 			if derr != nil {
 				return derr
 			}
-			p := s.newPage(w, r, "match.title", d)
+			p := s.NewPage(w, r, "match.title", d)
 			p.Flash, p.Bad = pe.Message(p.Lang), true
-			return s.render(w, problem.Status(err), "suggestions", p)
+			return s.pages.Render(w, problem.Status(err), "suggestions", p)
 		}
 		return err
 	}
@@ -103,7 +104,7 @@ func (s *Server) decideSuggestion(w http.ResponseWriter, r *http.Request) error 
 }
 
 func decisionPath(r *http.Request) (need, org int64, decision string, err error) {
-	if need, err = pathID(r); err != nil {
+	if need, err = site.PathID(r); err != nil {
 		return
 	}
 	org, perr := strconv.ParseInt(r.PathValue("org"), 10, 64)
@@ -114,16 +115,16 @@ func decisionPath(r *http.Request) (need, org int64, decision string, err error)
 	return
 }
 
-func (s *Server) decide(r *http.Request, need, org int64, decision, reason string) (match.Decision, error) {
-	pr := info(r).principal
+func (s *area) decide(r *http.Request, need, org int64, decision, reason string) (match.Decision, error) {
+	pr := site.Info(r).Principal
 	if decision == "accept" {
-		return match.Accept(r.Context(), s.db, pr, need, org, reason)
+		return match.Accept(r.Context(), s.DB, pr, need, org, reason)
 	}
-	return match.Reject(r.Context(), s.db, pr, need, org, reason)
+	return match.Reject(r.Context(), s.DB, pr, need, org, reason)
 }
 
 // apiSuggestions is the JSON form of the suggestions page.
-func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.suggestions(r)
 	if err != nil {
 		return err
@@ -134,12 +135,12 @@ func (s *Server) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
 	if d.Candidates == nil {
 		d.Candidates = []match.Candidate{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"need": d.View.ID, "suggestions": d.Candidates, "decisions": d.Decisions})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"need": d.View.ID, "suggestions": d.Candidates, "decisions": d.Decisions})
 }
 
 // apiDecide accepts or rejects a candidate; the body may be JSON
 // {"reason": "…"}.
-func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	id, org, decision, err := decisionPath(r)
 	if err != nil {
 		return err
@@ -160,12 +161,12 @@ func (s *Server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusCreated, dec)
+	return site.WriteJSON(w, http.StatusCreated, dec)
 }
 
 // needPools are the pools records that ask for organisations draw on.
-func (s *Server) needPools() map[string]*match.Pool {
-	return map[string]*match.Pool{"": s.solvers, compute.Centres: s.centres}
+func (s *area) needPools() map[string]*match.Pool {
+	return map[string]*match.Pool{"": s.Pools.Solvers, compute.Centres: s.Pools.Centres}
 }
 
 // afterMove tells a record's likely candidates of it when the move brought
@@ -173,11 +174,11 @@ func (s *Server) needPools() map[string]*match.Pool {
 // stands either way: a failure here is logged (the owner still sees the
 // suggestions on the record's page), and match.Announce tells each
 // candidate once however often it is called.
-func (s *Server) afterMove(ctx context.Context, id int64) {
-	if n, err := match.Announce(ctx, s.db, s.needPools(), id, announceTo); err != nil {
-		s.log.Warn("announce to suggested candidates", "project", id, "err", err)
+func (s *area) afterMove(ctx context.Context, id int64) {
+	if n, err := match.Announce(ctx, s.DB, s.needPools(), id, announceTo); err != nil {
+		s.Log.Warn("announce to suggested candidates", "project", id, "err", err)
 	} else if n > 0 {
-		s.log.Info("announced to suggested candidates", "project", id, "told", n)
+		s.Log.Info("announced to suggested candidates", "project", id, "told", n)
 	}
 }
 

@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // A file sent with a form that comes back with errors is kept as a pending
@@ -19,7 +20,7 @@ import (
 
 // formUploads opens the files a multipart request sends for t's file
 // fields, and the kept files it asks to send again; done closes them.
-func (s *Server) formUploads(r *http.Request, t *program.Template) ([]program.Upload, problem.List, func()) {
+func (s *area) formUploads(r *http.Request, t *program.Template) ([]program.Upload, problem.List, func()) {
 	var uploads []program.Upload
 	var open []multipart.File
 	var ps problem.List
@@ -55,7 +56,7 @@ func (s *Server) formUploads(r *http.Request, t *program.Template) ([]program.Up
 		if err != nil || id <= 0 {
 			continue
 		}
-		p, content, err := s.cfg.Files.TakePending(r.Context(), s.db, info(r).principal.UserID, id, f.Key)
+		p, content, err := s.Files.TakePending(r.Context(), s.DB, site.Info(r).Principal.UserID, id, f.Key)
 		if err != nil {
 			ps = append(ps, problem.Invalid(f.Key, "attachment.pending_gone"))
 			continue
@@ -69,10 +70,10 @@ func (s *Server) formUploads(r *http.Request, t *program.Template) ([]program.Up
 // each is checked as on saving (size, type by content); one that fails is
 // refused beside its field (errs gets the message unless the field has
 // one). Files already kept are offered again as they are.
-func (s *Server) keepUploads(r *http.Request, uploads []program.Upload, errs map[string]string) map[string]*program.Pending {
+func (s *area) keepUploads(r *http.Request, uploads []program.Upload, errs map[string]string) map[string]*program.Pending {
 	out := map[string]*program.Pending{}
-	user := info(r).principal.UserID
-	lang := info(r).lang
+	user := site.Info(r).Principal.UserID
+	lang := site.Info(r).Lang
 	for _, u := range uploads {
 		if u.PendingID > 0 {
 			p := program.Pending{ID: u.PendingID, Field: u.Field, Name: u.Name}
@@ -97,9 +98,9 @@ func (s *Server) keepUploads(r *http.Request, uploads []program.Upload, errs map
 		if user <= 0 {
 			continue // a token's request: nobody to keep it for
 		}
-		p, err := s.cfg.Files.KeepPending(r.Context(), s.db, user, file)
+		p, err := s.Files.KeepPending(r.Context(), s.DB, user, file)
 		if err != nil {
-			s.log.Warn("keep upload", "err", err)
+			s.Log.Warn("keep upload", "err", err)
 			continue
 		}
 		out[u.Field] = &p
@@ -108,7 +109,7 @@ func (s *Server) keepUploads(r *http.Request, uploads []program.Upload, errs map
 }
 
 // dropPending forgets the kept files a saved form used.
-func (s *Server) dropPending(r *http.Request, uploads []program.Upload) {
+func (s *area) dropPending(r *http.Request, uploads []program.Upload) {
 	var ids []int64
 	for _, u := range uploads {
 		if u.PendingID > 0 {
@@ -118,7 +119,7 @@ func (s *Server) dropPending(r *http.Request, uploads []program.Upload) {
 	if len(ids) == 0 {
 		return
 	}
-	if err := s.cfg.Files.DropPending(r.Context(), s.db, info(r).principal.UserID, ids); err != nil {
-		s.log.Warn("drop pending uploads", "err", err)
+	if err := s.Files.DropPending(r.Context(), s.DB, site.Info(r).Principal.UserID, ids); err != nil {
+		s.Log.Warn("drop pending uploads", "err", err)
 	}
 }

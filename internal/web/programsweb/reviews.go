@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"errors"
@@ -11,6 +11,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // reviewPanel is the review part of a project's page: for managers every
@@ -40,20 +41,20 @@ type exclusionRow struct {
 	Reasons  string
 }
 
-func (s *Server) reviewPanel(r *http.Request, v program.View) (*reviewPanel, error) {
+func (s *area) reviewPanel(r *http.Request, v program.View) (*reviewPanel, error) {
 	ctx := r.Context()
-	lang := info(r).lang
+	lang := site.Info(r).Lang
 	t := v.Template
 	rp := &reviewPanel{Review: t.Review, InReview: v.Stage == t.Review.ReviewStage(), Manager: v.Reach.Manager}
 	if v.Reach.Staff {
 		var err error
-		if rp.Assignments, err = program.Assignments(ctx, s.db, v.ID); err != nil {
+		if rp.Assignments, err = program.Assignments(ctx, s.DB, v.ID); err != nil {
 			return nil, err
 		}
-		if rp.Result, err = program.Results(ctx, s.db, t, v.ID, 1); err != nil {
+		if rp.Result, err = program.Results(ctx, s.DB, t, v.ID, 1); err != nil {
 			return nil, err
 		}
-		ex, err := program.Exclusions(ctx, s.db, v.ID)
+		ex, err := program.Exclusions(ctx, s.DB, v.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -65,10 +66,10 @@ func (s *Server) reviewPanel(r *http.Request, v program.View) (*reviewPanel, err
 			rp.Exclusions = append(rp.Exclusions, exclusionRow{Reviewer: x.Name, Reasons: strings.Join(reasons, "；")})
 		}
 		if rp.Manager {
-			if rp.Ratings, err = program.ProjectRatings(ctx, s.db, v.ID); err != nil {
+			if rp.Ratings, err = program.ProjectRatings(ctx, s.DB, v.ID); err != nil {
 				return nil, err
 			}
-			pool, err := program.Pool(ctx, s.db)
+			pool, err := program.Pool(ctx, s.DB)
 			if err != nil {
 				return nil, err
 			}
@@ -111,30 +112,30 @@ func backToProject(w http.ResponseWriter, r *http.Request, id int64, flash strin
 }
 
 // projectError shows a refusal on the project's page.
-func (s *Server) projectError(w http.ResponseWriter, r *http.Request, err error) error {
+func (s *area) projectError(w http.ResponseWriter, r *http.Request, err error) error {
 	var pe *problem.Error
-	if !asProblem(err, &pe) {
+	if !errors.As(err, &pe) {
 		return err
 	}
-	d, derr := s.projectData(r, errorsByField(err, info(r).lang))
+	d, derr := s.projectData(r, errorsByField(err, site.Info(r).Lang))
 	if derr != nil {
 		return derr
 	}
-	p := s.newPage(w, r, "project.title", d)
+	p := s.NewPage(w, r, "project.title", d)
 	p.Flash = pe.Message(p.Lang)
 	p.Bad = true
-	return s.render(w, problem.Status(err), "project", p)
+	return s.pages.Render(w, problem.Status(err), "project", p)
 }
 
-func (s *Server) assignReviewers(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) assignReviewers(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+	if _, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id); err != nil {
 		return err
 	}
-	res, err := program.Assign(r.Context(), s.db, info(r).principal, id, 1)
+	res, err := program.Assign(r.Context(), s.DB, site.Info(r).Principal, id, 1)
 	if err != nil {
 		return s.projectError(w, r, err)
 	}
@@ -149,32 +150,32 @@ func (s *Server) assignReviewers(w http.ResponseWriter, r *http.Request) error {
 	return backToProject(w, r, id, "assigned")
 }
 
-func (s *Server) overrideReviewer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) overrideReviewer(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+	if _, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id); err != nil {
 		return err
 	}
 	reviewer, _ := strconv.ParseInt(r.FormValue("reviewer"), 10, 64)
-	if err := program.Override(r.Context(), s.db, info(r).principal, id, 1, reviewer, r.FormValue("reason")); err != nil {
+	if err := program.Override(r.Context(), s.DB, site.Info(r).Principal, id, 1, reviewer, r.FormValue("reason")); err != nil {
 		return s.projectError(w, r, err)
 	}
 	return backToProject(w, r, id, "assigned")
 }
 
-func (s *Server) withdrawReviewer(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) withdrawReviewer(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	a, err := program.GetAssignment(r.Context(), s.db, id)
+	a, err := program.GetAssignment(r.Context(), s.DB, id)
 	if err != nil {
 		return err
 	}
 	r.SetPathValue("id", strconv.FormatInt(a.ProjectID, 10))
-	if err := program.Withdraw(r.Context(), s.db, info(r).principal, id, r.FormValue("reason")); err != nil {
+	if err := program.Withdraw(r.Context(), s.DB, site.Info(r).Principal, id, r.FormValue("reason")); err != nil {
 		return s.projectError(w, r, err)
 	}
 	return backToProject(w, r, a.ProjectID, "withdrawn")
@@ -182,12 +183,12 @@ func (s *Server) withdrawReviewer(w http.ResponseWriter, r *http.Request) error 
 
 // scoreSheet stores a reviewer's scores; refused scores come back beside
 // their criteria.
-func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) scoreSheet(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	a, err := s.myAssignment(r, id)
 	if err != nil {
 		return err
@@ -203,7 +204,7 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
 		x, err := strconv.ParseFloat(strings.TrimSpace(vs[0]), 64)
 		if err != nil {
 			label := name
-			if v, verr := program.ViewOf(r.Context(), s.db, pr, a.ProjectID); verr == nil && v.Template.Review != nil {
+			if v, verr := program.ViewOf(r.Context(), s.DB, pr, a.ProjectID); verr == nil && v.Template.Review != nil {
 				if c, ok := v.Template.Review.Criterion(name); ok {
 					label = c.Name
 				}
@@ -215,7 +216,7 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
 	}
 	r.SetPathValue("id", strconv.FormatInt(a.ProjectID, 10))
 	if len(bad) == 0 {
-		_, err = program.SubmitScores(r.Context(), s.db, pr, id, sheet)
+		_, err = program.SubmitScores(r.Context(), s.DB, pr, id, sheet)
 	} else {
 		err = bad
 	}
@@ -228,7 +229,7 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
 		if derr != nil {
 			return derr
 		}
-		p := s.newPage(w, r, "project.title", d)
+		p := s.NewPage(w, r, "project.title", d)
 		p.Errors = list.ByField(p.Lang)
 		p.Flash = p.T("form.fix_below")
 		p.Bad = true
@@ -238,23 +239,23 @@ func (s *Server) scoreSheet(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		p.Form["comment"] = sheet.Comment
-		return s.render(w, http.StatusUnprocessableEntity, "project", p)
+		return s.pages.Render(w, http.StatusUnprocessableEntity, "project", p)
 	}
 	return s.projectError(w, r, err)
 }
 
-func (s *Server) declineReview(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) declineReview(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
-	pr := info(r).principal
+	pr := site.Info(r).Principal
 	a, err := s.myAssignment(r, id)
 	if err != nil {
 		return err
 	}
 	r.SetPathValue("id", strconv.FormatInt(a.ProjectID, 10))
-	if err := program.Decline(r.Context(), s.db, pr, id, r.FormValue("reason"), r.FormValue("conflict") == "1"); err != nil {
+	if err := program.Decline(r.Context(), s.DB, pr, id, r.FormValue("reason"), r.FormValue("conflict") == "1"); err != nil {
 		return s.projectError(w, r, err)
 	}
 	http.Redirect(w, r, "/reviews?declined=1", http.StatusSeeOther)
@@ -274,22 +275,22 @@ type reviewRow struct {
 	Stage   string `json:"stage"`
 }
 
-func (s *Server) reviewsPage(w http.ResponseWriter, r *http.Request) error {
+func (s *area) reviewsPage(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.reviewRows(r)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(w, r, "reviews.title", reviewsData{Rows: rows})
+	p := s.NewPage(w, r, "reviews.title", reviewsData{Rows: rows})
 	if r.URL.Query().Get("declined") == "1" {
 		p.Flash = p.T("reviews.declined")
 	}
-	return s.render(w, http.StatusOK, "reviews", p)
+	return s.pages.Render(w, http.StatusOK, "reviews", p)
 }
 
-func (s *Server) reviewRows(r *http.Request) ([]reviewRow, error) {
-	pr := info(r).principal
-	lang := info(r).lang
-	as, err := program.ReviewerAssignments(r.Context(), s.db, pr.UserID)
+func (s *area) reviewRows(r *http.Request) ([]reviewRow, error) {
+	pr := site.Info(r).Principal
+	lang := site.Info(r).Lang
+	as, err := program.ReviewerAssignments(r.Context(), s.DB, pr.UserID)
 	if err != nil {
 		return nil, err
 	}
@@ -299,7 +300,7 @@ func (s *Server) reviewRows(r *http.Request) ([]reviewRow, error) {
 		if a.Status == program.Withdrawn || (status != "" && a.Status != status) {
 			continue
 		}
-		v, err := program.ViewOf(r.Context(), s.db, pr, a.ProjectID)
+		v, err := program.ViewOf(r.Context(), s.DB, pr, a.ProjectID)
 		if err != nil {
 			return nil, err
 		}
@@ -307,45 +308,25 @@ func (s *Server) reviewRows(r *http.Request) ([]reviewRow, error) {
 		if lang == i18n.EN && v.Template.NameEN != "" {
 			name = v.Template.NameEN
 		}
-		out = append(out, reviewRow{Assignment: a, Title: v.Title, Program: name, Stage: stageLabel(v.Template, v.Stage, lang)})
+		out = append(out, reviewRow{Assignment: a, Title: v.Title, Program: name, Stage: StageLabel(v.Template, v.Stage, lang)})
 	}
 	return out, nil
 }
 
 // apiReviews lists the caller's assignments, as blind as their pages.
-func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) error {
+func (s *area) apiReviews(w http.ResponseWriter, r *http.Request) error {
 	rows, err := s.reviewRows(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": rows})
-}
-
-// noticesPage lists the caller's notifications.
-func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) error {
-	pr := info(r).principal
-	ns, err := program.Notices(r.Context(), s.db, pr.UserID, pr.OrgID, 100)
-	if err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "notices", s.newPage(w, r, "notices.title", ns))
-}
-
-// readNotices marks the caller's notifications read.
-func (s *Server) readNotices(w http.ResponseWriter, r *http.Request) error {
-	pr := info(r).principal
-	if err := program.MarkRead(r.Context(), s.db, pr.UserID, pr.OrgID); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/notices", http.StatusSeeOther)
-	return nil
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": rows})
 }
 
 // myAssignment reads one of the caller's own assignments; anyone else's is
 // not found.
-func (s *Server) myAssignment(r *http.Request, id int64) (program.Assignment, error) {
-	a, err := program.GetAssignment(r.Context(), s.db, id)
-	if err != nil || a.ReviewerID != info(r).principal.UserID {
+func (s *area) myAssignment(r *http.Request, id int64) (program.Assignment, error) {
+	a, err := program.GetAssignment(r.Context(), s.DB, id)
+	if err != nil || a.ReviewerID != site.Info(r).Principal.UserID {
 		return a, fmt.Errorf("assignment %d: %w", id, problem.ErrNotFound)
 	}
 	return a, nil
@@ -353,8 +334,8 @@ func (s *Server) myAssignment(r *http.Request, id int64) (program.Assignment, er
 
 // rateExpert records a manager's rating of a submitted review, from the
 // record's page.
-func (s *Server) rateExpert(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r)
+func (s *area) rateExpert(w http.ResponseWriter, r *http.Request) error {
+	id, err := site.PathID(r)
 	if err != nil {
 		return err
 	}
@@ -362,10 +343,10 @@ func (s *Server) rateExpert(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("assignment %q: %w", r.PathValue("aid"), problem.ErrNotFound)
 	}
-	if _, err := program.ViewOf(r.Context(), s.db, info(r).principal, id); err != nil {
+	if _, err := program.ViewOf(r.Context(), s.DB, site.Info(r).Principal, id); err != nil {
 		return err
 	}
-	a, err := program.GetAssignment(r.Context(), s.db, aid)
+	a, err := program.GetAssignment(r.Context(), s.DB, aid)
 	if err != nil {
 		return err
 	}
@@ -376,7 +357,7 @@ func (s *Server) rateExpert(w http.ResponseWriter, r *http.Request) error {
 	if perr != nil {
 		rating = 0 // refused below with the range
 	}
-	if err := program.RateExpert(r.Context(), s.db, info(r).principal, aid, rating, r.FormValue("note")); err != nil {
+	if err := program.RateExpert(r.Context(), s.DB, site.Info(r).Principal, aid, rating, r.FormValue("note")); err != nil {
 		return s.projectError(w, r, err)
 	}
 	return backToProject(w, r, id, "rated")

@@ -1,4 +1,4 @@
-package web
+package programsweb
 
 import (
 	"fmt"
@@ -12,6 +12,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
 // formField is one field of a program's form, ready to render as an input
@@ -164,7 +165,7 @@ func formFields(t *program.Template, data map[string]any, errs map[string]string
 			ff.Value = display(v)
 			if !editable {
 				if f, ok := v.(float64); ok {
-					ff.Value = formatNumber(f)
+					ff.Value = site.FormatNumber(f)
 				}
 			}
 		default:
@@ -206,11 +207,11 @@ func display(v any) string {
 // readForm reads a program form from a request (multipart when it carries
 // files): the typed data, the files sent for file fields, and the problems.
 // The caller closes the files with the returned function.
-func (s *Server) readForm(r *http.Request, t *program.Template) (map[string]any, []program.Upload, problem.List, func()) {
+func (s *area) readForm(r *http.Request, t *program.Template) (map[string]any, []program.Upload, problem.List, func()) {
 	values, refs := s.resolvePickers(r, t)
 	data, ps := program.FromForm(t, values)
 	ps = append(refs, ps...)
-	ps = append(ps, s.resolveRefs(r.Context(), t, data, registry.Scope(info(r).principal.OrgScope()))...) // ids that name no one
+	ps = append(ps, s.resolveRefs(r.Context(), t, data, registry.Scope(site.Info(r).Principal.OrgScope()))...) // ids that name no one
 	uploads, bad, done := s.formUploads(r, t)
 	return data, uploads, append(ps, bad...), done
 }
