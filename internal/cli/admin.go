@@ -349,6 +349,7 @@ func tokenCmd(ctx context.Context, env Env, args []string) error {
 func backup(ctx context.Context, env Env, args []string) error {
 	var d dbFlags
 	fs := newFlagSet(env, "backup", "backup [--data DIR | --db URL] [--files-only] [--include-key] FILE.tar")
+	describe(fs, env, "backup [--data DIR | --db URL] [--files-only] [--include-key] FILE.tar", backupAbout)
 	d.register(fs, env)
 	filesOnly := fs.Bool("files-only", false, "attachments only, no database (when the database is backed up by other means, e.g. pg_basebackup)")
 	withKey := fs.Bool("include-key", false, "put the personal-data keyring into the archive (by default it is left out: keep it apart)")
@@ -390,6 +391,14 @@ func backup(ctx context.Context, env Env, args []string) error {
 	} else {
 		fmt.Fprintln(env.Stdout, "; the personal-data keyring is NOT in it: keep a copy of it apart (docs/keys.md)")
 	}
+	switch {
+	case !m.Database:
+		fmt.Fprintf(env.Stdout, "restore with: xinzhi restore --data NEWDIR %s, and the database by the means it was backed up with\n", fs.Arg(0))
+	case m.Engine == string(store.Postgres):
+		fmt.Fprintf(env.Stdout, "restore with: createdb NEWDB, then xinzhi restore --data NEWDIR --db postgres://…/NEWDB %s (pg_restore)\n", fs.Arg(0))
+	default:
+		fmt.Fprintf(env.Stdout, "restore with: xinzhi restore --data NEWDIR %s\n", fs.Arg(0))
+	}
 	for _, sum := range m.Missing {
 		fmt.Fprintf(env.Stderr, "warning: attachment %s is named by the database but was already missing from %s\n", sum, filepath.Join(d.data, xbackup.FilesDir))
 	}
@@ -398,6 +407,7 @@ func backup(ctx context.Context, env Env, args []string) error {
 
 func restore(ctx context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "restore", "restore [--data DIR] [--db postgres://…] [--force] FILE.tar")
+	describe(fs, env, "restore [--data DIR] [--db postgres://…] [--force] FILE.tar", restoreAbout)
 	data := fs.String("data", envOr(env, "XINZHI_DATA", "./xinzhi-data"), "data directory to restore into (XINZHI_DATA)")
 	dbURL := fs.String("db", "", "for a backup made on PostgreSQL: the empty database to restore it into with pg_restore (postgres://…)")
 	force := fs.Bool("force", false, "restore into a data directory that is not empty: replace its database, add the attachments")
@@ -418,6 +428,8 @@ func restore(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "the archive holds no database: restore the database by the means it was backed up with")
 	case m.Engine == string(store.Postgres):
 		fmt.Fprintln(env.Stdout, "the PostgreSQL database was loaded with pg_restore")
+	default:
+		fmt.Fprintf(env.Stdout, "the SQLite database is %s\n", filepath.Join(*data, xbackup.DBName))
 	}
 	if !m.Key {
 		fmt.Fprintln(env.Stdout, "the archive holds no keyring: put the personal-data keyring back (keys.txt in the data directory, or XINZHI_KEY / XINZHI_KEY_FILE) before serving")

@@ -478,3 +478,23 @@ func TestBackupPostgresFilesOnly(t *testing.T) {
 		t.Error("a files-only restore made a database")
 	}
 }
+
+// TestBackupHelpSaysWhatItDoes: --help tells an operator what backup does on
+// each engine and where the keyring stands, and that restore never
+// overwrites unless told.
+func TestBackupHelpSaysWhatItDoes(t *testing.T) {
+	for _, c := range []struct {
+		cmd  string
+		want []string
+	}{
+		{"backup", []string{"SQLite", "在线", "online copy", "PostgreSQL", "pg_dump --format=custom", "--files-only", "pg_basebackup", "--include-key", "密钥环", "keyring"}},
+		{"restore", []string{"pg_restore --single-transaction", "--force", "不覆盖", "Never overwrites", "xinzhi.db"}},
+	} {
+		_, out, errOut := runCLI(t, "", c.cmd, "--help")
+		for _, w := range c.want {
+			if !strings.Contains(out+errOut, w) {
+				t.Errorf("xinzhi %s --help does not say %q:\n%s", c.cmd, w, out+errOut)
+			}
+		}
+	}
+}

@@ -86,8 +86,12 @@ func drill(t *testing.T, dsn string) {
 
 	archive := filepath.Join(root, "drill.tar")
 	code, out, errOut := runCLI(t, "", "backup", "--data="+data, "--db="+src, archive)
-	if code != 0 || !strings.Contains(out, "1 attachments") {
-		t.Fatalf("backup: %d %s %s", code, out, errOut)
+	says := []string{"the SQLite database (online copy)", "restore with: xinzhi restore --data NEWDIR"}
+	if dsn != "" {
+		says = []string{"the PostgreSQL database (pg_dump, custom format)", "restore with: createdb NEWDB"}
+	}
+	if code != 0 || !strings.Contains(out, "1 attachments") || !strings.Contains(out, says[0]) || !strings.Contains(out, says[1]) {
+		t.Fatalf("backup does not say what it did: %d %s %s", code, out, errOut)
 	}
 	restored := filepath.Join(root, "restored")
 	if code, out, errOut := runCLI(t, "", "restore", "--data="+restored, "--db="+dst, archive); code != 0 {
