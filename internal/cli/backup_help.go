@@ -11,9 +11,9 @@ const backupAbout = `将数据库与附件一并备份为一个 tar 归档，末
 Backs up the database and the attachments together into one tar archive,
 with a manifest of checksums (MANIFEST.json) as its last entry.
 
-  SQLite      数据库在线副本（SQLite 在线备份接口），服务无需停机。
-              an online copy of the database file (SQLite's online backup);
-              the server keeps running.
+  SQLite      数据库在线副本（VACUUM INTO，一致快照），服务无需停机。
+              an online copy of the database file (VACUUM INTO: one
+              consistent snapshot); the server keeps running.
   PostgreSQL  对 --db 所指数据库执行 pg_dump --format=custom（一致快照）；
               需 pg_dump 在 PATH 中，主版本不低于服务器。
               pg_dump --format=custom of the --db database (one consistent
