@@ -32,6 +32,9 @@ func TestRestoreDrill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the whole demo city")
 	}
+	if raceEnabled {
+		t.Skip("the drill runs on both engines in the steps without -race (see race_on_test.go)")
+	}
 	t.Run("sqlite", func(t *testing.T) { drill(t, "") })
 	t.Run("postgres", func(t *testing.T) {
 		dsn := os.Getenv("XINZHI_TEST_POSTGRES")
