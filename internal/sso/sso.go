@@ -175,8 +175,10 @@ func (s *Service) Finish(ctx context.Context, cookieState string, q url.Values, 
 	}
 	var nonce, verifier, next string
 	var expires time.Time
-	err = s.db.QueryRowContext(ctx, `DELETE FROM sso_logins WHERE state_hash = ? RETURNING nonce, verifier, next, expires_at`, hash(state)).
-		Scan(&nonce, &verifier, &next, &expires)
+	err = s.db.InTx(ctx, func(tx *store.Tx) error { // used up whatever follows
+		return tx.QueryRowContext(ctx, `DELETE FROM sso_logins WHERE state_hash = ? RETURNING nonce, verifier, next, expires_at`, hash(state)).
+			Scan(&nonce, &verifier, &next, &expires)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return s.refused(ctx, "state unknown or used", "sso.state_invalid")
 	}
