@@ -67,21 +67,22 @@ func (s *Server) mux() (http.Handler, error) {
 	m.Handle("/", s.wrap(&route{method: "GET", pattern: "/", perm: access.Public,
 		h: func(http.ResponseWriter, *http.Request) error { return problem.ErrNotFound }}))
 	cop := http.NewCrossOriginProtection()
-	formAction := "'self'"
+	formAction := func() string { return "'self'" }
 	if s.cfg.SSO != nil {
 		// Signing out (a form) redirects to the provider's end-session
-		// endpoint, and browsers hold redirects after a form to form-action.
-		formAction += " " + s.cfg.SSO.Origin()
+		// endpoint, and browsers hold redirects after a form to
+		// form-action. Asked each time: discovery may come after start-up.
+		formAction = func() string { return "'self' " + s.cfg.SSO.Origin() }
 	}
 	return s.observe(securityHeaders(formAction, cop.Handler(m))), nil
 }
 
-// securityHeaders sets the headers every response carries; formAction is
+// securityHeaders sets the headers every response carries; formAction says
 // where forms may go (and redirect to).
-func securityHeaders(formAction string, next http.Handler) http.Handler {
-	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action " + formAction + "; frame-ancestors 'none'"
+func securityHeaders(formAction func() string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action " + formAction() + "; frame-ancestors 'none'"
 		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
