@@ -52,6 +52,8 @@ func (s *Server) routeTable() []route {
 
 		// Administration.
 		{method: "GET", pattern: "/admin/system", perm: access.SystemView, h: s.systemPage, summary: "system status"},
+		{method: "GET", pattern: "/admin/sso", perm: access.UserView, h: s.ssoRolesPage, summary: "single sign-on: which of the identity platform's groups grant which role"},
+		{method: "POST", pattern: "/admin/sso", perm: access.UserManage, h: s.ssoRolesChange, summary: "single sign-on: map a group to a role, or remove a mapping (audited)"},
 
 		// JSON API.
 		{method: "GET", pattern: "/api/openapi.json", perm: access.Public, h: s.openAPI, api: true, summary: "this API's OpenAPI 3.1 document"},

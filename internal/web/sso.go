@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/sso"
 )
@@ -62,5 +63,59 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.startSession(w, sess)
 	afterStage(w, r, sess.Stage, next)
+	return nil
+}
+
+// ssoRolesData is the data of the role-mapping page.
+type ssoRolesData struct {
+	Issuer     string
+	RolesClaim string
+	Ready      bool
+	Mappings   []sso.Mapping
+	Roles      []access.Role // those a mapping may grant
+}
+
+func (s *Server) ssoRolesData(r *http.Request) (ssoRolesData, error) {
+	if s.cfg.SSO == nil {
+		return ssoRolesData{}, problem.ErrNotFound
+	}
+	cfg := s.cfg.SSO.Config()
+	maps, err := sso.Mappings(r.Context(), s.db, cfg.Issuer)
+	d := ssoRolesData{Issuer: cfg.Issuer, RolesClaim: cfg.RolesClaim, Ready: s.cfg.SSO.Ready(), Mappings: maps}
+	for _, ro := range access.Roles {
+		if !ro.BoundToOrg() {
+			d.Roles = append(d.Roles, ro)
+		}
+	}
+	return d, err
+}
+
+// ssoRolesPage lists which of the provider's groups grant which role.
+func (s *Server) ssoRolesPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.ssoRolesData(r)
+	if err != nil {
+		return err
+	}
+	return s.render(w, http.StatusOK, "ssoroles", s.newPage(w, r, "ssoroles.title", d))
+}
+
+// ssoRolesChange adds (action=map) or removes (action=unmap) a mapping.
+func (s *Server) ssoRolesChange(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.ssoRolesData(r)
+	if err != nil {
+		return err
+	}
+	group, role := r.PostFormValue("group"), access.Role(r.PostFormValue("role"))
+	if r.PostFormValue("action") == "unmap" {
+		err = sso.Unmap(r.Context(), s.db, d.Issuer, group, role)
+	} else {
+		err = sso.Map(r.Context(), s.db, d.Issuer, group, role)
+	}
+	if err != nil {
+		p := s.newPage(w, r, "ssoroles.title", d)
+		p.Form["group"], p.Form["role"] = group, string(role)
+		return s.formError(w, r, "ssoroles", p, err)
+	}
+	http.Redirect(w, r, "/admin/sso", http.StatusSeeOther)
 	return nil
 }

@@ -374,9 +374,32 @@ func TestSingleSignOn(t *testing.T) {
 		if resp := e.browser().SignIn("wang.fang", "a local password 123"); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("local password sign-in: %d", resp.StatusCode)
 		}
+		// The mapping's page: a system administrator (by single sign-on,
+		// through the group mapped to sysadmin) adds and removes mappings;
+		// a reviewer may not see it.
+		e.idp.groups["sub-li"] = []string{"信息中心"}
+		ca := e.browser()
+		if resp, _ := e.back(ca, e.toProvider(ca, "li.na")); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("administrator's single sign-on: %d", resp.StatusCode)
+		}
+		if resp, page := ca.Get("/admin/sso"); resp.StatusCode != http.StatusOK || !strings.Contains(page, "科技局-项目处") || !strings.Contains(page, issuer) {
+			t.Fatalf("/admin/sso: %d", resp.StatusCode)
+		}
+		if resp, _ := ca.Post("/admin/sso", url.Values{"action": {"map"}, "group": {"科技局-统计处"}, "role": {"viewer"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("map on the page: %d", resp.StatusCode)
+		}
+		if resp, page := ca.Post("/admin/sso", url.Values{"action": {"map"}, "group": {"企业"}, "role": {"org"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "须绑定单位") {
+			t.Fatalf("mapping a bound role on the page: %d", resp.StatusCode)
+		}
+		if resp, _ := ca.Post("/admin/sso", url.Values{"action": {"unmap"}, "group": {"科技局-统计处"}, "role": {"viewer"}}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("unmap on the page: %d", resp.StatusCode)
+		}
+		if resp, _ := c2.Get("/admin/sso"); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("/admin/sso as a reviewer: %d, want 403", resp.StatusCode)
+		}
 		var mapped int
-		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM audit_events WHERE entity = 'sso_role_map'`).Scan(&mapped); err != nil || mapped != 5 {
-			t.Errorf("role mapping changes audited: %d %v, want 5", mapped, err)
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM audit_events WHERE entity = 'sso_role_map'`).Scan(&mapped); err != nil || mapped != 7 {
+			t.Errorf("role mapping changes audited: %d %v, want 7", mapped, err)
 		}
 	})
 }
