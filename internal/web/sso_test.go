@@ -405,8 +405,9 @@ func TestSingleSignOn(t *testing.T) {
 }
 
 // TestSingleSignOnRefusals: a return with another state, a reused state,
-// an ID token with another nonce, an expired ID token and a disabled
-// account are each refused, audited, and sign no one in.
+// a code exchanged without its PKCE verifier, an ID token with another
+// nonce, an expired ID token and a disabled account are each refused,
+// audited, and sign no one in.
 func TestSingleSignOnRefusals(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newSSOEnv(t, db)
@@ -456,6 +457,15 @@ func TestSingleSignOnRefusals(t *testing.T) {
 		c = e.browser()
 		refused(c, e.toProvider(c, "zhang.wei"), http.StatusUnauthorized, "nonce 不匹配", "nonce does not match")
 		e.idp.wrongNonce.Store(false)
+
+		// PKCE: a code exchanged without the verifier it was issued for is
+		// worth nothing (the stored verifier is replaced before the return).
+		c = e.browser()
+		cb2 := e.toProvider(c, "zhang.wei")
+		if _, err := db.ExecContext(ctx, `UPDATE sso_logins SET verifier = ?`, strings.Repeat("v", 50)); err != nil {
+			t.Fatal(err)
+		}
+		refused(c, cb2, http.StatusUnauthorized, "未确认本次登录", "code exchange")
 
 		// Expired: the provider mints an ID token that expired an hour ago.
 		e.idp.expiredIDTs.Store(true)
