@@ -94,7 +94,11 @@ func (cfg *Config) check() error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("XINZHI_OIDC_ISSUER is set but %s is not: set it too (统一身份认证配置不完整)", strings.Join(missing, " and "))
+		verb := "is"
+		if len(missing) > 1 {
+			verb = "are"
+		}
+		return fmt.Errorf("XINZHI_OIDC_ISSUER is set but %s %s not: set them (统一身份认证配置不完整)", strings.Join(missing, " and "), verb)
 	}
 	for _, v := range []struct{ name, val string }{{"XINZHI_OIDC_ISSUER", cfg.Issuer}, {"XINZHI_OIDC_REDIRECT_URL", cfg.RedirectURL}, {"XINZHI_OIDC_POST_LOGOUT_URL", cfg.PostLogoutURL}} {
 		if v.val == "" {

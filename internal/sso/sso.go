@@ -81,22 +81,21 @@ func (s *Service) Discover(ctx context.Context) error {
 	return nil
 }
 
-// KeepDiscovering tries discovery now and, while the provider cannot be
-// reached, again every half minute until it answers or ctx ends. Until
-// then the sign-in page shows no single sign-on button.
+// KeepDiscovering tries discovery again every half minute until the
+// provider answers or ctx ends (serve starts it when discovery at start-up
+// failed). Until then the sign-in page shows no single sign-on button.
 func (s *Service) KeepDiscovering(ctx context.Context) {
-	for {
-		err := s.Discover(ctx)
-		if err == nil {
-			s.log.Info("single sign-on ready", "issuer", s.cfg.Issuer)
-			return
-		}
-		s.log.Warn("single sign-on unavailable: the provider cannot be reached; trying again", "err", err, "every", retryEvery)
+	for !s.Ready() {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(retryEvery):
 		}
+		if err := s.Discover(ctx); err != nil {
+			s.log.Warn("single sign-on unavailable: the provider cannot be reached; trying again", "err", err, "every", retryEvery)
+			continue
+		}
+		s.log.Info("single sign-on ready", "issuer", s.cfg.Issuer)
 	}
 }
 
