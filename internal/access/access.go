@@ -189,6 +189,11 @@ func (p Principal) Can(perm Permission) bool {
 	if p.Anon {
 		return false
 	}
+	if perm == SignedIn && p.UserID != 0 {
+		// An account with no role yet (one made at its first single
+		// sign-on) still reaches its own account page and signs out.
+		return true
+	}
 	for _, r := range p.Roles {
 		if RoleGrants(r, perm) {
 			return true

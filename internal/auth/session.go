@@ -36,6 +36,7 @@ type Session struct {
 	CreatedAt  time.Time
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
+	IDToken    string // single sign-on: the provider's ID token, for sign-out
 }
 
 // Client identifies where a request comes from, for throttling and audit.
@@ -211,8 +212,8 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 	now := s.now()
 	sess := Session{Token: token}
 	var stage string
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf_token, stage, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = ?`,
-		hashToken(token)).Scan(&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt)
+	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf_token, stage, created_at, last_seen_at, expires_at, id_token FROM sessions WHERE id_hash = ?`,
+		hashToken(token)).Scan(&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, problem.ErrUnauthorized
 	}

@@ -47,6 +47,7 @@ func commands() []command {
 		{"demo", "run the demo city on embedded SQLite (演示)", demo},
 		{"migrate", "apply or list database migrations: migrate up | migrate status", migrate},
 		{"user", "manage accounts: user add | passwd | disable | list | reset-mfa", userCmd},
+		{"sso", "single sign-on role mapping: sso map|unmap --group G --role R, sso list", ssoCmd},
 		{"token", "manage API tokens: token create | list | revoke", tokenCmd},
 		{"import", "import a spreadsheet: import orgs|people|disciplines|recognitions|figures FILE [--dry-run]", importCmd},
 		{"program", "program templates: validate FILE..., list, publish FILE (diff and dry run first)", programCmd},

@@ -25,6 +25,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/proposal"
 	"github.com/xinzhi-platform/xinzhi/internal/returns"
+	"github.com/xinzhi-platform/xinzhi/internal/sso"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web"
 	"github.com/xinzhi-platform/xinzhi/programs"
@@ -131,7 +132,11 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	} else if err := firstRun(actx, env, a); err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
+	single, err := singleSignOn(ctx, env, db, a, log)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Config{SSO: single, Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
 		Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(f.data, "attachments")}, BaseURL: env.Getenv("XINZHI_BASE_URL"),
 		Publisher: opendata.Publisher{Prefix: env.Getenv("XINZHI_PUBLISHER_PREFIX"), ID: env.Getenv("XINZHI_PUBLISHER_ID"), Name: env.Getenv("XINZHI_PUBLISHER_NAME"), OCIDPrefix: env.Getenv("XINZHI_PUBLISHER_OCID_PREFIX"), Licence: env.Getenv("XINZHI_PUBLISHER_LICENCE")},
 		AsOf:      asOf}, db, a, log)
@@ -152,11 +157,32 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 		go deliverNotices(ctx, db, relay, env.Getenv("XINZHI_BASE_URL"), log)
 	}
 	go remindReturns(ctx, db, asOf, log)
+	if single != nil && !single.Ready() {
+		go single.KeepDiscovering(ctx)
+	}
 	log.Info("serving", "addr", "http://"+f.addr, "engine", db.Engine(), "demo", isDemo, "version", Version)
 	if err := srv.Serve(ctx, ln, f.grace); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// singleSignOn sets up OpenID Connect sign-in when XINZHI_OIDC_ISSUER is
+// set, discovering the provider once; a provider that cannot be reached is
+// a warning (run retries it), not a reason to refuse to start: password
+// sign-in still works.
+func singleSignOn(ctx context.Context, env Env, db *store.DB, a *auth.Service, log *slog.Logger) (*sso.Service, error) {
+	cfg, ok, err := sso.FromEnv(env.Getenv)
+	if err != nil || !ok {
+		return nil, err
+	}
+	s := sso.New(cfg, db, a, log)
+	if err := s.Discover(ctx); err != nil {
+		log.Warn("single sign-on: the provider cannot be reached at start-up; the sign-in page offers passwords only until it answers", "err", err)
+	} else {
+		log.Info("single sign-on ready", "issuer", cfg.Issuer, "claim", cfg.Claim, "provision", cfg.Provision, "roles_claim", cfg.RolesClaim)
+	}
+	return s, nil
 }
 
 // firstRun creates the first system administrator when there are no

@@ -67,14 +67,23 @@ func (s *Server) mux() (http.Handler, error) {
 	m.Handle("/", s.wrap(&route{method: "GET", pattern: "/", perm: access.Public,
 		h: func(http.ResponseWriter, *http.Request) error { return problem.ErrNotFound }}))
 	cop := http.NewCrossOriginProtection()
-	return s.observe(securityHeaders(cop.Handler(m))), nil
+	formAction := func() string { return "'self'" }
+	if s.cfg.SSO != nil {
+		// Signing out (a form) redirects to the provider's end-session
+		// endpoint, and browsers hold redirects after a form to
+		// form-action. Asked each time: discovery may come after start-up.
+		formAction = func() string { return "'self' " + s.cfg.SSO.Origin() }
+	}
+	return s.observe(securityHeaders(formAction, cop.Handler(m))), nil
 }
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers every response carries; formAction says
+// where forms may go (and redirect to).
+func securityHeaders(formAction func() string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action " + formAction() + "; frame-ancestors 'none'"
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("X-Frame-Options", "DENY")
@@ -141,7 +150,8 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, ri *reqInfo) e
 		return err
 	}
 	ri.session, ri.user, ri.csrf = &sess, &u, sess.CSRF
-	ri.principal = u.Principal(u.TOTPEnabled && sess.Stage == auth.StageOK)
+	// Single sign-on counts as both factors (auth.SignInExternal).
+	ri.principal = u.Principal((u.TOTPEnabled || sess.IDToken != "") && sess.Stage == auth.StageOK)
 	if sess.Stage != auth.StageOK {
 		// Half-signed-in: known, but holding no role until the stage is done.
 		ri.principal = access.Principal{UserID: u.ID, Name: u.Username, Username: u.Username}

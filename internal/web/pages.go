@@ -125,6 +125,7 @@ func (s *Server) orgCount(ctx context.Context) (int64, error) {
 
 // systemData is the data of the system page.
 type systemData struct {
+	SSO        bool // single sign-on configured: link to its role mapping
 	Version    string
 	Engine     store.Engine
 	GoVersion  string
@@ -136,7 +137,7 @@ type systemData struct {
 
 func (s *Server) systemPage(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	d := systemData{Version: s.cfg.Version, Engine: s.db.Engine(), GoVersion: runtime.Version()}
+	d := systemData{Version: s.cfg.Version, Engine: s.db.Engine(), GoVersion: runtime.Version(), SSO: s.cfg.SSO != nil}
 	var err error
 	if d.Migrations, err = s.db.Status(ctx); err != nil {
 		return err

@@ -30,6 +30,8 @@ func (s *Server) routeTable() []route {
 		// Sign-in and account.
 		{method: "GET", pattern: "/signin", perm: access.Public, h: s.signInPage, summary: "sign-in form"},
 		{method: "POST", pattern: "/signin", perm: access.Public, h: s.signIn, summary: "sign in with username and password"},
+		{method: "GET", pattern: "/signin/sso", perm: access.Public, h: s.ssoStart, summary: "single sign-on: to the city's identity platform (OpenID Connect, code flow with PKCE)"},
+		{method: "GET", pattern: "/signin/sso/callback", perm: access.Public, h: s.ssoCallback, summary: "single sign-on: the identity platform's return; checks state, nonce and ID token, then signs in"},
 		{method: "GET", pattern: "/signin/code", perm: access.SignedIn, h: s.codePage, stages: []auth.Stage{auth.StageMFA}, summary: "second-factor form"},
 		{method: "POST", pattern: "/signin/code", perm: access.SignedIn, h: s.code, stages: []auth.Stage{auth.StageMFA}, summary: "check the second-factor code"},
 		{method: "POST", pattern: "/signout", perm: access.SignedIn, h: s.signOut, stages: partial, summary: "sign out"},
@@ -50,6 +52,8 @@ func (s *Server) routeTable() []route {
 
 		// Administration.
 		{method: "GET", pattern: "/admin/system", perm: access.SystemView, h: s.systemPage, summary: "system status"},
+		{method: "GET", pattern: "/admin/sso", perm: access.UserView, h: s.ssoRolesPage, summary: "single sign-on: which of the identity platform's groups grant which role"},
+		{method: "POST", pattern: "/admin/sso", perm: access.UserManage, h: s.ssoRolesChange, summary: "single sign-on: map a group to a role, or remove a mapping (audited)"},
 
 		// JSON API.
 		{method: "GET", pattern: "/api/openapi.json", perm: access.Public, h: s.openAPI, api: true, summary: "this API's OpenAPI 3.1 document"},

@@ -30,6 +30,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/program"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/search"
+	"github.com/xinzhi-platform/xinzhi/internal/sso"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 	shipped "github.com/xinzhi-platform/xinzhi/metrics"
@@ -50,6 +51,7 @@ type Config struct {
 	Publisher     opendata.Publisher // who publishes open data (XINZHI_PUBLISHER_*)
 	BaseURL       string             // the address users reach Xinzhi at
 	AsOf          time.Time          // figures are as of this day unless a page asks otherwise; zero: today
+	SSO           *sso.Service       // single sign-on (XINZHI_OIDC_*); nil: none
 }
 
 // Server is the HTTP application.

@@ -64,13 +64,13 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 		afterStage(w, r, ri.session.Stage, r.URL.Query().Get("next"))
 		return nil
 	}
-	p := s.newPage(w, r, "signin.title", nil)
+	p := s.newPage(w, r, "signin.title", s.signInData())
 	p.Form["next"] = safeNext(r.URL.Query().Get("next"))
 	return s.render(w, http.StatusOK, "signin", p)
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
-	p := s.newPage(w, r, "signin.title", nil)
+	p := s.newPage(w, r, "signin.title", s.signInData())
 	sess, _, err := s.auth.SignIn(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"), s.client(r))
 	if err != nil {
 		status := problem.Status(err)
@@ -115,14 +115,23 @@ func (s *Server) code(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// signOut ends the Xinzhi session and, for a session from single sign-on
+// whose provider has an end-session endpoint, sends the browser there to
+// end the provider's session too.
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	to := "/signin"
 	if ri := info(r); ri.session != nil {
 		if err := s.auth.SignOut(r.Context(), *ri.session); err != nil {
 			return err
 		}
+		if s.cfg.SSO != nil {
+			if end := s.cfg.SSO.EndSessionURL(ri.session.IDToken); end != "" {
+				to = end
+			}
+		}
 	}
 	s.clearCookie(w, sessionCookie)
-	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return nil
 }
 
