@@ -10,14 +10,11 @@ package search
 
 import (
 	_ "embed"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/go-ego/gse"
 )
 
 // MaxTermBytes is the longest term, in bytes, that IndexTerms and QueryTerms
@@ -32,8 +29,7 @@ var domainDict string
 // Segmenter splits text into search terms. It is safe for concurrent use;
 // get the shared one with Default.
 type Segmenter struct {
-	seg    gse.Segmenter
-	maxLen int // longest dictionary word, in characters
+	dict *dictionary
 }
 
 var (
@@ -42,73 +38,19 @@ var (
 	defaultErr  error
 )
 
-// Default returns the process-wide Segmenter, loading the dictionary on the
-// first call: about 1.7 s of CPU, 130 MB of heap kept and 390 MB allocated
-// on the way (see README.md), so a server should call it once at start, in
-// the background if it must not wait. Later calls return the same Segmenter
-// at once; a load error is returned to every caller.
+// Default returns the process-wide Segmenter. The dictionary is compiled
+// into the binary in a form that is searched in place (see dict.go), so this
+// costs microseconds and no heap; a damaged dictionary is an error returned
+// to every caller.
 func Default() (*Segmenter, error) {
 	defaultOnce.Do(func() {
-		defaultSeg, defaultErr = load()
+		var d *dictionary
+		d, defaultErr = parseDictionary(wordsBin)
+		if defaultErr == nil {
+			defaultSeg = &Segmenter{dict: d}
+		}
 	})
 	return defaultSeg, defaultErr
-}
-
-func load() (*Segmenter, error) {
-	s := &Segmenter{}
-	// Segmentation here uses the dictionary only: the HMM model for unknown
-	// words is not loaded (it would be global state inside gse, and words it
-	// guesses would differ between a query and a document).
-	s.seg.NotLoadHMM = true
-	s.seg.SkipLog = true
-	dict, err := parseDomainDict(domainDict)
-	if err != nil {
-		return nil, err
-	}
-	// Our words first: gse keeps the first entry it sees for a word, so ours
-	// win over the general dictionary's (often tiny) frequencies.
-	if err := s.seg.LoadDictStr(dict); err != nil {
-		return nil, fmt.Errorf("search: load domain dictionary: %w", err)
-	}
-	if err := s.seg.LoadDictEmbed("zh_s"); err != nil {
-		return nil, fmt.Errorf("search: load gse dictionary: %w", err)
-	}
-	if s.seg.Dict == nil || s.seg.Dict.NumTokens() < 100000 {
-		return nil, fmt.Errorf("search: gse dictionary did not load")
-	}
-	s.maxLen = s.seg.Dict.MaxTokenLen()
-	return s, nil
-}
-
-// parseDomainDict checks dict.txt and returns it without comments and blank
-// lines, in the form gse's LoadDictStr reads.
-func parseDomainDict(text string) (string, error) {
-	var b strings.Builder
-	for i, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		f := strings.Split(line, " ")
-		if len(f) != 3 {
-			return "", fmt.Errorf("search: dict.txt line %d: want \"word freq pos\", got %q", i+1, line)
-		}
-		for _, r := range f[0] {
-			if !unicode.Is(unicode.Han, r) {
-				return "", fmt.Errorf("search: dict.txt line %d: %q is not all Han characters", i+1, f[0])
-			}
-		}
-		if n := utf8.RuneCountInString(f[0]); n < 2 || len(f[0]) > MaxTermBytes {
-			return "", fmt.Errorf("search: dict.txt line %d: %q must have 2 to %d bytes of characters", i+1, f[0], MaxTermBytes)
-		}
-		var freq float64
-		if _, err := fmt.Sscan(f[1], &freq); err != nil || freq < 2 {
-			return "", fmt.Errorf("search: dict.txt line %d: bad frequency %q", i+1, f[1])
-		}
-		b.WriteString(line)
-		b.WriteByte('\n')
-	}
-	return b.String(), nil
 }
 
 // stopWords are never terms: legal-form words that nearly every company name
@@ -276,21 +218,15 @@ func (s *Segmenter) indexTerms(text string) termSet {
 			terms.add(truncate(run))
 			return
 		}
-		b := []byte(run)
 		n := len(off) - 1
 		for i := 0; i+1 < n; i++ {
 			terms.add(run[off[i]:off[i+2]])
-			// Two-character words are bigrams already: look for longer
-			// ones, walking the trie while what we have is a prefix.
-			for j := i + 3; j <= min(i+s.maxLen, n); j++ {
-				freq, _, ok := s.seg.Dict.Find(b[off[i]:off[j]])
-				if !ok {
-					break
-				}
-				if freq > 0 {
+			// Two-character words are bigrams already: add the longer ones.
+			s.dict.prefixes(run, off, i, n, func(j int, _ float32) {
+				if j-i >= 3 {
 					terms.add(run[off[i]:off[j]])
 				}
-			}
+			})
 		}
 	})
 	return terms
@@ -322,11 +258,7 @@ func (s *Segmenter) QueryTerms(q string) []string {
 			return // a lone character: too unselective, and not indexed
 		}
 		i := 0 // the segment's first character
-		for _, sg := range s.seg.Segment([]byte(run)) {
-			j := i + 1 // the character after the segment
-			for j < n && off[j] < sg.End() {
-				j++
-			}
+		for _, j := range s.segment(run, off) {
 			w := run[off[i]:off[j]]
 			switch {
 			case stopWords[w], j-i == 1 && stopChars[w]:

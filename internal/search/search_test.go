@@ -1,9 +1,6 @@
 package search
 
 import (
-	"fmt"
-	"os"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -11,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/xinzhi-platform/xinzhi/internal/search/internal/gsedict"
 )
 
 var (
@@ -18,25 +17,6 @@ var (
 	loadHeap uint64 // bytes of live heap the loaded dictionary keeps
 	loadAll  uint64 // bytes allocated while loading
 )
-
-func TestMain(m *testing.M) {
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	t0 := time.Now()
-	s, err := Default()
-	loadTime = time.Since(t0)
-	runtime.GC()
-	runtime.ReadMemStats(&after)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "search.Default:", err)
-		os.Exit(1)
-	}
-	loadHeap = after.HeapAlloc - before.HeapAlloc
-	loadAll = after.TotalAlloc - before.TotalAlloc
-	runtime.KeepAlive(s)
-	os.Exit(m.Run())
-}
 
 func seg(t testing.TB) *Segmenter {
 	t.Helper()
@@ -63,12 +43,12 @@ func TestDefaultLoad(t *testing.T) {
 	if again != s {
 		t.Fatal("Default returned a different Segmenter")
 	}
-	t.Logf("dictionary: %d words, longest %d characters; loaded in %v, keeps %d MB of heap, allocated %d MB while loading",
-		s.seg.Dict.NumTokens(), s.maxLen, loadTime.Round(time.Millisecond), loadHeap>>20, loadAll>>20)
+	t.Logf("dictionary: %d words, longest %d characters; loaded in %v, keeps %d KB of heap, allocated %d KB while loading",
+		s.dict.n, s.dict.longest, loadTime, loadHeap>>10, loadAll>>10)
 }
 
 func TestDomainDict(t *testing.T) {
-	clean, err := parseDomainDict(domainDict)
+	clean, err := gsedict.ParseDomain(domainDict)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,8 +77,8 @@ func TestDomainDict(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"机器人 1 n", "机器人 n", "robot 100 n", "人 100 n", "机器人 x n"} {
-		if _, err := parseDomainDict(bad); err == nil {
-			t.Errorf("parseDomainDict(%q) accepted", bad)
+		if _, err := gsedict.ParseDomain(bad); err == nil {
+			t.Errorf("gsedict.ParseDomain(%q) accepted", bad)
 		}
 	}
 }
