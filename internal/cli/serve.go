@@ -43,6 +43,7 @@ type serveFlags struct {
 	grace         time.Duration
 	outboxEvery   time.Duration // how often notices are e-mailed
 	remindEvery   time.Duration // how often reminders are written
+	jobLease      time.Duration // how long a node's claim on a job lasts unrenewed
 	scale         int           // demo: how many times the demo city is multiplied
 	asOf          string        // the business date (package clock); the demo's default is the demo city's last day
 }
@@ -70,6 +71,7 @@ func (f *serveFlags) register(fs *flag.FlagSet, env Env) {
 	fs.StringVar(&f.asOf, "as-of", env.Getenv("XINZHI_AS_OF"), "pin the business date YYYY-MM-DD: what is open, due or overdue is judged on it (XINZHI_AS_OF; demo: "+democity.AsOf+")")
 	fs.DurationVar(&f.outboxEvery, "outbox-every", envDuration(env, "XINZHI_OUTBOX_EVERY", 30*time.Second), "e-mail pending notices this often, on one node of all (XINZHI_OUTBOX_EVERY)")
 	fs.DurationVar(&f.remindEvery, "remind-every", envDuration(env, "XINZHI_REMIND_EVERY", time.Hour), "write due and overdue reminders this often, on one node of all (XINZHI_REMIND_EVERY)")
+	fs.DurationVar(&f.jobLease, "job-lease", envDuration(env, "XINZHI_JOB_LEASE", time.Minute), "a node's claim on a background job lasts this long unless renewed: another node takes the job over this long after its node died (XINZHI_JOB_LEASE)")
 	fs.DurationVar(&f.grace, "shutdown-grace", envDuration(env, "XINZHI_SHUTDOWN_GRACE", 20*time.Second), "time for requests in flight at shutdown (XINZHI_SHUTDOWN_GRACE)")
 }
 
@@ -159,6 +161,8 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 		work = append(work, outboxJob(db, relay, env.Getenv("XINZHI_BASE_URL"), f.outboxEvery))
 	}
 	runner := jobs.NewRunner(db, log)
+	runner.Lease = f.jobLease
+	log.Info("background jobs", "node", runner.Holder, "jobs", len(work), "lease", f.jobLease.String())
 	go runner.Run(ctx, work...)
 	log.Info("serving", "addr", "http://"+f.addr, "engine", db.Engine(), "demo", isDemo, "version", Version)
 	if err := srv.Serve(ctx, ln, f.grace); err != nil && !errors.Is(err, http.ErrServerClosed) {

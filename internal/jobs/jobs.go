@@ -47,10 +47,14 @@ func NewRunner(db *store.DB, log *slog.Logger) *Runner {
 	return &Runner{DB: db, Holder: fmt.Sprintf("%s:%d:%s", host, os.Getpid(), rand.Text()[:6]), Lease: time.Minute, Poll: 5 * time.Second, Log: log}
 }
 
-// Run runs the jobs until ctx ends: each is looked at every Poll and run
-// when this node takes its lease.
+// Run runs the jobs until ctx ends: each is looked at every Poll (or the
+// shortest Every, if shorter) and run when this node takes its lease.
 func (r *Runner) Run(ctx context.Context, jobs ...Job) {
-	tick := time.NewTicker(r.Poll)
+	poll := r.Poll
+	for _, j := range jobs {
+		poll = min(poll, j.Every)
+	}
+	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	for {
 		for _, j := range jobs {
