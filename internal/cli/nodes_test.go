@@ -351,6 +351,9 @@ func TestTwoNodes(t *testing.T) {
 	if out, err := exec.Command(bin, "audit", "verify", "--db", db.URL()).CombinedOutput(); err != nil {
 		t.Fatalf("audit verify: %v\n%s", err, out)
 	}
+	if out, err := exec.Command(bin, "jobs", "--db", db.URL()).CombinedOutput(); err != nil || !strings.Contains(string(out), "outbox") || !strings.Contains(string(out), "reminders") {
+		t.Fatalf("xinzhi jobs: %v\n%s", err, out)
+	}
 	t.Logf("%d writes committed through two nodes, %d reads failed, %d notices e-mailed once, job holders %d", len(committed), readFails.Load(), notices, len(holders))
 }
 

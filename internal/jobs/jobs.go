@@ -154,15 +154,67 @@ func (r *Runner) renew(ctx context.Context, cancel context.CancelFunc, j Job) {
 	}
 }
 
+// KeepRuns is how long job_runs keeps a run.
+const KeepRuns = 30 * 24 * time.Hour
+
 // release gives the lease up and sets the next run, Every after this one
-// started.
+// started, and forgets the job's runs older than KeepRuns.
 func (r *Runner) release(j Job, started time.Time) error {
-	_, err := r.DB.ExecContext(context.Background(), `UPDATE jobs SET holder = NULL, lease_until = NULL, next_run_at = ?, runs = runs + 1 WHERE name = ? AND holder = ?`,
+	ctx := context.Background()
+	_, err := r.DB.ExecContext(ctx, `UPDATE jobs SET holder = NULL, lease_until = NULL, next_run_at = ?, runs = runs + 1 WHERE name = ? AND holder = ?`,
 		started.Add(j.Every), j.Name, r.Holder)
 	if err != nil {
 		return fmt.Errorf("job %s: release lease: %w", j.Name, err)
 	}
+	if _, err := r.DB.ExecContext(ctx, `DELETE FROM job_runs WHERE name = ? AND started_at < ?`, j.Name, started.Add(-KeepRuns)); err != nil {
+		return fmt.Errorf("job %s: forget old runs: %w", j.Name, err)
+	}
 	return nil
+}
+
+// State is a job as the jobs table holds it, with its last run.
+type State struct {
+	Name       string
+	Holder     string    // the node running it now; empty when none
+	LeaseUntil time.Time // the holder's lease
+	NextRun    time.Time
+	Runs       int64
+	Last       Run // zero before the first run
+}
+
+// States lists every job that has run or been tried, by name.
+func States(ctx context.Context, q store.Querier) ([]State, error) {
+	rows, err := q.QueryContext(ctx, `SELECT name, holder, lease_until, next_run_at, runs FROM jobs ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	var out []State
+	for rows.Next() {
+		var st State
+		var holder sql.NullString
+		var lease sql.NullTime
+		if err := rows.Scan(&st.Name, &holder, &lease, &st.NextRun, &st.Runs); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		st.Holder, st.LeaseUntil = holder.String, lease.Time
+		out = append(out, st)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		var fin sql.NullTime
+		r := &out[i].Last
+		err := q.QueryRowContext(ctx, `SELECT id, name, holder, started_at, finished_at, done, error FROM job_runs WHERE name = ? ORDER BY started_at DESC, id DESC LIMIT 1`, out[i].Name).
+			Scan(&r.ID, &r.Name, &r.Holder, &r.Started, &fin, &r.Done, &r.Error)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("job %s: last run: %w", out[i].Name, err)
+		}
+		r.Finished = fin.Time
+	}
+	return out, nil
 }
 
 // Run is one run of a job, as job_runs keeps it.

@@ -96,9 +96,31 @@ func TestTakeOver(t *testing.T) {
 		if ok, err := b.RunDue(ctx, job); !ok || err != nil || runs != 1 {
 			t.Fatalf("lease ran out, node b did not take over: %v %v, runs %d", ok, err, runs)
 		}
-		var holder *string
-		if err := db.QueryRowContext(ctx, `SELECT holder FROM jobs WHERE name = 'outbox'`).Scan(&holder); err != nil || holder != nil {
-			t.Fatalf("lease not given up: %v %v", holder, err)
+		st, err := jobs.States(ctx, db)
+		if err != nil || len(st) != 1 || st[0].Holder != "" || st[0].Runs != 1 || st[0].Last.Holder != "node-b" || st[0].Last.Finished.IsZero() {
+			t.Fatalf("after the run: %+v, %v; want the lease given up and node b's run", st, err)
+		}
+	})
+}
+
+// TestOldRunsForgotten: a run forgets the job's runs older than KeepRuns
+// and keeps the recent ones.
+func TestOldRunsForgotten(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := store.Now()
+		for _, age := range []time.Duration{jobs.KeepRuns + time.Hour, time.Hour} {
+			if _, err := db.ExecContext(ctx, `INSERT INTO job_runs (name, holder, started_at, finished_at) VALUES ('outbox', 'old', ?, ?)`, now.Add(-age), now.Add(-age)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		job := jobs.Job{Name: "outbox", Every: time.Minute, Run: func(context.Context) (int, error) { return 0, nil }}
+		if ok, err := runner(db, "node-a").RunDue(ctx, job); !ok || err != nil {
+			t.Fatalf("run: %v %v", ok, err)
+		}
+		rs, err := jobs.Runs(ctx, db, "outbox")
+		if err != nil || len(rs) != 2 || rs[0].Started.Before(now.Add(-jobs.KeepRuns)) {
+			t.Fatalf("runs kept: %+v, %v; want the recent one and this one", rs, err)
 		}
 	})
 }
