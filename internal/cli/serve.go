@@ -182,6 +182,12 @@ func firstRun(ctx context.Context, env Env, a *auth.Service) error {
 	pw := "xz-" + randomPassword()
 	if _, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", DisplayName: "系统管理员", Password: pw,
 		Roles: []access.Role{access.SysAdmin}, MustChangePassword: true}); err != nil {
+		if _, lost := a.UserByName(ctx, "admin"); lost == nil {
+			// Several nodes started together on an empty database: another
+			// created the administrator and printed its password.
+			fmt.Fprintln(env.Stdout, "First run: another node created the system administrator and printed its one-time password (首次运行：管理员已由另一节点创建)")
+			return nil
+		}
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "\nFirst run: created system administrator (首次运行：已创建系统管理员)\n  username: admin\n  one-time password: %s\n"+
