@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,6 +46,12 @@ type Config struct {
 	Keys        *seal.Keyring
 	Indexer     registry.Indexer
 	Log         io.Writer // progress
+	// Binary is the xinzhi executable, to start app nodes from for the
+	// scale-out figures (PostgreSQL); none when empty.
+	Binary string
+	// Steps picks the measurements by name (reply, heaviest, http,
+	// imports, scaleout); all when empty. The demo city is always loaded.
+	Steps []string
 }
 
 // Row is one measurement beside its baseline.
@@ -174,8 +181,14 @@ func runOne(ctx context.Context, cfg Config, e store.Engine, scale int) ([]Row, 
 	if err != nil {
 		return rows, err
 	}
-	for _, step := range []func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{reply, heaviest, httpLoad, imports} {
-		if err := step(ctx, cfg, db, set, add); err != nil {
+	for _, step := range []struct {
+		name string
+		run  func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error
+	}{{"reply", reply}, {"heaviest", heaviest}, {"http", httpLoad}, {"imports", imports}, {"scaleout", scaleOut}} {
+		if len(cfg.Steps) > 0 && !slices.Contains(cfg.Steps, step.name) {
+			continue
+		}
+		if err := step.run(ctx, cfg, db, set, add); err != nil {
 			return rows, err
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // benchCmd: xinzhi bench [--engines sqlite,postgres] [--scales 1,100] … —
 // the benchmark suite, each figure beside its baseline from the same run.
 func benchCmd(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--pg DSN] [-o FILE]")
+	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--pg DSN] [--steps scaleout] [-o FILE]")
 	engines := fs.String("engines", "sqlite,postgres", "engines to measure, comma-separated")
 	scales := fs.String("scales", "1,100", "sizes of the demo city, comma-separated (100: about a million organisations)")
 	pg := fs.String("pg", envOr(env, "XINZHI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL the bench may create schemas in (XINZHI_BENCH_POSTGRES)")
@@ -23,11 +23,24 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	clients := fs.Int("clients", 50, "concurrent HTTP clients")
 	requests := fs.Int("requests", 2000, "HTTP requests per measurement")
 	rows := fs.Int("import-rows", 100000, "organisations per import")
+	steps := fs.String("steps", "", "measure only these, comma-separated: reply, heaviest, http, imports, scaleout (default all; scaleout on PostgreSQL only)")
 	out := fs.String("o", "", "also write the results as a Markdown table to this file")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	cfg := bench.Config{PostgresDSN: *pg, Clients: *clients, Requests: *requests, ImportRows: *rows, Log: env.Stderr}
+	if bin, err := os.Executable(); err == nil {
+		cfg.Binary = bin
+	}
+	for _, s := range strings.Split(*steps, ",") {
+		switch s = strings.TrimSpace(s); s {
+		case "":
+		case "reply", "heaviest", "http", "imports", "scaleout":
+			cfg.Steps = append(cfg.Steps, s)
+		default:
+			return fmt.Errorf("--steps: %q is not reply, heaviest, http, imports or scaleout (测量项只能是 reply、heaviest、http、imports 或 scaleout)", s)
+		}
+	}
 	for _, e := range strings.Split(*engines, ",") {
 		switch strings.TrimSpace(e) {
 		case "sqlite":

@@ -57,6 +57,7 @@ func commands() []command {
 		{"backup", "back up the database (SQLite online copy, or pg_dump) and the attachments into one archive: backup FILE.tar [--files-only] [--include-key]", backup},
 		{"restore", "restore a backup archive into an empty data directory (and database): restore FILE.tar [--db URL] [--force]", restore},
 		{"audit", "check the audit log: audit verify", auditCmd},
+		{"jobs", "background jobs across app nodes: the node running each, the next and the last run", jobsCmd},
 		{"version", "print the version", version},
 	}
 }

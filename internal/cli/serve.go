@@ -20,6 +20,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
+	"github.com/xinzhi-platform/xinzhi/internal/jobs"
 	"github.com/xinzhi-platform/xinzhi/internal/mail"
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -41,8 +42,11 @@ type serveFlags struct {
 	lifetime      time.Duration
 	logLevel      string
 	grace         time.Duration
-	scale         int    // demo: how many times the demo city is multiplied
-	asOf          string // the business date (package clock); the demo's default is the demo city's last day
+	outboxEvery   time.Duration // how often notices are e-mailed
+	remindEvery   time.Duration // how often reminders are written
+	jobLease      time.Duration // how long a node's claim on a job lasts unrenewed
+	scale         int           // demo: how many times the demo city is multiplied
+	asOf          string        // the business date (package clock); the demo's default is the demo city's last day
 }
 
 func envBool(env Env, key string) bool {
@@ -66,6 +70,9 @@ func (f *serveFlags) register(fs *flag.FlagSet, env Env) {
 	fs.DurationVar(&f.lifetime, "session-lifetime", envDuration(env, "XINZHI_SESSION_LIFETIME", 12*time.Hour), "end sessions this long after sign-in (XINZHI_SESSION_LIFETIME)")
 	fs.StringVar(&f.logLevel, "log-level", envOr(env, "XINZHI_LOG_LEVEL", "info"), "debug, info, warn or error (XINZHI_LOG_LEVEL)")
 	fs.StringVar(&f.asOf, "as-of", env.Getenv("XINZHI_AS_OF"), "pin the business date YYYY-MM-DD: what is open, due or overdue is judged on it (XINZHI_AS_OF; demo: "+democity.AsOf+")")
+	fs.DurationVar(&f.outboxEvery, "outbox-every", envDuration(env, "XINZHI_OUTBOX_EVERY", 30*time.Second), "e-mail pending notices this often, on one node of all (XINZHI_OUTBOX_EVERY)")
+	fs.DurationVar(&f.remindEvery, "remind-every", envDuration(env, "XINZHI_REMIND_EVERY", time.Hour), "write due and overdue reminders this often, on one node of all (XINZHI_REMIND_EVERY)")
+	fs.DurationVar(&f.jobLease, "job-lease", envDuration(env, "XINZHI_JOB_LEASE", time.Minute), "a node's claim on a background job lasts this long unless renewed: another node takes the job over this long after its node died (XINZHI_JOB_LEASE)")
 	fs.DurationVar(&f.grace, "shutdown-grace", envDuration(env, "XINZHI_SHUTDOWN_GRACE", 20*time.Second), "time for requests in flight at shutdown (XINZHI_SHUTDOWN_GRACE)")
 }
 
@@ -153,13 +160,18 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	if err != nil {
 		return err
 	}
+	work := []jobs.Job{remindJob(db, asOf, f.remindEvery, log)}
 	if mailOn {
-		go deliverNotices(ctx, db, relay, env.Getenv("XINZHI_BASE_URL"), log)
+		log.Info("e-mailing notifications", "relay", relay.Addr)
+		work = append(work, outboxJob(db, relay, env.Getenv("XINZHI_BASE_URL"), f.outboxEvery))
 	}
-	go remindReturns(ctx, db, asOf, log)
 	if single != nil && !single.Ready() {
 		go single.KeepDiscovering(ctx)
 	}
+	runner := jobs.NewRunner(db, log)
+	runner.Lease = f.jobLease
+	log.Info("background jobs", "node", runner.Holder, "jobs", len(work), "lease", f.jobLease.String())
+	go runner.Run(ctx, work...)
 	log.Info("serving", "addr", "http://"+f.addr, "engine", db.Engine(), "demo", isDemo, "version", Version)
 	if err := srv.Serve(ctx, ln, f.grace); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
@@ -196,6 +208,12 @@ func firstRun(ctx context.Context, env Env, a *auth.Service) error {
 	pw := "xz-" + randomPassword()
 	if _, err := a.CreateUser(ctx, auth.NewUser{Username: "admin", DisplayName: "系统管理员", Password: pw,
 		Roles: []access.Role{access.SysAdmin}, MustChangePassword: true}); err != nil {
+		if _, lost := a.UserByName(ctx, "admin"); lost == nil {
+			// Several nodes started together on an empty database: another
+			// created the administrator and printed its password.
+			fmt.Fprintln(env.Stdout, "First run: another node created the system administrator and printed its one-time password (首次运行：管理员已由另一节点创建)")
+			return nil
+		}
 		return fmt.Errorf("create the first administrator: %w", err)
 	}
 	fmt.Fprintf(env.Stdout, "\nFirst run: created system administrator (首次运行：已创建系统管理员)\n  username: admin\n  one-time password: %s\n"+
@@ -225,50 +243,31 @@ func seedDemo(ctx context.Context, env Env, db *store.DB, a *auth.Service, addr 
 	return tw.Flush()
 }
 
-// deliverNotices e-mails notifications through the relay every half minute
-// until ctx ends.
-func deliverNotices(ctx context.Context, db *store.DB, relay mail.Config, baseURL string, log *slog.Logger) {
-	log.Info("e-mailing notifications", "relay", relay.Addr)
-	tick := time.NewTicker(30 * time.Second)
-	defer tick.Stop()
-	for {
-		n, err := program.DeliverEmail(ctx, db, relay, baseURL)
-		if err != nil {
-			log.Warn("e-mail notifications", "err", err, "sent", n)
-		} else if n > 0 {
-			log.Info("e-mailed notifications", "sent", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+// outboxJob e-mails notifications through the relay (job "outbox").
+func outboxJob(db *store.DB, relay mail.Config, baseURL string, every time.Duration) jobs.Job {
+	return jobs.Job{Name: "outbox", Every: every, Run: func(ctx context.Context) (int, error) {
+		return program.DeliverEmail(ctx, db, relay, baseURL)
+	}}
 }
 
-// remindReturns tells units of returns coming due or overdue, and lead
-// units of proposals coming due or overdue, on start and
-// every hour until ctx ends (each reminder once). A server with a fixed
-// as-of date (the demo) judges due days against that date.
-func remindReturns(ctx context.Context, db *store.DB, asOf time.Time, log *slog.Logger) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
+// remindJob tells units of returns coming due or overdue, and lead units
+// of proposals coming due or overdue (job "reminders", each reminder once).
+// A server with a fixed as-of date (the demo) judges due days against that
+// date.
+func remindJob(db *store.DB, asOf time.Time, every time.Duration, log *slog.Logger) jobs.Job {
+	return jobs.Job{Name: "reminders", Every: every, Run: func(ctx context.Context) (int, error) {
 		day, _ := time.Parse(time.DateOnly, clock.Today(clock.With(ctx, asOf)))
-		if n, err := returns.Remind(ctx, db, day); err != nil {
-			log.Warn("return reminders", "err", err, "sent", n)
-		} else if n > 0 {
-			log.Info("return reminders", "sent", n)
+		n, err := returns.Remind(ctx, db, day)
+		if err != nil {
+			return n, fmt.Errorf("return reminders: %w", err)
 		}
-		if n, err := proposal.Remind(ctx, db, day.Format(time.DateOnly)); err != nil {
-			log.Warn("proposal reminders", "err", err, "sent", n)
-		} else if n > 0 {
-			log.Info("proposal reminders", "sent", n)
+		m, err := proposal.Remind(ctx, db, day.Format(time.DateOnly))
+		if err != nil {
+			return n + m, fmt.Errorf("proposal reminders: %w", err)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
+		if n+m > 0 {
+			log.Info("reminders", "returns", n, "proposals", m)
 		}
-	}
+		return n + m, nil
+	}}
 }

@@ -50,6 +50,10 @@ type Message struct {
 	To      []string
 	Subject string
 	Body    string
+	// ID, when set, makes the Message-ID (ID@sender's domain): a message
+	// sent again after a crash carries the same one, so it can be known for
+	// a copy. Random when empty.
+	ID string
 }
 
 // Send delivers m through the relay.
@@ -124,15 +128,19 @@ func Send(ctx context.Context, c Config, m Message) error {
 // RFC 2047 with any line breaks removed.
 func compose(from *netmail.Address, to []string, m Message) []byte {
 	subject := strings.Join(strings.Fields(m.Subject), " ")
-	id := make([]byte, 12)
-	rand.Read(id)
+	id := m.ID
+	if id == "" {
+		raw := make([]byte, 12)
+		rand.Read(raw)
+		id = hex.EncodeToString(raw)
+	}
 	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
 	var b strings.Builder
 	fmt.Fprintf(&b, "From: %s\r\n", from.String())
 	fmt.Fprintf(&b, "To: %s\r\n", strings.Join(to, ", "))
 	fmt.Fprintf(&b, "Subject: %s\r\n", mime.BEncoding.Encode("utf-8", subject))
 	fmt.Fprintf(&b, "Date: %s\r\n", time.Now().Format(time.RFC1123Z))
-	fmt.Fprintf(&b, "Message-ID: <%s@%s>\r\n", hex.EncodeToString(id), domain)
+	fmt.Fprintf(&b, "Message-ID: <%s@%s>\r\n", id, domain)
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
 	enc := base64.StdEncoding.EncodeToString([]byte(m.Body))
 	for len(enc) > 76 {

@@ -37,6 +37,24 @@ func Notify(ctx context.Context, tx *store.Tx, n Notice) error {
 	return nil
 }
 
+// NotifyOnce stores a notice unless one with the same key was ever
+// stored, and reports whether it did: reminders that two app nodes, or a
+// run retried after a crash, might both write are written once.
+func NotifyOnce(ctx context.Context, tx *store.Tx, n Notice, key string) (bool, error) {
+	args, err := json.Marshal(n.Args)
+	if err != nil {
+		return false, err
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, organisation_id, project_id, kind, args, created_at, once_key) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (once_key) DO NOTHING`,
+		nullID(n.UserID), nullID(n.OrganisationID), nullID(n.ProjectID), n.Kind, string(args), store.Now(), key)
+	if err != nil {
+		return false, fmt.Errorf("notify once: %w", err)
+	}
+	k, err := res.RowsAffected()
+	return k == 1, err
+}
+
 func nullID(id int64) any {
 	if id == 0 {
 		return nil

@@ -324,8 +324,11 @@ func Remind(ctx context.Context, db *store.DB, day string) (int, error) {
 				r.LeadID, kind, noticeArgs(n.Args)).Scan(&seen); err != nil || seen > 0 {
 				return err
 			}
-			sent++
-			return program.Notify(ctx, tx, n)
+			ok, err := program.NotifyOnce(ctx, tx, n, fmt.Sprintf("%s:%d:%s", kind, r.LeadID, noticeArgs(n.Args)))
+			if ok {
+				sent++
+			}
+			return err
 		})
 		if err != nil {
 			return sent, fmt.Errorf("remind proposal %d: %w", r.ID, err)

@@ -179,8 +179,13 @@ func Remind(ctx context.Context, db *store.DB, today time.Time) (int, error) {
 					c.Unit.ID, kind, noticeArgs(f, per, c.Due)).Scan(&n); err != nil || n > 0 {
 					return err
 				}
-				sent++
-				return program.Notify(ctx, tx, program.Notice{OrganisationID: c.Unit.ID, Kind: kind, Args: []any{f.Name, per.Label("zh-CN"), c.Due}})
+				args := noticeArgs(f, per, c.Due)
+				ok, err := program.NotifyOnce(ctx, tx, program.Notice{OrganisationID: c.Unit.ID, Kind: kind, Args: []any{f.Name, per.Label("zh-CN"), c.Due}},
+					fmt.Sprintf("%s:%d:%s", kind, c.Unit.ID, args))
+				if ok {
+					sent++
+				}
+				return err
 			})
 			if err != nil {
 				return sent, fmt.Errorf("remind %s: %w", f.Key, err)

@@ -7,51 +7,28 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
+	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
 	"github.com/xinzhi-platform/xinzhi/internal/web/site"
 )
 
-// importJob is an uploaded file between preview and commit, and the commit
-// running in the background with its progress.
-type importJob struct {
-	mu       sync.Mutex
-	ID       string
-	Owner    int64
-	Kind     registry.ImportKind
-	File     string
-	Plan     *registry.Plan
-	Created  time.Time
-	State    string // preview, running, done, failed
-	Done     int
-	Total    int
-	Summary  registry.Summary
-	Err      string
-	finished chan struct{}
-}
-
-// jobView is what a page shows of a job, copied under its lock.
+// jobView is what a page shows of an import job.
 type jobView struct {
 	ID      string
 	Kind    registry.ImportKind
 	File    string
-	Plan    *registry.Plan
-	State   string
+	Plan    *registry.Plan // in preview: the plan made from the file
+	State   string         // preview, running, done, failed, interrupted
 	Done    int
 	Total   int
 	Summary registry.Summary
-}
-
-// snapshot copies the fields a page shows.
-func (j *importJob) snapshot() jobView {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	return jobView{ID: j.ID, Kind: j.Kind, File: j.File, Plan: j.Plan, State: j.State, Done: j.Done, Total: j.Total, Summary: j.Summary}
 }
 
 // Percent is the commit's progress.
@@ -62,34 +39,74 @@ func (j jobView) Percent() int {
 	return j.Done * 100 / j.Total
 }
 
-// importJobs keeps recent jobs in memory for an hour: a preview is not worth
-// persisting, and a commit's result is in the audit log.
+// importLease is how long a node's claim on a commit lasts unless renewed
+// (every third of it, on PostgreSQL). A node that dies leaves its job
+// interrupted once the lease has run out.
+const importLease = 15 * time.Second
+
+// importJobs are the commits running on this node: their progress (on
+// SQLite the commit's transaction holds the one writer, so progress cannot
+// be written to the job's row while it runs) and their end. Everything else
+// of a job is in the database (registry.ImportJob), so any node shows and
+// commits it.
 type importJobs struct {
-	mu   sync.Mutex
-	jobs map[string]*importJob
+	holder string
+	mu     sync.Mutex
+	local  map[string]*localJob
 }
 
-func newImportJobs() *importJobs { return &importJobs{jobs: map[string]*importJob{}} }
+// localJob is a commit running here.
+type localJob struct {
+	done, total int
+	finished    chan struct{}
+}
 
-func (js *importJobs) add(j *importJob) {
+func newImportJobs() *importJobs {
+	host, _ := os.Hostname()
+	return &importJobs{holder: fmt.Sprintf("%s:%d:%s", host, os.Getpid(), rand.Text()[:6]), local: map[string]*localJob{}}
+}
+
+// running is the commit of job id running here, if it is.
+func (js *importJobs) running(id string) (*localJob, bool) {
 	js.mu.Lock()
 	defer js.mu.Unlock()
-	for id, old := range js.jobs {
-		if time.Since(old.Created) > time.Hour {
-			delete(js.jobs, id)
+	l, ok := js.local[id]
+	return l, ok
+}
+
+// view reads a job for the page: from the database, with this node's
+// progress when it runs here, and in preview with its plan made again.
+func (s *area) view(r *http.Request, id string) (jobView, *localJob, error) {
+	j, err := registry.LoadImportJob(r.Context(), s.DB, id, site.Info(r).Principal.UserID, false)
+	if err != nil {
+		return jobView{}, nil, err
+	}
+	v := jobView{ID: j.ID, Kind: j.Kind, File: j.FileName, State: j.State, Done: j.Done, Total: j.Total, Summary: j.Summary}
+	l, here := s.imports.running(id)
+	if here {
+		s.imports.mu.Lock()
+		v.State, v.Done, v.Total = registry.JobRunning, l.done, l.total
+		s.imports.mu.Unlock()
+	}
+	if v.State == registry.JobPreview || v.State == registry.JobInterrupted {
+		if v.Plan, err = s.plan(r.Context(), id, site.Info(r).Principal.UserID); err != nil {
+			return jobView{}, nil, err
 		}
 	}
-	js.jobs[j.ID] = j
+	return v, l, nil
 }
 
-func (js *importJobs) get(id string, owner int64) (*importJob, error) {
-	js.mu.Lock()
-	defer js.mu.Unlock()
-	j, ok := js.jobs[id]
-	if !ok || j.Owner != owner {
-		return nil, fmt.Errorf("import %s: %w", id, problem.ErrNotFound)
+// plan makes a job's plan again from its file.
+func (s *area) plan(ctx context.Context, id string, owner int64) (*registry.Plan, error) {
+	j, err := registry.LoadImportJob(ctx, s.DB, id, owner, true)
+	if err != nil {
+		return nil, err
 	}
-	return j, nil
+	t, err := tabular.Read(bytes.NewReader(j.File), int64(len(j.File)), j.FileName, tabular.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	return registry.Prepare(ctx, s.DB, s.registryDeps(), j.Kind, t)
 }
 
 // importData is the data of the import pages.
@@ -204,10 +221,11 @@ func (s *area) importUpload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	job := &importJob{ID: rand.Text(), Owner: ri.Principal.UserID, Kind: kind, File: hdr.Filename, Plan: plan, Created: time.Now(), State: "preview"}
-	s.imports.add(job)
-	snap := job.snapshot()
-	p.Data = importData{Kinds: registry.ImportKinds, Kind: kind, Job: &snap}
+	job := registry.ImportJob{ID: rand.Text(), OwnerID: ri.Principal.UserID, Kind: kind, FileName: hdr.Filename, File: data, Total: plan.Rows}
+	if err := registry.SaveImportJob(r.Context(), s.DB, job); err != nil {
+		return err
+	}
+	p.Data = importData{Kinds: registry.ImportKinds, Kind: kind, Job: &jobView{ID: job.ID, Kind: kind, File: job.FileName, Plan: plan, State: registry.JobPreview, Total: plan.Rows}}
 	// The upload worked, so 200 even when the preview lists problems: the
 	// problems are the answer, not a failed request.
 	return s.pages.Render(w, http.StatusOK, "import_preview", p)
@@ -218,61 +236,132 @@ func (s *area) registryDeps() registry.Deps {
 }
 
 // importCommit starts writing a previewed plan in the background, all or
-// nothing, and sends the browser to the progress page.
+// nothing, and sends the browser to the progress page. Any node may commit
+// a job: the plan is made again from the stored file, and one UPDATE lets
+// one node only take it (or take over one interrupted).
 func (s *area) importCommit(w http.ResponseWriter, r *http.Request) error {
 	ri := site.Info(r)
-	job, err := s.imports.get(r.PathValue("job"), ri.Principal.UserID)
+	id := r.PathValue("job")
+	if _, here := s.imports.running(id); here {
+		return problem.New(problem.ErrConflict, "import.not_ready")
+	}
+	plan, err := s.plan(r.Context(), id, ri.Principal.UserID)
 	if err != nil {
 		return err
 	}
-	job.mu.Lock()
-	if job.State != "preview" || !job.Plan.OK() {
-		job.mu.Unlock()
+	if !plan.OK() {
 		return problem.New(problem.ErrConflict, "import.not_ready")
 	}
-	job.State, job.Total, job.finished = "running", job.Plan.Rows, make(chan struct{})
-	job.mu.Unlock()
+	if err := registry.ClaimImportJob(r.Context(), s.DB, id, ri.Principal.UserID, s.imports.holder, importLease); err != nil {
+		return err
+	}
+	l := &localJob{total: plan.Rows, finished: make(chan struct{})}
+	s.imports.mu.Lock()
+	s.imports.local[id] = l
+	s.imports.mu.Unlock()
 	actor := audit.ActorFrom(r.Context())
-	go func() {
-		defer close(job.finished)
-		ctx := audit.WithActor(context.Background(), actor)
-		sum, err := job.Plan.Commit(ctx, s.DB, func(done, total int) {
-			job.mu.Lock()
-			job.Done, job.Total = done, total
-			job.mu.Unlock()
-		})
-		job.mu.Lock()
-		defer job.mu.Unlock()
-		if err != nil {
-			s.Log.Error("import failed", "job", job.ID, "err", err)
-			job.State, job.Err = "failed", err.Error()
-			return
-		}
-		job.State, job.Summary, job.Done = "done", sum, job.Total
-	}()
-	http.Redirect(w, r, "/registry/import/"+job.ID, http.StatusSeeOther)
+	go s.commit(audit.WithActor(context.Background(), actor), id, plan, l)
+	http.Redirect(w, r, "/registry/import/"+id, http.StatusSeeOther)
 	return nil
 }
 
+// commit writes the plan in one transaction, keeping the job's progress
+// (and, on PostgreSQL, its row and lease) current, and records its end.
+func (s *area) commit(ctx context.Context, id string, plan *registry.Plan, l *localJob) {
+	holder := s.imports.holder
+	defer func() {
+		s.imports.mu.Lock()
+		delete(s.imports.local, id)
+		s.imports.mu.Unlock()
+		close(l.finished)
+	}()
+	shared := s.DB.Engine() == store.Postgres
+	stop := make(chan struct{})
+	renewed := make(chan struct{})
+	go func() { // renew the lease while the commit runs, between progress reports
+		defer close(renewed)
+		tick := time.NewTicker(importLease / 3)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			if shared {
+				s.imports.mu.Lock()
+				done, total := l.done, l.total
+				s.imports.mu.Unlock()
+				if err := registry.ImportJobProgress(ctx, s.DB, id, holder, done, total, importLease); err != nil {
+					s.Log.Warn("import progress", "job", id, "err", err)
+				}
+			}
+		}
+	}()
+	sum, err := plan.Commit(ctx, s.DB, func(done, total int) {
+		s.imports.mu.Lock()
+		l.done, l.total = done, total
+		s.imports.mu.Unlock()
+		if shared {
+			if err := registry.ImportJobProgress(ctx, s.DB, id, holder, done, total, importLease); err != nil {
+				s.Log.Warn("import progress", "job", id, "err", err)
+			}
+		}
+	})
+	close(stop)
+	<-renewed
+	if err != nil {
+		s.Log.Error("import failed", "job", id, "err", err)
+	}
+	if ferr := registry.FinishImportJob(ctx, s.DB, id, holder, sum, plan.Rows, err); ferr != nil {
+		s.Log.Error("import job", "job", id, "err", ferr)
+	}
+}
+
 // importStatus shows a job; while it runs the page polls itself (htmx) for
-// the progress bar.
+// the progress bar. Any node shows any job.
 func (s *area) importStatus(w http.ResponseWriter, r *http.Request) error {
-	job, err := s.imports.get(r.PathValue("job"), site.Info(r).Principal.UserID)
+	id := r.PathValue("job")
+	if r.URL.Query().Get("wait") == "1" { // for scripts and tests: wait for the end, up to a minute
+		if err := s.wait(r, id); err != nil {
+			return err
+		}
+	}
+	v, _, err := s.view(r, id)
 	if err != nil {
 		return err
 	}
-	if r.URL.Query().Get("wait") == "1" && job.finished != nil {
-		select { // for scripts and tests: wait for the end, up to a minute
-		case <-job.finished:
-		case <-time.After(time.Minute):
-		case <-r.Context().Done():
-		}
-	}
-	snap := job.snapshot()
-	p := s.NewPage(w, r, "import.title", importData{Kinds: registry.ImportKinds, Kind: snap.Kind, Job: &snap})
+	p := s.NewPage(w, r, "import.title", importData{Kinds: registry.ImportKinds, Kind: v.Kind, Job: &v})
 	name := "import_preview"
 	if r.Header.Get("HX-Request") == "true" {
 		name = "import_progress"
 	}
 	return s.pages.Render(w, http.StatusOK, name, p)
+}
+
+// wait waits until the job is no longer running: on the commit's end when
+// it runs here, otherwise by reading its row every half second.
+func (s *area) wait(r *http.Request, id string) error {
+	timeout := time.After(time.Minute)
+	for {
+		if l, here := s.imports.running(id); here {
+			select {
+			case <-l.finished:
+			case <-timeout:
+			case <-r.Context().Done():
+			}
+			return nil
+		}
+		j, err := registry.LoadImportJob(r.Context(), s.DB, id, site.Info(r).Principal.UserID, false)
+		if err != nil || j.State != registry.JobRunning {
+			return err
+		}
+		select {
+		case <-time.After(500 * time.Millisecond):
+		case <-timeout:
+			return nil
+		case <-r.Context().Done():
+			return nil
+		}
+	}
 }
