@@ -169,3 +169,17 @@ func (c checkedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return resp, nil
 }
+
+// OperationOf names the operation of the OpenAPI document that req calls,
+// as "METHOD /path/{template}"; ok is false when none does.
+func OperationOf(req *http.Request) (op string, ok bool) {
+	spec, err := loadSpec()
+	if err != nil {
+		return "", false
+	}
+	route, _, err := spec.router.FindRoute(req)
+	if err != nil {
+		return "", false
+	}
+	return req.Method + " " + route.Path, true
+}
