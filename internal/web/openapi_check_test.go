@@ -11,9 +11,10 @@ import (
 
 // TestOpenAPICheckCatchesDrift: the check every test's API response goes
 // through (webtest.CheckAPIResponse) refuses what the document does not
-// say — a body that does not match the schema, a status the operation
-// does not list, a content type not declared for it, a path no operation
-// has — and accepts what it does say, so a handler drifting from the
+// say — a body that does not match the schema, a field it does not name,
+// null for a list, a status the operation does not list, a content type
+// not declared for it, a path no operation has — and accepts what it does
+// say, so a handler drifting from the
 // document fails the suite.
 func TestOpenAPICheckCatchesDrift(t *testing.T) {
 	json := http.Header{"Content-Type": {"application/json"}}
@@ -29,6 +30,8 @@ func TestOpenAPICheckCatchesDrift(t *testing.T) {
 		{"me with a field of the wrong type", "GET", "/api/v1/me", 200, json, `{"kind":"user","id":"1","name":"u","roles":["viewer"],"language":"zh-CN"}`, "doesn't match schema"},
 		{"me without a required field", "GET", "/api/v1/me", 200, json, `{"id":1,"name":"u","roles":[],"language":"zh-CN"}`, "kind"},
 		{"capitalised field names", "GET", "/api/v1/me", 200, json, `{"Kind":"user","ID":1,"Name":"u","Roles":[],"Language":"zh-CN"}`, "doesn't match schema"},
+		{"a field the document does not name", "GET", "/api/v1/me", 200, json, `{"kind":"user","id":1,"name":"u","roles":["viewer"],"language":"zh-CN","Accesses":[]}`, "Accesses"},
+		{"null where the document says a list", "GET", "/api/v1/me", 200, json, `{"kind":"user","id":1,"name":"u","roles":null,"language":"zh-CN"}`, "roles"},
 		{"an undocumented status", "GET", "/api/v1/me", 418, prob, `{"type":"about:blank","title":"I'm a teapot","status":418}`, "status is not supported"},
 		{"an error not as a problem document", "GET", "/api/v1/me", 401, json, `{"error":"sign in"}`, "content-type"},
 		{"a problem document without its status", "GET", "/api/v1/me", 401, prob, `{"type":"about:blank","title":"Unauthorized"}`, "status"},
