@@ -172,7 +172,7 @@ func Datasets(ctx context.Context, q store.Querier, day string) ([]Dataset, erro
 		return nil, fmt.Errorf("data sets: %w", err)
 	}
 	defer rows.Close()
-	var out []Dataset
+	out := []Dataset{}
 	for rows.Next() {
 		var d Dataset
 		if err := rows.Scan(&d.ID, &d.OwnerID, &d.Owner, &d.Name, &d.Domain, &d.Samples, &d.Licence, &d.Access, &d.Description, &d.Registered, &d.Withdrawn); err != nil {
@@ -191,7 +191,7 @@ func Models(ctx context.Context, q store.Querier, day string) ([]Model, error) {
 		return nil, fmt.Errorf("models: %w", err)
 	}
 	defer rows.Close()
-	var out []Model
+	out := []Model{}
 	for rows.Next() {
 		var m Model
 		if err := rows.Scan(&m.ID, &m.OwnerID, &m.Owner, &m.Name, &m.BaseModel, &m.Domain, &m.Evaluation, &m.Registered, &m.Withdrawn); err != nil {
@@ -256,7 +256,7 @@ func Members(ctx context.Context, q store.Querier, allianceID int64, day string)
 		return nil, fmt.Errorf("alliance members: %w", err)
 	}
 	defer rows.Close()
-	var out []Member
+	out := []Member{}
 	for rows.Next() {
 		var m Member
 		if err := rows.Scan(&m.AllianceID, &m.MemberID, &m.Member, &m.Kind, &m.Role, &m.Joined, &m.Left); err != nil {

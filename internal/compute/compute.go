@@ -142,7 +142,7 @@ func Totals(cs []Capacity) []Total {
 	for _, c := range cs {
 		sum[[2]string{c.Precision, c.Status}] += c.PFLOPS
 	}
-	var out []Total
+	out := []Total{}
 	for _, p := range Precisions {
 		for _, s := range Statuses {
 			if v, ok := sum[[2]string{p, s}]; ok {

@@ -119,6 +119,12 @@ func Check(p Product) problem.List {
 // or fund), audited.
 func Publish(ctx context.Context, db *store.DB, p Product) (Product, error) {
 	p.Name = strings.TrimSpace(p.Name)
+	if p.Stages == nil { // as read back: an empty list, not null
+		p.Stages = []string{}
+	}
+	if p.Sizes == nil {
+		p.Sizes = []string{}
+	}
 	if ps := Check(p); len(ps) > 0 {
 		return p, ps
 	}

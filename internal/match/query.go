@@ -407,7 +407,7 @@ func haversine(lat1, lon1, lat2, lon2 float64) float64 {
 // explain spells out why slot x.slot scored as it did.
 func (ix *Index) explain(x hit, qts []qterm, norms [][256]float64, q Query) Suggestion {
 	s := x.slot
-	sg := Suggestion{ID: ix.ids[s], Score: x.score, Text: x.text}
+	sg := Suggestion{ID: ix.ids[s], Score: x.score, Text: x.text, Terms: []TermHit{}, Features: []FeatureHit{}, Passed: []Condition{}} // empty lists, not null, for the API
 	for _, qt := range qts {
 		list := ix.postings[qt.id]
 		i, _ := slices.BinarySearchFunc(list, s, func(p posting, s uint32) int { return cmpSlot(p.slot, s) })

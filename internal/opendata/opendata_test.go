@@ -266,7 +266,7 @@ func TestExportsMeetTheStandards(t *testing.T) {
 		}
 		g := gp.Grants[0]
 		if g.RecipientOrganization[0].ID != bidderID || len(g.RecipientOrganization[0].Location) != 1 || g.RecipientOrganization[0].Location[0].GeoCode != "210112" ||
-			len(g.BeneficiaryLocation) != 1 || g.AmountAwarded != 5e6 || g.AmountDisbursed != 2e6 || g.AwardDate != "2025-03-15" ||
+			len(g.BeneficiaryLocation) != 1 || g.BeneficiaryLocation[0].GeoCode != "210112" || g.AmountAwarded != 5e6 || g.AmountDisbursed != 2e6 || g.AwardDate != "2025-03-15" ||
 			g.GrantProgramme[0].Code != "major_special_project" || g.AmountAppliedFor != nil {
 			t.Errorf("grant: %+v", g)
 		}

@@ -14,6 +14,10 @@ var templateFiles embed.FS
 //go:embed openapi.json
 var openAPIDoc []byte
 
+// OpenAPIDocument is the API's OpenAPI document as served at
+// /api/openapi.json (tests check every API response against it).
+func OpenAPIDocument() []byte { return append([]byte(nil), openAPIDoc...) }
+
 // openAPISchema is the official JSON Schema of OpenAPI 3.1 documents.
 const openAPISchema = "https://spec.openapis.org/oas/3.1/schema/2022-10-07"
 

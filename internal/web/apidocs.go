@@ -36,7 +36,13 @@ type apiDocParam struct {
 	Required                    bool
 }
 
-type apiDocBody struct{ Media, Type, Link string } // Link: the schema it names
+// apiDocBody is a request or response body: a media type and its schema,
+// Link the component schema it names, Props the properties of an inline
+// one.
+type apiDocBody struct {
+	Media, Type, Link string
+	Props             []apiDocParam
+}
 
 type apiDocResponse struct {
 	Status, Description string
@@ -121,10 +127,14 @@ func readAPIDocs(raw []byte) (apiDocs, error) {
 			sort.Strings(codes)
 			for _, c := range codes {
 				resp := op.Responses[c]
+				desc := resp.Description // a reference's own description (OpenAPI 3.1) says more than the shared one
 				if name, ok := strings.CutPrefix(resp.Ref, "#/components/responses/"); ok {
 					resp = doc.Components.Responses[name]
 				}
-				o.Responses = append(o.Responses, apiDocResponse{Status: c, Description: resp.Description, Bodies: bodies(resp.Content)})
+				if desc == "" {
+					desc = resp.Description
+				}
+				o.Responses = append(o.Responses, apiDocResponse{Status: c, Description: desc, Bodies: bodies(resp.Content)})
 			}
 			tag := "meta"
 			if len(op.Tags) > 0 {
@@ -219,8 +229,12 @@ func (s docSchema) typeName() string {
 }
 
 // props are the schema's properties in name order (those of an inline
-// object body or response included).
-func (s docSchema) props() []apiDocParam {
+// object body or response included), with the properties of inline
+// objects within them after each, named by their path (a.b, a[].b), so a
+// page shows every field a body carries and what it means.
+func (s docSchema) props() []apiDocParam { return s.propsAt("", 0) }
+
+func (s docSchema) propsAt(prefix string, depth int) []apiDocParam {
 	required := map[string]bool{}
 	for _, r := range s.Required {
 		required[r] = true
@@ -233,7 +247,16 @@ func (s docSchema) props() []apiDocParam {
 	out := make([]apiDocParam, 0, len(names))
 	for _, n := range names {
 		p := s.Properties[n]
-		out = append(out, apiDocParam{Name: n, Type: p.typeName(), Description: p.Description, Required: required[n]})
+		out = append(out, apiDocParam{Name: prefix + n, Type: p.typeName(), Description: p.Description, Required: required[n]})
+		if depth >= 4 {
+			continue
+		}
+		switch {
+		case len(p.Properties) > 0:
+			out = append(out, p.propsAt(prefix+n+".", depth+1)...)
+		case p.Items != nil && len(p.Items.Properties) > 0:
+			out = append(out, p.Items.propsAt(prefix+n+"[].", depth+1)...)
+		}
 	}
 	return out
 }
@@ -249,19 +272,17 @@ func bodies(content map[string]struct {
 	out := make([]apiDocBody, 0, len(media))
 	for _, m := range media {
 		s := content[m].Schema
-		t := s.typeName()
-		if len(s.Properties) > 0 {
-			names := make([]string, 0, len(s.Properties))
-			for _, p := range s.props() {
-				names = append(names, p.Name+": "+p.Type)
-			}
-			t = "{" + strings.Join(names, ", ") + "}"
-		}
-		b := apiDocBody{Media: m, Type: t}
+		b := apiDocBody{Media: m, Type: s.typeName()}
 		if name, ok := strings.CutPrefix(s.Ref, "#/components/schemas/"); ok {
 			b.Link = name
 		} else if s.Items != nil {
 			b.Link, _ = strings.CutPrefix(s.Items.Ref, "#/components/schemas/")
+		}
+		switch {
+		case len(s.Properties) > 0:
+			b.Type, b.Props = "object", s.props()
+		case s.Items != nil && len(s.Items.Properties) > 0:
+			b.Props = s.Items.propsAt("[].", 0)
 		}
 		out = append(out, b)
 	}

@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"encoding/json"
+	"html"
 	"html/template"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
+	"github.com/xinzhi-platform/xinzhi/internal/web"
 )
 
 // zhThenEn: Chinese first, then English: the first letter is a Han
@@ -108,7 +111,7 @@ func TestOpenAPIDocumented(t *testing.T) {
 				bad = append(bad, at+": description not Chinese then English: "+op.Description)
 			}
 			for code, r := range op.Responses {
-				if r.Ref == "" && !zhThenEn(r.Description) {
+				if (r.Ref == "" || r.Description != "") && !zhThenEn(r.Description) {
 					bad = append(bad, at+": response "+code+" description not Chinese then English: "+r.Description)
 				}
 			}
@@ -169,7 +172,9 @@ func TestOpenAPIDocumented(t *testing.T) {
 // TestOpenAPIReferencePage: anyone reads the API reference, rendered on
 // the server from the document in either language: every operation under
 // its tag with its Chinese-then-English summary, every schema an
-// operation links to present, and no script from elsewhere.
+// operation links to present, every property of every schema (inline
+// bodies and nested objects too) with its description, and no script from
+// elsewhere.
 func TestOpenAPIReferencePage(t *testing.T) {
 	e := newEnv(t, storetest.Open(t, store.SQLite), false)
 	_, body := e.client().get("/api/openapi.json")
@@ -181,6 +186,37 @@ func TestOpenAPIReferencePage(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(body), &doc); err != nil {
 		t.Fatal(err)
+	}
+	// Every property's description, wherever its schema is (a component,
+	// an inline body, an object inside an array inside either).
+	var all any
+	if err := json.Unmarshal([]byte(body), &all); err != nil {
+		t.Fatal(err)
+	}
+	var propDescriptions []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			if props, ok := v["properties"].(map[string]any); ok {
+				for _, p := range props {
+					if d, _ := p.(map[string]any)["description"].(string); d != "" {
+						propDescriptions = append(propDescriptions, d)
+					}
+				}
+			}
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	walk(all)
+	if len(propDescriptions) < 100 {
+		t.Fatalf("only %d property descriptions in the document", len(propDescriptions))
 	}
 	for lang, title := range map[string]string{"zh-CN": "接口参考", "en": "API reference"} {
 		c := e.client()
@@ -206,8 +242,85 @@ func TestOpenAPIReferencePage(t *testing.T) {
 		if !strings.Contains(page, `id="schema-Problem"`) || !strings.Contains(page, `id="tag-registry"`) {
 			t.Errorf("%s: no schemas or tags", lang)
 		}
+		text := html.UnescapeString(page)
+		for _, d := range propDescriptions {
+			if !strings.Contains(text, d) {
+				t.Errorf("%s: the property described %q is not on the page", lang, d)
+			}
+		}
 		if regexp.MustCompile(`<script[^>]+src="(https?:)?//`).MatchString(page) {
 			t.Errorf("%s: a script from elsewhere", lang)
 		}
 	}
+}
+
+// TestOpenAPIErrorsAreProblems: every error status of every operation
+// (4xx) answers an RFC 9457 problem document — application/problem+json
+// and nothing else, its schema the shared Problem (or one that requires
+// what Problem requires) — through the shared components.responses, so a
+// client reads every error the same way.
+func TestOpenAPIErrorsAreProblems(t *testing.T) {
+	var doc struct {
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			Responses map[string]docResp `json:"responses"`
+			Schemas   map[string]struct {
+				Required []string `json:"required"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(web.OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	problemLike := func(ref string) bool {
+		name, ok := strings.CutPrefix(ref, "#/components/schemas/")
+		if !ok {
+			return false
+		}
+		req := doc.Components.Schemas[name].Required
+		return slices.Contains(req, "type") && slices.Contains(req, "title") && slices.Contains(req, "status")
+	}
+	checkContent := func(at string, r docResp) {
+		if len(r.Content) != 1 || r.Content["application/problem+json"].Schema.Ref == "" || !problemLike(r.Content["application/problem+json"].Schema.Ref) {
+			t.Errorf("%s: not a problem document: %v", at, r.Content)
+		}
+	}
+	for name, r := range doc.Components.Responses {
+		checkContent("components/responses/"+name, r)
+	}
+	for p, ops := range doc.Paths {
+		for m, raw := range ops {
+			var op struct {
+				Responses map[string]docResp `json:"responses"`
+			}
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatal(err)
+			}
+			for code, r := range op.Responses {
+				if code < "400" {
+					continue
+				}
+				at := strings.ToUpper(m) + " " + p + " " + code
+				if name, ok := strings.CutPrefix(r.Ref, "#/components/responses/"); ok {
+					shared, ok := doc.Components.Responses[name]
+					if !ok {
+						t.Errorf("%s: %s is not among the shared responses", at, r.Ref)
+					}
+					r = shared
+				} else if code != "422" {
+					t.Errorf("%s: not the shared response for its status", at)
+				}
+				checkContent(at, r)
+			}
+		}
+	}
+}
+
+type docResp struct {
+	Ref     string `json:"$ref"`
+	Content map[string]struct {
+		Schema struct {
+			Ref string `json:"$ref"`
+		} `json:"schema"`
+	} `json:"content"`
 }

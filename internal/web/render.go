@@ -144,6 +144,8 @@ func (s *Server) parseTemplates() (*site.Pages, error) {
 		"safeHTML":  func(s string) template.HTML { return template.HTML(s) }, // only for trusted, generated markup (QR SVG)
 		"languages": func() []string { return i18n.Supported },
 		"list":      func(xs ...string) []string { return xs },
+		// pair hands a shared template two values (the page and a part).
+		"pair": func(a, b any) [2]any { return [2]any{a, b} },
 		// term names a fixed term of the bureau's vocabularies (scenes, the
 		// 325 model, the five ways) in lang; data outside the glossary
 		// reads as it was written.

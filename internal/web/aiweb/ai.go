@@ -20,21 +20,23 @@ import (
 // aiData is the AI elements page: data sets, models and alliances in the
 // catalogue on a day.
 type aiData struct {
-	Day       string
-	Datasets  []ai.Dataset
-	Models    []ai.Model
-	Alliances []allianceView
-	Accesses  []string
+	Day       string         `json:"day"`
+	Datasets  []ai.Dataset   `json:"datasets"`
+	Models    []ai.Model     `json:"models"`
+	Alliances []allianceView `json:"alliances"`
+	Accesses  []string       `json:"-"` // the page's choices
 }
 
+// allianceView is an alliance with its members on the day (the embedded
+// Alliance's "members" is their count).
 type allianceView struct {
 	ai.Alliance
-	Members []ai.Member
+	Members []ai.Member `json:"member_list"`
 }
 
 func (s *area) aiData(r *http.Request) (*aiData, error) {
 	ctx := r.Context()
-	d := &aiData{Day: s.DataDay(), Accesses: ai.Accesses}
+	d := &aiData{Day: s.DataDay(), Accesses: ai.Accesses, Alliances: []allianceView{}}
 	var err error
 	if d.Datasets, err = ai.Datasets(ctx, s.DB, d.Day); err != nil {
 		return nil, err

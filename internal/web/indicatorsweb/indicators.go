@@ -317,8 +317,12 @@ func (s *area) metricExport(w http.ResponseWriter, r *http.Request) error {
 func (s *area) apiMetrics(w http.ResponseWriter, r *http.Request) error {
 	out := []map[string]any{}
 	for _, d := range s.Indicators.All() {
+		dims := d.Dimensions
+		if dims == nil {
+			dims = []string{} // a list, as the document says, not null
+		}
 		out = append(out, map[string]any{"id": d.ID, "name": d.Name, "name_en": d.NameEN, "unit": d.Unit, "kind": d.Kind,
-			"model": d.Model, "window": d.Window, "period": d.Period, "dimensions": d.Dimensions})
+			"model": d.Model, "window": d.Window, "period": d.Period, "dimensions": dims})
 	}
 	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": out})
 }

@@ -135,6 +135,9 @@ func (s *area) apiSuggestions(w http.ResponseWriter, r *http.Request) error {
 	if d.Candidates == nil {
 		d.Candidates = []match.Candidate{}
 	}
+	if d.Decisions == nil {
+		d.Decisions = []match.Decision{}
+	}
 	return site.WriteJSON(w, http.StatusOK, map[string]any{"need": d.View.ID, "suggestions": d.Candidates, "decisions": d.Decisions})
 }
 

@@ -2,10 +2,12 @@ package registryweb
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
 	"github.com/xinzhi-platform/xinzhi/internal/tabular"
@@ -24,10 +26,20 @@ type apiImportResult struct {
 	Warnings  []site.CellProblem  `json:"warnings"`
 }
 
+// importProblem is a refused import: a problem document whose extension
+// members are the result, every row's problem listed.
+type importProblem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	apiImportResult
+}
+
 // apiImport takes a spreadsheet as the request body (Content-Type says
 // which: text/csv or the .xlsx type; or ?filename=…) and imports it at once,
-// all or nothing; ?dry_run=1 only checks. Refused rows answer 422 with every
-// problem.
+// all or nothing; ?dry_run=1 only checks. Refused rows answer 422, a
+// problem document with every row's problem.
 func (s *area) apiImport(w http.ResponseWriter, r *http.Request) error {
 	kind := registry.ImportKind(r.URL.Query().Get("kind"))
 	if _, ok := registry.Specs()[kind]; !ok {
@@ -63,7 +75,13 @@ func (s *area) apiImport(w http.ResponseWriter, r *http.Request) error {
 		res.Warnings = append(res.Warnings, site.CellProblem{Row: p.Row, Column: p.Column, Header: p.Header, Field: p.Field, Message: p.Message(lang)})
 	}
 	if !plan.OK() {
-		return site.WriteJSON(w, http.StatusUnprocessableEntity, res)
+		// An error like any other of the API: a problem document (RFC 9457),
+		// its extension members the result with every row's problem.
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		return json.NewEncoder(w).Encode(importProblem{Type: "https://xinzhi.invalid/problems/import-has_problems", Title: http.StatusText(http.StatusUnprocessableEntity),
+			Status: http.StatusUnprocessableEntity, Detail: i18n.T(lang, "import.has_problems", len(res.Problems)), apiImportResult: res})
 	}
 	if r.URL.Query().Get("dry_run") == "1" {
 		return site.WriteJSON(w, http.StatusOK, res)

@@ -230,7 +230,7 @@ func TestImportThroughTheAPI(t *testing.T) {
 			return resp, out
 		}
 		resp, out := post("kind=orgs", "credit_code,name,district\n"+code[:17]+"0,沈阳富创精密设备股份有限公司,月球区\n")
-		if resp.StatusCode != 422 || len(out["problems"].([]any)) != 2 {
+		if resp.StatusCode != 422 || resp.Header.Get("Content-Type") != "application/problem+json" || out["status"] != float64(422) || len(out["problems"].([]any)) != 2 {
 			t.Fatalf("bad rows: %d %v", resp.StatusCode, out)
 		}
 		good := "credit_code,name,district\n" + code + ",沈阳富创精密设备股份有限公司,浑南区\n"

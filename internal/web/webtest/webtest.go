@@ -98,7 +98,9 @@ func NewConfig(t *testing.T, db *store.DB, strict bool, more web.Config) *Env {
 }
 
 // Client is a browser: a cookie jar that does not follow redirects, and
-// the CSRF token of the last page it read.
+// the CSRF token of the last page it read. Every response to /api/… it
+// reads is checked against the OpenAPI document (CheckAPIResponse); a
+// mismatch fails the test.
 type Client struct {
 	T    *testing.T
 	Base string // the server's URL
@@ -109,7 +111,8 @@ type Client struct {
 // Client is a new browser on e's server, signed out.
 func (e *Env) Client() *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{T: e.T, Base: e.TS.URL, HTTP: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	return &Client{T: e.T, Base: e.TS.URL, HTTP: &http.Client{Jar: jar, Transport: checkedTransport{t: e.T, next: http.DefaultTransport},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 // As is a new browser signed in as the demo account of role.
