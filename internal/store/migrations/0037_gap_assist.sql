@@ -1,0 +1,2 @@
+-- Placeholder so this branch (assist) runs: other branches hold 0037. DROP THIS FILE AT MERGE.
+SELECT 1;
