@@ -3,6 +3,7 @@ package assist
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,12 +26,21 @@ var placeholder = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_.#@:-]+)\s*(?:\|\s*([a-
 // in its form; a placeholder naming no figure given stays, and Check
 // marks it.
 func Fill(text string, figs map[string]report.Figure) string {
-	return placeholder.ReplaceAllStringFunc(text, func(m string) string {
+	out, _ := FillPlaced(text, figs)
+	return out
+}
+
+// FillPlaced is Fill that also names the figures it placed, sorted: Check
+// prefers them where figures give the same number.
+func FillPlaced(text string, figs map[string]report.Figure) (string, []string) {
+	seen := map[string]bool{}
+	out := placeholder.ReplaceAllStringFunc(text, func(m string) string {
 		sub := placeholder.FindStringSubmatch(m)
 		f, ok := figs[sub[1]]
 		if !ok {
 			return m
 		}
+		seen[sub[1]] = true
 		if f.Undefined {
 			return "—"
 		}
@@ -50,6 +60,12 @@ func Fill(text string, figs map[string]report.Figure) string {
 		}
 		return report.Plain(f.Value)
 	})
+	placed := make([]string, 0, len(seen))
+	for k := range seen {
+		placed = append(placed, k)
+	}
+	sort.Strings(placed)
+	return out, placed
 }
 
 // Mark is one numeral or placeholder of a checked draft.
@@ -73,7 +89,11 @@ type Checked struct {
 }
 
 // Check reads every numeral and leftover placeholder of text against figs.
-func Check(text string, figs map[string]report.Figure) Checked {
+func Check(text string, figs map[string]report.Figure) Checked { return CheckPlaced(text, figs, nil) }
+
+// CheckPlaced is Check where the model placed the figures named in placed
+// (FillPlaced): where several figures give a numeral, those come first.
+func CheckPlaced(text string, figs map[string]report.Figure, placed []string) Checked {
 	c := Checked{Text: text}
 	bound := map[string]bool{}
 	holes := placeholder.FindAllStringIndex(text, -1)
@@ -91,10 +111,17 @@ func Check(text string, figs map[string]report.Figure) Checked {
 		}
 		m := Mark{Start: n.Start, End: n.End, Text: n.Text, Exempt: n.Exempt}
 		if n.Exempt == "" {
+			best := -1
 			for _, k := range keys {
-				if states(n, figs[k]) {
-					m.Figure = k
-					break
+				if !states(n, figs[k]) {
+					continue
+				}
+				sc := closeness(text, n, figs[k])
+				if slices.Contains(placed, k) {
+					sc += 1000
+				}
+				if sc > best {
+					m.Figure, best = k, sc
 				}
 			}
 			if m.Figure == "" {
@@ -116,6 +143,25 @@ func Check(text string, figs map[string]report.Figure) Checked {
 	}
 	sort.Strings(c.Bound)
 	return c
+}
+
+// closeness ranks the figures a numeral states alike (several counts of
+// 0, or of 12): the figure whose unit follows it first, then the one whose
+// name shares most characters with the words just before it (智能工厂达到61
+// is 累计智能工厂's 61, not 优势学科's).
+func closeness(text string, n Numeral, f report.Figure) int {
+	score := 0
+	if f.Unit != "" && f.Unit != "%" && strings.HasPrefix(text[n.End:], f.Unit) {
+		score += 100
+	}
+	before := []rune(text[:n.Start])
+	before = before[max(0, len(before)-16):]
+	for _, r := range before {
+		if strings.ContainsRune(f.Name, r) {
+			score++
+		}
+	}
+	return score
 }
 
 func inside(at int, spans [][]int) bool {

@@ -100,19 +100,20 @@ func (s *Service) DraftReply(ctx context.Context, who Who, req ReplyRequest) (in
 	if err != nil {
 		return 0, err
 	}
-	body := strings.TrimSpace(Fill(text, req.Figures))
+	body, placed := FillPlaced(text, req.Figures)
+	body = strings.TrimSpace(body)
 	figs, err := json.Marshal(req.Figures)
 	if err != nil {
 		return 0, err
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO assist_drafts (purpose, subject_id, template, as_of, model, prompt_sha256, body, figures, created_by, created_by_name, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, PurposeReply, req.ProposalID, req.Template, req.AsOf, s.cfg.Model, hash, body, string(figs),
+		if err := tx.QueryRowContext(ctx, `INSERT INTO assist_drafts (purpose, subject_id, template, as_of, model, prompt_sha256, body, figures, placed, created_by, created_by_name, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, PurposeReply, req.ProposalID, req.Template, req.AsOf, s.cfg.Model, hash, body, string(figs), strings.Join(placed, ","),
 			nullID(who.UserID), who.Name, store.Now()).Scan(&id); err != nil {
 			return fmt.Errorf("keep the draft: %w", err)
 		}
-		c := Check(body, req.Figures)
+		c := CheckPlaced(body, req.Figures, placed)
 		return audit.Append(ctx, tx, audit.Change{Entity: "assist_draft", EntityID: id, Action: "draft",
 			After: map[string]any{"purpose": PurposeReply, "subject_id": req.ProposalID, "model": s.cfg.Model, "prompt_sha256": hash, "template": req.Template, "as_of": req.AsOf, "bound": c.Bound, "faults": c.Faults}})
 	})
@@ -128,19 +129,20 @@ type Draft struct {
 	Model, PromptHash string
 	Body              string
 	Figures           map[string]report.Figure
-	State             string // open, accepted, discarded
+	Placed            []string // the figures the model placed by placeholder
+	State             string   // open, accepted, discarded
 	CreatedBy         int64
 	CreatedByName     string
 	CreatedAt         time.Time
 	DecidedByName     string
 }
 
-const draftColumns = `id, purpose, subject_id, template, as_of, model, prompt_sha256, body, figures, COALESCE(created_by, 0), created_by_name, created_at, state, decided_by_name`
+const draftColumns = `id, purpose, subject_id, template, as_of, model, prompt_sha256, body, figures, placed, COALESCE(created_by, 0), created_by_name, created_at, state, decided_by_name`
 
 func scanDraft(row interface{ Scan(...any) error }) (*Draft, error) {
 	var d Draft
-	var figs string
-	if err := row.Scan(&d.ID, &d.Purpose, &d.SubjectID, &d.Template, &d.AsOf, &d.Model, &d.PromptHash, &d.Body, &figs, &d.CreatedBy, &d.CreatedByName, &d.CreatedAt, &d.State, &d.DecidedByName); err != nil {
+	var figs, placed string
+	if err := row.Scan(&d.ID, &d.Purpose, &d.SubjectID, &d.Template, &d.AsOf, &d.Model, &d.PromptHash, &d.Body, &figs, &placed, &d.CreatedBy, &d.CreatedByName, &d.CreatedAt, &d.State, &d.DecidedByName); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, problem.New(problem.ErrNotFound, "assist.draft_unknown")
 		}
@@ -148,6 +150,9 @@ func scanDraft(row interface{ Scan(...any) error }) (*Draft, error) {
 	}
 	if err := json.Unmarshal([]byte(figs), &d.Figures); err != nil {
 		return nil, fmt.Errorf("draft %d figures: %w", d.ID, err)
+	}
+	if placed != "" {
+		d.Placed = strings.Split(placed, ",")
 	}
 	return &d, nil
 }
@@ -177,7 +182,7 @@ func Accept(ctx context.Context, tx *store.Tx, d *Draft, by Who, body string) (r
 	if body == "" {
 		return report.Issued{}, problem.Invalid("body", "assist.body_empty")
 	}
-	c := Check(body, d.Figures)
+	c := d.Check(body)
 	if c.Faults > 0 {
 		return report.Issued{}, problem.Invalid("body", "assist.unbound", c.Faults)
 	}
@@ -202,6 +207,9 @@ func Accept(ctx context.Context, tx *store.Tx, d *Draft, by Who, body string) (r
 			"model": d.Model, "prompt_sha256": d.PromptHash, "bound": bound, "edited": body != strings.TrimSpace(d.Body)}})
 	return rep, err
 }
+
+// Check reads text (the draft's, as edited) against the draft's figures.
+func (d *Draft) Check(text string) Checked { return CheckPlaced(text, d.Figures, d.Placed) }
 
 // Discard closes an open draft unused, audited.
 func Discard(ctx context.Context, db *store.DB, d *Draft, by Who) error {

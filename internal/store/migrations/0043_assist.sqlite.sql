@@ -6,7 +6,8 @@
 -- administrator's choice of the fields a model may see; a field without a
 -- row takes its default (personal fields: not seen). assist_drafts keeps
 -- a model's draft until it is accepted (then it is the proposal's draft)
--- or discarded; figures are the indicators it was given, as JSON.
+-- or discarded; figures are the indicators it was given, as JSON, placed
+-- those the model placed by placeholder (ids, comma-separated).
 CREATE TABLE assist_calls (
 	id INTEGER PRIMARY KEY AUTOINCREMENT,
 	at TIMESTAMP NOT NULL,
@@ -41,6 +42,7 @@ CREATE TABLE assist_drafts (
 	prompt_sha256 TEXT NOT NULL,
 	body TEXT NOT NULL,
 	figures TEXT NOT NULL,
+	placed TEXT NOT NULL DEFAULT '',
 	created_by INTEGER,
 	created_by_name TEXT NOT NULL DEFAULT '',
 	created_at TIMESTAMP NOT NULL,
