@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -149,6 +150,22 @@ func TestAIDraft(t *testing.T) {
 		}
 		if n := webtest.CountRows(t, db, "assist_drafts"); n != 1 {
 			t.Errorf("%d drafts kept", n)
+		}
+		// The security administrator sees the call log without prompt text,
+		// and allows the member's name; a manager may not.
+		sec := e.As(access.SecAdmin)
+		resp, body = sec.Get("/admin/assist")
+		if resp.StatusCode != 200 || !strings.Contains(body, "rate_limited") || !strings.Contains(body, ">ok<") || strings.Contains(body, "侧重智能制造") || !strings.Contains(body, "920 / 100000") {
+			t.Fatalf("the settings page: %d %s", resp.StatusCode, section(body, `id="assist-tokens"`))
+		}
+		if resp, _ := drafter.Post("/admin/assist/fields", url.Values{"field": {"proposal.member"}, "allowed": {"1"}}); resp.StatusCode != 403 {
+			t.Errorf("a manager set a field: %d", resp.StatusCode)
+		}
+		if resp, _ := sec.Post("/admin/assist/fields", url.Values{"field": {"proposal.member"}, "allowed": {"1"}}); resp.StatusCode != 303 {
+			t.Fatalf("allow the member's name: %d", resp.StatusCode)
+		}
+		if allowed, err := assist.Allowed(ctx, db); err != nil || !allowed["proposal.member"] || allowed["proposal.cosigners"] {
+			t.Errorf("fields after the change: %v (%v)", allowed, err)
 		}
 	})
 }
