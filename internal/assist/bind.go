@@ -190,6 +190,9 @@ func states(n Numeral, f report.Figure) bool {
 		return false
 	}
 	vals := []float64{f.Value}
+	if f.Value < 0 { // 下降5.2%: the text says the direction in words
+		vals = append(vals, -f.Value)
+	}
 	switch {
 	case strings.HasPrefix(f.Unit, "万"):
 		vals = append(vals, f.Value*1e4)

@@ -2,6 +2,7 @@ package assist
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -19,6 +20,9 @@ import (
 //     2025-06-30 or 2025/6/30 or 2025.6.30;
 //   - ordinals and list markers: after 第; 一是/二是…; a numeral alone in
 //     brackets （一） (1); a numeral at the start of a line before 、 . ．;
+//   - date ranges (2025-2027年, 1—6月); names written with Latin letters
+//     or in quotes (5G, 2+3+N, “325”); spans looked back over (近三年,
+//     过去5年, 三年来);
 //   - a lone 一 (the article of running Chinese: 一批, 进一步, 统一);
 //   - words that merely contain numerals (exemptWords: 十四五, 双一流, 两会,
 //     十分, 一带一路 …); runs of 百, 千, 万 or 亿 alone (百姓, 千万, 万众).
@@ -336,8 +340,79 @@ func exemption(text string, n Numeral) string {
 		return "ordinal"
 	case whole && lineStart(before) && (strings.HasPrefix(after, "、") || strings.HasPrefix(after, ".") || strings.HasPrefix(after, "．")):
 		return "ordinal"
+	case whole && dateRange(n.Value, after):
+		return "date" // 2025-2027年, 1—6月
+	case inName(text, n) || quoted(before, after):
+		return "name" // 5G, 2+3+N, “325”模式
+	case n.Value <= 20 && isPeriod(n.Text, before, after):
+		return "period" // 近三年, 过去5年, 三年来
 	}
 	return ""
+}
+
+var rangeTail = regexp.MustCompile(`^(?:-|—|–|～|~|至|到)([0-9０-９]+|[零〇一二两三四五六七八九十]+)(年|月|日|号)`)
+
+// dateRange: the first of a range of years, months or days.
+func dateRange(v float64, after string) bool {
+	m := rangeTail.FindStringSubmatch(after)
+	if m == nil {
+		return false
+	}
+	switch m[2] {
+	case "年":
+		return v >= 1900 && v < 2200
+	case "月":
+		return v >= 1 && v <= 12
+	}
+	return v >= 1 && v <= 31
+}
+
+// inName: the numeral is part of a name written with Latin letters (5G,
+// 5G-A, H1, 2+3+N).
+func inName(text string, n Numeral) bool {
+	code := func(c byte) bool {
+		return isWordByte(c) || c == '+' || c == '-' || c == '/' || c == '_' || c == '.'
+	}
+	lo, hi := n.Start, n.End
+	for lo > 0 && code(text[lo-1]) {
+		lo--
+	}
+	for hi < len(text) && code(text[hi]) {
+		hi++
+	}
+	for _, c := range []byte(text[lo:n.Start] + text[n.End:hi]) {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// quoted: the numeral alone in quotes or title marks is a name.
+func quoted(before, after string) bool {
+	for _, q := range [][2]string{{"“", "”"}, {"「", "」"}, {"《", "》"}, {"\"", "\""}, {"‘", "’"}} {
+		if strings.HasSuffix(before, q[0]) && strings.HasPrefix(after, q[1]) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPeriod: a span of time the text looks back over (近三年, 过去5年,
+// 三年来), not a count the records give.
+func isPeriod(numeral, before, after string) bool {
+	for _, tail := range []string{"年来", "年以来", "年间"} {
+		if strings.HasPrefix(after, tail) {
+			return true
+		}
+	}
+	back := strings.HasPrefix(numeral, "近") || strings.HasSuffix(before, "过去") || strings.HasSuffix(before, "最")
+	for _, unit := range []string{"年", "个月", "天", "周"} {
+		if back && strings.HasPrefix(after, unit) {
+			return true
+		}
+	}
+	return false
 }
 
 func firstRune(s string) rune { r, _ := utf8.DecodeRuneInString(s); return r }

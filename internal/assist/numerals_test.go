@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/xinzhi-platform/xinzhi/internal/report"
 )
 
 func TestScan(t *testing.T) {
@@ -39,6 +41,9 @@ func TestScan(t *testing.T) {
 		{"双一百项目", nil},
 		{"两项措施", []got{{"两", 2, ""}}},
 		{"3个月内", []got{{"3", 3, ""}}},
+		{"行动计划（2025-2027年）、1—6月", []got{{"2025", 2025, "date"}, {"2027", 2027, "date"}, {"1", 1, "date"}, {"6", 6, "date"}}},
+		{"5G基站、5G-A、2+3+N体系、“325”模式", []got{{"5", 5, "name"}, {"5", 5, "name"}, {"2", 2, "name"}, {"3", 3, "name"}, {"325", 325, "name"}}},
+		{"近三年新增，过去5年，三年来，连续四年进位", []got{{"近三", 3, "period"}, {"5", 5, "period"}, {"三", 3, "period"}, {"四", 4, ""}}},
 	} {
 		var g []got
 		for _, n := range Scan(c.in) {
@@ -79,4 +84,44 @@ func FuzzScan(f *testing.F) {
 			t.Fatalf("Check(%q): %d faults of %d marks", s, c.Faults, len(c.Marks))
 		}
 	})
+}
+
+func TestCheckForms(t *testing.T) {
+	figs := map[string]report.Figure{
+		"visits":   {Name: "服务企业", Unit: "家次", Value: 45000},
+		"stations": {Name: "5G基站", Unit: "个", Value: 20318},
+		"events":   {Name: "招商活动", Unit: "场", Value: 32},
+		"finance":  {Name: "融资", Unit: "元", Value: 6.4e8},
+		"growth":   {Name: "增速", Unit: "%", Value: -5.2},
+		"smes":     {Name: "中小企业", Unit: "户", Value: 1400},
+		"funds":    {Name: "资金", Unit: "万元", Value: 12000},
+		"samples":  {Name: "样本", Unit: "个", Value: 2480},
+		"empty":    {Name: "比率", Unit: "%", Undefined: true},
+	}
+	for _, c := range []struct {
+		text   string
+		figure string // "" : a fault
+	}{
+		{"服务4.5万家次", "visits"}, {"约4.5万家次", "visits"}, {"超2万个", "stations"}, {"2万余个", "stations"}, {"30余场", "events"},
+		{"6.4亿元", "finance"}, {"下降5.2%", "growth"}, {"1,400户", "smes"}, {"一千四百户", "smes"}, {"1.2亿元资金", "funds"},
+		{"2000余个样本", "samples"}, {"超3万个", ""}, {"1500户", ""}, {"近5万家次", ""}, {"超4.5万家次", ""}, {"约50场", ""},
+	} {
+		ch := Check(c.text, figs)
+		var got []string
+		for _, m := range ch.Marks {
+			if m.Exempt == "" {
+				got = append(got, m.Figure)
+			}
+		}
+		if len(got) != 1 || got[0] != c.figure {
+			t.Errorf("Check(%q) binds %q, want %q", c.text, got, c.figure)
+		}
+	}
+	ch := Check("共{{nothing}}家，{{smes}}户", figs)
+	if ch.Faults != 2 { // {{nothing}} names no figure; {{smes}} left unfilled is no number at all
+		t.Errorf("placeholders left: %d faults (%+v)", ch.Faults, ch.Marks)
+	}
+	if got := Fill("共{{smes}}户，{{visits|approx}}，{{stations|over}}个，{{events|zh}}场，{{empty}}，{{finance|yi}}元", figs); got != "共1400户，4.5万，超2万个，三十二场，—，6.4亿元" {
+		t.Errorf("Fill: %s", got)
+	}
 }
