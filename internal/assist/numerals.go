@@ -20,7 +20,8 @@ import (
 //     2025-06-30 or 2025/6/30 or 2025.6.30;
 //   - ordinals and list markers: after 第; 一是/二是…; a numeral alone in
 //     brackets （一） (1); a numeral at the start of a line before 、 . ．;
-//   - date ranges (2025-2027年, 1—6月); names written with Latin letters
+//   - date ranges (2025-2027年, 1—6月, 2025-2027); phases (三期项目); N大
+//     before a noun (三大要素); names written with Latin letters
 //     or in quotes (5G, 2+3+N, “325”); spans looked back over (近三年,
 //     过去5年, 三年来);
 //   - a lone 一 (the article of running Chinese: 一批, 进一步, 统一);
@@ -44,7 +45,7 @@ var exemptWords = []string{
 	"十三五", "十四五", "十五五", "双一流", "一流", "两会", "两岸", "十分", "一带一路", "一企一档", "一体化", "一站式", "一把手",
 	"一网通办", "一网统管", "一件事", "一次性", "三农", "五位一体", "四个意识", "千方百计", "万无一失", "一系列", "一方面", "一定",
 	"一些", "一起", "一直", "一般", "一致", "一线", "一旦", "一同", "一道", "三年行动", "两化融合", "专精特新", "七一", "五一", "十一",
-	"双一百", "一百强", "千百万", "一二三产",
+	"双一百", "一百强", "千百万", "一二三产", "两位数", "三位数", "两翼", "两新", "两重", "四十七所",
 }
 
 const zhDigitRunes = "零〇一二两三四五六七八九"
@@ -324,8 +325,10 @@ func exemption(text string, n Numeral) string {
 	before, after := text[:n.Start], text[n.End:]
 	whole := n.Value == math.Trunc(n.Value) && !n.Percent && !n.Approx
 	switch {
-	case strings.HasSuffix(before, "第"):
-		return "ordinal"
+	case strings.HasSuffix(before, "第") || (whole && strings.HasPrefix(after, "期") && n.Value <= 20):
+		return "ordinal" // 第一批, 三期项目
+	case whole && n.Value <= 10 && strings.HasPrefix(after, "大") && !isArabic(firstRune(raw)):
+		return "word" // 三大基础要素, 五大方面
 	case whole && strings.HasPrefix(after, "年") && n.Value >= 1900 && n.Value < 2200 && digitsOnly(raw):
 		return "date"
 	case whole && strings.HasPrefix(after, "月") && n.Value >= 1 && n.Value <= 12:
@@ -340,8 +343,8 @@ func exemption(text string, n Numeral) string {
 		return "ordinal"
 	case whole && lineStart(before) && (strings.HasPrefix(after, "、") || strings.HasPrefix(after, ".") || strings.HasPrefix(after, "．")):
 		return "ordinal"
-	case whole && dateRange(n.Value, after):
-		return "date" // 2025-2027年, 1—6月
+	case whole && (dateRange(n.Value, after) || yearRange(n.Value, before, after)):
+		return "date" // 2025-2027年, 1—6月, (2025-2027)
 	case inName(text, n) || quoted(before, after):
 		return "name" // 5G, 2+3+N, “325”模式
 	case n.Value <= 20 && isPeriod(n.Text, before, after):
@@ -365,6 +368,25 @@ func dateRange(v float64, after string) bool {
 		return v >= 1 && v <= 12
 	}
 	return v >= 1 && v <= 31
+}
+
+var (
+	yearAfter  = regexp.MustCompile(`^(?:-|—|–|～|~|至|到)([0-9]{4})`)
+	yearBefore = regexp.MustCompile(`([0-9]{4})(?:-|—|–|～|~|至|到)$`)
+)
+
+// yearRange: either end of a range of years written without 年
+// (2025-2027).
+func yearRange(v float64, before, after string) bool {
+	year := func(s string) bool { y, err := strconv.Atoi(s); return err == nil && y >= 1900 && y < 2200 }
+	if v < 1900 || v >= 2200 {
+		return false
+	}
+	if m := yearAfter.FindStringSubmatch(after); m != nil && year(m[1]) {
+		return true
+	}
+	m := yearBefore.FindStringSubmatch(before)
+	return m != nil && year(m[1])
 }
 
 // inName: the numeral is part of a name written with Latin letters (5G,
