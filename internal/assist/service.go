@@ -200,6 +200,7 @@ type Field struct {
 // records' text is sent (scrubbed), personal fields are not.
 var Fields = []Field{
 	{"proposal.title", false}, {"proposal.body", false}, {"proposal.member", true}, {"proposal.cosigners", true},
+	{"project.form", false}, {"project.attachment_names", false},
 }
 
 // Allowed is the administrator's choice of fields, over the defaults.
