@@ -108,6 +108,11 @@ func (s *Service) DraftReply(ctx context.Context, who Who, req ReplyRequest) (in
 	}
 	var id int64
 	err = s.db.InTx(ctx, func(tx *store.Tx) error {
+		// A new draft supersedes any still open for the proposal.
+		if _, err := tx.ExecContext(ctx, `UPDATE assist_drafts SET state = 'discarded', decided_by_name = ?, decided_at = ? WHERE purpose = ? AND subject_id = ? AND state = 'open'`,
+			who.Name, store.Now(), PurposeReply, req.ProposalID); err != nil {
+			return err
+		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO assist_drafts (purpose, subject_id, template, as_of, model, prompt_sha256, body, figures, placed, created_by, created_by_name, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, PurposeReply, req.ProposalID, req.Template, req.AsOf, s.cfg.Model, hash, body, string(figs), strings.Join(placed, ","),
 			nullID(who.UserID), who.Name, store.Now()).Scan(&id); err != nil {
