@@ -35,6 +35,7 @@ func newEndpoint(t *testing.T, answers ...func(w http.ResponseWriter, r *http.Re
 	e := &endpoint{answers: answers}
 	e.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(strings.NewReader(string(b)))
 		e.mu.Lock()
 		e.bodies = append(e.bodies, string(b))
 		var next func(http.ResponseWriter, *http.Request)
