@@ -41,6 +41,9 @@ func New(cfg Config, on bool, db *store.DB, log *slog.Logger) *Service {
 // On reports whether a model is configured.
 func (s *Service) On() bool { return s != nil }
 
+// CanEmbed reports whether an embeddings model is configured (re-ranking).
+func (s *Service) CanEmbed() bool { return s != nil && s.cfg.EmbedModel != "" }
+
 // Model names the chat model.
 func (s *Service) Model() string {
 	if s == nil {
