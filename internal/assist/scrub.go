@@ -40,8 +40,9 @@ func Scrub(s string) (out string, n int) {
 }
 
 // replaceBounded replaces the rule's matches that stand alone: not in the
-// middle of a longer run of digits or letters (a phone number's digits
-// inside a 20-digit code are the code's).
+// middle of a longer run of digits (a phone number's digits inside a
+// 20-digit code are the code's — and that run is removed by the rule for
+// long numbers). Letters around do not protect a number: tel13800138000.
 func replaceBounded(s string, r scrubRule, n *int) string {
 	idx := r.re.FindAllStringIndex(s, -1)
 	if idx == nil {
@@ -50,7 +51,7 @@ func replaceBounded(s string, r scrubRule, n *int) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range idx {
-		if m[0] > 0 && isWordByte(s[m[0]-1]) || m[1] < len(s) && isWordByte(s[m[1]]) {
+		if m[0] > 0 && isDigit(s[m[0]-1]) || m[1] < len(s) && isDigit(s[m[1]]) {
 			continue
 		}
 		b.WriteString(s[last:m[0]])
@@ -61,6 +62,8 @@ func replaceBounded(s string, r scrubRule, n *int) string {
 	b.WriteString(s[last:])
 	return b.String()
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func isWordByte(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'

@@ -11,6 +11,7 @@ func TestScrub(t *testing.T) {
 		{"邮箱li.ming@shenyang.gov.cn", "邮箱[邮箱]"},
 		{"全角１３８００１３８０００＠", "全角[电话]@"},
 		{"卡号6222021234567890123", "卡号[号码]"},
+		{"tel13800138000 or ID210102199003071234x", "tel[电话] or ID[身份证号]x"},
 		{"认定61家，投入4.5亿元，2025年6月30日", "认定61家，投入4.5亿元，2025年6月30日"},
 		{"统一社会信用代码91210100MA0Y123456", "统一社会信用代码91210100MA0Y123456"},
 	} {
@@ -18,4 +19,18 @@ func TestScrub(t *testing.T) {
 			t.Errorf("Scrub(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
+}
+
+// FuzzScrub: scrubbing never panics and leaves nothing more to scrub (a
+// second pass finds no ID number, phone number or e-mail address).
+func FuzzScrub(f *testing.F) {
+	for _, s := range []string{"身份证210102199003071234", "13800138000,13900139000", "024-22851234转123", "a@b.cn", "１３８００１３８０００", "6222021234567890123", "+86 138 0013 8000"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		once, _ := Scrub(s)
+		if twice, n := Scrub(once); n != 0 {
+			t.Fatalf("Scrub(%q) = %q, and again %q: %d left", s, once, twice, n)
+		}
+	})
 }
