@@ -12,8 +12,8 @@ import (
 // ordinals and list markers, names, spans of time, set phrases.
 
 // exemptWords contain numerals but state nothing the records give: plan
-// periods, names of policies and set phrases. Matched where the numeral
-// begins.
+// periods, names of policies and set phrases; one exempts the numerals it
+// covers (双一百 from its 一 on).
 var exemptWords = []string{
 	"十三五", "十四五", "十五五", "双一流", "一流", "两会", "两岸", "十分", "一带一路", "一企一档", "一体化", "一站式", "一把手",
 	"一网通办", "一网统管", "一件事", "一次性", "三农", "五位一体", "四个意识", "千方百计", "万无一失", "一系列", "一方面", "一定",

@@ -34,7 +34,7 @@ type Numeral struct {
 	Value      float64 // what it says, 万/亿 multiplied out (25 for 25%)
 	Percent    bool    // a percentage or 个百分点
 	Approx     bool    // written as approximate (超/近/约/逾/余/多)
-	Exempt     string  // why it is not checked ("" when it is): date, ordinal, word
+	Exempt     string  // why it is not checked ("" when it is): date, ordinal, name, period, word
 }
 
 func zhDigit(r rune) (int, bool) {
