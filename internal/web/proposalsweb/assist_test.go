@@ -35,6 +35,13 @@ type modelEndpoint struct {
 	sent    []string
 }
 
+// requests is what was sent so far.
+func (m *modelEndpoint) requests() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]string(nil), m.sent...)
+}
+
 func newModelEndpoint(t *testing.T, answers ...string) *modelEndpoint {
 	m := &modelEndpoint{answers: answers}
 	m.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -103,6 +110,10 @@ func TestAIDraft(t *testing.T) {
 		if _, body := drafter.Get("/proposals/" + id); !strings.Contains(body, `id="f-ai-draft"`) {
 			t.Fatal("the drafter is not offered AI drafting")
 		}
+		// The co-unit may not draft: refused before anything is sent.
+		if resp, body := costaff.Post("/proposals/"+id+"/ai-draft", url.Values{"template": {"seed-reply"}, "as_of": {"2025-06-30"}}); resp.StatusCode != 403 || !strings.Contains(body, "主办单位") || len(m.requests()) != 0 {
+			t.Fatalf("AI drafting by the co-unit: %d, %d requests sent", resp.StatusCode, len(m.requests()))
+		}
 		// A rate-limited endpoint: its message, the page as it was, nothing kept.
 		resp, body := drafter.Post("/proposals/"+id+"/ai-draft", url.Values{"template": {"seed-reply"}, "as_of": {"2025-06-30"}})
 		if resp.StatusCode != 429 || !strings.Contains(body, "限流（429）") || !strings.Contains(body, `id="facts"`) {
@@ -112,8 +123,8 @@ func TestAIDraft(t *testing.T) {
 		if resp.StatusCode != 303 {
 			t.Fatalf("AI draft: %d %.500s", resp.StatusCode, body)
 		}
-		if strings.Contains(m.sent[1], "13912345678") || strings.Contains(m.sent[1], "王志坚") || !strings.Contains(m.sent[1], "{{smart_factory_total}}") {
-			t.Errorf("what was sent: %.2000s", m.sent[1])
+		if sent := m.requests(); strings.Contains(sent[1], "13912345678") || strings.Contains(sent[1], "王志坚") || !strings.Contains(sent[1], "{{smart_factory_total}}") {
+			t.Errorf("what was sent: %.2000s", sent[1])
 		}
 		_, page := drafter.Get("/proposals/" + id)
 		if !strings.Contains(page, `<mark class="ai-fault"`) || !strings.Contains(page, "⚠1500") || !strings.Contains(page, `data-figure="smart_factory_total"`) {
