@@ -85,6 +85,7 @@ const (
 	ReportIssue    Permission = "report.issue"    // issue (freeze) reports
 	ProductPublish Permission = "product.publish" // publish financial products (own institution only, for finance users)
 	SolutionList   Permission = "solution.list"   // list 小快轻准 solutions (own organisation only, for organisation users)
+	AssistManage   Permission = "assist.manage"   // AI assistance: which fields a model may see, the call log and the day's tokens
 	OrgLookup      Permission = "org.lookup"      // find an organisation by name or credit code to name it in a form (names, districts and codes only)
 
 	// Proposal handling (提案办理). Who within a permission may act on one
@@ -100,7 +101,7 @@ const (
 // grants is the catalogue: what each role may do.
 var grants = map[Role][]Permission{
 	SysAdmin: {UserView, UserManage, SystemView, OrgLookup},
-	SecAdmin: {UserView, TokenManage, SessionAdmin, OrgLookup},
+	SecAdmin: {UserView, TokenManage, SessionAdmin, OrgLookup, AssistManage},
 	Auditor:  {AuditRead, AuditExport},
 	Manager: {CockpitView, RegistryView, OrgOwnView, OrgOwnEdit, RegistryEdit, RegistryImport, PersonView, PersonReveal, CatalogueEdit, ProgramView, ProgramManage, ReportIssue, ProductPublish, SolutionList, OrgLookup,
 		ProposalView, ProposalAssign, ProposalHandle, ProposalSupervise},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"github.com/xinzhi-platform/xinzhi/internal/democity"
 	"log/slog"
 	"net"
@@ -143,7 +144,14 @@ func run(ctx context.Context, env Env, f serveFlags, isDemo bool) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Config{SSO: single, Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
+	aiCfg, aiOn, err := assist.FromEnv(env.Getenv)
+	if err != nil {
+		return err
+	}
+	if aiOn {
+		log.Info("AI assistance on", "endpoint", aiCfg.BaseURL, "model", aiCfg.Model, "embed_model", aiCfg.EmbedModel, "daily_tokens", aiCfg.DailyTokens)
+	}
+	srv, err := web.New(web.Config{SSO: single, AI: aiCfg, AIOn: aiOn, Demo: isDemo, Version: Version, SecureCookies: f.secureCookies, TrustProxy: f.trustProxy,
 		Keys: keys, Search: seg, Files: program.Files{Dir: filepath.Join(f.data, "attachments")}, BaseURL: env.Getenv("XINZHI_BASE_URL"),
 		Publisher: opendata.Publisher{Prefix: env.Getenv("XINZHI_PUBLISHER_PREFIX"), ID: env.Getenv("XINZHI_PUBLISHER_ID"), Name: env.Getenv("XINZHI_PUBLISHER_NAME"), OCIDPrefix: env.Getenv("XINZHI_PUBLISHER_OCID_PREFIX"), Licence: env.Getenv("XINZHI_PUBLISHER_LICENCE")},
 		AsOf:      asOf}, db, a, log)

@@ -289,9 +289,21 @@ func AddContact(ctx context.Context, db *store.DB, by Actor, id int64, version i
 // every figure opens its records), with its class. Co-units countersign
 // next; without co-units it goes straight to the supervisor.
 func Draft(ctx context.Context, db *store.DB, by Actor, id int64, version int, day, class string, rep report.Issued) error {
+	return DraftWith(ctx, db, by, id, version, day, class, func(*store.Tx) (report.Issued, string, error) { return rep, "", nil })
+}
+
+// DraftWith is Draft with the reply made in the same transaction, after
+// the move is checked: an assisted draft is accepted (and its acceptance
+// audited) only if the proposal takes it. note, when set, is added to the
+// event's.
+func DraftWith(ctx context.Context, db *store.DB, by Actor, id int64, version int, day, class string, reply func(tx *store.Tx) (rep report.Issued, note string, err error)) error {
 	return do(ctx, db, by, id, version, day, ActDraft, func(tx *store.Tx, p *Proposal, rules Rules) (string, error) {
 		if _, ok := rules.Class(class); !ok {
 			return "", problem.Invalid("class", "proposal.class_unknown", classKeys(rules))
+		}
+		rep, extra, err := reply(tx)
+		if err != nil {
+			return "", err
 		}
 		if trim(rep.Body) == "" {
 			return "", problem.Invalid("template", "proposal.reply_empty")
@@ -310,7 +322,10 @@ func Draft(ctx context.Context, db *store.DB, by Actor, id int64, version int, d
 		if len(p.CoUnits()) > 0 {
 			p.State = Drafted
 		}
-		return rep.Template + " @ " + rep.AsOf + " · " + class, nil
+		if extra != "" {
+			extra = " · " + extra
+		}
+		return rep.Template + " @ " + rep.AsOf + " · " + class + extra, nil
 	})
 }
 

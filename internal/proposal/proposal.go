@@ -526,6 +526,13 @@ func Can(p *Proposal, a Action, by Actor, rules Rules, day string) bool {
 	return check(p, a, by, rules, day) == nil
 }
 
+// Refusal is why who may not make action a on p on day, nil when they
+// may: for work done before the move itself (an AI draft is asked for
+// only by those who may draft).
+func Refusal(p *Proposal, a Action, by Actor, rules Rules, day string) error {
+	return check(p, a, by, rules, day)
+}
+
 // AddWorkdays is the nth working day of the Monday-to-Friday week after day
 // (YYYY-MM-DD); day itself when n is 0. Rules.AddWorkdays also keeps the
 // jurisdiction's holidays and weekends worked: the rules decide with it.

@@ -65,6 +65,7 @@ var areas = []struct {
 	{"nav.catalogues", "/admin/catalogues", access.CatalogueEdit},
 	{"nav.users", "/admin/users", access.UserView},
 	{"nav.tokens", "/admin/tokens", access.TokenManage},
+	{"nav.assist", "/admin/assist", access.AssistManage},
 	{"nav.audit", "/admin/audit", access.AuditRead},
 	{"nav.system", "/admin/system", access.SystemView},
 	{"nav.account", "/account", access.SignedIn},

@@ -9,6 +9,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"log/slog"
 	"net"
@@ -52,6 +53,8 @@ type Config struct {
 	BaseURL       string             // the address users reach Xinzhi at
 	AsOf          time.Time          // figures are as of this day unless a page asks otherwise; zero: today
 	SSO           *sso.Service       // single sign-on (XINZHI_OIDC_*); nil: none
+	AI            assist.Config      // the model endpoint (XINZHI_AI_*), used when AIOn
+	AIOn          bool
 }
 
 // Server is the HTTP application.
@@ -111,7 +114,8 @@ func New(cfg Config, db *store.DB, a *auth.Service, log *slog.Logger) (*Server, 
 		return nil, err
 	}
 	s.site = &site.Site{DB: db, Auth: a, AsOf: cfg.AsOf, Files: cfg.Files, NewPage: s.newPage, FormOrg: s.formOrg,
-		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool, Solvers: s.solvers, Centres: s.centres}, Keys: cfg.Keys, Search: cfg.Search, Log: log, Indicators: s.indicators, Evals: s.evals}
+		Pools: site.Pools{Products: s.products, Solutions: s.solutionsPool, Solvers: s.solvers, Centres: s.centres}, Keys: cfg.Keys, Search: cfg.Search, Log: log, Indicators: s.indicators, Evals: s.evals,
+		Assist: assist.New(cfg.AI, cfg.AIOn, db, log)}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
 	}

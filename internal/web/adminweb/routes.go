@@ -1,6 +1,7 @@
 // Package adminweb serves administration: accounts (add, edit, disable,
-// one-time passwords, second factors, sign-in locks), API tokens, and the
-// audit log with its export and chain check.
+// one-time passwords, second factors, sign-in locks), API tokens, AI
+// assistance's settings and call log, and the audit log with its export
+// and chain check.
 package adminweb
 
 import (
@@ -40,6 +41,8 @@ func Routes(shared *site.Site) ([]site.Route, error) {
 		{Method: "GET", Pattern: "/admin/tokens", Perm: access.TokenManage, H: s.tokensPage, Summary: "API tokens"},
 		{Method: "POST", Pattern: "/admin/tokens", Perm: access.TokenManage, H: s.createToken, Summary: "create an API token"},
 		{Method: "POST", Pattern: "/admin/tokens/{id}/revoke", Perm: access.TokenManage, H: s.revokeToken, Summary: "revoke an API token"},
+		{Method: "GET", Pattern: "/admin/assist", Perm: access.AssistManage, H: s.assistPage, Summary: "AI assistance: whether a model is configured, the day's tokens, which fields a model may see, the call log (no prompt text)"},
+		{Method: "POST", Pattern: "/admin/assist/fields", Perm: access.AssistManage, H: s.setAssistField, Summary: "allow or forbid a field to be shown to the model (personal fields are forbidden by default)"},
 		{Method: "GET", Pattern: "/admin/audit", Perm: access.AuditRead, H: s.auditPage, Summary: "audit log"},
 		{Method: "GET", Pattern: "/admin/audit/export", Perm: access.AuditExport, H: s.auditExport, Summary: "audit log as CSV"},
 		{Method: "GET", Pattern: "/admin/audit/verify", Perm: access.AuditRead, H: s.auditVerify, Summary: "verify the audit chain"},

@@ -23,6 +23,12 @@ type suggestionsData struct {
 	Decisions   []match.Decision
 	MayDecide   bool
 	Unavailable bool // no segmenter: the engine is off
+	// Re-ranking by embeddings (package assist), offered when an
+	// embeddings model is configured and asked for with ?rerank=1.
+	CanRerank  bool
+	Reranked   bool
+	Similarity map[int64]float64
+	RerankErr  string // why re-ranking failed; the matcher's order stands
 }
 
 // suggestionLimit is how many suggestions a page or the API shows at most.
@@ -51,6 +57,16 @@ func (s *area) suggestions(r *http.Request) (*suggestionsData, error) {
 		d.Unavailable = true
 	} else if d.Candidates, err = match.Suggest(ctx, s.DB, s.needPools(), pr, id, limit); err != nil {
 		return nil, err
+	}
+	d.CanRerank = s.Assist.CanEmbed() && len(d.Candidates) > 1
+	if d.CanRerank && r.URL.Query().Get("rerank") == "1" {
+		if err := s.rerank(r, d); err != nil {
+			var pe *problem.Error
+			if !errors.As(err, &pe) {
+				return nil, err
+			}
+			d.RerankErr = pe.Message(site.Info(r).Lang)
+		}
 	}
 	if d.Decisions, err = match.Decisions(ctx, s.DB, pr, id); err != nil {
 		return nil, err

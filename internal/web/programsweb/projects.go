@@ -44,6 +44,8 @@ type projectData struct {
 	MovesWait  string // why the moves deciding on a review are disabled (its sheets are not all in)
 	History    []historyRow
 	Review     *reviewPanel
+	AIOn       bool       // a model is configured and the caller reviews this record: offer 「AI 摘要」
+	AISummary  *aiSummary // the caller's summary, its numbers checked
 	Deadlines  []deadlineRow
 	Action     string // where the form posts
 	AsksAmount bool   // a move here records an amount
@@ -156,6 +158,9 @@ func (s *area) apply(w http.ResponseWriter, r *http.Request) error {
 func (s *area) projectPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.projectData(r, nil)
 	if err != nil {
+		return err
+	}
+	if err := s.summaryData(r, d); err != nil {
 		return err
 	}
 	p := s.NewPage(w, r, "project.title", d)

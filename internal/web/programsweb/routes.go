@@ -66,6 +66,7 @@ func Routes(shared *site.Site) ([]site.Route, error) {
 		{Method: "POST", Pattern: "/projects/{id}/assignments/{aid}/rate", Perm: access.ProgramManage, H: s.rateExpert, Summary: "rate an expert's submitted review 1–5 (timeliness, quality), with a note"},
 		{Method: "POST", Pattern: "/assignments/{id}/score", Perm: access.ReviewDo, H: s.scoreSheet, Summary: "submit a score sheet"},
 		{Method: "POST", Pattern: "/assignments/{id}/decline", Perm: access.ReviewDo, H: s.declineReview, Summary: "decline an assignment or declare a conflict"},
+		{Method: "POST", Pattern: "/projects/{id}/ai-summary", Perm: access.ReviewDo, H: s.askSummary, Summary: "AI 摘要: a reviewer asks the configured model for a summary of the record as they see it (blind stays blind; numbers checked against the form's; offered only when XINZHI_AI_BASE_URL is set)"},
 		{Method: "GET", Pattern: "/reviews", Perm: access.ReviewDo, H: s.reviewsPage, Summary: "my review assignments"},
 		{Method: "GET", Pattern: "/attachments/{id}", Perm: access.SignedIn, H: s.attachment, Summary: "a record's file, to those who may see the record"},
 		{Method: "GET", Pattern: "/api/v1/programs", Perm: access.SignedIn, H: s.apiPrograms, API: true, Summary: "published programs, latest versions"},

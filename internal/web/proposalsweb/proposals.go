@@ -270,6 +270,8 @@ type proposalData struct {
 	Kinds       []string // contact kinds
 	Ways        []string // contact ways
 	CanReport   bool     // may open the issued report with its figures (cockpit.view)
+	AIOn        bool     // a model is configured and the caller may draft: offer 「AI 起草」
+	AI          *aiDraft // the open AI draft, checked
 }
 
 func (s *area) proposalData(r *http.Request) (*proposalData, error) {
@@ -352,6 +354,9 @@ func (s *area) proposalData(r *http.Request) (*proposalData, error) {
 func (s *area) proposalPage(w http.ResponseWriter, r *http.Request) error {
 	d, err := s.proposalData(r)
 	if err != nil {
+		return err
+	}
+	if err := s.aiData(r, d, ""); err != nil {
 		return err
 	}
 	p := s.NewPage(w, r, "proposals.one", d)

@@ -9,6 +9,7 @@ package site
 
 import (
 	"context"
+	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -99,6 +100,9 @@ type Site struct {
 	Indicators *metric.Set
 	// Evals keeps evaluated figures until the next write.
 	Evals *metric.Cache
+	// Assist is AI assistance through the configured model endpoint; nil
+	// when none is configured, and then no page offers it.
+	Assist *assist.Service
 	// NewPage fills the common parts of a page for r: language, principal,
 	// navigation, CSRF token, notices (package web).
 	NewPage func(w http.ResponseWriter, r *http.Request, title string, data any) *Page

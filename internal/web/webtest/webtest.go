@@ -58,7 +58,7 @@ func New(t *testing.T, db *store.DB, strict bool) *Env {
 }
 
 // NewConfig is New with more of the server's configuration: a pinned
-// business date (Config.AsOf).
+// business date (Config.AsOf), a model endpoint (Config.AI).
 func NewConfig(t *testing.T, db *store.DB, strict bool, more web.Config) *Env {
 	t.Helper()
 	ctx := context.Background()
@@ -75,7 +75,7 @@ func NewConfig(t *testing.T, db *store.DB, strict bool, more web.Config) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}, AsOf: more.AsOf, Publisher: more.Publisher}, db, a, slog.New(slog.NewTextHandler(Log(), nil)))
+	srv, err := web.New(web.Config{Demo: !strict, Version: "test", Keys: keys, Search: seg, Files: program.Files{Dir: t.TempDir()}, AsOf: more.AsOf, Publisher: more.Publisher, AI: more.AI, AIOn: more.AIOn}, db, a, slog.New(slog.NewTextHandler(Log(), nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
