@@ -16,6 +16,7 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/report"
 	"github.com/xinzhi-platform/xinzhi/internal/seal"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
+	"github.com/xinzhi-platform/xinzhi/internal/store/storetest"
 	"github.com/xinzhi-platform/xinzhi/metrics"
 	"github.com/xinzhi-platform/xinzhi/programs"
 	"github.com/xinzhi-platform/xinzhi/reports"
@@ -35,7 +36,9 @@ func TestRestoreDrill(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the drill runs on both engines in the steps without -race (see race_on_test.go)")
 	}
-	t.Run("sqlite", func(t *testing.T) { drill(t, "") })
+	if storetest.Runs(store.SQLite) {
+		t.Run("sqlite", func(t *testing.T) { drill(t, "") })
+	}
 	t.Run("postgres", func(t *testing.T) {
 		dsn := os.Getenv("XINZHI_TEST_POSTGRES")
 		if dsn == "" {

@@ -19,12 +19,33 @@ import (
 // PostgresEnv names the variable that holds the PostgreSQL DSN for tests.
 const PostgresEnv = "XINZHI_TEST_POSTGRES"
 
-// Engines lists the engines tests run on.
+// EnginesEnv names the variable that narrows the engines tests run on:
+// "postgres" leaves SQLite out (CI's PostgreSQL step, after a step that ran
+// every test on SQLite); empty or "all" means every engine available.
+const EnginesEnv = "XINZHI_TEST_ENGINES"
+
+// Engines lists the engines tests run on: SQLite unless XINZHI_TEST_ENGINES
+// is "postgres", and PostgreSQL when XINZHI_TEST_POSTGRES is set.
 func Engines() []store.Engine {
-	if os.Getenv(PostgresEnv) != "" {
-		return []store.Engine{store.SQLite, store.Postgres}
+	var es []store.Engine
+	if Runs(store.SQLite) {
+		es = append(es, store.SQLite)
 	}
-	return []store.Engine{store.SQLite}
+	if Runs(store.Postgres) {
+		es = append(es, store.Postgres)
+	}
+	return es
+}
+
+// Runs reports whether tests run on engine e.
+func Runs(e store.Engine) bool {
+	switch e {
+	case store.SQLite:
+		return os.Getenv(EnginesEnv) != "postgres" || os.Getenv(PostgresEnv) == ""
+	case store.Postgres:
+		return os.Getenv(PostgresEnv) != ""
+	}
+	return false
 }
 
 // Each runs fn as a subtest once per engine, each with a new migrated database.
