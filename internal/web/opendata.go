@@ -6,6 +6,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/opendata"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/program"
@@ -94,15 +95,7 @@ func (s *Server) openDataPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	grants, err := opendata.Grants(ctx, s.db, pub, a)
-	if err != nil {
-		return err
-	}
-	releases, err := opendata.Releases(ctx, s.db, pub, a, nil)
-	if err != nil {
-		return err
-	}
-	records, err := opendata.Records(ctx, s.db, pub, a)
+	last, err := s.openDataLast(ctx, pub, a)
 	if err != nil {
 		return err
 	}
@@ -111,15 +104,59 @@ func (s *Server) openDataPage(w http.ResponseWriter, r *http.Request) error {
 	ocds := opendata.OCDS.Name + " " + opendata.OCDS.Version
 	d := dataPage{Name: pub.Name, AsOf: a.Date(), Exports: []dataExport{
 		{ID: "grants", Name: "opendata.grants", Hint: "opendata.grants_hint", Links: []string{"/open-data/grants.json"}, Format: "JSON",
-			Standard: giving, Schema: opendata.Giving360.Schema, Docs: opendata.Giving360.Docs, Licence: lic, LicURL: licURL, Last: lastChange(grants.LastChange())},
+			Standard: giving, Schema: opendata.Giving360.Schema, Docs: opendata.Giving360.Docs, Licence: lic, LicURL: licURL, Last: last[0]},
 		{ID: "releases", Name: "opendata.challenges", Hint: "opendata.challenges_hint", Links: []string{"/open-data/ocds/releases.json", "/open-data/challenges.json"}, Format: "JSON",
-			Standard: ocds, Schema: opendata.OCDS.Schema, Docs: opendata.OCDS.Docs, Licence: lic, LicURL: licURL, Last: lastChange(releases.LastChange())},
+			Standard: ocds, Schema: opendata.OCDS.Schema, Docs: opendata.OCDS.Docs, Licence: lic, LicURL: licURL, Last: last[1]},
 		{ID: "records", Name: "opendata.records", Hint: "opendata.records_hint", Links: []string{"/open-data/ocds/records.json"}, Format: "JSON",
-			Standard: ocds, Schema: opendata.OCDSRecordSchema, Docs: opendata.OCDS.Docs, Licence: lic, LicURL: licURL, Last: lastChange(records.LastChange())},
+			Standard: ocds, Schema: opendata.OCDSRecordSchema, Docs: opendata.OCDS.Docs, Licence: lic, LicURL: licURL, Last: last[2]},
 		{ID: "api", Name: "opendata.api", Hint: "opendata.api_hint", Links: []string{"/api/openapi.json"}, Format: "JSON",
 			Standard: "OpenAPI " + openAPIVersion(), Schema: openAPISchema, Docs: "/api/docs", Live: true},
 	}}
 	return s.render(w, http.StatusOK, "opendata", s.newPage(w, r, "opendata.title", d))
+}
+
+// openDataLast gives the latest change of the grants, the releases and the
+// records as of a, from the exports themselves, so the page states what a
+// download would hold. The three are kept until the next write (the audit
+// generation) or day, and built one after another, each dropped before the
+// next: building them is most of a second and hundreds of megabytes of
+// allocation at the demo's size, which a page view should not pay each time
+// nor hold three times over at once.
+func (s *Server) openDataLast(ctx context.Context, pub opendata.Publisher, a opendata.AsOf) ([3]time.Time, error) {
+	gen, err := audit.Generation(ctx, s.db)
+	if err != nil {
+		return [3]time.Time{}, err
+	}
+	day := a.Date()
+	s.openLast.Lock()
+	defer s.openLast.Unlock()
+	if s.openLast.gen == gen && s.openLast.day == day && gen != 0 {
+		return s.openLast.last, nil
+	}
+	var last [3]time.Time
+	steps := []func() (string, error){
+		func() (string, error) {
+			p, err := opendata.Grants(ctx, s.db, pub, a)
+			return p.LastChange(), err
+		},
+		func() (string, error) {
+			p, err := opendata.Releases(ctx, s.db, pub, a, nil)
+			return p.LastChange(), err
+		},
+		func() (string, error) {
+			p, err := opendata.Records(ctx, s.db, pub, a)
+			return p.LastChange(), err
+		},
+	}
+	for i, step := range steps {
+		v, err := step()
+		if err != nil {
+			return [3]time.Time{}, err
+		}
+		last[i] = lastChange(v)
+	}
+	s.openLast.gen, s.openLast.day, s.openLast.last = gen, day, last
+	return last, nil
 }
 
 // lastChange reads an export's latest change (RFC 3339); zero when none.

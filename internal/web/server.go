@@ -90,6 +90,13 @@ type Server struct {
 		sync.Mutex
 		gen, n int64
 	}
+	// openLast keeps the open-data page's latest changes, kept like evals.
+	openLast struct {
+		sync.Mutex
+		gen  int64
+		day  string
+		last [3]time.Time
+	}
 }
 
 // New builds the server and checks its templates and catalogues, so a broken
