@@ -45,6 +45,26 @@ type Config struct {
 	Keys        *seal.Keyring
 	Indexer     registry.Indexer
 	Log         io.Writer // progress
+	// Only names the items to run (reply, heaviest, http, import); empty
+	// runs them all. The demo city is loaded either way.
+	Only []string
+}
+
+// Items are the suite's items by name, in the order they run; Config.Only
+// picks among them.
+var Items = []string{"reply", "heaviest", "http", "import"}
+
+// runs says whether the item named is to be run.
+func (cfg Config) runs(item string) bool {
+	if len(cfg.Only) == 0 {
+		return true
+	}
+	for _, o := range cfg.Only {
+		if o == item {
+			return true
+		}
+	}
+	return false
 }
 
 // Row is one measurement beside its baseline.
@@ -174,7 +194,10 @@ func runOne(ctx context.Context, cfg Config, e store.Engine, scale int) ([]Row, 
 	if err != nil {
 		return rows, err
 	}
-	for _, step := range []func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{reply, heaviest, httpLoad, imports} {
+	for i, step := range []func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{reply, heaviest, httpLoad, imports} {
+		if !cfg.runs(Items[i]) {
+			continue
+		}
 		if err := step(ctx, cfg, db, set, add); err != nil {
 			return rows, err
 		}

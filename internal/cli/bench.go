@@ -15,7 +15,7 @@ import (
 // benchCmd: xinzhi bench [--engines sqlite,postgres] [--scales 1,100] … —
 // the benchmark suite, each figure beside its baseline from the same run.
 func benchCmd(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--pg DSN] [-o FILE]")
+	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--only reply,heaviest,http,import] [--pg DSN] [-o FILE]")
 	engines := fs.String("engines", "sqlite,postgres", "engines to measure, comma-separated")
 	scales := fs.String("scales", "1,100", "sizes of the demo city, comma-separated (100: about a million organisations)")
 	pg := fs.String("pg", envOr(env, "XINZHI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL the bench may create schemas in (XINZHI_BENCH_POSTGRES)")
@@ -23,6 +23,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	clients := fs.Int("clients", 50, "concurrent HTTP clients")
 	requests := fs.Int("requests", 2000, "HTTP requests per measurement")
 	rows := fs.Int("import-rows", 100000, "organisations per import")
+	only := fs.String("only", "", "run only these items, comma-separated: "+strings.Join(bench.Items, ", ")+" (default: all)")
 	out := fs.String("o", "", "also write the results as a Markdown table to this file")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -37,6 +38,19 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 		default:
 			return fmt.Errorf("--engines: %q is not sqlite or postgres (引擎只能是 sqlite 或 postgres)", e)
 		}
+	}
+	for _, o := range strings.Split(*only, ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		known := false
+		for _, it := range bench.Items {
+			known = known || it == o
+		}
+		if !known {
+			return fmt.Errorf("--only: %q is not one of %s (只能选择这些项目：%s)", o, strings.Join(bench.Items, ", "), strings.Join(bench.Items, "、"))
+		}
+		cfg.Only = append(cfg.Only, o)
 	}
 	for _, s := range strings.Split(*scales, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
