@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -47,7 +48,15 @@ type DB struct {
 	url    string
 	w      *sql.DB
 	r      *sql.DB
+	// statements counts the statements run (Statements), in and outside
+	// transactions.
+	statements atomic.Int64
 }
+
+// Statements is how many statements (queries and executions) have been
+// run on the database since it was opened: a test counts what a page costs
+// by reading it before and after.
+func (db *DB) Statements() int64 { return db.statements.Load() }
 
 // ParseURL turns a --db value into an engine and a driver DSN. Accepted:
 // "sqlite:PATH", "postgres://..." and "postgresql://...".
@@ -140,16 +149,19 @@ func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 
 // ExecContext runs a statement on the writer outside a transaction.
 func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	db.statements.Add(1)
 	return db.w.ExecContext(ctx, Rebind(db.engine, q), args...)
 }
 
 // QueryContext runs a query on the readers.
 func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	db.statements.Add(1)
 	return db.r.QueryContext(ctx, Rebind(db.engine, q), args...)
 }
 
 // QueryRowContext runs a one-row query on the readers.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	db.statements.Add(1)
 	return db.r.QueryRowContext(ctx, Rebind(db.engine, q), args...)
 }
 
@@ -157,6 +169,7 @@ func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 type Tx struct {
 	engine Engine
 	tx     *sql.Tx
+	n      *atomic.Int64 // the database's statement count
 }
 
 // Engine reports the engine of the transaction's database.
@@ -164,16 +177,19 @@ func (tx *Tx) Engine() Engine { return tx.engine }
 
 // ExecContext runs a statement in the transaction.
 func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	tx.n.Add(1)
 	return tx.tx.ExecContext(ctx, Rebind(tx.engine, q), args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	tx.n.Add(1)
 	return tx.tx.QueryContext(ctx, Rebind(tx.engine, q), args...)
 }
 
 // QueryRowContext runs a one-row query in the transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	tx.n.Add(1)
 	return tx.tx.QueryRowContext(ctx, Rebind(tx.engine, q), args...)
 }
 
@@ -193,7 +209,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = stx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{engine: db.engine, tx: stx}); err != nil {
+	if err = fn(&Tx{engine: db.engine, tx: stx, n: &db.statements}); err != nil {
 		return err
 	}
 	if err = stx.Commit(); err != nil {

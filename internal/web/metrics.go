@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
@@ -62,6 +63,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || n < 1 || n > Areas {
 		return fmt.Errorf("area %q: %w", r.PathValue("n"), problem.ErrNotFound)
 	}
+	r = r.WithContext(audit.ReadOnly(r.Context())) // the generation the cached figures key on, read once
 	p, err := indicatorsweb.Params(s.site, r)
 	if err != nil {
 		return err

@@ -38,7 +38,7 @@ type overdueRow struct {
 // overdueProposals lists proposals (package proposal) whose deadline has
 // passed while they await their reply: they stand out on the cockpit.
 func (s *Server) overdueProposals(r *http.Request) ([]overdueRow, error) {
-	rows, err := proposal.List(r.Context(), s.db, proposal.Filter{Overdue: true, Day: today(r.Context())})
+	rows, err := proposal.Overdue(r.Context(), s.db, today(r.Context()))
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +58,7 @@ var cockpitFigures = []string{"major_special_projects_deployed", "challenge_list
 var cockpitTrend = []string{"smart_factory_total", "digital_workshop_total", "iiot_platforms_total"}
 
 func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
+	r = r.WithContext(audit.ReadOnly(r.Context())) // the generation the cached figures key on, read once
 	p, err := indicatorsweb.Params(s.site, r)
 	if err != nil {
 		return err
