@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,10 @@ type Config struct {
 	// Only names the items to run (reply, heaviest, http, import); empty
 	// runs them all. The demo city is loaded either way.
 	Only []string
+	// CPUProfile, when set, is the prefix of a CPU profile written for each
+	// item run: PREFIX-ENGINE-SCALEx-ITEM.pprof (the HTTP item's includes
+	// its clients and the bare baseline, all in this process).
+	CPUProfile string
 }
 
 // Items are the suite's items by name, in the order they run; Config.Only
@@ -198,11 +203,31 @@ func runOne(ctx context.Context, cfg Config, e store.Engine, scale int) ([]Row, 
 		if !cfg.runs(Items[i]) {
 			continue
 		}
-		if err := step(ctx, cfg, db, set, add); err != nil {
+		if err := cfg.profiled(fmt.Sprintf("%s-%dx-%s", e, scale, Items[i]), func() error { return step(ctx, cfg, db, set, add) }); err != nil {
 			return rows, err
 		}
 	}
 	return rows, nil
+}
+
+// profiled runs fn, under the CPU profiler when Config.CPUProfile asks.
+func (cfg Config) profiled(name string, fn func() error) error {
+	if cfg.CPUProfile == "" {
+		return fn()
+	}
+	path := cfg.CPUProfile + "-" + name + ".pprof"
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	err = fn()
+	pprof.StopCPUProfile()
+	cfg.logf("  CPU profile: %s", path)
+	return err
 }
 
 // timeIt runs fn n times and gives the median duration.

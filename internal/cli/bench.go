@@ -15,7 +15,7 @@ import (
 // benchCmd: xinzhi bench [--engines sqlite,postgres] [--scales 1,100] … —
 // the benchmark suite, each figure beside its baseline from the same run.
 func benchCmd(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--only reply,heaviest,http,import] [--pg DSN] [-o FILE]")
+	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--only reply,heaviest,http,import] [--cpuprofile PREFIX] [--pg DSN] [-o FILE]")
 	engines := fs.String("engines", "sqlite,postgres", "engines to measure, comma-separated")
 	scales := fs.String("scales", "1,100", "sizes of the demo city, comma-separated (100: about a million organisations)")
 	pg := fs.String("pg", envOr(env, "XINZHI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL the bench may create schemas in (XINZHI_BENCH_POSTGRES)")
@@ -24,6 +24,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	requests := fs.Int("requests", 2000, "HTTP requests per measurement")
 	rows := fs.Int("import-rows", 100000, "organisations per import")
 	only := fs.String("only", "", "run only these items, comma-separated: "+strings.Join(bench.Items, ", ")+" (default: all)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each item to PREFIX-ENGINE-SCALEx-ITEM.pprof")
 	out := fs.String("o", "", "also write the results as a Markdown table to this file")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -59,7 +60,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 		}
 		cfg.Scales = append(cfg.Scales, n)
 	}
-	cfg.Dir = *dir
+	cfg.Dir, cfg.CPUProfile = *dir, *cpuprofile
 	if cfg.Dir == "" {
 		d, err := os.MkdirTemp("", "xinzhi-bench-")
 		if err != nil {
