@@ -68,6 +68,15 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg := s.newPage(w, r, "cockpit.area."+strconv.Itoa(n), nil)
+	body, gen, key, err := s.fragment(r)
+	if err != nil {
+		return err
+	}
+	if body != "" {
+		pg.Body = body
+		return s.render(w, http.StatusOK, "area", pg)
+	}
 	lang := info(r).lang
 	d := areaData{Area: n, AsOf: indicatorsweb.AsOfText(p), District: r.URL.Query().Get("district"), From: r.URL.Query().Get("from")}
 	for _, div := range stdcodeDistricts() {
@@ -113,5 +122,10 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if d.Charts, err = comparisonCharts(bars, []string{i18n.T(lang, "cockpit.now"), i18n.T(lang, "cockpit.year_before")}); err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "area", s.newPage(w, r, "cockpit.area."+strconv.Itoa(n), d))
+	pg.Data = d
+	if pg.Body, err = s.pages.Content("area", pg); err != nil {
+		return err
+	}
+	s.keep(gen, key, pg.Body)
+	return s.render(w, http.StatusOK, "area", pg)
 }

@@ -63,6 +63,15 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pg := s.newPage(w, r, "cockpit.title", nil)
+	body, gen, key, err := s.fragment(r)
+	if err != nil {
+		return err
+	}
+	if body != "" {
+		pg.Body = body
+		return s.render(w, http.StatusOK, "cockpit", pg)
+	}
 	n, err := s.orgCount(r.Context())
 	if err != nil {
 		return err
@@ -103,7 +112,17 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	if d.Trends, err = seriesCharts(years, series); err != nil {
 		return err
 	}
-	return s.render(w, http.StatusOK, "cockpit", s.newPage(w, r, "cockpit.title", d))
+	pg.Data = d
+	for _, f := range d.Figures {
+		if f.Err != "" { // a figure that failed is not kept: the next reader tries again
+			return s.render(w, http.StatusOK, "cockpit", pg)
+		}
+	}
+	if pg.Body, err = s.pages.Content("cockpit", pg); err != nil {
+		return err
+	}
+	s.keep(gen, key, pg.Body)
+	return s.render(w, http.StatusOK, "cockpit", pg)
 }
 
 // orgCount is the number of organisations, counted again only after a

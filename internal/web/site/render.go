@@ -95,6 +95,21 @@ func (p *Pages) Render(w http.ResponseWriter, status int, name string, pg *Page)
 	return err
 }
 
+// Content renders only the content of template name (without the
+// layout), for a page to keep and hand back as Page.Body: it reads pg's
+// language and data, nothing of its reader.
+func (p *Pages) Content(name string, pg *Page) (template.HTML, error) {
+	t, ok := p.byName[name]
+	if !ok {
+		return "", fmt.Errorf("no template %q", name)
+	}
+	var buf strings.Builder
+	if err := t.ExecuteTemplate(&buf, "content", pg); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil // html/template's output, escaped already
+}
+
 // FormError re-renders a form page with the field messages of err, or
 // fails the request when err is not about the input.
 func (p *Pages) FormError(w http.ResponseWriter, r *http.Request, name string, pg *Page, err error) error {
