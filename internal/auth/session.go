@@ -212,8 +212,11 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 	now := s.now()
 	sess := Session{Token: token}
 	var stage string
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf_token, stage, created_at, last_seen_at, expires_at, id_token FROM sessions WHERE id_hash = ?`,
-		hashToken(token)).Scan(&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken)
+	// The session and its user in one query (every signed-in request
+	// runs it).
+	row := s.db.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.stage, s.created_at, s.last_seen_at, s.expires_at, s.id_token, `+sessionUserColumns+`
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hashToken(token))
+	u, err := scanUser(prefixScan{row: row, pre: []any{&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, problem.ErrUnauthorized
 	}
@@ -225,8 +228,7 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 		_, _ = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, hashToken(token))
 		return Session{}, User{}, problem.New(problem.ErrUnauthorized, "auth.session_expired")
 	}
-	u, err := s.User(ctx, sess.UserID)
-	if err != nil {
+	if err := s.loadRoles(ctx, s.db, []*User{&u}); err != nil {
 		return Session{}, User{}, err
 	}
 	if u.Disabled {
@@ -370,3 +372,15 @@ func (s *Service) CompletePasswordChange(ctx context.Context, uid int64, current
 	})
 	return sess, err
 }
+
+// sessionUserColumns are userColumns of the users table aliased u.
+var sessionUserColumns = "u." + strings.ReplaceAll(userColumns, ", ", ", u.")
+
+// prefixScan scans a row whose first columns are pre's, then the rest
+// into what Scan is given.
+type prefixScan struct {
+	row *sql.Row
+	pre []any
+}
+
+func (p prefixScan) Scan(dest ...any) error { return p.row.Scan(append(p.pre, dest...)...) }
