@@ -55,6 +55,8 @@ func TestCockpitKeptUntilWrite(t *testing.T) {
 		e := newEnv(t, db, false)
 		c := e.client()
 		c.signIn("u-manager", pw)
+		v := e.client()
+		v.signIn("u-viewer", pw) // signed in before the pages are kept: a sign-in is a write
 		_, first := c.get("/cockpit")
 		_, again := c.get("/cockpit")
 		if first != again {
@@ -73,6 +75,12 @@ func TestCockpitKeptUntilWrite(t *testing.T) {
 		}
 		if _, zh := c.get("/cockpit"); zh != after {
 			t.Fatal("the cockpit changed without a write")
+		}
+		if _, other := v.get("/cockpit"); !strings.Contains(other, "u-viewer") || strings.Contains(other, "u-manager") || strings.Contains(other, c.CSRF) {
+			t.Fatal("another reader was given the first reader's page")
+		}
+		if _, area := c.get("/cockpit/areas/2"); !strings.Contains(area, "u-manager") || area == after {
+			t.Fatal("a section's page was given another page")
 		}
 		c.post("/lang", url.Values{"lang": {"en"}, "back": {"/cockpit"}})
 		if _, en := c.get("/cockpit"); !strings.Contains(en, "Registered organisations") || strings.Contains(en, "登记单位") {

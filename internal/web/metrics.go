@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
@@ -63,20 +62,19 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || n < 1 || n > Areas {
 		return fmt.Errorf("area %q: %w", r.PathValue("n"), problem.ErrNotFound)
 	}
-	r = r.WithContext(audit.ReadOnly(r.Context())) // the generation the cached figures key on, read once
 	p, err := indicatorsweb.Params(s.site, r)
 	if err != nil {
 		return err
 	}
-	pg := s.newPage(w, r, "cockpit.area."+strconv.Itoa(n), nil)
-	body, gen, key, err := s.fragment(r)
-	if err != nil {
-		return err
-	}
-	if body != "" {
-		pg.Body = body
-		return s.render(w, http.StatusOK, "area", pg)
-	}
+	return s.serveKept(w, r, "area", "cockpit.area."+strconv.Itoa(n), func(r *http.Request, pg *page) (bool, error) {
+		d, err := s.areaData(r, n, p)
+		pg.Data = d
+		return true, err
+	})
+}
+
+// areaData are section n's figures as of p beside a year before.
+func (s *Server) areaData(r *http.Request, n int, p metric.Params) (areaData, error) {
 	lang := info(r).lang
 	d := areaData{Area: n, AsOf: indicatorsweb.AsOfText(p), District: r.URL.Query().Get("district"), From: r.URL.Query().Get("from")}
 	for _, div := range stdcodeDistricts() {
@@ -98,7 +96,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		name, unit := indicatorsweb.Label(def, lang)
 		cur, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, p)
 		if err != nil {
-			return err
+			return d, err
 		}
 		was := metric.Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District}
 		if !p.From.IsZero() { // the same period a year before
@@ -106,7 +104,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		prev, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, was)
 		if err != nil {
-			return err
+			return d, err
 		}
 		row := areaRow{ID: def.ID, Name: name, Unit: unit, Now: cur.Value, Before: prev.Value, Undefined: cur.Undefined}
 		switch {
@@ -119,13 +117,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		d.Rows = append(d.Rows, row)
 		bars = append(bars, chartRow{Name: name, Unit: unit, Values: []float64{cur.Value, prev.Value}})
 	}
-	if d.Charts, err = comparisonCharts(bars, []string{i18n.T(lang, "cockpit.now"), i18n.T(lang, "cockpit.year_before")}); err != nil {
-		return err
-	}
-	pg.Data = d
-	if pg.Body, err = s.pages.Content("area", pg); err != nil {
-		return err
-	}
-	s.keep(gen, key, pg.Body)
-	return s.render(w, http.StatusOK, "area", pg)
+	var err error
+	d.Charts, err = comparisonCharts(bars, []string{i18n.T(lang, "cockpit.now"), i18n.T(lang, "cockpit.year_before")})
+	return d, err
 }

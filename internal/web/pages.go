@@ -58,27 +58,32 @@ var cockpitFigures = []string{"major_special_projects_deployed", "challenge_list
 var cockpitTrend = []string{"smart_factory_total", "digital_workshop_total", "iiot_platforms_total"}
 
 func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
-	r = r.WithContext(audit.ReadOnly(r.Context())) // the generation the cached figures key on, read once
 	p, err := indicatorsweb.Params(s.site, r)
 	if err != nil {
 		return err
 	}
-	pg := s.newPage(w, r, "cockpit.title", nil)
-	body, gen, key, err := s.fragment(r)
-	if err != nil {
-		return err
-	}
-	if body != "" {
-		pg.Body = body
-		return s.render(w, http.StatusOK, "cockpit", pg)
-	}
+	return s.serveKept(w, r, "cockpit", "cockpit.title", func(r *http.Request, pg *page) (bool, error) {
+		d, err := s.cockpitData(r, p)
+		pg.Data = d
+		for _, f := range d.Figures {
+			if f.Err != "" { // a figure that failed is not kept: the next reader tries again
+				return false, err
+			}
+		}
+		return true, err
+	})
+}
+
+// cockpitData are the cockpit's figures as of p, its overdue proposals and
+// its trend.
+func (s *Server) cockpitData(r *http.Request, p metric.Params) (cockpitData, error) {
 	n, err := s.orgCount(r.Context())
 	if err != nil {
-		return err
+		return cockpitData{}, err
 	}
 	d := cockpitData{Orgs: float64(n), AsOf: indicatorsweb.AsOfText(p), Figures: indicatorsweb.Figures(s.site, r, cockpitFigures, p)}
 	if d.Overdue, err = s.overdueProposals(r); err != nil {
-		return err
+		return d, err
 	}
 	end := p.AsOf
 	if end.IsZero() {
@@ -103,26 +108,14 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 			}
 			res, err := s.evals.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: asOf})
 			if err != nil {
-				return err
+				return d, err
 			}
 			vals = append(vals, res.Value)
 		}
 		series = append(series, chartSeries{Type: "line", Name: name, Unit: unit, Data: vals})
 	}
-	if d.Trends, err = seriesCharts(years, series); err != nil {
-		return err
-	}
-	pg.Data = d
-	for _, f := range d.Figures {
-		if f.Err != "" { // a figure that failed is not kept: the next reader tries again
-			return s.render(w, http.StatusOK, "cockpit", pg)
-		}
-	}
-	if pg.Body, err = s.pages.Content("cockpit", pg); err != nil {
-		return err
-	}
-	s.keep(gen, key, pg.Body)
-	return s.render(w, http.StatusOK, "cockpit", pg)
+	d.Trends, err = seriesCharts(years, series)
+	return d, err
 }
 
 // orgCount is the number of organisations, counted again only after a
