@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -212,11 +213,17 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 	now := s.now()
 	sess := Session{Token: token}
 	var stage string
-	// The session and its user in one query (every signed-in request
-	// runs it).
-	row := s.db.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.stage, s.created_at, s.last_seen_at, s.expires_at, s.id_token, `+sessionUserColumns+`
+	// The session, its user and the user's roles in one query (every
+	// signed-in request runs it).
+	agg := `group_concat(r.role, ',')`
+	if s.db.Engine() == store.Postgres {
+		agg = `string_agg(r.role, ',')`
+	}
+	var roles string
+	row := s.db.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.stage, s.created_at, s.last_seen_at, s.expires_at, s.id_token,
+		COALESCE((SELECT `+agg+` FROM user_roles r WHERE r.user_id = u.id), ''), `+sessionUserColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hashToken(token))
-	u, err := scanUser(prefixScan{row: row, pre: []any{&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken}})
+	u, err := scanUser(prefixScan{row: row, pre: []any{&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken, &roles}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, problem.ErrUnauthorized
 	}
@@ -228,8 +235,11 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 		_, _ = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, hashToken(token))
 		return Session{}, User{}, problem.New(problem.ErrUnauthorized, "auth.session_expired")
 	}
-	if err := s.loadRoles(ctx, s.db, []*User{&u}); err != nil {
-		return Session{}, User{}, err
+	if roles != "" {
+		for _, r := range strings.Split(roles, ",") {
+			u.Roles = append(u.Roles, access.Role(r))
+		}
+		sortRoles(u.Roles)
 	}
 	if u.Disabled {
 		return Session{}, User{}, problem.ErrUnauthorized
