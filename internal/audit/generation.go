@@ -40,6 +40,12 @@ func ReadOnly(ctx context.Context) context.Context {
 	return context.WithValue(ctx, readOnlyKey{}, &generationMemo{})
 }
 
+// ReadOnlyAt is ReadOnly with the generation read already (with the
+// session: auth.Session.Generation), so reading it costs no query.
+func ReadOnlyAt(ctx context.Context, gen int64) context.Context {
+	return context.WithValue(ctx, readOnlyKey{}, &generationMemo{read: true, n: gen})
+}
+
 type readOnlyKey struct{}
 
 // generationMemo is the generation a ReadOnly context read.

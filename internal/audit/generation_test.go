@@ -29,6 +29,9 @@ func TestGenerationReadOnly(t *testing.T) {
 		if g, _ := audit.Generation(ro, db); g != g1 || db.Statements() != before {
 			t.Fatalf("read-only, read again: %d after %d statements (want %d, and no read)", g, db.Statements()-before, g1)
 		}
+		if g, _ := audit.Generation(audit.ReadOnlyAt(ctx, 42), db); g != 42 || db.Statements() != before {
+			t.Fatalf("read with the session: %d", g)
+		}
 		if g, _ := audit.Generation(ctx, db); g <= g1 {
 			t.Fatalf("after a write: %d, want more than %d", g, g1)
 		}

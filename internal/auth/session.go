@@ -38,6 +38,10 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 	IDToken    string // single sign-on: the provider's ID token, for sign-out
+	// Generation is the audit generation (audit.Generation) read with the
+	// session by Service.Session, for a read-only page to key what it
+	// keeps on without another query (audit.ReadOnlyAt).
+	Generation int64
 }
 
 // Client identifies where a request comes from, for throttling and audit.
@@ -213,17 +217,17 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 	now := s.now()
 	sess := Session{Token: token}
 	var stage string
-	// The session, its user and the user's roles in one query (every
-	// signed-in request runs it).
+	// The session, its user, the user's roles and the audit generation in
+	// one query (every signed-in request runs it).
 	agg := `group_concat(r.role, ',')`
 	if s.db.Engine() == store.Postgres {
 		agg = `string_agg(r.role, ',')`
 	}
 	var roles string
 	row := s.db.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.stage, s.created_at, s.last_seen_at, s.expires_at, s.id_token,
-		COALESCE((SELECT `+agg+` FROM user_roles r WHERE r.user_id = u.id), ''), `+sessionUserColumns+`
+		COALESCE((SELECT `+agg+` FROM user_roles r WHERE r.user_id = u.id), ''), COALESCE((SELECT last_id FROM audit_head WHERE id = 1), 0), `+sessionUserColumns+`
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hashToken(token))
-	u, err := scanUser(prefixScan{row: row, pre: []any{&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken, &roles}})
+	u, err := scanUser(prefixScan{row: row, pre: []any{&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken, &roles, &sess.Generation}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, problem.ErrUnauthorized
 	}

@@ -38,9 +38,14 @@ const fragmentsMax = 512
 // the page's data (it reports whether what it built may be kept: a figure
 // that failed may not) and the page is rendered and kept.
 func (s *Server) serveKept(w http.ResponseWriter, r *http.Request, name, title string, build func(r *http.Request, pg *page) (bool, error)) error {
-	// The generation is read once for the request; the figures read after
-	// it are of that generation or later.
-	r = r.WithContext(audit.ReadOnly(r.Context()))
+	// The generation is read once for the request (with the session when
+	// there is one); the figures read after it are of that generation or
+	// later.
+	if ri := info(r); ri.session != nil {
+		r = r.WithContext(audit.ReadOnlyAt(r.Context(), ri.session.Generation))
+	} else {
+		r = r.WithContext(audit.ReadOnly(r.Context()))
+	}
 	pg := s.newPage(w, r, title, nil)
 	gen, err := audit.Generation(r.Context(), s.db)
 	if err != nil {
