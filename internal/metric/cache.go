@@ -44,6 +44,9 @@ func (c *Cache) Eval(ctx context.Context, q store.Querier, s *Set, id string, p 
 	if err != nil {
 		return Result{}, err
 	}
+	if gen == 0 { // nothing audited yet: nothing to key on
+		return Eval(ctx, q, s, id, p)
+	}
 	key := fmt.Sprint(id, "|", p.AsOf.Unix(), "|", p.From.Unix(), "|", p.By, "|", strings.Join(p.District, ","), "|", p.Full)
 	c.mu.Lock()
 	if gen > c.gen {
