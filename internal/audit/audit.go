@@ -177,14 +177,3 @@ func (e Event) computeHash() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
-
-// Generation is the number of audit events written so far. Every write is
-// audited in its own transaction, so the generation changes whenever any
-// record does: caches of derived figures key on it.
-func Generation(ctx context.Context, q store.Querier) (int64, error) {
-	var n int64
-	if err := q.QueryRowContext(ctx, `SELECT last_id FROM audit_head WHERE id = 1`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("audit generation: %w", err)
-	}
-	return n, nil
-}

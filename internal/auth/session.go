@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/password"
 	"github.com/xinzhi-platform/xinzhi/internal/problem"
@@ -37,6 +38,10 @@ type Session struct {
 	LastSeenAt time.Time
 	ExpiresAt  time.Time
 	IDToken    string // single sign-on: the provider's ID token, for sign-out
+	// Generation is the audit generation (audit.Generation) read with the
+	// session by Service.Session, for a read-only page to key what it
+	// keeps on without another query (audit.ReadOnlyAt).
+	Generation int64
 }
 
 // Client identifies where a request comes from, for throttling and audit.
@@ -212,8 +217,17 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 	now := s.now()
 	sess := Session{Token: token}
 	var stage string
-	err := s.db.QueryRowContext(ctx, `SELECT user_id, csrf_token, stage, created_at, last_seen_at, expires_at, id_token FROM sessions WHERE id_hash = ?`,
-		hashToken(token)).Scan(&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken)
+	// The session, its user, the user's roles and the audit generation in
+	// one query (every signed-in request runs it).
+	agg := `group_concat(r.role, ',')`
+	if s.db.Engine() == store.Postgres {
+		agg = `string_agg(r.role, ',')`
+	}
+	var roles string
+	row := s.db.QueryRowContext(ctx, `SELECT s.user_id, s.csrf_token, s.stage, s.created_at, s.last_seen_at, s.expires_at, s.id_token,
+		COALESCE((SELECT `+agg+` FROM user_roles r WHERE r.user_id = u.id), ''), COALESCE((SELECT last_id FROM audit_head WHERE id = 1), 0), `+sessionUserColumns+`
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, hashToken(token))
+	u, err := scanUser(prefixScan{row: row, pre: []any{&sess.UserID, &sess.CSRF, &stage, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.IDToken, &roles, &sess.Generation}})
 	if errors.Is(err, sql.ErrNoRows) {
 		return Session{}, User{}, problem.ErrUnauthorized
 	}
@@ -225,9 +239,11 @@ func (s *Service) Session(ctx context.Context, token string) (Session, User, err
 		_, _ = s.db.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, hashToken(token))
 		return Session{}, User{}, problem.New(problem.ErrUnauthorized, "auth.session_expired")
 	}
-	u, err := s.User(ctx, sess.UserID)
-	if err != nil {
-		return Session{}, User{}, err
+	if roles != "" {
+		for _, r := range strings.Split(roles, ",") {
+			u.Roles = append(u.Roles, access.Role(r))
+		}
+		sortRoles(u.Roles)
 	}
 	if u.Disabled {
 		return Session{}, User{}, problem.ErrUnauthorized
@@ -370,3 +386,15 @@ func (s *Service) CompletePasswordChange(ctx context.Context, uid int64, current
 	})
 	return sess, err
 }
+
+// sessionUserColumns are userColumns of the users table aliased u.
+var sessionUserColumns = "u." + strings.ReplaceAll(userColumns, ", ", ", u.")
+
+// prefixScan scans a row whose first columns are pre's, then the rest
+// into what Scan is given.
+type prefixScan struct {
+	row *sql.Row
+	pre []any
+}
+
+func (p prefixScan) Scan(dest ...any) error { return p.row.Scan(append(p.pre, dest...)...) }

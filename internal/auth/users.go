@@ -216,11 +216,16 @@ func (s *Service) loadRoles(ctx context.Context, q store.Querier, users []*User)
 		}
 	}
 	for _, u := range users {
-		slices.SortFunc(u.Roles, func(a, b access.Role) int {
-			return slices.Index(access.Roles, a) - slices.Index(access.Roles, b)
-		})
+		sortRoles(u.Roles)
 	}
 	return rows.Err()
+}
+
+// sortRoles puts roles in access.Roles's order.
+func sortRoles(rs []access.Role) {
+	slices.SortFunc(rs, func(a, b access.Role) int {
+		return slices.Index(access.Roles, a) - slices.Index(access.Roles, b)
+	})
 }
 
 func (s *Service) getUser(ctx context.Context, q store.Querier, where string, arg any) (User, error) {

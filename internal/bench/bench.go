@@ -19,7 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"slices"
+	"runtime/pprof"
 	"sort"
 	"strconv"
 	"strings"
@@ -49,9 +49,30 @@ type Config struct {
 	// Binary is the xinzhi executable, to start app nodes from for the
 	// scale-out figures (PostgreSQL); none when empty.
 	Binary string
-	// Steps picks the measurements by name (reply, heaviest, http,
-	// imports, scaleout); all when empty. The demo city is always loaded.
-	Steps []string
+	// Only names the items to run (reply, heaviest, http, import, scaleout); empty
+	// runs them all. The demo city is loaded either way.
+	Only []string
+	// CPUProfile, when set, is the prefix of a CPU profile written for each
+	// item run: PREFIX-ENGINE-SCALEx-ITEM.pprof (the HTTP item's includes
+	// its clients and the bare baseline, all in this process).
+	CPUProfile string
+}
+
+// Items are the suite's items by name, in the order they run; Config.Only
+// picks among them.
+var Items = []string{"reply", "heaviest", "http", "import", "scaleout"}
+
+// runs says whether the item named is to be run.
+func (cfg Config) runs(item string) bool {
+	if len(cfg.Only) == 0 {
+		return true
+	}
+	for _, o := range cfg.Only {
+		if o == item {
+			return true
+		}
+	}
+	return false
 }
 
 // Row is one measurement beside its baseline.
@@ -181,18 +202,35 @@ func runOne(ctx context.Context, cfg Config, e store.Engine, scale int) ([]Row, 
 	if err != nil {
 		return rows, err
 	}
-	for _, step := range []struct {
-		name string
-		run  func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error
-	}{{"reply", reply}, {"heaviest", heaviest}, {"http", httpLoad}, {"imports", imports}, {"scaleout", scaleOut}} {
-		if len(cfg.Steps) > 0 && !slices.Contains(cfg.Steps, step.name) {
+	for i, step := range []func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{reply, heaviest, httpLoad, imports, scaleOut} {
+		if !cfg.runs(Items[i]) {
 			continue
 		}
-		if err := step.run(ctx, cfg, db, set, add); err != nil {
+		if err := cfg.profiled(fmt.Sprintf("%s-%dx-%s", e, scale, Items[i]), func() error { return step(ctx, cfg, db, set, add) }); err != nil {
 			return rows, err
 		}
 	}
 	return rows, nil
+}
+
+// profiled runs fn, under the CPU profiler when Config.CPUProfile asks.
+func (cfg Config) profiled(name string, fn func() error) error {
+	if cfg.CPUProfile == "" {
+		return fn()
+	}
+	path := cfg.CPUProfile + "-" + name + ".pprof"
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	err = fn()
+	pprof.StopCPUProfile()
+	cfg.logf("  CPU profile: %s", path)
+	return err
 }
 
 // timeIt runs fn n times and gives the median duration.

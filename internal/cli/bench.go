@@ -15,7 +15,7 @@ import (
 // benchCmd: xinzhi bench [--engines sqlite,postgres] [--scales 1,100] … —
 // the benchmark suite, each figure beside its baseline from the same run.
 func benchCmd(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--pg DSN] [--steps scaleout] [-o FILE]")
+	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--only reply,heaviest,http,import,scaleout] [--cpuprofile PREFIX] [--pg DSN] [-o FILE]")
 	engines := fs.String("engines", "sqlite,postgres", "engines to measure, comma-separated")
 	scales := fs.String("scales", "1,100", "sizes of the demo city, comma-separated (100: about a million organisations)")
 	pg := fs.String("pg", envOr(env, "XINZHI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL the bench may create schemas in (XINZHI_BENCH_POSTGRES)")
@@ -23,7 +23,9 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	clients := fs.Int("clients", 50, "concurrent HTTP clients")
 	requests := fs.Int("requests", 2000, "HTTP requests per measurement")
 	rows := fs.Int("import-rows", 100000, "organisations per import")
-	steps := fs.String("steps", "", "measure only these, comma-separated: reply, heaviest, http, imports, scaleout (default all; scaleout on PostgreSQL only)")
+	only := fs.String("only", "", "run only these items, comma-separated: "+strings.Join(bench.Items, ", ")+" (default: all; scaleout on PostgreSQL only)")
+	steps := fs.String("steps", "", "the same as --only")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of each item to PREFIX-ENGINE-SCALEx-ITEM.pprof")
 	out := fs.String("o", "", "also write the results as a Markdown table to this file")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -31,15 +33,6 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	cfg := bench.Config{PostgresDSN: *pg, Clients: *clients, Requests: *requests, ImportRows: *rows, Log: env.Stderr}
 	if bin, err := os.Executable(); err == nil {
 		cfg.Binary = bin
-	}
-	for _, s := range strings.Split(*steps, ",") {
-		switch s = strings.TrimSpace(s); s {
-		case "":
-		case "reply", "heaviest", "http", "imports", "scaleout":
-			cfg.Steps = append(cfg.Steps, s)
-		default:
-			return fmt.Errorf("--steps: %q is not reply, heaviest, http, imports or scaleout (测量项只能是 reply、heaviest、http、imports 或 scaleout)", s)
-		}
 	}
 	for _, e := range strings.Split(*engines, ",") {
 		switch strings.TrimSpace(e) {
@@ -51,6 +44,22 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 			return fmt.Errorf("--engines: %q is not sqlite or postgres (引擎只能是 sqlite 或 postgres)", e)
 		}
 	}
+	for _, o := range strings.Split(*only+","+*steps, ",") {
+		if o = strings.TrimSpace(o); o == "" {
+			continue
+		}
+		if o == "imports" {
+			o = "import"
+		}
+		known := false
+		for _, it := range bench.Items {
+			known = known || it == o
+		}
+		if !known {
+			return fmt.Errorf("--only: %q is not one of %s (只能选择这些项目：%s)", o, strings.Join(bench.Items, ", "), strings.Join(bench.Items, "、"))
+		}
+		cfg.Only = append(cfg.Only, o)
+	}
 	for _, s := range strings.Split(*scales, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 || n > 1000 {
@@ -58,7 +67,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 		}
 		cfg.Scales = append(cfg.Scales, n)
 	}
-	cfg.Dir = *dir
+	cfg.Dir, cfg.CPUProfile = *dir, *cpuprofile
 	if cfg.Dir == "" {
 		d, err := os.MkdirTemp("", "xinzhi-bench-")
 		if err != nil {

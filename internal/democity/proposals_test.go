@@ -27,6 +27,22 @@ func checkProposals(t *testing.T, db *store.DB) {
 	if len(rows) < 30 {
 		t.Fatalf("%d proposals, want a year's worth", len(rows))
 	}
+	overdueRows, err := proposal.List(ctx, db, proposal.Filter{Day: democity.AsOf, Overdue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lean, err := proposal.Overdue(ctx, db, democity.AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lean) != len(overdueRows) || len(lean) == 0 {
+		t.Fatalf("overdue: %d from the board, %d read by deadline", len(overdueRows), len(lean))
+	}
+	for i, r := range overdueRows {
+		if l := lean[i]; l.ID != r.ID || l.Title != r.Title || l.Lead != r.Lead || l.State != r.State || l.DueOn != r.DueOn {
+			t.Errorf("overdue row %d: board %+v, by deadline %+v", i, r, l)
+		}
+	}
 	var seed *proposal.Row
 	overdue, extended, rehandled := 0, 0, 0
 	classes := map[string]int{}

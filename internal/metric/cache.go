@@ -30,22 +30,30 @@ func NewCache(gen func(context.Context, store.Querier) (int64, error)) *Cache {
 	return &Cache{generation: gen, m: map[string]Result{}}
 }
 
-// Eval is Eval through the cache. Figures asked with their records, or as
-// of "today" (no date), are evaluated afresh.
+// Eval is Eval through the cache. Figures asked with their records are
+// evaluated afresh; a figure as of "today" (no date) is cached as of the
+// day in China it is evaluated on, which is what Eval takes it to mean.
 func (c *Cache) Eval(ctx context.Context, q store.Querier, s *Set, id string, p Params) (Result, error) {
-	if c == nil || p.Records || p.AsOf.IsZero() {
+	if c == nil || p.Records {
 		return Eval(ctx, q, s, id, p)
+	}
+	if p.AsOf.IsZero() {
+		p.AsOf = day(store.Now())
 	}
 	gen, err := c.generation(ctx, q)
 	if err != nil {
 		return Result{}, err
 	}
+	if gen == 0 { // nothing audited yet: nothing to key on
+		return Eval(ctx, q, s, id, p)
+	}
 	key := fmt.Sprint(id, "|", p.AsOf.Unix(), "|", p.From.Unix(), "|", p.By, "|", strings.Join(p.District, ","), "|", p.Full)
 	c.mu.Lock()
-	if c.gen != gen {
+	if gen > c.gen {
 		c.gen, c.m = gen, map[string]Result{}
 	}
 	r, ok := c.m[key]
+	ok = ok && gen == c.gen // a reader that saw an older generation (a long read-only request) evaluates afresh
 	c.mu.Unlock()
 	if ok {
 		return r, nil

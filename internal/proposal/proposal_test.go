@@ -380,6 +380,11 @@ func TestExtensionOnlyWhenApproved(t *testing.T) {
 		if rows, _ = List(ctx, db, Filter{Day: "2025-08-01", Overdue: true}); len(rows) != 1 {
 			t.Fatal("past the extended deadline it is overdue")
 		}
+		for day, want := range map[string]int{"2025-06-10": 0, "2025-07-31": 0, "2025-08-01": 1} {
+			if rows, err := Overdue(ctx, db, day); err != nil || len(rows) != want || (want == 1 && (rows[0].ID != id || rows[0].DueOn != "2025-07-31")) {
+				t.Errorf("overdue on %s: %+v %v, want %d", day, rows, err, want)
+			}
+		}
 		// Reminders: one notice to the lead unit per kind and deadline.
 		n, err := Remind(ctx, db, "2025-07-25")
 		must(t, err)

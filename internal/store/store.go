@@ -16,6 +16,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -47,7 +49,74 @@ type DB struct {
 	url    string
 	w      *sql.DB
 	r      *sql.DB
+	// statements counts the statements run (Statements), in and outside
+	// transactions.
+	statements atomic.Int64
+	// prepared are the readers' statements prepared once by their text
+	// (SQLite, which would otherwise parse a query at every call;
+	// PostgreSQL's driver caches its statements itself), up to
+	// preparedMax; rebound are PostgreSQL's rewritten texts.
+	prepared  sync.Map // string → *sql.Stmt
+	nprepared atomic.Int32
+	rebound   sync.Map // string → string
+	nrebound  atomic.Int32
 }
+
+// preparedMax bounds the statements kept prepared: the application's
+// fixed queries fit many times over; queries built with a varying number
+// of parameters are run unprepared once it is reached. reboundMax bounds
+// the rewritten texts the same way.
+const (
+	preparedMax = 256
+	reboundMax  = 4096
+)
+
+// stmt is q prepared on the readers, or nil to run it unprepared (not
+// SQLite, the bound reached, or a text SQLite would not prepare: the
+// unprepared call reports what is wrong with it).
+func (db *DB) stmt(ctx context.Context, q string) *sql.Stmt {
+	if db.engine != SQLite {
+		return nil
+	}
+	if st, ok := db.prepared.Load(q); ok {
+		return st.(*sql.Stmt)
+	}
+	if db.nprepared.Load() >= preparedMax {
+		return nil
+	}
+	st, err := db.r.PrepareContext(ctx, q)
+	if err != nil {
+		return nil
+	}
+	if prev, loaded := db.prepared.LoadOrStore(q, st); loaded {
+		_ = st.Close()
+		return prev.(*sql.Stmt)
+	}
+	db.nprepared.Add(1)
+	return st
+}
+
+// rebind is Rebind, remembering PostgreSQL's rewritten texts.
+func (db *DB) rebind(q string) string {
+	if db.engine != Postgres {
+		return q
+	}
+	if r, ok := db.rebound.Load(q); ok {
+		return r.(string)
+	}
+	r := Rebind(db.engine, q)
+	if db.nrebound.Load() < reboundMax {
+		if _, loaded := db.rebound.LoadOrStore(q, r); !loaded {
+			db.nrebound.Add(1)
+		}
+	}
+	return r
+}
+
+// Statements is how many statements (queries and executions) have been
+// run on the database since it was opened: a test counts what a page costs
+// by reading it before and after.
+func (db *DB) Statements() int64 { return db.statements.Load() }
 
 // ParseURL turns a --db value into an engine and a driver DSN. Accepted:
 // "sqlite:PATH", "postgres://..." and "postgresql://...".
@@ -128,7 +197,13 @@ func (db *DB) URL() string { return db.url }
 
 // Close closes both pools.
 func (db *DB) Close() error {
-	err := db.w.Close()
+	var err error
+	db.prepared.Range(func(q, st any) bool {
+		err = errors.Join(err, st.(*sql.Stmt).Close())
+		db.prepared.Delete(q)
+		return true
+	})
+	err = errors.Join(err, db.w.Close())
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}
@@ -140,23 +215,33 @@ func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 
 // ExecContext runs a statement on the writer outside a transaction.
 func (db *DB) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return db.w.ExecContext(ctx, Rebind(db.engine, q), args...)
+	db.statements.Add(1)
+	return db.w.ExecContext(ctx, db.rebind(q), args...)
 }
 
 // QueryContext runs a query on the readers.
 func (db *DB) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return db.r.QueryContext(ctx, Rebind(db.engine, q), args...)
+	db.statements.Add(1)
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return db.r.QueryContext(ctx, db.rebind(q), args...)
 }
 
 // QueryRowContext runs a one-row query on the readers.
 func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return db.r.QueryRowContext(ctx, Rebind(db.engine, q), args...)
+	db.statements.Add(1)
+	if st := db.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return db.r.QueryRowContext(ctx, db.rebind(q), args...)
 }
 
 // Tx is a write transaction.
 type Tx struct {
 	engine Engine
 	tx     *sql.Tx
+	db     *DB // its statement count and rewritten texts
 }
 
 // Engine reports the engine of the transaction's database.
@@ -164,17 +249,20 @@ func (tx *Tx) Engine() Engine { return tx.engine }
 
 // ExecContext runs a statement in the transaction.
 func (tx *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, Rebind(tx.engine, q), args...)
+	tx.db.statements.Add(1)
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, Rebind(tx.engine, q), args...)
+	tx.db.statements.Add(1)
+	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
 }
 
 // QueryRowContext runs a one-row query in the transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, Rebind(tx.engine, q), args...)
+	tx.db.statements.Add(1)
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
 }
 
 // InTx runs fn in a write transaction, committing when fn returns nil and
@@ -193,7 +281,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = stx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{engine: db.engine, tx: stx}); err != nil {
+	if err = fn(&Tx{engine: db.engine, tx: stx, db: db}); err != nil {
 		return err
 	}
 	if err = stx.Commit(); err != nil {

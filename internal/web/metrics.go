@@ -66,6 +66,15 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.serveKept(w, r, "area", "cockpit.area."+strconv.Itoa(n), func(r *http.Request, pg *page) (bool, error) {
+		d, err := s.areaData(r, n, p)
+		pg.Data = d
+		return true, err
+	})
+}
+
+// areaData are section n's figures as of p beside a year before.
+func (s *Server) areaData(r *http.Request, n int, p metric.Params) (areaData, error) {
 	lang := info(r).lang
 	d := areaData{Area: n, AsOf: indicatorsweb.AsOfText(p), District: r.URL.Query().Get("district"), From: r.URL.Query().Get("from")}
 	for _, div := range stdcodeDistricts() {
@@ -87,7 +96,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		name, unit := indicatorsweb.Label(def, lang)
 		cur, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, p)
 		if err != nil {
-			return err
+			return d, err
 		}
 		was := metric.Params{AsOf: p.AsOf.AddDate(-1, 0, 0), District: p.District}
 		if !p.From.IsZero() { // the same period a year before
@@ -95,7 +104,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		prev, err := s.evals.Eval(r.Context(), s.db, s.indicators, def.ID, was)
 		if err != nil {
-			return err
+			return d, err
 		}
 		row := areaRow{ID: def.ID, Name: name, Unit: unit, Now: cur.Value, Before: prev.Value, Undefined: cur.Undefined}
 		switch {
@@ -108,8 +117,7 @@ func (s *Server) areaPage(w http.ResponseWriter, r *http.Request) error {
 		d.Rows = append(d.Rows, row)
 		bars = append(bars, chartRow{Name: name, Unit: unit, Values: []float64{cur.Value, prev.Value}})
 	}
-	if d.Charts, err = comparisonCharts(bars, []string{i18n.T(lang, "cockpit.now"), i18n.T(lang, "cockpit.year_before")}); err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "area", s.newPage(w, r, "cockpit.area."+strconv.Itoa(n), d))
+	var err error
+	d.Charts, err = comparisonCharts(bars, []string{i18n.T(lang, "cockpit.now"), i18n.T(lang, "cockpit.year_before")})
+	return d, err
 }

@@ -38,7 +38,7 @@ type overdueRow struct {
 // overdueProposals lists proposals (package proposal) whose deadline has
 // passed while they await their reply: they stand out on the cockpit.
 func (s *Server) overdueProposals(r *http.Request) ([]overdueRow, error) {
-	rows, err := proposal.List(r.Context(), s.db, proposal.Filter{Overdue: true, Day: today(r.Context())})
+	rows, err := proposal.Overdue(r.Context(), s.db, today(r.Context()))
 	if err != nil {
 		return nil, err
 	}
@@ -62,13 +62,28 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	return s.serveKept(w, r, "cockpit", "cockpit.title", func(r *http.Request, pg *page) (bool, error) {
+		d, err := s.cockpitData(r, p)
+		pg.Data = d
+		for _, f := range d.Figures {
+			if f.Err != "" { // a figure that failed is not kept: the next reader tries again
+				return false, err
+			}
+		}
+		return true, err
+	})
+}
+
+// cockpitData are the cockpit's figures as of p, its overdue proposals and
+// its trend.
+func (s *Server) cockpitData(r *http.Request, p metric.Params) (cockpitData, error) {
 	n, err := s.orgCount(r.Context())
 	if err != nil {
-		return err
+		return cockpitData{}, err
 	}
 	d := cockpitData{Orgs: float64(n), AsOf: indicatorsweb.AsOfText(p), Figures: indicatorsweb.Figures(s.site, r, cockpitFigures, p)}
 	if d.Overdue, err = s.overdueProposals(r); err != nil {
-		return err
+		return d, err
 	}
 	end := p.AsOf
 	if end.IsZero() {
@@ -93,16 +108,14 @@ func (s *Server) cockpit(w http.ResponseWriter, r *http.Request) error {
 			}
 			res, err := s.evals.Eval(r.Context(), s.db, s.indicators, id, metric.Params{AsOf: asOf})
 			if err != nil {
-				return err
+				return d, err
 			}
 			vals = append(vals, res.Value)
 		}
 		series = append(series, chartSeries{Type: "line", Name: name, Unit: unit, Data: vals})
 	}
-	if d.Trends, err = seriesCharts(years, series); err != nil {
-		return err
-	}
-	return s.render(w, http.StatusOK, "cockpit", s.newPage(w, r, "cockpit.title", d))
+	d.Trends, err = seriesCharts(years, series)
+	return d, err
 }
 
 // orgCount is the number of organisations, counted again only after a

@@ -85,6 +85,8 @@ type Server struct {
 	solutionsPool *match.Pool
 	// centres ranks compute centres by free capacity for compute demands.
 	centres *match.Pool
+	// frags keeps the cockpit pages' rendered content, like evals.
+	frags fragments
 	// orgs counts the organisations for the cockpit, kept like evals.
 	orgs struct {
 		sync.Mutex

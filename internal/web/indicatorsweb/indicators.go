@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/clock"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
@@ -145,6 +146,7 @@ type metricsData struct {
 }
 
 func (s *area) metricsPage(w http.ResponseWriter, r *http.Request) error {
+	r = r.WithContext(audit.ReadOnly(r.Context())) // the generation the cached figures key on, read once
 	p, err := Params(s.Site, r)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"html/template"
 
 	"github.com/xinzhi-platform/xinzhi/internal/access"
 	"github.com/xinzhi-platform/xinzhi/internal/auth"
@@ -28,6 +29,10 @@ type Page struct {
 	Data      any
 	Auth      bool   // a sign-in page: no navigation
 	AsOf      string // the pinned business date (package clock), shown in the header; empty: none pinned
+	// Body is the page's content rendered already (Pages.Content, kept
+	// while it cannot change); empty: the layout runs the "content"
+	// template.
+	Body template.HTML
 }
 
 // NavItem is an entry of the side navigation.

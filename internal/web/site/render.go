@@ -80,19 +80,48 @@ func (p *Pages) Names() []string {
 
 // Render executes the template name inside the layout with status.
 func (p *Pages) Render(w http.ResponseWriter, status int, name string, pg *Page) error {
+	b, err := p.Bytes(name, pg)
+	if err != nil {
+		return err
+	}
+	return Write(w, status, b)
+}
+
+// Bytes is the page name inside the layout, as Render would send it.
+func (p *Pages) Bytes(name string, pg *Page) ([]byte, error) {
 	t, ok := p.byName[name]
 	if !ok {
-		return fmt.Errorf("no template %q", name)
+		return nil, fmt.Errorf("no template %q", name)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", pg); err != nil {
-		return fmt.Errorf("render %s: %w", name, err)
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
+	return buf.Bytes(), nil
+}
+
+// Write sends a rendered page (Bytes) with status.
+func Write(w http.ResponseWriter, status int, page []byte) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, err := w.Write(buf.Bytes())
+	_, err := w.Write(page)
 	return err
+}
+
+// Content renders only the content of template name (without the
+// layout), for a page to keep and hand back as Page.Body: it reads pg's
+// language and data, nothing of its reader.
+func (p *Pages) Content(name string, pg *Page) (template.HTML, error) {
+	t, ok := p.byName[name]
+	if !ok {
+		return "", fmt.Errorf("no template %q", name)
+	}
+	var buf strings.Builder
+	if err := t.ExecuteTemplate(&buf, "content", pg); err != nil {
+		return "", fmt.Errorf("render %s: %w", name, err)
+	}
+	return template.HTML(buf.String()), nil // html/template's output, escaped already
 }
 
 // FormError re-renders a form page with the field messages of err, or
