@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"github.com/xinzhi-platform/xinzhi/internal/democity"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -50,8 +51,14 @@ type Config struct {
 	// scale-out figures (PostgreSQL); none when empty.
 	Binary string
 	// Steps picks the measurements by name (reply, heaviest, http,
-	// imports, scaleout); all when empty. The demo city is always loaded.
+	// imports, scaleout, judged); all when empty. The demo city is always
+	// loaded.
 	Steps []string
+	// AI reaches an embeddings model (XINZHI_AI_*, AIOn when set) for the
+	// judged step to measure re-ranking; without one it measures the plain
+	// matcher only.
+	AI   assist.Config
+	AIOn bool
 }
 
 // Row is one measurement beside its baseline.
@@ -184,7 +191,7 @@ func runOne(ctx context.Context, cfg Config, e store.Engine, scale int) ([]Row, 
 	for _, step := range []struct {
 		name string
 		run  func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error
-	}{{"reply", reply}, {"heaviest", heaviest}, {"http", httpLoad}, {"imports", imports}, {"scaleout", scaleOut}} {
+	}{{"reply", reply}, {"heaviest", heaviest}, {"http", httpLoad}, {"imports", imports}, {"scaleout", scaleOut}, {"judged", judged}} {
 		if len(cfg.Steps) > 0 && !slices.Contains(cfg.Steps, step.name) {
 			continue
 		}

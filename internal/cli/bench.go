@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"github.com/xinzhi-platform/xinzhi/internal/bench"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -23,7 +24,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	clients := fs.Int("clients", 50, "concurrent HTTP clients")
 	requests := fs.Int("requests", 2000, "HTTP requests per measurement")
 	rows := fs.Int("import-rows", 100000, "organisations per import")
-	steps := fs.String("steps", "", "measure only these, comma-separated: reply, heaviest, http, imports, scaleout (default all; scaleout on PostgreSQL only)")
+	steps := fs.String("steps", "", "measure only these, comma-separated: reply, heaviest, http, imports, scaleout, judged (default all; scaleout on PostgreSQL only; judged re-ranks too when XINZHI_AI_* name an embeddings model)")
 	out := fs.String("o", "", "also write the results as a Markdown table to this file")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -35,10 +36,10 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	for _, s := range strings.Split(*steps, ",") {
 		switch s = strings.TrimSpace(s); s {
 		case "":
-		case "reply", "heaviest", "http", "imports", "scaleout":
+		case "reply", "heaviest", "http", "imports", "scaleout", "judged":
 			cfg.Steps = append(cfg.Steps, s)
 		default:
-			return fmt.Errorf("--steps: %q is not reply, heaviest, http, imports or scaleout (测量项只能是 reply、heaviest、http、imports 或 scaleout)", s)
+			return fmt.Errorf("--steps: %q is not reply, heaviest, http, imports, scaleout or judged (测量项只能是 reply、heaviest、http、imports、scaleout 或 judged)", s)
 		}
 	}
 	for _, e := range strings.Split(*engines, ",") {
@@ -58,6 +59,11 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 		}
 		cfg.Scales = append(cfg.Scales, n)
 	}
+	ai, aiOn, err := assist.FromEnv(env.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.AI, cfg.AIOn = ai, aiOn
 	cfg.Dir = *dir
 	if cfg.Dir == "" {
 		d, err := os.MkdirTemp("", "xinzhi-bench-")
