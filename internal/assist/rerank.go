@@ -55,13 +55,25 @@ func (s *Service) Rerank(ctx context.Context, who Who, need string, cands []Rank
 	if err != nil {
 		return cands, err
 	}
+	out := make([]Ranked, len(cands))
+	for i, c := range cands {
+		c.Similarity = cosine(vecs[0], vecs[i+1])
+		out[i] = c
+	}
+	return Blend(out, weight), nil
+}
+
+// Blend orders cands, whose Similarity is set, by
+// (1-weight)·score/best + weight·similarity, keeping the matcher's order
+// on ties; Rerank ends with it, and a measurement may try other weights
+// on the same similarities without embedding again.
+func Blend(cands []Ranked, weight float64) []Ranked {
 	best := 0.0
 	for _, c := range cands {
 		best = math.Max(best, c.Score)
 	}
 	out := make([]Ranked, len(cands))
 	for i, c := range cands {
-		c.Similarity = cosine(vecs[0], vecs[i+1])
 		scaled := 0.0
 		if best > 0 {
 			scaled = c.Score / best
@@ -70,7 +82,7 @@ func (s *Service) Rerank(ctx context.Context, who Who, need string, cands []Rank
 		out[i] = c
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Blend > out[j].Blend })
-	return out, nil
+	return out
 }
 
 func texts(cs []Ranked) []string {

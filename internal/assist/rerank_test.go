@@ -77,3 +77,25 @@ func TestRerank(t *testing.T) {
 		}
 	})
 }
+
+// TestBlend: the weight moves the order from the matcher's (0) to the
+// similarity's (1); between, the blend of score scaled to the best and
+// similarity decides, ties keeping the matcher's order.
+func TestBlend(t *testing.T) {
+	cands := []Ranked{{ID: 1, Score: 4, Similarity: 0.1}, {ID: 2, Score: 3, Similarity: 0.9}, {ID: 3, Score: 2, Similarity: 0.5}, {ID: 4, Score: 2, Similarity: 0.5}}
+	for _, c := range []struct {
+		w    float64
+		want string
+	}{{0, "1234"}, {1, "2341"}, {0.5, "2134"}} {
+		got := ""
+		for _, r := range Blend(cands, c.w) {
+			got += string(rune('0' + r.ID))
+		}
+		if got != c.want {
+			t.Errorf("weight %v: order %s, want %s", c.w, got, c.want)
+		}
+	}
+	if cands[0].ID != 1 || cands[0].Blend != 0 {
+		t.Error("Blend changed its argument")
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"github.com/xinzhi-platform/xinzhi/internal/democity"
 	"github.com/xinzhi-platform/xinzhi/internal/metric"
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -49,18 +50,23 @@ type Config struct {
 	// Binary is the xinzhi executable, to start app nodes from for the
 	// scale-out figures (PostgreSQL); none when empty.
 	Binary string
-	// Only names the items to run (reply, heaviest, http, import, scaleout); empty
+	// Only names the items to run (reply, heaviest, http, import, scaleout, judged); empty
 	// runs them all. The demo city is loaded either way.
 	Only []string
 	// CPUProfile, when set, is the prefix of a CPU profile written for each
 	// item run: PREFIX-ENGINE-SCALEx-ITEM.pprof (the HTTP item's includes
 	// its clients and the bare baseline, all in this process).
 	CPUProfile string
+	// AI reaches an embeddings model (XINZHI_AI_*, AIOn when set) for the
+	// judged step to measure re-ranking; without one it measures the plain
+	// matcher only.
+	AI   assist.Config
+	AIOn bool
 }
 
 // Items are the suite's items by name, in the order they run; Config.Only
 // picks among them.
-var Items = []string{"reply", "heaviest", "http", "import", "scaleout"}
+var Items = []string{"reply", "heaviest", "http", "import", "scaleout", "judged"}
 
 // runs says whether the item named is to be run.
 func (cfg Config) runs(item string) bool {
@@ -202,7 +208,7 @@ func runOne(ctx context.Context, cfg Config, e store.Engine, scale int) ([]Row, 
 	if err != nil {
 		return rows, err
 	}
-	for i, step := range []func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{reply, heaviest, httpLoad, imports, scaleOut} {
+	for i, step := range []func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{reply, heaviest, httpLoad, imports, scaleOut, judged} {
 		if !cfg.runs(Items[i]) {
 			continue
 		}

@@ -67,7 +67,7 @@ func TestRunSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := Markdown(rows)
-	for _, want := range []string{"render the seed reply", "heaviest indicator", "cockpit overview page over HTTP, p50", "JSON API list", "import 300 organisations (.csv)", "import 300 organisations (.xlsx)", "peak memory"} {
+	for _, want := range []string{"render the seed reply", "heaviest indicator", "cockpit overview page over HTTP, p50", "JSON API list", "import 300 organisations (.csv)", "import 300 organisations (.xlsx)", "peak memory", "judged pairs, all: plain matcher, precision@5 / @20"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("no %q in\n%s", want, md)
 		}

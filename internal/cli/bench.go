@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xinzhi-platform/xinzhi/internal/assist"
 	"github.com/xinzhi-platform/xinzhi/internal/bench"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
@@ -68,6 +69,11 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 		cfg.Scales = append(cfg.Scales, n)
 	}
 	cfg.Dir, cfg.CPUProfile = *dir, *cpuprofile
+	ai, aiOn, err := assist.FromEnv(env.Getenv)
+	if err != nil {
+		return err
+	}
+	cfg.AI, cfg.AIOn = ai, aiOn
 	if cfg.Dir == "" {
 		d, err := os.MkdirTemp("", "xinzhi-bench-")
 		if err != nil {
