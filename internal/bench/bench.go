@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,11 +38,12 @@ import (
 type Config struct {
 	Engines     []store.Engine
 	Scales      []int
-	PostgresDSN string // a database the bench may create and drop schemas in
-	Dir         string // where SQLite files and import files go
-	Clients     int    // concurrent HTTP clients (50)
-	Requests    int    // HTTP requests per measurement
-	ImportRows  int    // organisations per import (100,000)
+	PostgresDSN string   // a database the bench may create and drop schemas in
+	Dir         string   // where SQLite files and import files go
+	Clients     int      // concurrent HTTP clients (50)
+	Requests    int      // HTTP requests per measurement
+	ImportRows  int      // organisations per import (100,000)
+	Only        []string // measure only these items (Items' names); all when empty
 	Keys        *seal.Keyring
 	Indexer     registry.Indexer
 	Log         io.Writer // progress
@@ -57,6 +59,11 @@ type Row struct {
 	Ratio    float64
 	Note     string
 }
+
+// Items names the measurements after the demo city's load, in the order
+// they run: the seed reply, the heaviest indicator, the HTTP pages (with
+// the peak memory) and the import.
+var Items = []string{"reply", "heaviest", "http", "import"}
 
 // Run measures every engine at every scale.
 func Run(ctx context.Context, cfg Config) ([]Row, error) {
@@ -174,8 +181,13 @@ func runOne(ctx context.Context, cfg Config, e store.Engine, scale int) ([]Row, 
 	if err != nil {
 		return rows, err
 	}
-	for _, step := range []func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{reply, heaviest, httpLoad, imports} {
-		if err := step(ctx, cfg, db, set, add); err != nil {
+	steps := map[string]func(context.Context, Config, *store.DB, *metric.Set, func(Row)) error{
+		"reply": reply, "heaviest": heaviest, "http": httpLoad, "import": imports}
+	for _, name := range Items {
+		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, name) {
+			continue
+		}
+		if err := steps[name](ctx, cfg, db, set, add); err != nil {
 			return rows, err
 		}
 	}

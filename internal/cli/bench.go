@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +16,7 @@ import (
 // benchCmd: xinzhi bench [--engines sqlite,postgres] [--scales 1,100] … —
 // the benchmark suite, each figure beside its baseline from the same run.
 func benchCmd(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--pg DSN] [-o FILE]")
+	fs := newFlagSet(env, "bench", "bench [--engines sqlite,postgres] [--scales 1,100] [--only import,…] [--pg DSN] [-o FILE]")
 	engines := fs.String("engines", "sqlite,postgres", "engines to measure, comma-separated")
 	scales := fs.String("scales", "1,100", "sizes of the demo city, comma-separated (100: about a million organisations)")
 	pg := fs.String("pg", envOr(env, "XINZHI_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"), "PostgreSQL the bench may create schemas in (XINZHI_BENCH_POSTGRES)")
@@ -23,6 +24,7 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 	clients := fs.Int("clients", 50, "concurrent HTTP clients")
 	requests := fs.Int("requests", 2000, "HTTP requests per measurement")
 	rows := fs.Int("import-rows", 100000, "organisations per import")
+	only := fs.String("only", "", "measure only these items after the demo city's load, comma-separated: "+strings.Join(bench.Items, ", ")+" (default: all)")
 	out := fs.String("o", "", "also write the results as a Markdown table to this file")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -36,6 +38,15 @@ func benchCmd(ctx context.Context, env Env, args []string) error {
 			cfg.Engines = append(cfg.Engines, store.Postgres)
 		default:
 			return fmt.Errorf("--engines: %q is not sqlite or postgres (引擎只能是 sqlite 或 postgres)", e)
+		}
+	}
+	if *only != "" {
+		for _, it := range strings.Split(*only, ",") {
+			it = strings.TrimSpace(it)
+			if !slices.Contains(bench.Items, it) {
+				return fmt.Errorf("--only: %q is not one of %s (只能测量这些项目之一)", it, strings.Join(bench.Items, ", "))
+			}
+			cfg.Only = append(cfg.Only, it)
 		}
 	}
 	for _, s := range strings.Split(*scales, ",") {
