@@ -3,9 +3,13 @@ package registry
 import (
 	"cmp"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/xinzhi-platform/xinzhi/internal/audit"
 	"github.com/xinzhi-platform/xinzhi/internal/i18n"
@@ -31,6 +35,13 @@ func insertNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, or
 		return err
 	}
 	now := store.Now()
+	for i := range orgs {
+		orgs[i].ID, orgs[i].CreatedAt, orgs[i].UpdatedAt, orgs[i].Version = ids[i], now, now, 1
+	}
+	derived, err := deriveAll(ix, orgs)
+	if err != nil {
+		return err
+	}
 	orgRows := make([][]any, len(orgs))
 	var tagRows, clusterRows [][]any
 	type termRow struct {
@@ -40,7 +51,6 @@ func insertNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, or
 	var terms []termRow
 	for i := range orgs {
 		o := &orgs[i]
-		o.ID, o.CreatedAt, o.UpdatedAt, o.Version = ids[i], now, now, 1
 		var code, parent any
 		if o.CreditCode != "" {
 			code = o.CreditCode
@@ -64,10 +74,8 @@ func insertNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, or
 			}
 			clusterRows = append(clusterRows, []any{o.ID, id})
 		}
-		if ix != nil {
-			for _, t := range ix.IndexTerms(o.SearchText()) {
-				terms = append(terms, termRow{t, o.ID})
-			}
+		for _, t := range derived[i].terms {
+			terms = append(terms, termRow{t, o.ID})
 		}
 	}
 	if err := tx.CopyFrom(ctx, "organisations", newOrgColumns, orgRows); err != nil {
@@ -98,7 +106,7 @@ func insertNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, or
 	}
 	changes := make([]audit.Change, len(orgs))
 	for i, o := range orgs {
-		changes[i] = audit.Change{Entity: "organisation", EntityID: o.ID, Action: "create", After: o}
+		changes[i] = audit.Change{Entity: "organisation", EntityID: o.ID, Action: "create", After: derived[i].after}
 	}
 	return audit.AppendBatch(ctx, tx, changes)
 }
@@ -140,4 +148,41 @@ func newOrgIDs(ctx context.Context, tx *store.Tx, n int) ([]int64, error) {
 		ids = append(ids, last+1+int64(i))
 	}
 	return ids, nil
+}
+
+// derived is what a new organisation's rows need beyond its fields: its
+// search terms and the JSON its audit event keeps.
+type derived struct {
+	terms []string
+	after string
+}
+
+// deriveAll segments and marshals orgs on every core (both are CPU only
+// and independent per organisation); the Indexer must be safe for
+// concurrent use, as search.Segmenter is.
+func deriveAll(ix Indexer, orgs []Organisation) ([]derived, error) {
+	out := make([]derived, len(orgs))
+	workers := min(runtime.GOMAXPROCS(0), max(1, len(orgs)/500))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	per := (len(orgs) + workers - 1) / workers
+	for w := range workers {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			for i := lo; i < hi; i++ {
+				if ix != nil {
+					out[i].terms = ix.IndexTerms(orgs[i].SearchText())
+				}
+				b, err := json.Marshal(orgs[i])
+				if err != nil {
+					errs[w] = fmt.Errorf("organisation %d for the audit: %w", orgs[i].ID, err)
+					return
+				}
+				out[i].after = string(b)
+			}
+		}(w*per, min((w+1)*per, len(orgs)))
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
-// Indexer turns text into search terms (package search's Segmenter).
+// Indexer turns text into search terms (package search's Segmenter). It
+// must be safe for concurrent use: bulk inserts segment on every core.
 type Indexer interface {
 	IndexTerms(text string) []string
 }
