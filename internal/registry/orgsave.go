@@ -13,7 +13,8 @@ import (
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
-// Indexer turns text into search terms (package search's Segmenter).
+// Indexer turns text into search terms (package search's Segmenter). It
+// must be safe for concurrent use: bulk inserts segment on every core.
 type Indexer interface {
 	IndexTerms(text string) []string
 }
@@ -256,106 +257,4 @@ func Create(ctx context.Context, db *store.DB, o Organisation) (Organisation, er
 		return err
 	})
 	return out, err
-}
-
-// insertNew inserts organisations known to be new, a few multi-row
-// statements for the whole batch, with one audit event each.
-func insertNew(ctx context.Context, tx *store.Tx, ix Indexer, cat *Catalogue, orgs []Organisation) error {
-	now := store.Now()
-	const orgCols = 13
-	for start := 0; start < len(orgs); start += 200 {
-		chunk := orgs[start:min(start+200, len(orgs))]
-		vals := make([]string, len(chunk))
-		args := make([]any, 0, orgCols*len(chunk))
-		for i, o := range chunk {
-			vals[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			var code, parent any
-			if o.CreditCode != "" {
-				code = o.CreditCode
-			}
-			if o.ParentID != 0 {
-				parent = o.ParentID
-			}
-			args = append(args, code, o.Name, strings.Join(o.FormerNames, "\n"), o.Kind, o.District, o.Address, o.Founded, o.Size,
-				o.Description, parent, now, now, i18n.SortKey(o.Name))
-		}
-		rows, err := tx.QueryContext(ctx, `INSERT INTO organisations (credit_code, name, former_names, kind, district, address, founded, size,
-			description, parent_id, created_at, updated_at, name_key) VALUES `+strings.Join(vals, ", ")+` RETURNING id, COALESCE(credit_code, '')`, args...)
-		if err != nil {
-			if store.IsUniqueViolation(err) {
-				return problem.New(problem.ErrConflict, "import.code_appeared")
-			}
-			return fmt.Errorf("insert organisations: %w", err)
-		}
-		ids := map[string]int64{}
-		var order []int64
-		for rows.Next() {
-			var id int64
-			var code string
-			if err := rows.Scan(&id, &code); err != nil {
-				rows.Close()
-				return err
-			}
-			ids[code] = id
-			order = append(order, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			if store.IsUniqueViolation(err) {
-				return problem.New(problem.ErrConflict, "import.code_appeared")
-			}
-			return fmt.Errorf("insert organisations: %w", err)
-		}
-		for i := range chunk {
-			if id, ok := ids[chunk[i].CreditCode]; ok && chunk[i].CreditCode != "" {
-				chunk[i].ID = id
-			} else {
-				chunk[i].ID = order[i] // no code: rows come back in insertion order
-			}
-			chunk[i].CreatedAt, chunk[i].UpdatedAt, chunk[i].Version = now, now, 1
-		}
-	}
-	var tagRows, clusterRows, termRows [][2]any
-	changes := make([]audit.Change, len(orgs))
-	for i, o := range orgs {
-		for _, t := range o.Tags {
-			id, ok := cat.TagID(t)
-			if !ok {
-				return problem.Invalid("tags", "org.tag_unknown", t, strings.Join(cat.TagNames(), "、"))
-			}
-			tagRows = append(tagRows, [2]any{o.ID, id})
-		}
-		for _, c := range o.Clusters {
-			id, ok := cat.ClusterID(c)
-			if !ok {
-				return problem.Invalid("clusters", "org.cluster_unknown", c, strings.Join(cat.ClusterNames(), "、"))
-			}
-			clusterRows = append(clusterRows, [2]any{o.ID, id})
-		}
-		if ix != nil {
-			for _, term := range ix.IndexTerms(o.SearchText()) {
-				termRows = append(termRows, [2]any{term, o.ID})
-			}
-		}
-		changes[i] = audit.Change{Entity: "organisation", EntityID: o.ID, Action: "create", After: o}
-	}
-	for _, part := range []struct {
-		table string
-		rows  [][2]any
-	}{{"organisation_tags (organisation_id, tag_id)", tagRows}, {"organisation_clusters (organisation_id, cluster_id)", clusterRows},
-		{"organisation_terms (term, organisation_id)", termRows}} {
-		for start := 0; start < len(part.rows); start += 500 {
-			chunk := part.rows[start:min(start+500, len(part.rows))]
-			vals := make([]string, len(chunk))
-			args := make([]any, 0, 2*len(chunk))
-			for i, r := range chunk {
-				vals[i] = "(?, ?)"
-				args = append(args, r[0], r[1])
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO `+part.table+` VALUES `+strings.Join(vals, ", "), args...); err != nil {
-				return fmt.Errorf("insert %s: %w", part.table, err)
-			}
-		}
-	}
-	return audit.AppendBatch(ctx, tx, changes)
 }

@@ -237,9 +237,11 @@ func (db *DB) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 	return db.r.QueryRowContext(ctx, db.rebind(q), args...)
 }
 
-// Tx is a write transaction.
+// Tx is a write transaction, on a connection of its own (CopyFrom reaches
+// the driver's connection through it).
 type Tx struct {
 	engine Engine
+	conn   *sql.Conn
 	tx     *sql.Tx
 	db     *DB // its statement count and rewritten texts
 }
@@ -268,7 +270,12 @@ func (tx *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.R
 // InTx runs fn in a write transaction, committing when fn returns nil and
 // rolling back otherwise.
 func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	stx, err := db.w.BeginTx(ctx, nil)
+	conn, err := db.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	defer conn.Close()
+	stx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -281,7 +288,7 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 			_ = stx.Rollback()
 		}
 	}()
-	if err = fn(&Tx{engine: db.engine, tx: stx, db: db}); err != nil {
+	if err = fn(&Tx{engine: db.engine, conn: conn, tx: stx, db: db}); err != nil {
 		return err
 	}
 	if err = stx.Commit(); err != nil {
