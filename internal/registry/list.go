@@ -2,9 +2,12 @@ package registry
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/xinzhi-platform/xinzhi/internal/problem"
 	"github.com/xinzhi-platform/xinzhi/internal/store"
 )
 
@@ -22,21 +25,44 @@ type Filter struct {
 	Sort        string   // name (default), -name, founded, -founded, updated, -updated
 	Page        int      // 1-based
 	PerPage     int      // default 50, at most 1000
+	// After, when not 0, is the id of the last organisation of the
+	// previous page: the page starts after it in the sort order (keyset
+	// pagination, no OFFSET), and Page is ignored.
+	After int64
+	// NoCount leaves Total at 0 (exports walk with After and need none).
+	NoCount bool
 }
 
-// Page is one page of a list and the total count that matches.
+// CountCap is how many organisations past the page's start a list counts
+// at most: a list never counts a whole table per request. Past it, Total
+// stops at the cap and TotalCapped says there are more.
+const CountCap = 10000
+
+// Page is one page of a list and the count of what matches, capped.
 type Page struct {
-	Items   []Organisation `json:"items"`
-	Total   int            `json:"total"`
-	Page    int            `json:"page"`
-	PerPage int            `json:"per_page"`
+	Items []Organisation `json:"items"`
+	// Total counts the organisations that match, but no more than
+	// CountCap past the start of the page; TotalCapped then says more
+	// match than Total.
+	Total       int  `json:"total"`
+	TotalCapped bool `json:"total_capped,omitempty"`
+	Page        int  `json:"page"`
+	PerPage     int  `json:"per_page"`
+	// Next is the After of the following page, 0 on the last page.
+	Next int64 `json:"next,omitempty"`
 }
 
-var sorts = map[string]string{
-	"name": "o.name_key, o.id", "-name": "o.name_key DESC, o.id DESC", // by pinyin: name_key is i18n.SortKey(name)
-	"founded": "o.founded, o.id", "-founded": "o.founded DESC, o.id DESC",
-	"updated": "o.updated_at, o.id", "-updated": "o.updated_at DESC, o.id DESC",
+// sortKeys maps a sort to its key column and direction; every order ends
+// with o.id so that a keyset cursor is total.
+var sortKeys = map[string]struct {
+	col  string
+	desc bool
+}{
+	"name": {"o.name_key", false}, "-name": {"o.name_key", true}, // by pinyin: name_key is i18n.SortKey(name)
+	"founded": {"o.founded", false}, "-founded": {"o.founded", true},
+	"updated": {"o.updated_at", false}, "-updated": {"o.updated_at", true},
 }
+
 
 // where builds the WHERE clause of f within scope.
 func (f Filter) where(scope Scope) (string, []any) {
@@ -78,7 +104,9 @@ func (f Filter) where(scope Scope) (string, []any) {
 	return strings.Join(conds, " AND "), args
 }
 
-// List returns one page of the organisations f selects within scope.
+// List returns one page of the organisations f selects within scope. It
+// counts at most CountCap organisations past the page's start, and with
+// f.After reads the page by keyset instead of OFFSET.
 func List(ctx context.Context, q store.Querier, scope Scope, f Filter) (Page, error) {
 	p := Page{Page: max(f.Page, 1), PerPage: f.PerPage}
 	if p.PerPage <= 0 {
@@ -86,20 +114,49 @@ func List(ctx context.Context, q store.Querier, scope Scope, f Filter) (Page, er
 	}
 	p.PerPage = min(p.PerPage, 1000)
 	w, args := f.where(scope)
-	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM organisations o WHERE `+w, args...).Scan(&p.Total); err != nil {
-		return p, fmt.Errorf("count organisations: %w", err)
-	}
-	order, ok := sorts[f.Sort]
+	key, ok := sortKeys[f.Sort]
 	if !ok {
-		order = sorts["name"]
+		key = sortKeys["name"]
 	}
-	if f.Sort == "" || f.Sort == "name" || f.Sort == "-name" || !ok {
+	if key.col == "o.name_key" {
 		if err := fillNameKeys(ctx, q, "organisations"); err != nil {
 			return p, err
 		}
 	}
-	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT `+orgColumns+` FROM organisations o WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
-		w, order, p.PerPage, (p.Page-1)*p.PerPage), args...)
+	offset := (p.Page - 1) * p.PerPage
+	if f.After != 0 {
+		p.Page, offset = 0, 0
+	}
+	if !f.NoCount {
+		// Count what matches from the page's start up to the cap: the
+		// count stops there instead of scanning the whole table.
+		cw, cargs := w, args
+		if f.After != 0 {
+			var err error
+			if cw, cargs, err = keyset(ctx, q, scope, key.col, key.desc, f.After, w, args); err != nil {
+				return p, err
+			}
+		}
+		var n int
+		if err := q.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM organisations o WHERE %s LIMIT %d) c`,
+			cw, offset+CountCap+1), cargs...).Scan(&n); err != nil {
+			return p, fmt.Errorf("count organisations: %w", err)
+		}
+		p.Total, p.TotalCapped = min(n, offset+CountCap), n > offset+CountCap
+	}
+	if f.After != 0 {
+		var err error
+		if w, args, err = keyset(ctx, q, scope, key.col, key.desc, f.After, w, args); err != nil {
+			return p, err
+		}
+	}
+	dir := ""
+	if key.desc {
+		dir = " DESC"
+	}
+	// One row more than the page says whether there is a next page.
+	rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT `+orgColumns+` FROM organisations o WHERE %s ORDER BY %s%s, o.id%s LIMIT %d OFFSET %d`,
+		w, key.col, dir, dir, p.PerPage+1, offset), args...)
 	if err != nil {
 		return p, fmt.Errorf("list organisations: %w", err)
 	}
@@ -115,6 +172,10 @@ func List(ctx context.Context, q store.Querier, scope Scope, f Filter) (Page, er
 	if err := rows.Err(); err != nil {
 		return p, err
 	}
+	if len(p.Items) > p.PerPage {
+		p.Items = p.Items[:p.PerPage]
+		p.Next = p.Items[p.PerPage-1].ID
+	}
 	ptrs := make([]*Organisation, len(p.Items))
 	for i := range p.Items {
 		ptrs[i] = &p.Items[i]
@@ -122,11 +183,32 @@ func List(ctx context.Context, q store.Querier, scope Scope, f Filter) (Page, er
 	return p, loadLabels(ctx, q, ptrs)
 }
 
-// Each calls fn for every organisation f selects within scope, in pages, for
-// exports; it stops at the first error fn returns.
+// keyset adds to w the condition "after the organisation after in the
+// order col (desc), o.id", reading after's key within scope; an id the
+// caller may not see is a bad cursor.
+func keyset(ctx context.Context, q store.Querier, scope Scope, col string, desc bool, after int64, w string, args []any) (string, []any, error) {
+	sw, sargs := scope.where("o.id")
+	var k any
+	err := q.QueryRowContext(ctx, `SELECT `+col+` FROM organisations o WHERE o.id = ? AND `+sw, append([]any{after}, sargs...)...).Scan(&k)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && k == nil) {
+		return "", nil, problem.Invalid("after", "registry.bad_cursor")
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("read the cursor's organisation: %w", err)
+	}
+	op := ">"
+	if desc {
+		op = "<"
+	}
+	cond := fmt.Sprintf("(%[1]s %[2]s ? OR (%[1]s = ? AND o.id %[2]s ?))", col, op)
+	return w + " AND " + cond, append(append([]any{}, args...), k, k, after), nil
+}
+
+// Each calls fn for every organisation f selects within scope, a page at a
+// time by keyset, for exports; it stops at the first error fn returns.
 func Each(ctx context.Context, q store.Querier, scope Scope, f Filter, fn func(Organisation) error) error {
-	f.PerPage = 1000
-	for f.Page = 1; ; f.Page++ {
+	f.PerPage, f.NoCount, f.After = 1000, true, 0
+	for {
 		p, err := List(ctx, q, scope, f)
 		if err != nil {
 			return err
@@ -136,8 +218,9 @@ func Each(ctx context.Context, q store.Querier, scope Scope, f Filter, fn func(O
 				return err
 			}
 		}
-		if f.Page*f.PerPage >= p.Total {
+		if p.Next == 0 {
 			return nil
 		}
+		f.After = p.Next
 	}
 }

@@ -38,6 +38,7 @@ func (s *area) orgFilter(r *http.Request) (registry.Filter, url.Values) {
 		Recognition: q.Get("recognition"), Sort: q.Get("sort")}
 	f.Page, _ = strconv.Atoi(q.Get("page"))
 	f.PerPage, _ = strconv.Atoi(q.Get("per_page"))
+	f.After, _ = strconv.ParseInt(q.Get("after"), 10, 64)
 	if y, err := strconv.Atoi(q.Get("year")); err == nil {
 		f.Year, f.Figure = y, q.Get("figure")
 		if v, err := strconv.ParseFloat(q.Get("min"), 64); err == nil {
@@ -78,7 +79,7 @@ func (s *area) registryPage(w http.ResponseWriter, r *http.Request) error {
 	if page.Page > 1 {
 		d.Prev = site.Link("/registry", query, "page", strconv.Itoa(page.Page-1))
 	}
-	if page.Page < d.Pages {
+	if page.Next != 0 {
 		d.Next = site.Link("/registry", query, "page", strconv.Itoa(page.Page+1))
 	}
 	for y := time.Now().In(site.Shanghai).Year(); y >= 2018; y-- {

@@ -174,14 +174,21 @@ func (p *Pages) Refuse(w http.ResponseWriter, r *http.Request, err error, title,
 	return true, p.Render(w, problem.Status(err), name, pg)
 }
 
-// WriteJSON writes v as indented JSON with status.
+// WriteJSON writes v as compact JSON with status. It is encoded before
+// anything is written, so an encoding failure is still a clean 500, and
+// sent in one write with its length.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
+	}
+	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	_, err = w.Write(b)
+	return err
 }
 
 // PathID parses the {id} path value; a bad one is not found.
