@@ -175,7 +175,7 @@ func Projects(ctx context.Context, q store.Querier, f ProjectFilter) ([]ProjectR
 		t, ok := tpls[out[i].templateID]
 		if !ok {
 			var err error
-			if t, err = LoadTemplate(ctx, q, out[i].templateID); err != nil {
+			if t, err = sharedTemplate(ctx, q, out[i].templateID); err != nil {
 				return nil, err
 			}
 			tpls[out[i].templateID] = t
@@ -223,7 +223,7 @@ func Calls(ctx context.Context, q store.Querier, program string) ([]CallRow, err
 	for i := range out {
 		en, ok := names[out[i].TemplateID]
 		if !ok {
-			t, err := LoadTemplate(ctx, q, out[i].TemplateID)
+			t, err := sharedTemplate(ctx, q, out[i].TemplateID)
 			if err != nil {
 				return nil, err
 			}

@@ -63,7 +63,6 @@ var sortKeys = map[string]struct {
 	"updated": {"o.updated_at", false}, "-updated": {"o.updated_at", true},
 }
 
-
 // where builds the WHERE clause of f within scope.
 func (f Filter) where(scope Scope) (string, []any) {
 	w, args := scope.where("o.id")
