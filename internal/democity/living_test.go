@@ -58,7 +58,7 @@ func checkPeople(t *testing.T, db *store.DB, keys *seal.Keyring) {
 	if n := count(t, db, `SELECT COUNT(*) FROM people p JOIN organisations o ON o.id = p.organisation_id WHERE o.name = ?`, democity.DemoEnterprise); n < 10 {
 		t.Errorf("the demo enterprise has %d people", n)
 	}
-	ps, _, err := registry.People(ctx, db, keys, 0, registry.PeopleFilter{PerPage: 50}, true)
+	ps, _, _, err := registry.People(ctx, db, keys, 0, registry.PeopleFilter{PerPage: 50}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func checkPeople(t *testing.T, db *store.DB, keys *seal.Keyring) {
 			t.Errorf("person %d: a thin profile %+v", p.ID, p)
 		}
 	}
-	masked, _, err := registry.People(ctx, db, keys, 0, registry.PeopleFilter{PerPage: 5}, false)
+	masked, _, _, err := registry.People(ctx, db, keys, 0, registry.PeopleFilter{PerPage: 5}, false)
 	if err != nil || len(masked) == 0 || masked[0].IDNumber == ps[0].IDNumber {
 		t.Errorf("people listed unmasked: %+v, %v", masked, err)
 	}

@@ -228,11 +228,11 @@ func TestPersonalDataSealedAtRest(t *testing.T) {
 			}
 			rows.Close()
 		}
-		people, _, err := registry.People(ctx, db, d.Keys, 0, registry.PeopleFilter{}, false)
+		people, _, _, err := registry.People(ctx, db, d.Keys, 0, registry.PeopleFilter{}, false)
 		if err != nil || len(people) != 1 || people[0].IDNumber == id || !strings.HasSuffix(people[0].IDNumber, id[16:]) || people[0].Phone != "138****5678" {
 			t.Fatalf("masked list: %+v %v", people, err)
 		}
-		people, _, _ = registry.People(ctx, db, d.Keys, 0, registry.PeopleFilter{}, true)
+		people, _, _, _ = registry.People(ctx, db, d.Keys, 0, registry.PeopleFilter{}, true)
 		if people[0].IDNumber != id || people[0].Email != email || people[0].Gender != "male" || people[0].BirthYear != 1985 {
 			t.Fatalf("revealed list: %+v", people[0])
 		}

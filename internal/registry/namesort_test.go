@@ -58,7 +58,7 @@ func TestListsSortByPinyin(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ps, _, err := registry.People(ctx, db, d.Keys, 0, registry.PeopleFilter{}, false)
+		ps, _, _, err := registry.People(ctx, db, d.Keys, 0, registry.PeopleFilter{}, false)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -276,8 +276,9 @@ type PeopleFilter struct {
 // People lists people within scope (an organisation user sees their own
 // organisation's people). When reveal is false the personal data comes back
 // masked; when true the caller must have the permission, and each revealed
-// person is audited.
-func People(ctx context.Context, db *store.DB, keys *seal.Keyring, scope Scope, f PeopleFilter, reveal bool) ([]Person, int, error) {
+// person is audited. The count is capped like List's: at most CountCap
+// past the page's start, and capped says more match.
+func People(ctx context.Context, db *store.DB, keys *seal.Keyring, scope Scope, f PeopleFilter, reveal bool) (people []Person, total int, capped bool, err error) {
 	w, args := scope.where("p.organisation_id")
 	conds := []string{w}
 	if f.Name != "" {
@@ -290,22 +291,24 @@ func People(ctx context.Context, db *store.DB, keys *seal.Keyring, scope Scope, 
 		conds, args = append(conds, "p.talent_level = ?"), append(args, f.TalentLevel)
 	}
 	where := strings.Join(conds, " AND ")
-	var total int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM people p WHERE `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count people: %w", err)
-	}
 	per := f.PerPage
 	if per <= 0 || per > 1000 {
 		per = 50
 	}
 	page := max(f.Page, 1)
+	offset := (page - 1) * per
+	var n int
+	if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM (SELECT 1 FROM people p WHERE %s LIMIT %d) c`, where, offset+CountCap+1), args...).Scan(&n); err != nil {
+		return nil, 0, false, fmt.Errorf("count people: %w", err)
+	}
+	total, capped = min(n, offset+CountCap), n > offset+CountCap
 	if err := fillNameKeys(ctx, db, "people"); err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(`SELECT `+personColumns+` FROM people p LEFT JOIN organisations o ON o.id = p.organisation_id
-		WHERE %s ORDER BY p.name_key, p.id LIMIT %d OFFSET %d`, where, per, (page-1)*per), args...)
+		WHERE %s ORDER BY p.name_key, p.id LIMIT %d OFFSET %d`, where, per, offset), args...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list people: %w", err)
+		return nil, 0, false, fmt.Errorf("list people: %w", err)
 	}
 	defer rows.Close()
 	var out []Person
@@ -313,7 +316,7 @@ func People(ctx context.Context, db *store.DB, keys *seal.Keyring, scope Scope, 
 	for rows.Next() {
 		p, err := scanPerson(rows, keys)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 		if !reveal {
 			p.Mask()
@@ -323,14 +326,14 @@ func People(ctx context.Context, db *store.DB, keys *seal.Keyring, scope Scope, 
 		out = append(out, p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	if len(ids) > 0 {
 		if err := audit.Record(ctx, db, audit.Change{Entity: "person", Action: "reveal", After: map[string]any{"ids": ids}}); err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 	}
-	return out, total, nil
+	return out, total, capped, nil
 }
 
 // PersonByID loads a person, masked: what a page about the person's work

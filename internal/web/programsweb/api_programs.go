@@ -1,8 +1,10 @@
 package programsweb
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -22,15 +24,20 @@ func (s *area) apiPrograms(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apiProjects lists projects; an organisation user sees only their own
-// organisation's (the scope is applied in the query).
+// organisation's (the scope is applied in the query). The answer is kept
+// for the audit generation, per filter and scope: until the next write,
+// the same question is answered with the same bytes.
 func (s *area) apiProjects(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	rows, err := program.Projects(r.Context(), s.DB, program.ProjectFilter{Program: q.Get("program"), Stage: q.Get("stage"),
-		Scope: site.Info(r).Principal.OrgScope()})
-	if err != nil {
-		return err
-	}
-	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": rows})
+	f := program.ProjectFilter{Program: q.Get("program"), Stage: q.Get("stage"), Scope: site.Info(r).Principal.OrgScope()}
+	key := fmt.Sprintf("%q|%q|%d", f.Program, f.Stage, f.Scope)
+	return s.projects.Serve(w, r, s.DB, key, func(ctx context.Context) (any, error) {
+		rows, err := program.Projects(ctx, s.DB, f)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"items": rows}, nil
+	})
 }
 
 // apiProject returns one project as the caller may see it: program.ViewOf

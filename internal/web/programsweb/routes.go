@@ -20,7 +20,8 @@ var templates embed.FS
 // area serves the pages of the area with the site's shared parts.
 type area struct {
 	*site.Site
-	pages *site.Pages
+	pages    *site.Pages
+	projects site.KeptJSON // /api/v1/projects answers, for one audit generation
 }
 
 // Routes parses the area's templates and returns its routes; package web

@@ -1,6 +1,9 @@
 package registryweb
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 
 	"github.com/xinzhi-platform/xinzhi/internal/registry"
@@ -8,14 +11,18 @@ import (
 )
 
 // apiOrganisations lists the organisations the caller may see, with the
-// registry page's filter and search.
+// registry page's filter and search. The answer is kept for the audit
+// generation, per filter and scope.
 func (s *area) apiOrganisations(w http.ResponseWriter, r *http.Request) error {
 	f, _ := s.orgFilter(r)
-	page, err := registry.List(r.Context(), s.DB, registry.Scope(site.Info(r).Principal.OrgScope()), f)
+	scope := registry.Scope(site.Info(r).Principal.OrgScope())
+	fk, err := json.Marshal(f)
 	if err != nil {
-		return err
+		return fmt.Errorf("organisations list key: %w", err)
 	}
-	return site.WriteJSON(w, http.StatusOK, page)
+	return s.orgs.Serve(w, r, s.DB, fmt.Sprintf("%s|%d", fk, scope), func(ctx context.Context) (any, error) {
+		return registry.List(ctx, s.DB, scope, f)
+	})
 }
 
 // apiOrganisation is one organisation within the caller's reach.

@@ -29,6 +29,7 @@ type profileData struct {
 	Recognitions []registry.Recognition
 	People       []registry.Person
 	PeopleTotal  int
+	PeopleCapped bool // more people than PeopleTotal
 	Disciplines  []registry.Discipline
 	Cat          *registry.Catalogue
 	CanEdit      bool
@@ -76,7 +77,7 @@ func (s *area) orgPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if s.Keys != nil && ri.Principal.Can(access.PersonView) {
-		d.People, d.PeopleTotal, err = registry.People(r.Context(), s.DB, s.Keys, registry.Scope(ri.Principal.OrgScope()),
+		d.People, d.PeopleTotal, d.PeopleCapped, err = registry.People(r.Context(), s.DB, s.Keys, registry.Scope(ri.Principal.OrgScope()),
 			registry.PeopleFilter{OrganisationID: o.ID, PerPage: 20}, false)
 		if err != nil {
 			return err

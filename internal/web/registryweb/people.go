@@ -14,6 +14,7 @@ import (
 type peopleData struct {
 	People    []registry.Person
 	Total     int
+	Capped    bool // more people match than Total
 	Page      int
 	Revealed  bool
 	CanReveal bool
@@ -40,11 +41,11 @@ func (s *area) listPeople(r *http.Request) (peopleData, error) {
 		return peopleData{}, problem.New(problem.ErrForbidden, "error.status.403")
 	}
 	f := s.peopleFilter(r)
-	people, total, err := registry.People(r.Context(), s.DB, s.Keys, registry.Scope(p.OrgScope()), f, reveal)
+	people, total, capped, err := registry.People(r.Context(), s.DB, s.Keys, registry.Scope(p.OrgScope()), f, reveal)
 	if people == nil {
 		people = []registry.Person{}
 	}
-	return peopleData{People: people, Total: total, Page: max(f.Page, 1), Revealed: reveal, CanReveal: p.Can(access.PersonReveal)}, err
+	return peopleData{People: people, Total: total, Capped: capped, Page: max(f.Page, 1), Revealed: reveal, CanReveal: p.Can(access.PersonReveal)}, err
 }
 
 func (s *area) peoplePage(w http.ResponseWriter, r *http.Request) error {
@@ -62,5 +63,5 @@ func (s *area) apiPeople(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": d.People, "total": d.Total, "page": d.Page, "masked": !d.Revealed})
+	return site.WriteJSON(w, http.StatusOK, map[string]any{"items": d.People, "total": d.Total, "total_capped": d.Capped, "page": d.Page, "masked": !d.Revealed})
 }

@@ -22,6 +22,7 @@ type area struct {
 	*site.Site
 	pages   *site.Pages
 	imports *importJobs
+	orgs    site.KeptJSON // /api/v1/organizations answers, for one audit generation
 }
 
 // Routes parses the area's templates and returns its routes; package web

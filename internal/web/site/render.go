@@ -174,11 +174,12 @@ func (p *Pages) Refuse(w http.ResponseWriter, r *http.Request, err error, title,
 	return true, p.Render(w, problem.Status(err), name, pg)
 }
 
-// WriteJSON writes v as compact JSON with status. It is encoded before
+// WriteJSON writes v as indented JSON with status. It is encoded before
 // anything is written, so an encoding failure is still a clean 500, and
-// sent in one write with its length.
+// sent in one write with its length. The long lists (KeptJSON) are
+// compact instead: indenting 200 rows cost a quarter of a list's CPU.
 func WriteJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
+	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode JSON: %w", err)
 	}
