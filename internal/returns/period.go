@@ -25,7 +25,7 @@ func ParsePeriod(kind, code string) (Period, error) {
 		return p, bad
 	}
 	y, err := strconv.Atoi(code[:4])
-	if err != nil || y < 1949 || y > 2200 {
+	if err != nil || !digits(code[:4]) || y < 1949 || y > 2200 {
 		return p, bad
 	}
 	p.Year = y
@@ -35,7 +35,7 @@ func ParsePeriod(kind, code string) (Period, error) {
 			return bad
 		}
 		n, err := strconv.Atoi(rest[len(prefix):])
-		if err != nil || n < 1 || n > max || (prefix == "-" && len(rest) != 3) {
+		if err != nil || !digits(rest[len(prefix):]) || n < 1 || n > max || (prefix == "-" && len(rest) != 3) {
 			return bad
 		}
 		p.Index = n
@@ -56,6 +56,17 @@ func ParsePeriod(kind, code string) (Period, error) {
 		return p, fmt.Errorf("period kind %q is not one of month, quarter, half, year", kind)
 	}
 	return p, err
+}
+
+// digits reports whether s is ASCII digits only: strconv.Atoi also takes a
+// sign ("2000-+1" would read as 2000-01).
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // String is the period's code.

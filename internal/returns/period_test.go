@@ -30,6 +30,7 @@ func TestPeriods(t *testing.T) {
 	for _, c := range []struct{ kind, code string }{
 		{"month", "2025-13"}, {"month", "2025-3"}, {"month", "2025Q1"}, {"quarter", "2025Q5"}, {"half", "2025H3"}, {"half", "2025"},
 		{"year", "2025H1"}, {"year", "25"}, {"year", "１２３４"}, {"week", "2025W01"}, {"half", "2025H"},
+		{"month", "2000-+1"}, {"quarter", "2025Q+1"}, {"half", "2025H-1"},
 	} {
 		if _, err := ParsePeriod(c.kind, c.code); err == nil {
 			t.Errorf("%s %q accepted", c.kind, c.code)
